@@ -1,0 +1,54 @@
+//! Handoff's bot: everything the widget needs to answer customers from a site's own content and
+//! to decide when, why and where a person must take over. Pure Rust without I/O: the same code
+//! runs natively (CLI, desk, tests, benches) and in the browser.
+//!
+//! - [`load`] reads a content folder (given as file contents) into a validated [`model::Site`],
+//!   reporting every problem with file and line.
+//! - [`Engine`] compiles a site; [`Conversation`] is one customer's state.
+//! - [`dialog`] runs the site owner's scripted dialog tests.
+
+pub mod builtin;
+pub mod dialog;
+pub mod engine;
+#[cfg(feature = "fs")]
+pub mod fs;
+pub mod load;
+pub mod markdown;
+pub mod matcher;
+pub mod model;
+pub mod normalize;
+pub mod search;
+pub mod slots;
+pub mod stopwords;
+
+pub use engine::{Conversation, Engine, QuickReply, Reply, Scored, Turn};
+pub use handoff_protocol as protocol;
+pub use model::Site;
+
+/// A content problem, located as precisely as the content allows.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.render())]
+pub struct Problem {
+    pub file: String,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn new(file: impl Into<String>, line: Option<usize>, message: impl Into<String>) -> Problem {
+        Problem { file: file.into(), line, message: message.into() }
+    }
+
+    fn render(&self) -> String {
+        match self.line {
+            Some(l) => format!("{}:{}: {}", self.file, l, self.message),
+            None => format!("{}: {}", self.file, self.message),
+        }
+    }
+}
+
+/// Parses a JSON bundle (made by `handoff-bot export`) and compiles it.
+pub fn engine_from_json(json: &str) -> Result<Engine, Vec<Problem>> {
+    let site: Site = serde_json::from_str(json).map_err(|e| vec![Problem::new("bundle", Some(e.line()), e.to_string())])?;
+    Engine::new(site)
+}

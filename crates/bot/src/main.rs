@@ -1,0 +1,197 @@
+//! `handoff-bot`: check, test, chat with and export a content folder.
+
+use handoff_bot::{dialog, load, Engine, Problem, Site, Turn};
+use std::io::{BufRead, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+const USAGE: &str = "usage:
+  handoff-bot check <content-dir>                       validate everything, report every problem
+  handoff-bot test <content-dir>                        run the dialog tests in <content-dir>/tests
+  handoff-bot chat <content-dir> [--locale L] [--json]  talk to the bot (stdin, one message per line)
+  handoff-bot export <content-dir> --out <file.json>    write the bundle the widget loads";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("check") => with_dir(&args, check),
+        Some("test") => with_dir(&args, test),
+        Some("chat") => with_dir(&args, |dir| chat(dir, &args)),
+        Some("export") => with_dir(&args, |dir| export(dir, &args)),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(msg) => {
+            eprintln!("{msg}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn with_dir(args: &[String], f: impl FnOnce(&Path) -> Result<(), String>) -> Result<(), String> {
+    match args.get(1) {
+        Some(d) if !d.starts_with("--") => f(Path::new(d)),
+        _ => Err(format!("missing <content-dir>\n{USAGE}")),
+    }
+}
+
+fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).map(String::as_str)
+}
+
+fn read_dir(dir: &Path) -> Result<Vec<load::File>, String> {
+    handoff_bot::fs::read_folder(dir)
+}
+
+fn report(dir: &Path, problems: &[Problem]) -> String {
+    let mut s = String::new();
+    for p in problems {
+        s.push_str(&format!("{}/{}\n", dir.display(), p).replace("//", "/"));
+    }
+    s.push_str(&format!("{} problem{} found", problems.len(), if problems.len() == 1 { "" } else { "s" }));
+    s
+}
+
+fn load_site(dir: &Path) -> Result<(Site, Vec<load::File>), String> {
+    let files = read_dir(dir)?;
+    let site = load::load(&files).map_err(|p| report(dir, &p))?;
+    Ok((site, files))
+}
+
+fn compile(dir: &Path, site: Site) -> Result<Engine, String> {
+    Engine::new(site).map_err(|p| report(dir, &p))
+}
+
+fn check(dir: &Path) -> Result<(), String> {
+    let (site, files) = load_site(dir)?;
+    let (intents, articles, locales) = (site.intents.len(), site.articles.len(), site.settings.site.locales.len());
+    let engine = compile(dir, site)?;
+    // Dialog test files must at least be readable; whether they pass is `test`'s job.
+    dialog::run(&engine, &files).map_err(|p| report(dir, &p))?;
+    println!("{}: ok: {intents} intents, {articles} articles, {locales} locales", dir.display());
+    Ok(())
+}
+
+fn test(dir: &Path) -> Result<(), String> {
+    let (site, files) = load_site(dir)?;
+    let engine = compile(dir, site)?;
+    let outcomes = dialog::run(&engine, &files).map_err(|p| report(dir, &p))?;
+    let (mut passed, mut failed) = (0, 0);
+    for o in &outcomes {
+        if o.passed() {
+            passed += 1;
+            println!("ok    {}:{}  {}", o.file, o.line, o.name);
+        } else {
+            failed += 1;
+            println!("FAIL  {}:{}  {}", o.file, o.line, o.name);
+            for f in &o.failures {
+                println!("        {f}");
+            }
+        }
+    }
+    let turns: usize = outcomes.iter().map(|o| o.turns).sum();
+    println!("{} dialogs, {turns} turns", outcomes.len());
+    println!("dialogs: {passed} passed, {failed} failed");
+    if outcomes.is_empty() {
+        return Err(format!("{}: no dialog tests (tests/*.toml)", dir.display()));
+    }
+    if failed > 0 {
+        return Err(format!("{failed} dialog test{} failed", if failed == 1 { "" } else { "s" }));
+    }
+    Ok(())
+}
+
+fn export(dir: &Path, args: &[String]) -> Result<(), String> {
+    let out = flag(args, "--out").ok_or("export needs --out <file.json>")?;
+    let (site, _) = load_site(dir)?;
+    let json = serde_json::to_string(&site).map_err(|e| e.to_string())?;
+    compile(dir, site)?;
+    if let Some(parent) = Path::new(out).parent() {
+        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    }
+    std::fs::write(out, &json).map_err(|e| format!("{out}: {e}"))?;
+    println!("wrote {out} ({} bytes)", json.len());
+    Ok(())
+}
+
+fn chat(dir: &Path, args: &[String]) -> Result<(), String> {
+    let json = args.iter().any(|a| a == "--json");
+    let (site, _) = load_site(dir)?;
+    let engine = compile(dir, site)?;
+    let locale = flag(args, "--locale").unwrap_or(&engine.site().settings.site.default_locale).to_string();
+    if !engine.site().settings.site.locales.contains(&locale) {
+        return Err(format!("--locale {locale}: the site supports {}", engine.site().settings.site.locales.join(", ")));
+    }
+    let (mut conv, greeting) = engine.start(&locale);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if !json {
+        writeln!(out, "bot> {}", greeting.text).map_err(|e| e.to_string())?;
+        writeln!(out, "(type a message; /unhelpful <article-id>, /back to hand back, Ctrl-D to quit)").map_err(|e| e.to_string())?;
+    }
+    for line in std::io::stdin().lock().lines() {
+        let line = line.map_err(|e| e.to_string())?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let turn = if let Some(article) = line.strip_prefix("/unhelpful ") {
+            engine.article_unhelpful(&mut conv, article.trim())
+        } else if line.trim() == "/back" {
+            let r = engine.hand_back(&mut conv);
+            Turn { replies: vec![r], ..Default::default() }
+        } else {
+            engine.reply(&mut conv, &line)
+        };
+        if json {
+            let v = serde_json::json!({
+                "input": line,
+                "intent": turn.intent.as_ref().map(|s| &s.intent),
+                "confidence": turn.intent.as_ref().map(|s| s.confidence),
+                "answer": turn.replies.iter().map(|r| r.text.as_str()).collect::<Vec<_>>().join("\n"),
+                "replies": turn.replies,
+                "handoff": turn.handoff,
+                "silent": turn.silent,
+                "slots": conv.slots,
+            });
+            writeln!(out, "{v}").map_err(|e| e.to_string())?;
+        } else {
+            print_turn(&mut out, &turn).map_err(|e| e.to_string())?;
+        }
+        out.flush().map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+fn print_turn(out: &mut impl Write, turn: &Turn) -> std::io::Result<()> {
+    if let Some(s) = &turn.intent {
+        writeln!(out, "      [intent {} {:.2}]", s.intent, s.confidence)?;
+    }
+    for r in &turn.replies {
+        writeln!(out, "bot> {}", r.text)?;
+        for q in &r.quick_replies {
+            writeln!(out, "      [button] {}", q.label)?;
+        }
+        for a in &r.articles {
+            writeln!(out, "      [article] {a}")?;
+        }
+    }
+    if let Some(h) = &turn.handoff {
+        writeln!(
+            out,
+            "      [handoff reason={} department={} tier={} priority={}: {}]",
+            h.reason.as_str(),
+            h.department,
+            h.tier,
+            h.priority,
+            h.detail
+        )?;
+    }
+    if turn.silent {
+        writeln!(out, "      [bot silent: a person has the conversation]")?;
+    }
+    Ok(())
+}

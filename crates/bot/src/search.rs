@@ -1,0 +1,230 @@
+//! Article search for the portal: ranked, diacritics- and typo-tolerant, usable as you type.
+//!
+//! One inverted index per locale. Titles weigh more than tags, tags more than the body. Each
+//! query word matches exactly, as a prefix (so "retu" already finds "return"), or with a typo;
+//! exact matches score highest. Scores are BM25-like so long articles do not win by length.
+
+use crate::markdown::plain_blocks;
+use crate::model::Article;
+use crate::normalize::{deletes, edit_distance, tokens, typo_budget};
+use crate::stopwords::is_stopword;
+use std::collections::{BTreeMap, HashMap};
+
+const TITLE_WEIGHT: f32 = 3.0;
+const TAG_WEIGHT: f32 = 2.0;
+const BODY_WEIGHT: f32 = 1.0;
+const PREFIX_SCORE: f32 = 0.7;
+const TYPO_SCORE: f32 = 0.6;
+/// A prefix query word expands to at most this many indexed words (the most frequent win ties
+/// by order), so a one-letter-longer query stays fast.
+const MAX_EXPANSIONS: usize = 32;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchHit {
+    /// Index into the site's article list.
+    pub article: usize,
+    pub score: f32,
+}
+
+#[derive(Debug, Clone, Default)]
+struct LocaleIndex {
+    docs: Vec<usize>,
+    terms: HashMap<String, u32>,
+    /// Sorted vocabulary for prefix lookups.
+    sorted: Vec<(String, u32)>,
+    typo: HashMap<String, Vec<u32>>,
+    /// term -> (doc slot, weighted term frequency)
+    postings: Vec<Vec<(u32, f32)>>,
+    doc_len: Vec<f32>,
+    avg_len: f32,
+    /// term id -> term
+    text: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ArticleIndex {
+    locales: BTreeMap<String, LocaleIndex>,
+}
+
+impl ArticleIndex {
+    pub fn new(articles: &[Article]) -> ArticleIndex {
+        let mut locales: BTreeMap<String, LocaleIndex> = BTreeMap::new();
+        for (ai, a) in articles.iter().enumerate() {
+            let idx = locales.entry(a.locale.clone()).or_default();
+            let slot = idx.docs.len() as u32;
+            idx.docs.push(ai);
+            let mut tf: HashMap<String, f32> = HashMap::new();
+            let mut len = 0.0;
+            let mut add = |text: &str, w: f32| {
+                for t in tokens(text) {
+                    len += w;
+                    *tf.entry(t).or_default() += w;
+                }
+            };
+            add(&a.title, TITLE_WEIGHT);
+            for tag in &a.tags {
+                add(tag, TAG_WEIGHT);
+            }
+            add(&plain_blocks(&a.blocks), BODY_WEIGHT);
+            idx.doc_len.push(len);
+            let mut tf: Vec<(String, f32)> = tf.into_iter().collect();
+            tf.sort_by(|a, b| a.0.cmp(&b.0));
+            for (term, f) in tf {
+                let next = idx.postings.len() as u32;
+                let id = *idx.terms.entry(term).or_insert(next);
+                if id == next {
+                    idx.postings.push(Vec::new());
+                }
+                idx.postings[id as usize].push((slot, f));
+            }
+        }
+        for idx in locales.values_mut() {
+            idx.avg_len = idx.doc_len.iter().sum::<f32>() / idx.doc_len.len().max(1) as f32;
+            idx.sorted = idx.terms.iter().map(|(t, id)| (t.clone(), *id)).collect();
+            idx.sorted.sort();
+            idx.text = vec![String::new(); idx.postings.len()];
+            for (t, id) in &idx.sorted {
+                idx.text[*id as usize] = t.clone();
+            }
+            let mut buf = Vec::new();
+            for (t, &id) in &idx.terms {
+                let b = typo_budget(t.chars().count());
+                if b == 0 {
+                    continue;
+                }
+                buf.clear();
+                deletes(t, b, &mut buf);
+                for d in buf.drain(..) {
+                    idx.typo.entry(d).or_default().push(id);
+                }
+            }
+        }
+        ArticleIndex { locales }
+    }
+
+    /// Ranked articles of `locale` for the query, best first, at most `limit`.
+    pub fn search(&self, locale: &str, query: &str, limit: usize) -> Vec<SearchHit> {
+        let Some(idx) = self.locales.get(locale) else { return Vec::new() };
+        let words = tokens(query);
+        let meaningful: Vec<&String> = words.iter().filter(|w| !is_stopword(w)).collect();
+        let words: Vec<&String> = if meaningful.is_empty() { words.iter().collect() } else { meaningful };
+        let n = idx.docs.len() as f32;
+        let mut scores: HashMap<u32, f32> = HashMap::new();
+        let mut matched_words: HashMap<u32, u32> = HashMap::new();
+        for w in &words {
+            let mut per_doc: HashMap<u32, f32> = HashMap::new();
+            for (term, quality) in idx.expand(w) {
+                let postings = &idx.postings[term as usize];
+                let idf = (1.0 + (n - postings.len() as f32 + 0.5) / (postings.len() as f32 + 0.5)).ln();
+                for &(doc, tf) in postings {
+                    let norm = 1.2 * (0.25 + 0.75 * idx.doc_len[doc as usize] / idx.avg_len.max(1.0));
+                    let s = quality * idf * tf * 2.2 / (tf + norm);
+                    let e = per_doc.entry(doc).or_default();
+                    *e = e.max(s);
+                }
+            }
+            for (doc, s) in per_doc {
+                *scores.entry(doc).or_default() += s;
+                *matched_words.entry(doc).or_default() += 1;
+            }
+        }
+        let mut hits: Vec<SearchHit> = scores
+            .into_iter()
+            .map(|(doc, s)| {
+                // Documents that contain every query word come first.
+                let all = matched_words.get(&doc).copied().unwrap_or(0) as usize == words.len();
+                SearchHit { article: idx.docs[doc as usize], score: if all { s * 2.0 } else { s } }
+            })
+            .collect();
+        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.article.cmp(&b.article)));
+        hits.truncate(limit);
+        hits
+    }
+}
+
+impl LocaleIndex {
+    /// The indexed terms a query word stands for, with how well each matches.
+    fn expand(&self, word: &str) -> Vec<(u32, f32)> {
+        let mut out = Vec::new();
+        if let Some(&id) = self.terms.get(word) {
+            out.push((id, 1.0));
+        }
+        if word.chars().count() >= 2 {
+            let start = self.sorted.partition_point(|(t, _)| t.as_str() < word);
+            for (t, id) in self.sorted[start..].iter().take_while(|(t, _)| t.starts_with(word)).take(MAX_EXPANSIONS) {
+                if t != word {
+                    out.push((*id, PREFIX_SCORE));
+                }
+            }
+        }
+        let budget = typo_budget(word.chars().count());
+        if out.is_empty() && budget > 0 {
+            let mut cands: Vec<u32> = self.typo.get(word).cloned().unwrap_or_default();
+            let mut dels = Vec::new();
+            deletes(word, budget, &mut dels);
+            for d in &dels {
+                if let Some(&id) = self.terms.get(d) {
+                    cands.push(id);
+                }
+                if let Some(ids) = self.typo.get(d) {
+                    cands.extend(ids);
+                }
+            }
+            cands.sort_unstable();
+            cands.dedup();
+            for id in cands {
+                let t = &self.text[id as usize];
+                let allowed = budget.min(typo_budget(t.chars().count()));
+                if allowed > 0 && edit_distance(word, t, allowed) <= allowed {
+                    out.push((id, TYPO_SCORE));
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown::blocks;
+
+    fn article(id: &str, locale: &str, title: &str, tags: &[&str], body: &str) -> Article {
+        Article {
+            id: id.into(),
+            locale: locale.into(),
+            title: title.into(),
+            category: "c".into(),
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+            blocks: blocks(body),
+        }
+    }
+
+    fn corpus() -> Vec<Article> {
+        vec![
+            article("track", "en", "How to track your order", &["parcel", "tracking"], "Open your account and follow the parcel."),
+            article("return", "en", "Returning an item", &["refund", "send back"], "Returns are free for 30 days. Your order number helps."),
+            article("refund", "pt", "Quando recebo o reembolso", &["devolução", "dinheiro"], "O reembolso chega em até dez dias úteis."),
+            article("return", "cs", "Jak vrátit zboží", &["vrácení", "reklamace"], "Vrácení je do 30 dnů zdarma."),
+        ]
+    }
+
+    #[test]
+    fn ranks_title_matches_first_and_filters_by_locale() {
+        let idx = ArticleIndex::new(&corpus());
+        let hits = idx.search("en", "order", 10);
+        assert_eq!(hits[0].article, 0, "title match ranks first");
+        assert_eq!(hits.len(), 2);
+        assert!(idx.search("de", "order", 10).is_empty());
+    }
+
+    #[test]
+    fn diacritics_typos_and_prefixes() {
+        let idx = ArticleIndex::new(&corpus());
+        assert_eq!(idx.search("pt", "devolucao", 5)[0].article, 2);
+        assert_eq!(idx.search("cs", "vraceni", 5)[0].article, 3);
+        assert_eq!(idx.search("en", "trackng", 5)[0].article, 0);
+        assert_eq!(idx.search("en", "retu", 5)[0].article, 1);
+        assert!(idx.search("en", "zzzz", 5).is_empty());
+    }
+}
