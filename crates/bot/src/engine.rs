@@ -204,12 +204,19 @@ impl Engine {
     /// (intent index, confidence), best first; ties go to the more specific pattern, then to
     /// the intent written first.
     fn rank(&self, locale: &str, msg: &Message) -> Vec<(usize, f32)> {
-        let mut scored: Vec<(usize, f32, u32)> = self
-            .intents
-            .match_all(msg)
-            .iter()
-            .map(|h| (h.owner as usize, self.confidence(h, locale), h.specificity))
-            .collect();
+        let mut scored: Vec<(usize, f32, u32)> = Vec::new();
+        for h in self.intents.match_all(msg) {
+            let c = self.confidence(&h, locale);
+            // One entry per intent: its best pattern in any locale, the customer's own preferred.
+            match scored.last_mut() {
+                Some(last) if last.0 == h.owner as usize => {
+                    if (c, h.specificity) > (last.1, last.2) {
+                        *last = (h.owner as usize, c, h.specificity);
+                    }
+                }
+                _ => scored.push((h.owner as usize, c, h.specificity)),
+            }
+        }
         scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
         scored.into_iter().map(|(i, c, _)| (i, c)).collect()
     }

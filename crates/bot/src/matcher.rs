@@ -291,8 +291,8 @@ impl Matcher {
         }
     }
 
-    /// Matches every pattern against the message in one pass; returns the best hit per owner,
-    /// in owner order.
+    /// Matches every pattern against the message in one pass; returns the best hit per owner and
+    /// tag, in (owner, tag) order. The caller weighs tags (e.g. prefers the customer's locale).
     pub fn match_all(&self, msg: &Message) -> Vec<Hit> {
         let mut per_token: Vec<Vec<(u32, f32)>> = Vec::with_capacity(msg.tokens.len());
         let mut scratch = Vec::new();
@@ -318,7 +318,7 @@ impl Matcher {
                 strength: matched,
                 specificity: p.required,
             };
-            match best.iter_mut().find(|h| h.owner == p.owner) {
+            match best.iter_mut().find(|h| h.owner == p.owner && h.tag == p.tag) {
                 Some(h) => {
                     if (hit.coverage, hit.specificity) > (h.coverage, h.specificity) {
                         *h = hit;
@@ -327,7 +327,7 @@ impl Matcher {
                 None => best.push(hit),
             }
         }
-        best.sort_by_key(|h| h.owner);
+        best.sort_by_key(|h| (h.owner, h.tag));
         best
     }
 
