@@ -10,7 +10,7 @@
 pub const EXPLICIT: &[(&str, &[&str])] = &[
     ("en", &[
         "human", "real person", "live agent", "operator", "representative",
-        "talk|speak|chat * person|agent|someone|somebody|staff|human",
+        "talk|speak|chat * person|agent|someone|somebody|human",
         "customer service agent",
     ]),
     ("de", &[

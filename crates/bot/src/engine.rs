@@ -98,11 +98,11 @@ pub struct Engine {
 
 /// Compiles a phrase list (built-in plus the site's own) into a matcher; owner 0 for all.
 fn phrase_matcher(
+    mut b: MatcherBuilder,
     builtin: &[(&str, &[&str])],
     extra: &BTreeMap<String, Vec<String>>,
     what: &str,
 ) -> Result<Matcher, Vec<Problem>> {
-    let mut b = MatcherBuilder::new();
     let mut problems = Vec::new();
     for (_, phrases) in builtin {
         for p in *phrases {
@@ -147,8 +147,8 @@ impl Engine {
             }
         }
         let policy = &site.settings.handoff;
-        let explicit = phrase_matcher(builtin::EXPLICIT, &policy.explicit_phrases, "explicit phrase");
-        let angry = phrase_matcher(builtin::ANGRY, &policy.angry_words, "angry word");
+        let explicit = phrase_matcher(MatcherBuilder::new(), builtin::EXPLICIT, &policy.explicit_phrases, "explicit phrase");
+        let angry = phrase_matcher(MatcherBuilder::exact(), builtin::ANGRY, &policy.angry_words, "angry word");
         let (explicit, angry) = match (explicit, angry) {
             (Ok(e), Ok(a)) if problems.is_empty() => (e, a),
             (e, a) => {

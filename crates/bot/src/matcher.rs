@@ -89,11 +89,18 @@ pub struct MatcherBuilder {
     prefixes: HashMap<String, u32>,
     term_text: Vec<String>,
     patterns: Vec<Pattern>,
+    exact: bool,
 }
 
 impl MatcherBuilder {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A matcher without typo tolerance, for short word lists where a typo of one word is often
+    /// another real word (Tagalog "galit", angry, is one letter from "gamit", use).
+    pub fn exact() -> Self {
+        MatcherBuilder { exact: true, ..Self::default() }
     }
 
     fn term(&mut self, word: String, prefix: bool) -> u32 {
@@ -184,7 +191,7 @@ impl MatcherBuilder {
         let mut buf = Vec::new();
         for (word, &id) in &self.words {
             let budget = typo_budget(word.chars().count());
-            if budget == 0 {
+            if budget == 0 || self.exact {
                 continue;
             }
             buf.clear();
@@ -200,6 +207,7 @@ impl MatcherBuilder {
             words: self.words,
             prefixes: self.prefixes,
             typo_index,
+            exact: self.exact,
             term_text: self.term_text,
             postings,
             patterns: self.patterns,
@@ -232,6 +240,7 @@ pub struct Matcher {
     term_text: Vec<String>,
     postings: Vec<Vec<u32>>,
     patterns: Vec<Pattern>,
+    exact: bool,
 }
 
 impl Matcher {
@@ -258,7 +267,7 @@ impl Matcher {
                 out.push((id, 1.0));
             }
         }
-        if !out.is_empty() {
+        if !out.is_empty() || self.exact {
             return;
         }
         let len = token.chars().count();
@@ -423,6 +432,15 @@ mod tests {
         let hits = m.match_all(&Message::new("cancel my order"));
         assert_eq!(hits.len(), 2);
         assert!(hits[1].coverage > hits[0].coverage);
+    }
+
+    #[test]
+    fn exact_matchers_forgive_no_typos() {
+        let mut b = MatcherBuilder::exact();
+        b.add(0, 0, "galit").unwrap();
+        let m = b.build();
+        assert_eq!(owners(&m, "galit ako"), vec![0]);
+        assert_eq!(owners(&m, "gamit ko ito"), Vec::<u32>::new());
     }
 
     #[test]
