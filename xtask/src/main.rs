@@ -1,1 +1,60 @@
-fn main() {}
+//! `cargo xtask <command>`: Handoff's build orchestration (std + anyhow + brotli, no clap).
+
+mod bench;
+mod cmd;
+mod dist;
+mod screenshot;
+mod serve;
+mod sizes;
+mod test;
+mod tools;
+
+use std::process::ExitCode;
+
+const HELP: &str = "\
+cargo xtask <command>
+
+  setup                 install what is missing: wasm32 target, wasm-bindgen-cli 0.2.130,
+                        trunk 0.21.14, chromium, chromedriver, binaryen (wasm-opt)
+  dist                  setup, check + release build of the widget into pkg/, export the demo
+                        site to pkg/sites/demo.json, print raw/brotli sizes (budget 120 KiB)
+  run                   dist, then serve pkg/ on http://127.0.0.1:8080/ (HANDOFF_PORT overrides)
+  serve [DIR]           serve pkg/ (or DIR) as it is, without building
+  test                  the whole suite (.ci/run calls exactly this)
+  bench [ARGS...]       cargo bench -p handoff-bot [ARGS...], then the bundle sizes
+  screenshot URL OUT.png [--width W] [--height H]
+                        headless Chromium screenshot of a page (default 1280x800)
+";
+
+fn main() -> ExitCode {
+    cmd::init_env();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let rest = args.get(1..).unwrap_or(&[]);
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => tools::setup(),
+        Some("dist") => dist::dist().map(|_| ()),
+        Some("run") => dist::dist().and_then(|_| serve::serve_pkg()),
+        Some("serve") => match rest.first() {
+            Some(dir) => serve::serve_dir(std::path::Path::new(dir)),
+            None => serve::serve_pkg(),
+        },
+        Some("test") => return test::test(),
+        Some("bench") => bench::bench(rest),
+        Some("screenshot") => screenshot::screenshot(rest),
+        Some("help" | "-h" | "--help") | None => {
+            print!("{HELP}");
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => {
+            eprint!("xtask: unknown command `{other}`\n\n{HELP}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! Raw and brotli (quality 11) sizes of the widget bundle: every .wasm, .js and .css under pkg/.
+
+use anyhow::{Context, Result};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The budget for wasm + js + css, brotli-compressed: 120 KiB.
+pub const BUDGET: u64 = 120 * 1024;
+
+pub struct Row {
+    pub path: String,
+    pub raw: u64,
+    pub brotli: u64,
+}
+
+pub struct Report {
+    pub rows: Vec<Row>,
+}
+
+impl Report {
+    pub fn total_raw(&self) -> u64 {
+        self.rows.iter().map(|r| r.raw).sum()
+    }
+
+    pub fn total_brotli(&self) -> u64 {
+        self.rows.iter().map(|r| r.brotli).sum()
+    }
+
+    pub fn over_budget(&self) -> bool {
+        self.total_brotli() > BUDGET
+    }
+
+    pub fn table(&self) -> String {
+        let width = self.rows.iter().map(|r| r.path.len()).max().unwrap_or(0).max("total (wasm+js+css)".len());
+        let mut s = format!("{:<width$}  {:>10}  {:>10}\n", "file", "raw", "brotli");
+        for r in &self.rows {
+            s.push_str(&format!("{:<width$}  {:>10}  {:>10}\n", r.path, r.raw, r.brotli));
+        }
+        let total = self.total_brotli();
+        s.push_str(&format!(
+            "{:<width$}  {:>10}  {:>10}\n",
+            "total (wasm+js+css)",
+            self.total_raw(),
+            total
+        ));
+        s.push_str(&format!(
+            "budget: {total} of {BUDGET} brotli bytes ({:.1} of 120.0 KiB) -> {}\n",
+            total as f64 / 1024.0,
+            if self.over_budget() { "OVER BUDGET" } else { "ok" }
+        ));
+        s
+    }
+}
+
+pub fn brotli_len(data: &[u8]) -> Result<u64> {
+    let mut out = Vec::with_capacity(data.len() / 3 + 64);
+    {
+        let mut writer = brotli::CompressorWriter::new(&mut out, 64 * 1024, 11, 22);
+        writer.write_all(data).context("brotli compression")?;
+        writer.flush().context("brotli compression")?;
+    }
+    Ok(out.len() as u64)
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect(&path, out)?;
+        } else if matches!(path.extension().and_then(|e| e.to_str()), Some("wasm" | "js" | "css")) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Measure every .wasm/.js/.css file under `pkg` (paths shown relative to the workspace root).
+pub fn measure(pkg: &Path, root: &Path) -> Result<Report> {
+    let mut files = Vec::new();
+    collect(pkg, &mut files)?;
+    files.sort();
+    let mut rows = Vec::new();
+    for file in files {
+        let data = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+        rows.push(Row {
+            path: file.strip_prefix(root).unwrap_or(&file).display().to_string(),
+            raw: data.len() as u64,
+            brotli: brotli_len(&data)?,
+        });
+    }
+    Ok(Report { rows })
+}

@@ -1,0 +1,73 @@
+//! `cargo xtask test`: the whole suite, in order, failing fast. `.ci/run` calls exactly this.
+
+use crate::cmd::{self, run};
+use crate::{dist, tools};
+use anyhow::Result;
+use std::process::ExitCode;
+
+type Step = (&'static str, fn() -> Result<()>);
+
+const STEPS: &[Step] = &[
+    ("native tests (cargo test --workspace --exclude handoff-widget)", native),
+    ("content check (handoff-bot check content/demo)", check),
+    ("dialog tests (handoff-bot test content/demo)", dialogs),
+    ("widget tests in headless Chromium (wasm-bindgen-test)", widget),
+    ("dist and size budget", bundle),
+];
+
+pub fn test() -> ExitCode {
+    if let Err(e) = tools::setup() {
+        eprintln!("xtask: error: {e:#}");
+        println!("xtask: 0 passed, 1 failed");
+        return ExitCode::FAILURE;
+    }
+    let mut passed = 0;
+    for (i, (name, step)) in STEPS.iter().enumerate() {
+        println!("\nxtask: [{}/{}] {name}", i + 1, STEPS.len());
+        if let Err(e) = step() {
+            eprintln!("\nxtask: step {}/{} ({name}) failed: {e:#}", i + 1, STEPS.len());
+            println!("xtask: {passed} passed, 1 failed");
+            return ExitCode::FAILURE;
+        }
+        passed += 1;
+    }
+    println!("\nxtask: {passed} passed, 0 failed");
+    ExitCode::SUCCESS
+}
+
+fn native() -> Result<()> {
+    run(
+        "native tests",
+        cmd::cargo().args(["test", "--workspace", "--exclude", "handoff-widget"]),
+    )
+}
+
+fn check() -> Result<()> {
+    run(
+        "content check",
+        cmd::cargo().args(["run", "-q", "-p", "handoff-bot", "--", "check", "content/demo"]),
+    )
+}
+
+fn dialogs() -> Result<()> {
+    run(
+        "dialog tests",
+        cmd::cargo().args(["run", "-q", "-p", "handoff-bot", "--", "test", "content/demo"]),
+    )
+}
+
+/// `--lib --tests`: the wasm-bindgen tests in src/ and tests/. Doctests are left out: cargo
+/// cross-compiles them for --target since 1.89, and the test runner cannot run a doctest binary.
+fn widget() -> Result<()> {
+    run(
+        "widget tests",
+        cmd::cargo()
+            .args(["test", "-p", "handoff-widget", "--target", tools::WASM_TARGET, "--lib", "--tests"])
+            .env("CHROMEDRIVER", tools::CHROMEDRIVER)
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "120"),
+    )
+}
+
+fn bundle() -> Result<()> {
+    dist::dist().map(|_| ())
+}
