@@ -1,1 +1,84 @@
-//! placeholder until the widget lands
+//! Handoff's customer widget: a self-service help portal and a chatbot that answers from the
+//! site's own content, and hands the conversation to a person when it should.
+//!
+//! The page includes `<div id="handoff-root" data-site="sites/demo.json" data-locale="">`; on
+//! start the widget fetches that bundle, compiles it with [`handoff_bot::Engine`] and mounts
+//! itself there. Everything runs in the browser: no server is asked anything until a person
+//! takes over.
+//!
+//! Nothing is ever inserted as HTML: every text, including content and customer messages, goes
+//! into the page as text nodes.
+
+pub mod components;
+pub mod dom;
+pub mod fetch;
+pub mod i18n;
+pub mod state;
+pub mod storage;
+pub mod widget;
+
+use components::shell::{Load, Shell};
+use handoff_bot::Engine;
+use leptos::prelude::*;
+use std::sync::Arc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// How to mount the widget.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The locale to use when the site supports it; otherwise `<html lang>`, then the browser's.
+    pub locale: Option<String>,
+    /// Keep the conversation in `sessionStorage` so a reload continues it.
+    pub persist: bool,
+}
+
+impl Options {
+    fn preferred(&self) -> Vec<String> {
+        self.locale.iter().filter(|l| !l.trim().is_empty()).cloned().chain(dom::page_locales()).collect()
+    }
+}
+
+/// Mounts a widget for an already compiled site into `el` (used by the tests and by pages that
+/// bring their own bundle).
+pub fn mount(el: web_sys::HtmlElement, engine: Engine, opts: Options) {
+    let preferred = opts.preferred();
+    let persist = opts.persist;
+    let engine = Arc::new(engine);
+    leptos::mount::mount_to(el, move || {
+        let status = RwSignal::new(Load::Ready(engine));
+        view! { <Shell status=status preferred=preferred persist=persist /> }
+    })
+    .forget();
+}
+
+/// Starts the widget on a page that has `<div id="handoff-root" data-site="...">`; does nothing
+/// on a page without one.
+#[wasm_bindgen(start)]
+pub fn start() {
+    let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("handoff-root"))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    else {
+        return;
+    };
+    let url = el.get_attribute("data-site").filter(|s| !s.trim().is_empty()).unwrap_or_else(|| "sites/demo.json".into());
+    let opts = Options { locale: el.get_attribute("data-locale"), persist: true };
+    let preferred = opts.preferred();
+    leptos::mount::mount_to(el, move || {
+        let status = RwSignal::new(Load::Loading);
+        leptos::task::spawn_local(async move {
+            let loaded = match fetch::load(&url).await {
+                Ok(engine) => Load::Ready(Arc::new(engine)),
+                Err(e) => {
+                    dom::log_error(&format!("Handoff widget: could not load {url}: {e}"));
+                    Load::Failed
+                }
+            };
+            status.set(loaded);
+        });
+        view! { <Shell status=status preferred=preferred persist=opts.persist /> }
+    })
+    .forget();
+}

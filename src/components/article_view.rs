@@ -1,0 +1,82 @@
+//! One help article, with "Was this helpful?" and the way into the chat.
+
+use super::rich::render_blocks;
+use crate::i18n::Key;
+use crate::state::Screen;
+use crate::widget::use_ui;
+use leptos::html;
+use leptos::prelude::*;
+
+#[component]
+pub fn ArticleView(id: String) -> impl IntoView {
+    let ui = use_ui();
+    // None: not answered yet; Some(true): "Yes" (thanked).
+    let feedback = RwSignal::new(None::<bool>);
+    let heading: NodeRef<html::H2> = NodeRef::new();
+    crate::dom::focus_later(move || heading.get_untracked().map(Into::into));
+
+    // The article in the current locale, falling back to the site default, then to any.
+    let article = {
+        let id = id.clone();
+        move || {
+            let locale = ui.locale.get();
+            ui.engine.with_value(|e| {
+                let site = e.site();
+                site.article(&id, &locale)
+                    .or_else(|| site.article(&id, &site.settings.site.default_locale))
+                    .or_else(|| site.articles.iter().find(|a| a.id == id))
+                    .map(|a| (a.title.clone(), a.blocks.clone()))
+            })
+        }
+    };
+    let title_id = ui.id("article");
+    let feedback_id = ui.id("feedback");
+    let feedback_label = feedback_id.clone();
+    let id_no = id.clone();
+    let id_chat = id;
+
+    view! {
+        <article class="hf-article">
+            <button type="button" class="hf-back" on:click=move |_| ui.screen.set(Screen::Portal)>
+                <span aria-hidden="true">"← "</span>
+                {ui.tr(Key::Back)}
+            </button>
+            {move || article().map(|(title, blocks)| view! {
+                <h2 class="hf-article-title" id=title_id.clone() tabindex="-1" node_ref=heading>{title}</h2>
+                <div class="hf-article-body">{render_blocks(blocks)}</div>
+            })}
+            <div class="hf-feedback" role="group" aria-labelledby=feedback_label>
+                <p id=feedback_id class="hf-feedback-question">{ui.tr(Key::Helpful)}</p>
+                <Show
+                    when=move || feedback.get().is_none()
+                    fallback=move || view! { <p class="hf-thanks" role="status">{ui.tr(Key::ThanksFeedback)}</p> }
+                >
+                    <div class="hf-feedback-buttons">
+                        <button type="button" class="hf-button hf-button--secondary" on:click=move |_| feedback.set(Some(true))>
+                            {ui.tr(Key::Yes)}
+                        </button>
+                        <button
+                            type="button"
+                            class="hf-button hf-button--secondary"
+                            on:click={
+                                let id = id_no.clone();
+                                move |_| {
+                                    feedback.set(Some(false));
+                                    ui.article_unhelpful(&id);
+                                }
+                            }
+                        >
+                            {ui.tr(Key::No)}
+                        </button>
+                    </div>
+                </Show>
+            </div>
+            <div class="hf-still">
+                <p>{ui.tr(Key::StillNeedHelp)}</p>
+                <button type="button" class="hf-button" on:click=move |_| ui.chat_from_article(&id_chat)>
+                    {ui.tr(Key::ChatWithUs)}
+                </button>
+            </div>
+        </article>
+    }
+}

@@ -1,0 +1,90 @@
+//! One chat message: who said it (for screen readers), the text, article cards and, under the
+//! newest bot message, its quick replies.
+
+use super::rich::render_text;
+use crate::i18n::Key;
+use crate::state::{Message, Speaker};
+use crate::widget::use_ui;
+use leptos::prelude::*;
+
+#[component]
+pub fn MessageView(msg: Message) -> impl IntoView {
+    let ui = use_ui();
+    let Message { id, speaker, text, quick_replies, articles } = msg;
+    let who = match speaker {
+        Speaker::Bot => Key::Assistant,
+        Speaker::Customer => Key::You,
+        Speaker::System => Key::Notice,
+    };
+    // Customer text is shown exactly as typed; bot text may carry links and bold.
+    let body = match speaker {
+        Speaker::Customer => view! { <p>{text}</p> }.into_any(),
+        _ => render_text(&text).into_any(),
+    };
+    let cards = (!articles.is_empty()).then(|| {
+        view! {
+            <ul class="hf-cards" aria-label=ui.tr(Key::RelatedArticles)>
+                {articles
+                    .into_iter()
+                    .map(|aid| {
+                        let title = {
+                            let aid = aid.clone();
+                            move || {
+                                let locale = ui.locale.get();
+                                ui.engine.with_value(|e| {
+                                    let site = e.site();
+                                    site.article(&aid, &locale)
+                                        .or_else(|| site.articles.iter().find(|a| a.id == aid))
+                                        .map(|a| a.title.clone())
+                                        .unwrap_or_else(|| aid.clone())
+                                })
+                            }
+                        };
+                        view! {
+                            <li>
+                                <button type="button" class="hf-card" on:click=move |_| ui.open_article(&aid)>
+                                    <span class="hf-card-title">{title}</span>
+                                    <span class="hf-card-arrow" aria-hidden="true">"→"</span>
+                                </button>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+    });
+    let quick = (!quick_replies.is_empty()).then(|| {
+        view! {
+            <Show when=move || ui.chat.with(|c| c.is_last(id))>
+                <div class="hf-quick">
+                    {quick_replies
+                        .iter()
+                        .cloned()
+                        .map(|q| view! {
+                            <button
+                                type="button"
+                                class="hf-quick-reply"
+                                on:click=move |_| {
+                                    ui.send(&q.send);
+                                    ui.focus_composer();
+                                }
+                            >
+                                {q.label.clone()}
+                            </button>
+                        })
+                        .collect_view()}
+                </div>
+            </Show>
+        }
+    });
+    view! {
+        <div class=speaker.class()>
+            <div class="hf-bubble">
+                <span class="hf-sr">{ui.tr(who)} ": "</span>
+                {body}
+            </div>
+            {cards}
+            {quick}
+        </div>
+    }
+}

@@ -1,0 +1,55 @@
+//! Small browser helpers.
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+/// Waits `ms` milliseconds (a JS timer, so the page stays responsive).
+pub async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+/// The address of the page the widget is on.
+pub fn page_url() -> Option<String> {
+    web_sys::window()?.location().href().ok()
+}
+
+/// The page's language preferences, most important first: `<html lang>`, then the browser's.
+pub fn page_locales() -> Vec<String> {
+    let mut out = Vec::new();
+    let Some(w) = web_sys::window() else { return out };
+    if let Some(lang) = w.document().and_then(|d| d.document_element()).and_then(|e| e.get_attribute("lang")) {
+        if !lang.trim().is_empty() {
+            out.push(lang.trim().to_string());
+        }
+    }
+    for l in w.navigator().languages().iter() {
+        if let Some(s) = l.as_string() {
+            out.push(s);
+        }
+    }
+    out
+}
+
+/// Focuses an element once the current render has reached the page.
+pub fn focus_later(f: impl FnOnce() -> Option<web_sys::HtmlElement> + 'static) {
+    leptos::prelude::request_animation_frame(move || {
+        if let Some(el) = f() {
+            let _ = el.focus();
+        }
+    });
+}
+
+/// An element of the page by id.
+pub fn by_id(id: &str) -> Option<web_sys::HtmlElement> {
+    use wasm_bindgen::JsCast;
+    web_sys::window()?.document()?.get_element_by_id(id)?.dyn_into().ok()
+}
+
+pub fn log_error(msg: &str) {
+    web_sys::console::error_1(&JsValue::from_str(msg));
+}

@@ -1,0 +1,124 @@
+//! The widget's plain data: which screen is shown, what the chat shows, and what the customer
+//! did (to restore the chat after a reload).
+//!
+//! No Leptos here: the components keep these in signals and the logic lives in
+//! [`crate::widget::Ui`].
+
+use handoff_bot::{QuickReply, Reply};
+use handoff_protocol::Handoff;
+
+/// Who a chat message is from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Speaker {
+    Bot,
+    Customer,
+    /// The widget itself, e.g. "a person will take over".
+    System,
+}
+
+impl Speaker {
+    pub fn class(self) -> &'static str {
+        match self {
+            Speaker::Bot => "hf-msg hf-msg--bot",
+            Speaker::Customer => "hf-msg hf-msg--customer",
+            Speaker::System => "hf-msg hf-msg--system",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    pub id: u32,
+    pub speaker: Speaker,
+    pub text: String,
+    pub quick_replies: Vec<QuickReply>,
+    /// Article ids shown as cards under the message.
+    pub articles: Vec<String>,
+}
+
+/// What the chat shows.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ChatState {
+    pub messages: Vec<Message>,
+    next_id: u32,
+    /// Set once the bot handed the conversation to a person; the desk picks it up from here.
+    pub handoff: Option<Handoff>,
+}
+
+impl ChatState {
+    /// A chat that starts with the bot's greeting.
+    pub fn new(greeting: Reply) -> ChatState {
+        let mut chat = ChatState::default();
+        chat.push_reply(greeting);
+        chat
+    }
+
+    /// Starts over with a new greeting. Message ids keep counting so the view sees new messages.
+    pub fn restart(&mut self, greeting: Reply) {
+        self.messages.clear();
+        self.handoff = None;
+        self.push_reply(greeting);
+    }
+
+    fn push(&mut self, speaker: Speaker, text: String, quick_replies: Vec<QuickReply>, articles: Vec<String>) {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.messages.push(Message { id, speaker, text, quick_replies, articles });
+    }
+
+    pub fn push_customer(&mut self, text: &str) {
+        self.push(Speaker::Customer, text.to_string(), vec![], vec![]);
+    }
+
+    pub fn push_reply(&mut self, reply: Reply) {
+        self.push(Speaker::Bot, reply.text, reply.quick_replies, reply.articles);
+    }
+
+    pub fn push_system(&mut self, text: String) {
+        self.push(Speaker::System, text, vec![], vec![]);
+    }
+
+    /// Has the customer written anything yet?
+    pub fn customer_spoke(&self) -> bool {
+        self.messages.iter().any(|m| m.speaker == Speaker::Customer)
+    }
+
+    /// Quick replies are offered only under the newest message: older ones are answered.
+    pub fn is_last(&self, id: u32) -> bool {
+        self.messages.last().is_some_and(|m| m.id == id)
+    }
+}
+
+/// The screen inside the open panel.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Screen {
+    /// Search and categories.
+    #[default]
+    Portal,
+    /// One article, by id (shown in the current locale).
+    Article(String),
+    Chat,
+}
+
+impl Screen {
+    /// The "Help" tab covers the portal and its articles.
+    pub fn is_help(&self) -> bool {
+        !matches!(self, Screen::Chat)
+    }
+}
+
+/// Something the customer did that changes the conversation, in order. Replaying these against
+/// the same site rebuilds the conversation exactly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// The conversation started in this locale (always the first event).
+    Start(String),
+    /// A message (typed or a quick reply).
+    Say(String),
+    /// "No" under an article.
+    Unhelpful(String),
+    /// "Still need help? Chat with us" under an article.
+    FromArticle(String),
+    /// The language picker.
+    Locale(String),
+}

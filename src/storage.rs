@@ -1,0 +1,69 @@
+//! Keeps the conversation in `sessionStorage`, one entry per site, so a reload (or the next page
+//! of the shop) continues the same chat.
+//!
+//! Only what the customer did is stored (their messages, article feedback, language changes):
+//! the bot is deterministic, so replaying those events rebuilds the conversation, the replies
+//! and any handoff exactly. This keeps the stored data small and the wasm smaller than
+//! serialising the whole state would. Anything unreadable is ignored: the chat starts afresh.
+
+use crate::state::Event;
+
+/// Stored as a JSON array of strings, each an event kind letter followed by its text.
+pub fn encode(events: &[Event]) -> String {
+    let items: Vec<String> = events
+        .iter()
+        .map(|e| match e {
+            Event::Start(l) => format!("b{l}"),
+            Event::Say(t) => format!("s{t}"),
+            Event::Unhelpful(id) => format!("u{id}"),
+            Event::FromArticle(id) => format!("a{id}"),
+            Event::Locale(l) => format!("l{l}"),
+        })
+        .collect();
+    serde_json::to_string(&items).unwrap_or_default()
+}
+
+pub fn decode(json: &str) -> Vec<Event> {
+    let items: Vec<String> = serde_json::from_str(json).unwrap_or_default();
+    items
+        .into_iter()
+        .filter_map(|s| {
+            let kind = s.chars().next()?;
+            let rest = s[kind.len_utf8()..].to_string();
+            Some(match kind {
+                'b' => Event::Start(rest),
+                's' => Event::Say(rest),
+                'u' => Event::Unhelpful(rest),
+                'a' => Event::FromArticle(rest),
+                'l' => Event::Locale(rest),
+                _ => return None,
+            })
+        })
+        .collect()
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok()?
+}
+
+fn key(site: &str) -> String {
+    format!("handoff-widget:v1:{site}")
+}
+
+pub fn load(site: &str) -> Vec<Event> {
+    storage().and_then(|s| s.get_item(&key(site)).ok()?).map(|json| decode(&json)).unwrap_or_default()
+}
+
+pub fn save(site: &str, events: &[Event]) {
+    if let Some(s) = storage() {
+        // Full or disabled storage only costs the restore after a reload.
+        let _ = s.set_item(&key(site), &encode(events));
+    }
+}
+
+/// Forgets the stored conversation of a site.
+pub fn clear(site: &str) {
+    if let Some(s) = storage() {
+        let _ = s.remove_item(&key(site));
+    }
+}

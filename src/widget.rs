@@ -1,0 +1,283 @@
+//! The widget's state and everything the customer can do with it.
+//!
+//! [`Ui`] is a bundle of signals (so it is `Copy` and shared through Leptos context); its methods
+//! are the only place where the bot engine is called. Components just render it and call these.
+//! Every customer action is an [`Event`]; [`Ui::apply`] runs it, and the same function replays
+//! the stored events after a reload.
+
+use crate::dom;
+use crate::i18n::{self, Key};
+use crate::state::{ChatState, Event, Screen};
+use crate::storage;
+use handoff_bot::model::{pick, Named, Settings};
+use handoff_bot::{Conversation, Engine, Turn};
+use leptos::html;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+
+/// How long the "Assistant is typing…" indicator shows before each bot message.
+pub const TYPING_MS: i32 = 350;
+/// The composer's limit, in UTF-16 units as the browser counts `maxlength`.
+pub const MAX_MESSAGE: usize = 1000;
+
+static INSTANCES: AtomicU32 = AtomicU32::new(0);
+
+/// A fresh number for element ids, so several widgets can live on one page (the tests do that).
+pub fn next_instance() -> u32 {
+    INSTANCES.fetch_add(1, Ordering::Relaxed) + 1
+}
+
+#[derive(Clone, Copy)]
+pub struct Ui {
+    pub engine: StoredValue<Arc<Engine>>,
+    pub conv: StoredValue<Conversation>,
+    /// What the customer did so far (stored for a reload).
+    events: StoredValue<Vec<Event>>,
+    pub chat: RwSignal<ChatState>,
+    pub locale: RwSignal<String>,
+    pub screen: RwSignal<Screen>,
+    pub open: RwSignal<bool>,
+    /// Bot messages waiting behind the typing indicator.
+    pub typing: RwSignal<u32>,
+    pub instance: u32,
+    persist: bool,
+    pub launcher: NodeRef<html::Button>,
+    pub composer: NodeRef<html::Textarea>,
+}
+
+pub fn use_ui() -> Ui {
+    expect_context::<Ui>()
+}
+
+impl Ui {
+    /// Sets the widget up for `engine`: starts a conversation in the best of the customer's
+    /// `preferred` locales and, with `persist`, replays what the customer did before a reload.
+    pub fn new(engine: Arc<Engine>, preferred: &[String], persist: bool, open: RwSignal<bool>, launcher: NodeRef<html::Button>, instance: u32) -> Ui {
+        let locale = engine.site().best_locale(preferred.iter().map(String::as_str));
+        let (conv, greeting) = engine.start(&locale);
+        let saved = if persist { storage::load(&engine.site().settings.site.key) } else { Vec::new() };
+        let ui = Ui {
+            locale: RwSignal::new(locale.clone()),
+            engine: StoredValue::new(engine),
+            conv: StoredValue::new(conv),
+            events: StoredValue::new(vec![Event::Start(locale)]),
+            chat: RwSignal::new(ChatState::new(greeting)),
+            screen: RwSignal::new(Screen::Portal),
+            open,
+            typing: RwSignal::new(0),
+            instance,
+            persist,
+            launcher,
+            composer: NodeRef::new(),
+        };
+        if matches!(saved.first(), Some(Event::Start(_))) && saved.len() > 1 {
+            ui.events.set_value(Vec::new());
+            for event in saved {
+                ui.apply(event, false);
+            }
+            // A returning customer was chatting: show them the chat.
+            ui.screen.set(Screen::Chat);
+        }
+        ui
+    }
+
+    /// A page-unique element id.
+    pub fn id(&self, name: &str) -> String {
+        format!("hf{}-{name}", self.instance)
+    }
+
+    /// Interface text in the current locale (reactive when called inside a view closure).
+    pub fn t(&self, key: Key) -> &'static str {
+        self.locale.with(|l| i18n::t(l, key))
+    }
+
+    /// Interface text as a reactive closure for views. Every call site shares this one closure
+    /// type, so the view code for it is compiled once (this keeps the wasm small).
+    pub fn tr(&self, key: Key) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+        let ui = *self;
+        move || ui.t(key)
+    }
+
+    /// A localised site name (department, tier) by id, reactive on the locale.
+    pub fn site_name(&self, list: fn(&Settings) -> &Vec<Named>, id: &str) -> String {
+        let locale = self.locale.get();
+        self.engine.with_value(|e| {
+            let settings = &e.site().settings;
+            list(settings)
+                .iter()
+                .find(|n| n.id == id)
+                .map(|n| pick(&n.name, &locale, &settings.site.default_locale).to_string())
+                .unwrap_or_else(|| id.to_string())
+        })
+    }
+
+    pub fn toggle(&self) {
+        if self.open.get_untracked() {
+            self.close();
+        } else {
+            self.open.set(true);
+            // Move the focus into the panel, to the control the current screen starts with.
+            let id = match self.screen.get_untracked() {
+                Screen::Portal => self.id("search"),
+                Screen::Article(_) => self.id("article"),
+                Screen::Chat => self.id("message"),
+            };
+            dom::focus_later(move || dom::by_id(&id));
+        }
+    }
+
+    /// Closes the panel and gives the focus back to the launcher.
+    pub fn close(&self) {
+        self.open.set(false);
+        let launcher = self.launcher;
+        dom::focus_later(move || launcher.get_untracked().map(Into::into));
+    }
+
+    pub fn show_chat(&self) {
+        self.screen.set(Screen::Chat);
+        self.focus_composer();
+    }
+
+    pub fn focus_composer(&self) {
+        let composer = self.composer;
+        dom::focus_later(move || composer.get_untracked().map(Into::into));
+    }
+
+    pub fn open_article(&self, id: &str) {
+        self.screen.set(Screen::Article(id.to_string()));
+    }
+
+    /// The customer sends a message (typed, or a quick reply).
+    pub fn send(&self, text: &str) {
+        let text = text.trim();
+        if !text.is_empty() {
+            self.apply(Event::Say(text.to_string()), true);
+        }
+    }
+
+    /// "No" under an article: the bot offers a person (or hands off), in the chat.
+    pub fn article_unhelpful(&self, id: &str) {
+        self.show_chat();
+        self.apply(Event::Unhelpful(id.to_string()), true);
+    }
+
+    /// "Still need help? Chat with us" under an article.
+    pub fn chat_from_article(&self, id: &str) {
+        self.apply(Event::FromArticle(id.to_string()), true);
+        self.show_chat();
+    }
+
+    /// Switches the language of the interface, the articles and the bot.
+    pub fn set_locale(&self, locale: &str) {
+        if self.locale.get_untracked() != locale {
+            self.apply(Event::Locale(locale.to_string()), true);
+        }
+    }
+
+    /// Runs one customer action against the bot and shows the outcome; `animate` shows bot
+    /// messages behind the typing indicator (not when replaying after a reload).
+    pub fn apply(&self, event: Event, animate: bool) {
+        let engine = self.engine.get_value();
+        let turn = match &event {
+            Event::Start(locale) => {
+                let (conv, greeting) = engine.start(locale);
+                self.locale.set(conv.locale.clone());
+                self.conv.set_value(conv);
+                self.chat.update(|c| c.restart(greeting));
+                None
+            }
+            Event::Say(text) => {
+                self.chat.update(|c| c.push_customer(text));
+                self.conv.try_update_value(|conv| engine.reply(conv, text))
+            }
+            Event::Unhelpful(id) => self.conv.try_update_value(|conv| engine.article_unhelpful(conv, id)),
+            Event::FromArticle(id) => {
+                self.conv.update_value(|conv| engine.from_article(conv, id));
+                None
+            }
+            Event::Locale(locale) => {
+                if !engine.site().settings.site.locales.contains(locale) {
+                    return;
+                }
+                // A chat the customer has not written in yet starts over, so that the greeting
+                // is in the new language too; otherwise the conversation continues.
+                if !self.chat.with_untracked(ChatState::customer_spoke) && self.typing.get_untracked() == 0 {
+                    let (mut conv, greeting) = engine.start(locale);
+                    conv.article = self.conv.with_value(|c| c.article.clone());
+                    self.conv.set_value(conv);
+                    self.chat.update(|c| c.restart(greeting));
+                } else {
+                    self.conv.update_value(|conv| engine.set_locale(conv, locale));
+                }
+                self.locale.set(locale.clone());
+                None
+            }
+        };
+        self.events.update_value(|e| e.push(event));
+        if self.persist && animate {
+            self.events.with_value(|e| storage::save(&engine.site().settings.site.key, e));
+        }
+        if let Some(turn) = turn {
+            self.show_turn(turn, animate);
+        }
+    }
+
+    /// Shows the bot's replies (one by one behind the typing indicator when `animate`), then
+    /// the handoff notice.
+    fn show_turn(&self, turn: Turn, animate: bool) {
+        let ui = *self;
+        let notice = turn.handoff.map(|mut h| {
+            h.page_url = dom::page_url();
+            let locale = self.locale.get_untracked();
+            let text = format!(
+                "{} {}",
+                i18n::reason(&locale, h.reason),
+                i18n::fill(
+                    i18n::t(&locale, Key::Connecting),
+                    &[
+                        ("department", &self.site_name(|s| &s.departments, &h.department)),
+                        ("tier", &self.site_name(|s| &s.tiers, &h.tier)),
+                    ],
+                ),
+            );
+            (h, text)
+        });
+        let finish = move |chat: &mut ChatState, notice: Option<(handoff_protocol::Handoff, String)>| {
+            if let Some((handoff, text)) = notice {
+                chat.push_system(text);
+                chat.handoff = Some(handoff);
+            }
+        };
+        if !animate {
+            self.chat.update(|c| {
+                for reply in turn.replies {
+                    c.push_reply(reply);
+                }
+                finish(c, notice);
+            });
+            return;
+        }
+        if turn.replies.is_empty() && notice.is_none() {
+            return;
+        }
+        self.typing.update(|n| *n += 1);
+        spawn_local(async move {
+            for reply in turn.replies {
+                dom::sleep(TYPING_MS).await;
+                if ui.chat.try_update(|c| c.push_reply(reply)).is_none() {
+                    return; // the widget is gone
+                }
+            }
+            ui.chat.try_update(|c| finish(c, notice));
+            ui.typing.try_update(|n| *n = n.saturating_sub(1));
+        });
+    }
+
+    /// The department a person will come from, while the customer waits.
+    pub fn waiting_for(&self) -> Option<String> {
+        let dept = self.chat.with(|c| c.handoff.as_ref().map(|h| h.department.clone()))?;
+        Some(self.site_name(|s| &s.departments, &dept))
+    }
+}
