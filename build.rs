@@ -8,10 +8,10 @@ fn main() {
     let dir = Path::new("content/demo");
     println!("cargo:rerun-if-changed=content/demo");
     let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
-    let target = Path::new(&out).join("demo-site.json");
+    let target = Path::new(&out).join("demo-site.bundle");
     let json = handoff_bot::fs::read_folder(dir)
         .and_then(|files| handoff_bot::load::load(&files).map_err(|p| p.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n")))
-        .and_then(|site| serde_json::to_string(&site).map_err(|e| e.to_string()));
+        .map(|site| handoff_bot::bundle::encode(&site));
     match json {
         Ok(json) => std::fs::write(&target, json).expect("write the demo bundle"),
         Err(e) => {

@@ -14,7 +14,7 @@ pub async fn load(url: &str) -> Result<Engine, String> {
         return Err(format!("{url}: HTTP {}", resp.status()));
     }
     let text = JsFuture::from(resp.text().map_err(js)?).await.map_err(js)?.as_string().ok_or("the bundle is not text")?;
-    handoff_bot::engine_from_json(&text).map_err(|problems| {
+    handoff_bot::engine_from_bundle(&text).map_err(|problems| {
         problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("; ")
     })
 }

@@ -1,7 +1,7 @@
 //! Handoff's customer widget: a self-service help portal and a chatbot that answers from the
 //! site's own content, and hands the conversation to a person when it should.
 //!
-//! The page includes `<div id="handoff-root" data-site="sites/demo.json" data-locale="">`; on
+//! The page includes `<div id="handoff-root" data-site="sites/demo.bundle" data-locale="">`; on
 //! start the widget fetches that bundle, compiles it with [`handoff_bot::Engine`] and mounts
 //! itself there. Everything runs in the browser: no server is asked anything until a person
 //! takes over.
@@ -63,7 +63,7 @@ pub fn start() {
     else {
         return;
     };
-    let url = el.get_attribute("data-site").filter(|s| !s.trim().is_empty()).unwrap_or_else(|| "sites/demo.json".into());
+    let url = el.get_attribute("data-site").filter(|s| !s.trim().is_empty()).unwrap_or_else(|| "sites/demo.bundle".into());
     let opts = Options { locale: el.get_attribute("data-locale"), persist: true };
     let preferred = opts.preferred();
     leptos::mount::mount_to(el, move || {

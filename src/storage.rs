@@ -8,7 +8,8 @@
 
 use crate::state::Event;
 
-/// Stored as a JSON array of strings, each an event kind letter followed by its text.
+/// Stored as a list of strings in the bot's bundle encoding (no JSON parser in the wasm), each an
+/// event kind letter followed by its text.
 pub fn encode(events: &[Event]) -> String {
     let items: Vec<String> = events
         .iter()
@@ -20,11 +21,11 @@ pub fn encode(events: &[Event]) -> String {
             Event::Locale(l) => format!("l{l}"),
         })
         .collect();
-    serde_json::to_string(&items).unwrap_or_default()
+    handoff_bot::bundle::encode(&items)
 }
 
-pub fn decode(json: &str) -> Vec<Event> {
-    let items: Vec<String> = serde_json::from_str(json).unwrap_or_default();
+pub fn decode(stored: &str) -> Vec<Event> {
+    let items: Vec<String> = handoff_bot::bundle::decode(stored).unwrap_or_default();
     items
         .into_iter()
         .filter_map(|s| {

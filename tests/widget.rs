@@ -13,7 +13,7 @@ use web_sys::{Event, EventInit, HtmlElement, HtmlSelectElement, HtmlTextAreaElem
 wasm_bindgen_test_configure!(run_in_browser);
 
 /// The demo site, compiled by build.rs from content/demo.
-const DEMO: &str = include_str!(concat!(env!("OUT_DIR"), "/demo-site.json"));
+const DEMO: &str = include_str!(concat!(env!("OUT_DIR"), "/demo-site.bundle"));
 
 fn document() -> web_sys::Document {
     web_sys::window().unwrap().document().unwrap()
@@ -21,7 +21,7 @@ fn document() -> web_sys::Document {
 
 fn engine() -> handoff_bot::Engine {
     assert!(!DEMO.is_empty(), "content/demo is invalid: run `cargo run -p handoff-bot -- check content/demo`");
-    handoff_bot::engine_from_json(DEMO).expect("the demo bundle compiles")
+    handoff_bot::engine_from_bundle(DEMO).expect("the demo bundle compiles")
 }
 
 fn new_root() -> HtmlElement {

@@ -39,7 +39,7 @@ pub fn dist() -> Result<sizes::Report> {
     std::fs::create_dir_all(pkg.join("sites")).context("creating pkg/sites")?;
     run(
         "dist: content export",
-        &mut bot(&["export", "content/demo", "--out", "pkg/sites/demo.json"]),
+        &mut bot(&["export", "content/demo", "--out", "pkg/sites/demo.bundle"]),
     )?;
 
     let report = sizes::measure(&pkg, &root).context("step dist: measuring pkg/")?;

@@ -17,7 +17,7 @@ cargo xtask <command>
   setup                 install what is missing: wasm32 target, wasm-bindgen-cli 0.2.130,
                         trunk 0.21.14, chromium, chromedriver, binaryen (wasm-opt)
   dist                  setup, check + release build of the widget into pkg/, export the demo
-                        site to pkg/sites/demo.json, print raw/brotli sizes (budget 120 KiB)
+                        site to pkg/sites/demo.bundle, print raw/brotli sizes (budget 120 KiB)
   run                   dist, then serve pkg/ on http://127.0.0.1:8080/ (HANDOFF_PORT overrides)
   serve [DIR]           serve pkg/ (or DIR) as it is, without building
   test                  the whole suite (.ci/run calls exactly this)

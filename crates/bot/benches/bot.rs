@@ -124,9 +124,9 @@ fn bench_load(c: &mut Criterion) {
     c.bench_function("load+check/demo", |b| b.iter(|| black_box(load(&demo).expect("valid"))));
     let demo_site = load(&demo).expect("valid");
     c.bench_function("compile/demo", |b| b.iter(|| black_box(Engine::new(demo_site.clone()).expect("compiles"))));
-    let json = serde_json::to_string(&demo_site).expect("json");
-    c.bench_function("bundle json->engine/demo (what the widget does)", |b| {
-        b.iter(|| black_box(handoff_bot::engine_from_json(&json).expect("compiles")))
+    let bundle = handoff_bot::bundle::encode(&demo_site);
+    c.bench_function("bundle->engine/demo (what the widget does on load)", |b| {
+        b.iter(|| black_box(handoff_bot::engine_from_bundle(&bundle).expect("compiles")))
     });
     let big = generated_site(1000, 0);
     let mut g = c.benchmark_group("big");

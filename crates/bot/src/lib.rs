@@ -8,6 +8,7 @@
 //! - [`dialog`] runs the site owner's scripted dialog tests.
 
 pub mod builtin;
+pub mod bundle;
 pub mod dialog;
 pub mod engine;
 #[cfg(feature = "fs")]
@@ -47,8 +48,8 @@ impl Problem {
     }
 }
 
-/// Parses a JSON bundle (made by `handoff-bot export`) and compiles it.
-pub fn engine_from_json(json: &str) -> Result<Engine, Vec<Problem>> {
-    let site: Site = serde_json::from_str(json).map_err(|e| vec![Problem::new("bundle", Some(e.line()), e.to_string())])?;
+/// Reads a bundle (made by `handoff-bot export`) and compiles it: what the widget does on load.
+pub fn engine_from_bundle(bundle: &str) -> Result<Engine, Vec<Problem>> {
+    let site: Site = bundle::decode(bundle).map_err(|e| vec![Problem::new("bundle", None, e.to_string())])?;
     Engine::new(site)
 }

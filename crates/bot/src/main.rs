@@ -9,7 +9,7 @@ const USAGE: &str = "usage:
   handoff-bot check <content-dir>                       validate everything, report every problem
   handoff-bot test <content-dir>                        run the dialog tests in <content-dir>/tests
   handoff-bot chat <content-dir> [--locale L] [--json]  talk to the bot (stdin, one message per line)
-  handoff-bot export <content-dir> --out <file.json>    write the bundle the widget loads";
+  handoff-bot export <content-dir> --out <file.bundle>    write the bundle the widget loads";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -106,9 +106,9 @@ fn test(dir: &Path) -> Result<(), String> {
 }
 
 fn export(dir: &Path, args: &[String]) -> Result<(), String> {
-    let out = flag(args, "--out").ok_or("export needs --out <file.json>")?;
+    let out = flag(args, "--out").ok_or("export needs --out <file.bundle>")?;
     let (site, _) = load_site(dir)?;
-    let json = serde_json::to_string(&site).map_err(|e| e.to_string())?;
+    let json = handoff_bot::bundle::encode(&site);
     compile(dir, site)?;
     if let Some(parent) = Path::new(out).parent() {
         std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;

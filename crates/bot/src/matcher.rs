@@ -8,7 +8,7 @@
 
 use crate::normalize::{deletes, edit_distance, tokens, typo_budget};
 use crate::stopwords::is_stopword;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 /// Minimum letters before `*` in a prefix pattern: shorter prefixes match too much.
 pub const MIN_PREFIX: usize = 3;
@@ -85,8 +85,8 @@ impl Message {
 
 #[derive(Debug, Default, Clone)]
 pub struct MatcherBuilder {
-    words: HashMap<String, u32>,
-    prefixes: HashMap<String, u32>,
+    words: BTreeMap<String, u32>,
+    prefixes: BTreeMap<String, u32>,
     term_text: Vec<String>,
     patterns: Vec<Pattern>,
     exact: bool,
@@ -187,7 +187,7 @@ impl MatcherBuilder {
                 }
             }
         }
-        let mut typo_index: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut typo_index: BTreeMap<String, Vec<u32>> = BTreeMap::new();
         let mut buf = Vec::new();
         for (word, &id) in &self.words {
             let budget = typo_budget(word.chars().count());
@@ -234,9 +234,9 @@ fn check_prefix(folded: &str, prefix: bool, raw: &str) -> Result<(), PatternErro
 /// Compiled patterns of one kind (intents, or the handoff phrases).
 #[derive(Debug, Clone)]
 pub struct Matcher {
-    words: HashMap<String, u32>,
-    prefixes: HashMap<String, u32>,
-    typo_index: HashMap<String, Vec<u32>>,
+    words: BTreeMap<String, u32>,
+    prefixes: BTreeMap<String, u32>,
+    typo_index: BTreeMap<String, Vec<u32>>,
     term_text: Vec<String>,
     postings: Vec<Vec<u32>>,
     patterns: Vec<Pattern>,
@@ -336,7 +336,7 @@ impl Matcher {
                 None => best.push(hit),
             }
         }
-        best.sort_by_key(|h| (h.owner, h.tag));
+        best.sort_unstable_by_key(|h| (h.owner, h.tag));
         best
     }
 

@@ -1,7 +1,7 @@
 //! The content model: what a site owner writes, after validation.
 //!
 //! The same types are read from the site's TOML files (by [`crate::load`]) and written to and
-//! read from the JSON bundle the widget downloads, so the browser never parses TOML or Markdown.
+//! read from the bundle the widget downloads (see [`crate::bundle`]), so the browser never parses TOML or Markdown.
 //! Unknown keys are rejected so that a typo in a content file is an error, not a silent default.
 
 use serde::{Deserialize, Serialize};

@@ -8,7 +8,7 @@ use crate::markdown::plain_blocks;
 use crate::model::Article;
 use crate::normalize::{deletes, edit_distance, tokens, typo_budget};
 use crate::stopwords::is_stopword;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 const TITLE_WEIGHT: f32 = 3.0;
 const TAG_WEIGHT: f32 = 2.0;
@@ -29,10 +29,10 @@ pub struct SearchHit {
 #[derive(Debug, Clone, Default)]
 struct LocaleIndex {
     docs: Vec<usize>,
-    terms: HashMap<String, u32>,
+    terms: BTreeMap<String, u32>,
     /// Sorted vocabulary for prefix lookups.
     sorted: Vec<(String, u32)>,
-    typo: HashMap<String, Vec<u32>>,
+    typo: BTreeMap<String, Vec<u32>>,
     /// term -> (doc slot, weighted term frequency)
     postings: Vec<Vec<(u32, f32)>>,
     doc_len: Vec<f32>,
@@ -53,7 +53,7 @@ impl ArticleIndex {
             let idx = locales.entry(a.locale.clone()).or_default();
             let slot = idx.docs.len() as u32;
             idx.docs.push(ai);
-            let mut tf: HashMap<String, f32> = HashMap::new();
+            let mut tf: BTreeMap<String, f32> = BTreeMap::new();
             let mut len = 0.0;
             let mut add = |text: &str, w: f32| {
                 for t in tokens(text) {
@@ -68,7 +68,7 @@ impl ArticleIndex {
             add(&plain_blocks(&a.blocks), BODY_WEIGHT);
             idx.doc_len.push(len);
             let mut tf: Vec<(String, f32)> = tf.into_iter().collect();
-            tf.sort_by(|a, b| a.0.cmp(&b.0));
+            tf.sort_unstable_by(|a, b| a.0.cmp(&b.0));
             for (term, f) in tf {
                 let next = idx.postings.len() as u32;
                 let id = *idx.terms.entry(term).or_insert(next);
@@ -81,7 +81,7 @@ impl ArticleIndex {
         for idx in locales.values_mut() {
             idx.avg_len = idx.doc_len.iter().sum::<f32>() / idx.doc_len.len().max(1) as f32;
             idx.sorted = idx.terms.iter().map(|(t, id)| (t.clone(), *id)).collect();
-            idx.sorted.sort();
+            // BTreeMap iterates in order: `sorted` is sorted already.
             idx.text = vec![String::new(); idx.postings.len()];
             for (t, id) in &idx.sorted {
                 idx.text[*id as usize] = t.clone();
@@ -109,10 +109,10 @@ impl ArticleIndex {
         let meaningful: Vec<&String> = words.iter().filter(|w| !is_stopword(w)).collect();
         let words: Vec<&String> = if meaningful.is_empty() { words.iter().collect() } else { meaningful };
         let n = idx.docs.len() as f32;
-        let mut scores: HashMap<u32, f32> = HashMap::new();
-        let mut matched_words: HashMap<u32, u32> = HashMap::new();
+        let mut scores: BTreeMap<u32, f32> = BTreeMap::new();
+        let mut matched_words: BTreeMap<u32, u32> = BTreeMap::new();
         for w in &words {
-            let mut per_doc: HashMap<u32, f32> = HashMap::new();
+            let mut per_doc: BTreeMap<u32, f32> = BTreeMap::new();
             for (term, quality) in idx.expand(w) {
                 let postings = &idx.postings[term as usize];
                 let idf = (1.0 + (n - postings.len() as f32 + 0.5) / (postings.len() as f32 + 0.5)).ln();
@@ -136,7 +136,7 @@ impl ArticleIndex {
                 SearchHit { article: idx.docs[doc as usize], score: if all { s * 2.0 } else { s } }
             })
             .collect();
-        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.article.cmp(&b.article)));
+        hits.sort_unstable_by(|a, b| b.score.total_cmp(&a.score).then(a.article.cmp(&b.article)));
         hits.truncate(limit);
         hits
     }
