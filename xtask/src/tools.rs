@@ -25,15 +25,6 @@ pub const CHROMIUM_FLAGS: &[&str] = &[
     "--no-first-run",
 ];
 
-/// What wasm-opt 108 needs to read rustc 1.95 output.
-pub const WASM_OPT_FEATURES: &[&str] = &[
-    "--enable-bulk-memory",
-    "--enable-nontrapping-float-to-int",
-    "--enable-sign-ext",
-    "--enable-reference-types",
-    "--enable-multivalue",
-];
-
 static DONE: AtomicBool = AtomicBool::new(false);
 
 /// Idempotent; runs its checks once per xtask process.
