@@ -197,7 +197,9 @@ impl Engine {
             Some(l) if l == locale => 1.0,
             _ => OTHER_LOCALE_FACTOR,
         };
-        let c = (0.55 * hit.coverage + 0.45 * (hit.strength / 2.0).min(1.0)) * locale_factor;
+        // How much of the message the pattern explains, and how much evidence it found: one
+        // clear content word in a longer sentence ("I want to cancel my order") still counts.
+        let c = (0.45 * hit.coverage + 0.55 * (hit.strength / 1.5).min(1.0)) * locale_factor;
         (c * 1000.0).round() / 1000.0
     }
 

@@ -67,8 +67,9 @@ impl Message {
             .map(|t| {
                 if is_stopword(t) {
                     0.25
-                } else if t.chars().any(|c| c.is_ascii_digit()) {
-                    // Order numbers and amounts say little about what is asked.
+                } else if t.chars().any(|c| c.is_ascii_digit()) || t.chars().count() <= 2 {
+                    // Order numbers ("FH-123456" is "fh" and "123456"), amounts and stray letters
+                    // say little about what is asked.
                     0.3
                 } else {
                     1.0
@@ -340,29 +341,29 @@ impl Matcher {
         best
     }
 
-    /// Greedy in-order match; returns the matched weight, or None when a required word is missing.
+    /// In-order match; returns the matched weight, or None when a required word is missing.
+    /// Each element takes its earliest occurrence after the previous one (the earliest leaves the
+    /// most room for the rest); an optional element that would block what follows is skipped.
     fn match_pattern(&self, p: &Pattern, msg: &Message, per_token: &[Vec<(u32, f32)>]) -> Option<f32> {
-        let mut pos = 0usize;
-        let mut weight = 0.0f32;
-        for e in &p.elements {
-            let found = (pos..per_token.len()).find_map(|i| {
-                per_token[i]
-                    .iter()
-                    .filter(|(t, _)| e.terms.contains(t))
-                    .map(|(_, s)| *s)
-                    .fold(None, |acc: Option<f32>, s| Some(acc.map_or(s, |a| a.max(s))))
-                    .map(|s| (i, s))
-            });
-            match found {
-                Some((i, s)) => {
-                    weight += s * msg.weights[i];
-                    pos = i + 1;
-                }
-                None if e.optional => {}
-                None => return None,
-            }
-        }
-        Some(weight)
+        match_from(&p.elements, 0, msg, per_token)
+    }
+}
+
+fn match_from(elements: &[Element], pos: usize, msg: &Message, per_token: &[Vec<(u32, f32)>]) -> Option<f32> {
+    let Some((e, rest)) = elements.split_first() else { return Some(0.0) };
+    let found = (pos..per_token.len()).find_map(|i| {
+        per_token[i]
+            .iter()
+            .filter(|(t, _)| e.terms.contains(t))
+            .map(|(_, s)| *s)
+            .fold(None, |acc: Option<f32>, s| Some(acc.map_or(s, |a| a.max(s))))
+            .map(|s| (i, s))
+    });
+    let taken = found.and_then(|(i, s)| match_from(rest, i + 1, msg, per_token).map(|w| w + s * msg.weights[i]));
+    match taken {
+        Some(w) => Some(w),
+        None if e.optional => match_from(rest, pos, msg, per_token),
+        None => None,
     }
 }
 
@@ -432,6 +433,15 @@ mod tests {
         let hits = m.match_all(&Message::new("cancel my order"));
         assert_eq!(hits.len(), 2);
         assert!(hits[1].coverage > hits[0].coverage);
+    }
+
+    #[test]
+    fn an_optional_word_after_the_required_one_does_not_block_the_match() {
+        let m = matcher(&[(0, "please? refund")]);
+        assert_eq!(owners(&m, "refund please"), vec![0]);
+        let both = m.match_all(&Message::new("please refund"))[0];
+        let one = m.match_all(&Message::new("refund please"))[0];
+        assert!(both.strength > one.strength);
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Function words of the six languages (folded). They still match patterns, but count little
 //! towards how much of a message a pattern explains, so "I would like a refund please" is as
-//! clearly about refunds as "refund". Question words are deliberately absent: they carry intent.
+//! clearly about refunds as "refund". Greetings count as little as function words: "Guten Tag,
+//! ich hätte gern eine Rückerstattung" is about a refund. Question words are deliberately absent:
+//! they carry intent.
 
 pub fn is_stopword(folded: &str) -> bool {
     // Sorted for binary search; the test below keeps it so.
@@ -8,16 +10,20 @@ pub fn is_stopword(folded: &str) -> bool {
 }
 
 const STOPWORDS: &[&str] = &[
-    "a", "about", "aby", "ako", "al", "am", "an", "and", "ang", "any", "ao", "are", "as", "at",
-    "ba", "be", "bih", "bitte", "by", "can", "could", "da", "dank", "das", "de", "dem", "den",
-    "der", "des", "di", "die", "do", "dos", "e", "ein", "eine", "einen", "einer", "em", "en",
-    "es", "eu", "for", "from", "gerne", "get", "go", "gusto", "habe", "have", "hello", "help",
-    "hi", "i", "ich", "im", "in", "is", "ist", "it", "ja", "je", "jsem", "k", "kami", "ko",
-    "like", "me", "meine", "meinen", "meiner", "mi", "mich", "mir", "mit", "mne", "moje",
-    "moji", "mu", "muj", "my", "na", "naman", "need", "ng", "no", "o", "of", "on", "or", "os",
-    "ot", "para", "please", "po", "por", "pro", "prosim", "quero", "s", "sa", "se", "si", "sie",
-    "so", "some", "sou", "ta", "te", "that", "the", "this", "to", "tu", "u", "um", "uma", "und",
-    "v", "ve", "want", "was", "we", "will", "with", "would", "y", "ya", "yung", "z", "za", "ze",
+    "a", "about", "aby", "ako", "al", "also", "am", "an", "and", "ang", "any", "ao", "are",
+    "as", "at", "auch", "ba", "be", "bih", "bitte", "bom", "by", "can", "com", "could", "da",
+    "dank", "das", "de", "dem", "den", "der", "des", "di", "dia", "die", "do", "dobre", "dobry",
+    "dos", "e", "ein", "eine", "einen", "einer", "em", "en", "es", "esta", "eu", "for", "from",
+    "fur", "gern", "gerne", "get", "gibt", "go", "gusto", "guten", "habe", "hallo", "hatte",
+    "have", "hello", "help", "hi", "ho", "i", "ich", "ihr", "ihre", "im", "in", "is", "ist",
+    "it", "ito", "ja", "je", "jsem", "just", "k", "kami", "kayo", "ko", "kong", "kumusta",
+    "lang", "li", "like", "me", "mein", "meine", "meinen", "meiner", "meu", "mi", "mich",
+    "minha", "mir", "mit", "mne", "moje", "moji", "mu", "muj", "my", "na", "naman", "need",
+    "ng", "nga", "ni", "nito", "no", "o", "of", "oi", "ola", "on", "or", "os", "ot", "pa",
+    "para", "please", "po", "por", "pro", "prosim", "queria", "quero", "really", "s", "sa",
+    "saber", "se", "si", "sie", "sind", "so", "some", "sou", "ta", "tag", "te", "that", "the",
+    "this", "to", "tu", "u", "um", "uma", "und", "v", "ve", "want", "was", "we", "will", "with",
+    "would", "y", "ya", "yun", "yung", "z", "za", "zdravey", "zdraveyte", "ze",
 ];
 
 #[cfg(test)]

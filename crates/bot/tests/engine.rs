@@ -260,3 +260,16 @@ fn after_a_handoff_the_bot_is_silent_until_handed_back() {
     assert_eq!(intent(&say(&e, &mut c, "refund")), "refund");
 }
 
+
+#[test]
+fn one_clear_word_in_a_longer_sentence_is_understood() {
+    let e = fixture::engine();
+    for (locale, msg) in [
+        ("en", "hello, I would really like to get a refund for my jacket"),
+        ("de", "Guten Tag, ich hätte gern eine Rückerstattung für meine Jacke"),
+        ("pt", "olá, queria saber do meu reembolso da jaqueta por favor"),
+    ] {
+        let (mut c, _) = e.start(locale);
+        assert_eq!(intent(&say(&e, &mut c, msg)), "refund", "{locale}: {msg}");
+    }
+}
