@@ -299,7 +299,7 @@ impl Engine {
         }
         points += self.angry.match_all(msg).len().min(1) as u32;
         let norm = normalize(text);
-        if norm.chars().count() >= 3 && conv.recent.iter().any(|r| *r == norm) {
+        if norm.chars().count() >= 3 && conv.recent.contains(&norm) {
             points += 1; // the customer repeats themselves
         }
         points

@@ -21,6 +21,7 @@ pub mod normalize;
 pub mod search;
 pub mod slots;
 pub mod stopwords;
+pub mod typo;
 
 pub use engine::{Conversation, Engine, QuickReply, Reply, Scored, Turn};
 pub use handoff_protocol as protocol;

@@ -6,7 +6,8 @@
 //! once, and only the patterns reached through the index are checked, so the cost grows with the
 //! message, not with the number of intents.
 
-use crate::normalize::{deletes, edit_distance, tokens, typo_budget};
+use crate::normalize::tokens;
+use crate::typo::TypoIndex;
 use crate::stopwords::is_stopword;
 use std::collections::BTreeMap;
 
@@ -188,20 +189,10 @@ impl MatcherBuilder {
                 }
             }
         }
-        let mut typo_index: BTreeMap<String, Vec<u32>> = BTreeMap::new();
-        let mut buf = Vec::new();
-        for (word, &id) in &self.words {
-            let budget = typo_budget(word.chars().count());
-            if budget == 0 || self.exact {
-                continue;
-            }
-            buf.clear();
-            deletes(word, budget, &mut buf);
-            for d in buf.drain(..) {
-                let e = typo_index.entry(d).or_default();
-                if !e.contains(&id) {
-                    e.push(id);
-                }
+        let mut typo_index = TypoIndex::default();
+        if !self.exact {
+            for (word, &id) in &self.words {
+                typo_index.add(word, id);
             }
         }
         Matcher {
@@ -237,7 +228,7 @@ fn check_prefix(folded: &str, prefix: bool, raw: &str) -> Result<(), PatternErro
 pub struct Matcher {
     words: BTreeMap<String, u32>,
     prefixes: BTreeMap<String, u32>,
-    typo_index: BTreeMap<String, Vec<u32>>,
+    typo_index: TypoIndex,
     term_text: Vec<String>,
     postings: Vec<Vec<u32>>,
     patterns: Vec<Pattern>,
@@ -271,33 +262,9 @@ impl Matcher {
         if !out.is_empty() || self.exact {
             return;
         }
-        let len = token.chars().count();
-        let budget = typo_budget(len);
-        if budget == 0 {
-            return;
-        }
-        let mut candidates: Vec<u32> = Vec::new();
-        if let Some(ids) = self.typo_index.get(token) {
-            candidates.extend(ids);
-        }
-        let mut dels = Vec::new();
-        deletes(token, budget, &mut dels);
-        for d in &dels {
-            if let Some(&id) = self.words.get(d) {
-                candidates.push(id);
-            }
-            if let Some(ids) = self.typo_index.get(d) {
-                candidates.extend(ids);
-            }
-        }
-        candidates.sort_unstable();
-        candidates.dedup();
-        for id in candidates {
-            let word = &self.term_text[id as usize];
-            let allowed = budget.min(typo_budget(word.chars().count()));
-            if allowed > 0 && edit_distance(token, word, allowed) <= allowed {
-                out.push((id, TYPO_SCORE));
-            }
+        let words = &self.words;
+        for id in self.typo_index.find(token, &self.term_text, |d| words.get(d).copied()) {
+            out.push((id, TYPO_SCORE));
         }
     }
 

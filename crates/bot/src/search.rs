@@ -6,7 +6,8 @@
 
 use crate::markdown::plain_blocks;
 use crate::model::Article;
-use crate::normalize::{deletes, edit_distance, tokens, typo_budget};
+use crate::normalize::tokens;
+use crate::typo::TypoIndex;
 use crate::stopwords::is_stopword;
 use std::collections::BTreeMap;
 
@@ -32,7 +33,7 @@ struct LocaleIndex {
     terms: BTreeMap<String, u32>,
     /// Sorted vocabulary for prefix lookups.
     sorted: Vec<(String, u32)>,
-    typo: BTreeMap<String, Vec<u32>>,
+    typo: TypoIndex,
     /// term -> (doc slot, weighted term frequency)
     postings: Vec<Vec<(u32, f32)>>,
     doc_len: Vec<f32>,
@@ -86,17 +87,8 @@ impl ArticleIndex {
             for (t, id) in &idx.sorted {
                 idx.text[*id as usize] = t.clone();
             }
-            let mut buf = Vec::new();
             for (t, &id) in &idx.terms {
-                let b = typo_budget(t.chars().count());
-                if b == 0 {
-                    continue;
-                }
-                buf.clear();
-                deletes(t, b, &mut buf);
-                for d in buf.drain(..) {
-                    idx.typo.entry(d).or_default().push(id);
-                }
+                idx.typo.add(t, id);
             }
         }
         ArticleIndex { locales }
@@ -157,27 +149,10 @@ impl LocaleIndex {
                 }
             }
         }
-        let budget = typo_budget(word.chars().count());
-        if out.is_empty() && budget > 0 {
-            let mut cands: Vec<u32> = self.typo.get(word).cloned().unwrap_or_default();
-            let mut dels = Vec::new();
-            deletes(word, budget, &mut dels);
-            for d in &dels {
-                if let Some(&id) = self.terms.get(d) {
-                    cands.push(id);
-                }
-                if let Some(ids) = self.typo.get(d) {
-                    cands.extend(ids);
-                }
-            }
-            cands.sort_unstable();
-            cands.dedup();
-            for id in cands {
-                let t = &self.text[id as usize];
-                let allowed = budget.min(typo_budget(t.chars().count()));
-                if allowed > 0 && edit_distance(word, t, allowed) <= allowed {
-                    out.push((id, TYPO_SCORE));
-                }
+        if out.is_empty() {
+            let terms = &self.terms;
+            for id in self.typo.find(word, &self.text, |d| terms.get(d).copied()) {
+                out.push((id, TYPO_SCORE));
             }
         }
         out
