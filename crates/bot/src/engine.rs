@@ -5,6 +5,7 @@
 //! is one customer's state, plain serialisable data so the widget can keep it across page loads.
 
 use crate::builtin::{self, say, Say};
+use crate::charcase::{is_lower, is_upper};
 use crate::matcher::{Hit, Matcher, MatcherBuilder, Message};
 use crate::model::{pick, ArticleUnhelpfulPolicy, Intent, Site, Step};
 use crate::normalize::{normalize, tokens};
@@ -288,9 +289,8 @@ impl Engine {
 
     fn frustration_points(&self, conv: &Conversation, text: &str, msg: &Message) -> u32 {
         let mut points = 0;
-        let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
-        let cased = letters.iter().filter(|c| c.is_uppercase() || c.is_lowercase()).count();
-        let upper = letters.iter().filter(|c| c.is_uppercase()).count();
+        let cased = text.chars().filter(|c| is_upper(*c) || is_lower(*c)).count();
+        let upper = text.chars().filter(|c| is_upper(*c)).count();
         if cased >= 8 && upper * 10 >= cased * 7 {
             points += 1; // shouting
         }

@@ -9,6 +9,7 @@
 
 pub mod builtin;
 pub mod bundle;
+pub mod charcase;
 pub mod dialog;
 pub mod engine;
 #[cfg(feature = "fs")]

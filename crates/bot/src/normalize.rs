@@ -4,8 +4,11 @@
 //! compares folded tokens: Unicode lower case, Latin diacritics removed, Cyrillic written in
 //! the Bulgarian streamlined Latin transliteration (customers often type Bulgarian in Latin
 //! letters), punctuation treated as a separator and apostrophes dropped inside words.
-//! A hand-written table instead of a Unicode normalisation crate keeps the wasm bundle small;
+//! Hand-written tables (here and in [`crate::charcase`]) instead of Unicode crates keep the wasm
+//! bundle small;
 //! it covers the scripts of the six supported languages and their neighbours.
+
+use crate::charcase::{is_word, lower};
 
 /// Folds one lower-cased character into `out`. Returns false for a separator.
 fn push_folded(c: char, out: &mut String) -> bool {
@@ -57,7 +60,7 @@ fn push_folded(c: char, out: &mut String) -> bool {
         'ъ' => "a",
         'ю' => "yu",
         'я' => "ya",
-        c if c.is_alphanumeric() => {
+        c if is_word(c) => {
             out.push(c);
             return true;
         }
@@ -86,10 +89,8 @@ pub fn tokens(text: &str) -> Vec<String> {
             continue;
         }
         let mut separated = false;
-        for c in raw.to_lowercase() {
-            if !push_folded(c, &mut cur) {
-                separated = true;
-            }
+        if !push_folded(lower(raw), &mut cur) {
+            separated = true;
         }
         if separated && !cur.is_empty() {
             out.push(std::mem::take(&mut cur));

@@ -1,5 +1,6 @@
 //! Finding typed slot values (order numbers, e-mail addresses, numbers) in free text.
 
+use crate::charcase::{is_letter, is_word, lower};
 use crate::model::SlotType;
 
 /// Checks a slot type's definition; the error explains what is wrong.
@@ -25,7 +26,7 @@ pub fn validate(t: &SlotType) -> Result<(), String> {
 pub fn extract(t: &SlotType, text: &str) -> Option<String> {
     let words: Vec<&str> = text
         .split_whitespace()
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '@' && c != '#'))
+        .map(|w| w.trim_matches(|c: char| !is_word(c) && c != '@' && c != '#'))
         .map(|w| w.trim_end_matches(['.', ',']))
         .filter(|w| !w.is_empty())
         .collect();
@@ -57,11 +58,11 @@ pub fn extract(t: &SlotType, text: &str) -> Option<String> {
 }
 
 fn significant(c: char) -> bool {
-    c.is_alphanumeric() || matches!(c, '#' | '*')
+    is_word(c) || matches!(c, '#' | '*')
 }
 
 fn fit_mask(mask: &str, candidate: &str) -> Option<String> {
-    let input: Vec<char> = candidate.chars().filter(|c| c.is_alphanumeric()).collect();
+    let input: Vec<char> = candidate.chars().filter(|c| is_word(*c)).collect();
     let slots: Vec<char> = mask.chars().filter(|c| significant(*c)).collect();
     if input.len() != slots.len() {
         return None;
@@ -69,9 +70,9 @@ fn fit_mask(mask: &str, candidate: &str) -> Option<String> {
     for (m, c) in slots.iter().zip(&input) {
         let ok = match m {
             '#' => c.is_ascii_digit(),
-            'A' => c.is_alphabetic(),
-            '*' => c.is_alphanumeric(),
-            lit => lit.to_lowercase().eq(c.to_lowercase()),
+            'A' => is_letter(*c),
+            '*' => is_word(*c),
+            lit => lower(*lit) == lower(*c),
         };
         if !ok {
             return None;
@@ -83,7 +84,8 @@ fn fit_mask(mask: &str, candidate: &str) -> Option<String> {
     for m in mask.chars() {
         if significant(m) {
             if let Some(c) = it.next() {
-                out.extend(c.to_uppercase());
+                // Order numbers and codes are ASCII in practice; other letters stay as typed.
+                out.push(c.to_ascii_uppercase());
             }
         } else {
             out.push(m);
@@ -104,7 +106,7 @@ fn email(w: &str) -> Option<String> {
     {
         return None;
     }
-    Some(format!("{local}@{}", domain.to_lowercase()))
+    Some(format!("{local}@{}", domain.chars().map(lower).collect::<String>()))
 }
 
 #[cfg(test)]
