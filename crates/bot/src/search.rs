@@ -54,12 +54,12 @@ impl ArticleIndex {
             let idx = locales.entry(a.locale.clone()).or_default();
             let slot = idx.docs.len() as u32;
             idx.docs.push(ai);
-            let mut tf: BTreeMap<String, f32> = BTreeMap::new();
+            let mut occurrences: Vec<(String, f32)> = Vec::new();
             let mut len = 0.0;
             let mut add = |text: &str, w: f32| {
                 for t in tokens(text) {
                     len += w;
-                    *tf.entry(t).or_default() += w;
+                    occurrences.push((t, w));
                 }
             };
             add(&a.title, TITLE_WEIGHT);
@@ -68,8 +68,15 @@ impl ArticleIndex {
             }
             add(&plain_blocks(&a.blocks), BODY_WEIGHT);
             idx.doc_len.push(len);
-            let mut tf: Vec<(String, f32)> = tf.into_iter().collect();
-            tf.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            // Weighted term frequency: the weights of each term's occurrences, summed.
+            occurrences.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            let mut tf: Vec<(String, f32)> = Vec::new();
+            for (term, w) in occurrences {
+                match tf.last_mut() {
+                    Some(last) if last.0 == term => last.1 += w,
+                    _ => tf.push((term, w)),
+                }
+            }
             for (term, f) in tf {
                 let next = idx.postings.len() as u32;
                 let id = *idx.terms.entry(term).or_insert(next);
@@ -101,31 +108,37 @@ impl ArticleIndex {
         let meaningful: Vec<&String> = words.iter().filter(|w| !is_stopword(w)).collect();
         let words: Vec<&String> = if meaningful.is_empty() { words.iter().collect() } else { meaningful };
         let n = idx.docs.len() as f32;
-        let mut scores: BTreeMap<u32, f32> = BTreeMap::new();
-        let mut matched_words: BTreeMap<u32, u32> = BTreeMap::new();
+        // Dense per-document arrays: faster than maps at these sizes, and no map code in wasm.
+        let docs = idx.docs.len();
+        let mut scores = vec![0.0f32; docs];
+        let mut matched_words = vec![0u32; docs];
+        let mut per_doc = vec![0.0f32; docs];
         for w in &words {
-            let mut per_doc: BTreeMap<u32, f32> = BTreeMap::new();
+            per_doc.iter_mut().for_each(|s| *s = 0.0);
             for (term, quality) in idx.expand(w) {
                 let postings = &idx.postings[term as usize];
                 let idf = (1.0 + (n - postings.len() as f32 + 0.5) / (postings.len() as f32 + 0.5)).ln();
                 for &(doc, tf) in postings {
                     let norm = 1.2 * (0.25 + 0.75 * idx.doc_len[doc as usize] / idx.avg_len.max(1.0));
                     let s = quality * idf * tf * 2.2 / (tf + norm);
-                    let e = per_doc.entry(doc).or_default();
+                    let e = &mut per_doc[doc as usize];
                     *e = e.max(s);
                 }
             }
-            for (doc, s) in per_doc {
-                *scores.entry(doc).or_default() += s;
-                *matched_words.entry(doc).or_default() += 1;
+            for (doc, s) in per_doc.iter().enumerate() {
+                if *s > 0.0 {
+                    scores[doc] += s;
+                    matched_words[doc] += 1;
+                }
             }
         }
-        let mut hits: Vec<SearchHit> = scores
-            .into_iter()
-            .map(|(doc, s)| {
+        let mut hits: Vec<SearchHit> = (0..docs)
+            .filter(|&doc| matched_words[doc] > 0)
+            .map(|doc| {
                 // Documents that contain every query word come first.
-                let all = matched_words.get(&doc).copied().unwrap_or(0) as usize == words.len();
-                SearchHit { article: idx.docs[doc as usize], score: if all { s * 2.0 } else { s } }
+                let all = matched_words[doc] as usize == words.len();
+                let s = scores[doc];
+                SearchHit { article: idx.docs[doc], score: if all { s * 2.0 } else { s } }
             })
             .collect();
         hits.sort_unstable_by(|a, b| b.score.total_cmp(&a.score).then(a.article.cmp(&b.article)));
