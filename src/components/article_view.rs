@@ -21,11 +21,7 @@ pub fn ArticleView(id: String) -> impl IntoView {
         move || {
             let locale = ui.locale.get();
             ui.engine.with_value(|e| {
-                let site = e.site();
-                site.article(&id, &locale)
-                    .or_else(|| site.article(&id, &site.settings.site.default_locale))
-                    .or_else(|| site.articles.iter().find(|a| a.id == id))
-                    .map(|a| (a.title.clone(), a.blocks.clone()))
+                e.site().article_for(&id, &locale).map(|a| (a.title.clone(), a.blocks.clone()))
             })
         }
     };

@@ -32,11 +32,7 @@ pub fn MessageView(msg: Message) -> impl IntoView {
                             move || {
                                 let locale = ui.locale.get();
                                 ui.engine.with_value(|e| {
-                                    let site = e.site();
-                                    site.article(&aid, &locale)
-                                        .or_else(|| site.articles.iter().find(|a| a.id == aid))
-                                        .map(|a| a.title.clone())
-                                        .unwrap_or_else(|| aid.clone())
+                                    e.site().article_for(&aid, &locale).map(|a| a.title.clone()).unwrap_or_else(|| aid.clone())
                                 })
                             }
                         };

@@ -215,6 +215,13 @@ impl Site {
     pub fn article(&self, id: &str, locale: &str) -> Option<&Article> {
         self.articles.iter().find(|a| a.id == id && a.locale == locale)
     }
+    /// The article in `locale`, else in the site's default locale, else in any: what to show a
+    /// customer who follows an article link after switching language.
+    pub fn article_for(&self, id: &str, locale: &str) -> Option<&Article> {
+        self.article(id, locale)
+            .or_else(|| self.article(id, &self.settings.site.default_locale))
+            .or_else(|| self.articles.iter().find(|a| a.id == id))
+    }
     /// Picks the best supported locale for a list of preferences such as `navigator.languages`
     /// ("pt-BR" -> "pt", "fil" -> "tl").
     pub fn best_locale<'a>(&self, wanted: impl IntoIterator<Item = &'a str>) -> String {
