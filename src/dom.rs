@@ -22,7 +22,8 @@ pub fn page_url() -> Option<String> {
 pub fn page_locales() -> Vec<String> {
     let mut out = Vec::new();
     let Some(w) = web_sys::window() else { return out };
-    if let Some(lang) = w.document().and_then(|d| d.document_element()).and_then(|e| e.get_attribute("lang")) {
+    if let Some(lang) = w.document().and_then(|d| d.document_element()).and_then(|e| e.get_attribute("lang"))
+    {
         if !lang.trim().is_empty() {
             out.push(lang.trim().to_string());
         }

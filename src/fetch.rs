@@ -9,12 +9,16 @@ use web_sys::Response;
 pub async fn load(url: &str) -> Result<Engine, String> {
     let js = |e: JsValue| format!("{e:?}");
     let window = web_sys::window().ok_or("no window")?;
-    let resp: Response = JsFuture::from(window.fetch_with_str(url)).await.map_err(js)?.dyn_into().map_err(js)?;
+    let resp: Response =
+        JsFuture::from(window.fetch_with_str(url)).await.map_err(js)?.dyn_into().map_err(js)?;
     if !resp.ok() {
         return Err(format!("{url}: HTTP {}", resp.status()));
     }
-    let text = JsFuture::from(resp.text().map_err(js)?).await.map_err(js)?.as_string().ok_or("the bundle is not text")?;
-    handoff_bot::engine_from_bundle(&text).map_err(|problems| {
-        problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("; ")
-    })
+    let text = JsFuture::from(resp.text().map_err(js)?)
+        .await
+        .map_err(js)?
+        .as_string()
+        .ok_or("the bundle is not text")?;
+    handoff_bot::engine_from_bundle(&text)
+        .map_err(|problems| problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("; "))
 }

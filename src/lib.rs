@@ -63,7 +63,10 @@ pub fn start() {
     else {
         return;
     };
-    let url = el.get_attribute("data-site").filter(|s| !s.trim().is_empty()).unwrap_or_else(|| "sites/demo.bundle".into());
+    let url = el
+        .get_attribute("data-site")
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| "sites/demo.bundle".into());
     let opts = Options { locale: el.get_attribute("data-locale"), persist: true };
     let preferred = opts.preferred();
     leptos::mount::mount_to(el, move || {

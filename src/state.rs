@@ -60,7 +60,13 @@ impl ChatState {
         self.push_reply(greeting);
     }
 
-    fn push(&mut self, speaker: Speaker, text: String, quick_replies: Vec<QuickReply>, articles: Vec<String>) {
+    fn push(
+        &mut self,
+        speaker: Speaker,
+        text: String,
+        quick_replies: Vec<QuickReply>,
+        articles: Vec<String>,
+    ) {
         let id = self.next_id;
         self.next_id += 1;
         self.messages.push(Message { id, speaker, text, quick_replies, articles });

@@ -54,7 +54,14 @@ pub fn use_ui() -> Ui {
 impl Ui {
     /// Sets the widget up for `engine`: starts a conversation in the best of the customer's
     /// `preferred` locales and, with `persist`, replays what the customer did before a reload.
-    pub fn new(engine: Arc<Engine>, preferred: &[String], persist: bool, open: RwSignal<bool>, launcher: NodeRef<html::Button>, instance: u32) -> Ui {
+    pub fn new(
+        engine: Arc<Engine>,
+        preferred: &[String],
+        persist: bool,
+        open: RwSignal<bool>,
+        launcher: NodeRef<html::Button>,
+        instance: u32,
+    ) -> Ui {
         let locale = engine.site().best_locale(preferred.iter().map(String::as_str));
         let (conv, greeting) = engine.start(&locale);
         let saved = if persist { storage::load(&engine.site().settings.site.key) } else { Vec::new() };

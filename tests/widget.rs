@@ -8,7 +8,9 @@
 use handoff_widget::{mount, Options};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Event, EventInit, HtmlElement, HtmlSelectElement, HtmlTextAreaElement, KeyboardEvent, KeyboardEventInit};
+use web_sys::{
+    Event, EventInit, HtmlElement, HtmlSelectElement, HtmlTextAreaElement, KeyboardEvent, KeyboardEventInit,
+};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -20,7 +22,10 @@ fn document() -> web_sys::Document {
 }
 
 fn engine() -> handoff_bot::Engine {
-    assert!(!DEMO.is_empty(), "content/demo is invalid: run `cargo run -p handoff-bot -- check content/demo`");
+    assert!(
+        !DEMO.is_empty(),
+        "content/demo is invalid: run `cargo run -p handoff-bot -- check content/demo`"
+    );
     handoff_bot::engine_from_bundle(DEMO).expect("the demo bundle compiles")
 }
 
@@ -289,7 +294,8 @@ async fn composer_counts_characters_and_only_sends_text() {
 /// The title of the engine's best article for a portal search.
 fn best_hit(locale: &str, query: &str) -> String {
     let e = engine();
-    let hit = e.search(locale, query, 8).into_iter().next().unwrap_or_else(|| panic!("no article for {query:?}"));
+    let hit =
+        e.search(locale, query, 8).into_iter().next().unwrap_or_else(|| panic!("no article for {query:?}"));
     e.site().articles[hit.article].title.clone()
 }
 
@@ -306,7 +312,11 @@ async fn portal_search_finds_articles_and_opens_them() {
     search(&root, "backpack").await;
     let title = best_hit("en", "backpack");
     let hit = wait_for(&root, ".hf-results .hf-article-link", &title).await;
-    assert_eq!(text(&all(&root, ".hf-results .hf-article-link")[0]), title, "results keep the engine's ranking");
+    assert_eq!(
+        text(&all(&root, ".hf-results .hf-article-link")[0]),
+        title,
+        "results keep the engine's ranking"
+    );
     assert!(all(&root, ".hf-results .hf-article-link").len() <= 8);
     hit.click();
     let h2 = wait_el(&root, ".hf-article h2").await;
@@ -416,7 +426,8 @@ async fn article_cards_in_the_chat_open_the_article() {
     let e = engine();
     let (mut conv, _) = e.start("en");
     let said = ["Where is my order?", "FH-123456"];
-    let cards: Vec<String> = said.iter().flat_map(|m| e.reply(&mut conv, m).replies).flat_map(|r| r.articles).collect();
+    let cards: Vec<String> =
+        said.iter().flat_map(|m| e.reply(&mut conv, m).replies).flat_map(|r| r.articles).collect();
     let id = cards.first().expect("the order answer links an article");
     let title = e.site().article(id, "en").expect("the linked article exists").title.clone();
 

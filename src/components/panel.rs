@@ -22,9 +22,7 @@ pub fn Widget(ui: Ui) -> impl IntoView {
             ui.close();
         }
     };
-    let tab = move |help: bool| {
-        move || (ui.screen.with(Screen::is_help) == help).to_string()
-    };
+    let tab = move |help: bool| move || (ui.screen.with(Screen::is_help) == help).to_string();
     view! {
         <div class="hf-widget" lang=move || ui.locale.get()>
             <Launcher

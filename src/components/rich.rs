@@ -40,7 +40,9 @@ pub fn render_blocks(blocks: Vec<Block>) -> impl IntoView {
     blocks
         .into_iter()
         .map(|b| match b {
-            Block::Heading(level, spans) if level <= 2 => view! { <h3>{render_inlines(spans)}</h3> }.into_any(),
+            Block::Heading(level, spans) if level <= 2 => {
+                view! { <h3>{render_inlines(spans)}</h3> }.into_any()
+            }
             Block::Heading(_, spans) => view! { <h4>{render_inlines(spans)}</h4> }.into_any(),
             Block::Paragraph(spans) => view! { <p>{render_inlines(spans)}</p> }.into_any(),
             Block::List { ordered: true, items } => view! {

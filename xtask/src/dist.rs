@@ -36,10 +36,7 @@ pub fn dist() -> Result<sizes::Report> {
 
     // After trunk: trunk replaces the dist directory.
     std::fs::create_dir_all(pkg.join("sites")).context("creating pkg/sites")?;
-    run(
-        "dist: content export",
-        &mut bot(&["export", "content/demo", "--out", "pkg/sites/demo.bundle"]),
-    )?;
+    run("dist: content export", &mut bot(&["export", "content/demo", "--out", "pkg/sites/demo.bundle"]))?;
 
     let report = sizes::measure(&pkg, &root).context("step dist: measuring pkg/")?;
     let table = report.table();

@@ -21,7 +21,11 @@ pub fn screenshot(args: &[String]) -> Result<()> {
                     .or_else(|| it.next().cloned())
                     .with_context(|| format!("{flag} needs a value; {usage}"))?;
                 let n: u32 = value.parse().with_context(|| format!("{flag} {value:?} is not a number"))?;
-                if flag == "--width" { width = n } else { height = n }
+                if flag == "--width" {
+                    width = n
+                } else {
+                    height = n
+                }
             }
             f if f.starts_with("--") => bail!("unknown option {f}; {usage}"),
             _ => positional.push(arg.clone()),

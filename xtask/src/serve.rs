@@ -33,8 +33,9 @@ pub fn serve_dir(dir: &Path) -> Result<()> {
 /// Serve `dir` on 127.0.0.1:`port` until the process is interrupted.
 pub fn serve(dir: &Path, port: u16) -> Result<()> {
     let root = dir.canonicalize().with_context(|| format!("resolving {}", dir.display()))?;
-    let listener = TcpListener::bind(("127.0.0.1", port))
-        .with_context(|| format!("step serve failed: cannot listen on 127.0.0.1:{port} (set HANDOFF_PORT to use another port)"))?;
+    let listener = TcpListener::bind(("127.0.0.1", port)).with_context(|| {
+        format!("step serve failed: cannot listen on 127.0.0.1:{port} (set HANDOFF_PORT to use another port)")
+    })?;
     println!("Handoff portal: http://127.0.0.1:{port}/");
     println!("(serving {}; Ctrl-C stops)", root.display());
     let root = Arc::new(root);
@@ -157,7 +158,14 @@ fn percent_decode(s: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-fn respond(mut stream: &TcpStream, code: u16, reason: &str, ctype: &str, body: &[u8], head: bool) -> std::io::Result<()> {
+fn respond(
+    mut stream: &TcpStream,
+    code: u16,
+    reason: &str,
+    ctype: &str,
+    body: &[u8],
+    head: bool,
+) -> std::io::Result<()> {
     let header = format!(
         "HTTP/1.1 {code} {reason}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-cache\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
         body.len()

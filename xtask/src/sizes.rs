@@ -36,24 +36,24 @@ impl Report {
     }
 
     pub fn table(&self) -> String {
-        let width = self.rows.iter().map(|r| r.path.len()).max().unwrap_or(0).max("total (wasm+js+css)".len());
+        let width =
+            self.rows.iter().map(|r| r.path.len()).max().unwrap_or(0).max("total (wasm+js+css)".len());
         let mut s = format!("{:<width$}  {:>10}  {:>10}\n", "file", "raw", "brotli");
         for r in &self.rows {
             s.push_str(&format!("{:<width$}  {:>10}  {:>10}\n", r.path, r.raw, r.brotli));
         }
         let total = self.total_brotli();
-        s.push_str(&format!(
-            "{:<width$}  {:>10}  {:>10}\n",
-            "total (wasm+js+css)",
-            self.total_raw(),
-            total
-        ));
+        s.push_str(&format!("{:<width$}  {:>10}  {:>10}\n", "total (wasm+js+css)", self.total_raw(), total));
         let kib = |b: u64| b as f64 / 1024.0;
         s.push_str(&format!(
             "target:  {:.1} KiB of {:.1} KiB brotli -> {}\n",
             kib(total),
             kib(TARGET),
-            if total <= TARGET { "met".to_string() } else { format!("NOT MET, {:.1} KiB over", kib(total - TARGET)) }
+            if total <= TARGET {
+                "met".to_string()
+            } else {
+                format!("NOT MET, {:.1} KiB over", kib(total - TARGET))
+            }
         ));
         s.push_str(&format!(
             "ceiling: {:.1} KiB of {:.1} KiB brotli -> {}\n",

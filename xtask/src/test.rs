@@ -36,24 +36,15 @@ pub fn test() -> ExitCode {
 }
 
 fn native() -> Result<()> {
-    run(
-        "native tests",
-        cmd::cargo().args(["test", "--workspace", "--exclude", "handoff-widget"]),
-    )
+    run("native tests", cmd::cargo().args(["test", "--workspace", "--exclude", "handoff-widget"]))
 }
 
 fn check() -> Result<()> {
-    run(
-        "content check",
-        cmd::cargo().args(["run", "-q", "-p", "handoff-bot", "--", "check", "content/demo"]),
-    )
+    run("content check", cmd::cargo().args(["run", "-q", "-p", "handoff-bot", "--", "check", "content/demo"]))
 }
 
 fn dialogs() -> Result<()> {
-    run(
-        "dialog tests",
-        cmd::cargo().args(["run", "-q", "-p", "handoff-bot", "--", "test", "content/demo"]),
-    )
+    run("dialog tests", cmd::cargo().args(["run", "-q", "-p", "handoff-bot", "--", "test", "content/demo"]))
 }
 
 /// `--lib --tests`: the wasm-bindgen tests in src/ and tests/. Doctests are left out: cargo

@@ -54,11 +54,7 @@ fn wasm_target() -> Result<()> {
     let libdir = output_of("rustc", &["--print", "target-libdir", "--target", WASM_TARGET]);
     let installed = libdir.as_deref().is_some_and(|dir| {
         std::fs::read_dir(dir)
-            .map(|entries| {
-                entries
-                    .flatten()
-                    .any(|e| e.file_name().to_string_lossy().starts_with("libcore-"))
-            })
+            .map(|entries| entries.flatten().any(|e| e.file_name().to_string_lossy().starts_with("libcore-")))
             .unwrap_or(false)
     });
     if installed {
@@ -123,10 +119,7 @@ fn trunk() -> Result<()> {
     );
     if let Err(e) = locked {
         println!("xtask: {e:#}; retrying without --locked");
-        run(
-            "setup",
-            cmd::cargo().args(["install", "trunk", "--version", TRUNK_VERSION, "--force"]),
-        )?;
+        run("setup", cmd::cargo().args(["install", "trunk", "--version", TRUNK_VERSION, "--force"]))?;
     }
     match version_of("trunk") {
         Some(v) if v == TRUNK_VERSION => Ok(()),

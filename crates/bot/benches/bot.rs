@@ -16,8 +16,8 @@ struct Words(u64);
 impl Words {
     fn next(&mut self) -> String {
         const SYL: [&str; 24] = [
-            "ka", "lo", "mi", "ste", "ber", "zu", "no", "ra", "vel", "ti", "pra", "go", "sha", "den",
-            "ku", "mar", "ol", "bri", "tse", "an", "pe", "dro", "chu", "lin",
+            "ka", "lo", "mi", "ste", "ber", "zu", "no", "ra", "vel", "ti", "pra", "go", "sha", "den", "ku",
+            "mar", "ol", "bri", "tse", "an", "pe", "dro", "chu", "lin",
         ];
         let mut w = String::new();
         let n = 2 + (self.step() % 3) as usize;
@@ -51,7 +51,11 @@ fn generated_site(intents: usize, articles: usize) -> Vec<File> {
     );
     let mut rules = String::new();
     for i in 0..intents {
-        rules.push_str(&format!("[[intent]]\nid = \"i{i}\"\ndepartment = \"d{}\"\nanswer = {}\n[intent.patterns]\n", i % 2, localized("Answer")));
+        rules.push_str(&format!(
+            "[[intent]]\nid = \"i{i}\"\ndepartment = \"d{}\"\nanswer = {}\n[intent.patterns]\n",
+            i % 2,
+            localized("Answer")
+        ));
         for l in LOCALES {
             let p: Vec<String> = (0..3).map(|_| format!("\"{} * {}\"", w.next(), w.next())).collect();
             rules.push_str(&format!("{l} = [{}]\n", p.join(", ")));
@@ -112,10 +116,15 @@ fn bench_reply(c: &mut Criterion) {
     let big = engine(&big_files);
     let rules = &big_files[1].1;
     // A message made of words that really occur in the rules, plus noise and a typo.
-    let words: Vec<&str> = rules.split('"').filter(|s| s.contains(" * ")).take(400).flat_map(|p| p.split(" * ")).collect();
+    let words: Vec<&str> =
+        rules.split('"').filter(|s| s.contains(" * ")).take(400).flat_map(|p| p.split(" * ")).collect();
     let msg = format!("hello {} and {} {}x with noise words here", words[17], words[301], words[555]);
     c.bench_function("reply/1000 intents x 6 locales (18,000 patterns)", |b| {
-        b.iter_batched(|| big.start("en").0, |mut conv| black_box(big.reply(&mut conv, &msg)), BatchSize::SmallInput)
+        b.iter_batched(
+            || big.start("en").0,
+            |mut conv| black_box(big.reply(&mut conv, &msg)),
+            BatchSize::SmallInput,
+        )
     });
 }
 
@@ -123,7 +132,9 @@ fn bench_load(c: &mut Criterion) {
     let demo = demo_files();
     c.bench_function("load+check/demo", |b| b.iter(|| black_box(load(&demo).expect("valid"))));
     let demo_site = load(&demo).expect("valid");
-    c.bench_function("compile/demo", |b| b.iter(|| black_box(Engine::new(demo_site.clone()).expect("compiles"))));
+    c.bench_function("compile/demo", |b| {
+        b.iter(|| black_box(Engine::new(demo_site.clone()).expect("compiles")))
+    });
     let bundle = handoff_bot::bundle::encode(&demo_site);
     c.bench_function("bundle->engine/demo (what the widget does on load)", |b| {
         b.iter(|| black_box(handoff_bot::engine_from_bundle(&bundle).expect("compiles")))
@@ -133,7 +144,9 @@ fn bench_load(c: &mut Criterion) {
     g.sample_size(10);
     g.bench_function("load+check/1000 intents", |b| b.iter(|| black_box(load(&big).expect("valid"))));
     let site = load(&big).expect("valid");
-    g.bench_function("compile/1000 intents", |b| b.iter(|| black_box(Engine::new(site.clone()).expect("compiles"))));
+    g.bench_function("compile/1000 intents", |b| {
+        b.iter(|| black_box(Engine::new(site.clone()).expect("compiles")))
+    });
     g.finish();
 }
 
@@ -147,7 +160,9 @@ fn bench_search(c: &mut Criterion) {
         b.iter(|| black_box(e.search("en", &query, 8)))
     });
     let demo = engine(&demo_files());
-    c.bench_function("search/demo \"vraceni penez\" (cs)", |b| b.iter(|| black_box(demo.search("cs", "vraceni penez", 8))));
+    c.bench_function("search/demo \"vraceni penez\" (cs)", |b| {
+        b.iter(|| black_box(demo.search("cs", "vraceni penez", 8)))
+    });
 }
 
 criterion_group!(benches, bench_reply, bench_load, bench_search);

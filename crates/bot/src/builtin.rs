@@ -8,36 +8,66 @@
 
 /// Ways to ask for a person, per locale.
 pub const EXPLICIT: &[(&str, &[&str])] = &[
-    ("en", &[
-        "human", "real person", "live agent", "operator", "representative",
-        "talk|speak|chat * person|agent|someone|somebody|human",
-        "customer service agent",
-    ]),
-    ("de", &[
-        "mensch*", "mitarbeiter*", "echte* person", "person sprechen", "berater*",
-        "jemand* sprechen", "kundenberater*",
-    ]),
-    ("cs", &[
-        "člověk*", "operátor*", "živ* osob*", "mluvit * někým", "pracovník*", "spojte * někým",
-    ]),
-    ("bg", &[
-        "човек*", "оператор*", "служител*", "консултант*", "говоря * някого", "жив* човек",
-    ]),
-    ("pt", &[
-        "atendente*", "humano*", "pessoa real", "falar * alguém", "operador*", "falar * pessoa",
-    ]),
-    ("tl", &[
-        "ahente", "kausapin * tao", "makausap * tao", "totoong tao", "tao * kausap*",
-        "kausapin * ahente", "makipag-usap * tao",
-    ]),
+    (
+        "en",
+        &[
+            "human",
+            "real person",
+            "live agent",
+            "operator",
+            "representative",
+            "talk|speak|chat * person|agent|someone|somebody|human",
+            "customer service agent",
+        ],
+    ),
+    (
+        "de",
+        &[
+            "mensch*",
+            "mitarbeiter*",
+            "echte* person",
+            "person sprechen",
+            "berater*",
+            "jemand* sprechen",
+            "kundenberater*",
+        ],
+    ),
+    ("cs", &["člověk*", "operátor*", "živ* osob*", "mluvit * někým", "pracovník*", "spojte * někým"]),
+    ("bg", &["човек*", "оператор*", "служител*", "консултант*", "говоря * някого", "жив* човек"]),
+    ("pt", &["atendente*", "humano*", "pessoa real", "falar * alguém", "operador*", "falar * pessoa"]),
+    (
+        "tl",
+        &[
+            "ahente",
+            "kausapin * tao",
+            "makausap * tao",
+            "totoong tao",
+            "tao * kausap*",
+            "kausapin * ahente",
+            "makipag-usap * tao",
+        ],
+    ),
 ];
 
 /// Angry words and phrases, per locale: one frustration point each.
 pub const ANGRY: &[(&str, &[&str])] = &[
-    ("en", &[
-        "useless", "terrible", "worst", "angry", "furious", "ridiculous", "scam", "awful",
-        "unacceptable", "disgusting", "wtf", "fed up",
-    ]),
+    (
+        "en",
+        &[
+            "useless",
+            "terrible",
+            "worst",
+            "angry",
+            "furious",
+            "ridiculous",
+            "scam",
+            "awful",
+            "unacceptable",
+            "disgusting",
+            "wtf",
+            "fed up",
+        ],
+    ),
     ("de", &["unverschämt*", "frechheit", "katastroph*", "nutzlos*", "wütend*", "sauer", "mies*", "betrug*"]),
     ("cs", &["hrozn*", "katastrof*", "naštvan*", "k ničemu", "nehorázn*", "otřesn*", "podvod*"]),
     ("bg", &["ужасн*", "безобразие", "ядосан*", "безполезн*", "скандал*", "измама*"]),
@@ -175,10 +205,20 @@ mod tests {
     #[test]
     fn every_sentence_exists_in_every_locale_and_differs_from_english() {
         let all = [
-            Say::NotUnderstood, Say::NotUnderstoodArticles, Say::Retry, Say::ChooseRetry,
-            Say::ArticleUnhelpfulOffer, Say::TalkToPerson, Say::LeadExplicit, Say::LeadFallback,
-            Say::LeadFrustration, Say::LeadRule, Say::LeadArticleUnhelpful, Say::Transfer,
-            Say::NoRepeat, Say::HandedBack,
+            Say::NotUnderstood,
+            Say::NotUnderstoodArticles,
+            Say::Retry,
+            Say::ChooseRetry,
+            Say::ArticleUnhelpfulOffer,
+            Say::TalkToPerson,
+            Say::LeadExplicit,
+            Say::LeadFallback,
+            Say::LeadFrustration,
+            Say::LeadRule,
+            Say::LeadArticleUnhelpful,
+            Say::Transfer,
+            Say::NoRepeat,
+            Say::HandedBack,
         ];
         for s in all {
             let en = say(s, "en");
@@ -187,7 +227,9 @@ mod tests {
             }
         }
         for l in ["en", "de", "cs", "bg", "pt", "tl"] {
-            assert!(say(Say::Transfer, l).contains("{department}") && say(Say::Transfer, l).contains("{tier}"));
+            assert!(
+                say(Say::Transfer, l).contains("{department}") && say(Say::Transfer, l).contains("{tier}")
+            );
         }
     }
 

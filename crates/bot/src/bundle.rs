@@ -328,7 +328,10 @@ mod tests {
     fn wrong_truncated_or_trailing_bundles_are_errors() {
         let text = encode(&vec!["a".to_string(), "b".to_string()]);
         assert!(decode::<Vec<String>>("{\"json\": true}").is_err());
-        assert_eq!(decode::<Vec<String>>(&text[..text.len() - 3]).unwrap_err().message, "the bundle ends early");
+        assert_eq!(
+            decode::<Vec<String>>(&text[..text.len() - 3]).unwrap_err().message,
+            "the bundle ends early"
+        );
         assert!(decode::<Vec<String>>(&format!("{text}x\u{1F}")).is_err());
         assert!(decode::<u32>(&encode(&"x".to_string())).is_err());
     }

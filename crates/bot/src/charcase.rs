@@ -51,7 +51,9 @@ pub fn is_upper(c: char) -> bool {
 /// Is `c` a lower-case letter of the covered scripts?
 pub fn is_lower(c: char) -> bool {
     let u = c as u32;
-    u == 0xDF || SPECIAL.iter().any(|(_, l)| *l == u) || RANGES.iter().any(|r| u >= r.2 && in_range(u - r.2, *r))
+    u == 0xDF
+        || SPECIAL.iter().any(|(_, l)| *l == u)
+        || RANGES.iter().any(|r| u >= r.2 && in_range(u - r.2, *r))
 }
 
 /// Part of a word: letters and digits. ASCII exactly; beyond it everything except the
@@ -106,7 +108,8 @@ mod tests {
         for c in ['a', 'Z', '7', 'ž', 'Ř', 'ß', 'ã', 'щ', 'Ъ', 'ё', 'ñ', '中'] {
             assert!(is_word(c), "{c}");
         }
-        for c in [' ', '-', '!', '?', '.', ',', '«', '»', '„', '“', '…', '—', '€', '×', '\u{a0}', '😀'] {
+        for c in [' ', '-', '!', '?', '.', ',', '«', '»', '„', '“', '…', '—', '€', '×', '\u{a0}', '😀']
+        {
             assert!(!is_word(c), "{c}");
         }
         assert!(is_letter('ä') && !is_letter('5'));

@@ -67,7 +67,8 @@ impl Outcome {
 pub fn run(engine: &Engine, files: &[File]) -> Result<Vec<Outcome>, Vec<Problem>> {
     let mut problems = Vec::new();
     let mut outcomes = Vec::new();
-    let mut tests: Vec<&File> = files.iter().filter(|(p, _)| p.starts_with("tests/") && p.ends_with(".toml")).collect();
+    let mut tests: Vec<&File> =
+        files.iter().filter(|(p, _)| p.starts_with("tests/") && p.ends_with(".toml")).collect();
     tests.sort();
     for (path, text) in tests {
         let parsed: DialogFile = match toml::from_str(text) {
@@ -80,7 +81,10 @@ pub fn run(engine: &Engine, files: &[File]) -> Result<Vec<Outcome>, Vec<Problem>
         };
         for d in parsed.dialog {
             let quoted = format!("\"{}\"", d.name);
-            let line = text.lines().position(|l| l.trim_start().starts_with("name") && l.contains(&quoted)).map_or(1, |i| i + 1);
+            let line = text
+                .lines()
+                .position(|l| l.trim_start().starts_with("name") && l.contains(&quoted))
+                .map_or(1, |i| i + 1);
             let failures = run_one(engine, &d);
             outcomes.push(Outcome { file: path.clone(), line, name: d.name, turns: d.turn.len(), failures });
         }
@@ -105,7 +109,9 @@ fn run_one(engine: &Engine, d: &Dialog) -> Vec<String> {
         let n = n + 1;
         let (what, turn) = match (&spec.say, &spec.article_unhelpful) {
             (Some(text), None) => (format!("\"{text}\""), engine.reply(&mut conv, text)),
-            (None, Some(article)) => (format!("article '{article}' unhelpful"), engine.article_unhelpful(&mut conv, article)),
+            (None, Some(article)) => {
+                (format!("article '{article}' unhelpful"), engine.article_unhelpful(&mut conv, article))
+            }
             _ => {
                 failures.push(format!("turn {n}: needs exactly one of 'say' or 'article_unhelpful'"));
                 break;
@@ -148,10 +154,17 @@ fn check_turn(spec: &TurnSpec, turn: &Turn, slots: &BTreeMap<String, String>, fa
     match (&spec.handoff, &turn.handoff) {
         (None, None) => {}
         (None, Some(h)) => failures.push(format!("unexpected handoff ({}: {})", h.reason.as_str(), h.detail)),
-        (Some(w), None) => failures.push(format!("expected a handoff ({}), got none; the bot said \"{text}\"", w.reason)),
+        (Some(w), None) => {
+            failures.push(format!("expected a handoff ({}), got none; the bot said \"{text}\"", w.reason))
+        }
         (Some(w), Some(h)) => {
             if w.reason != h.reason.as_str() {
-                failures.push(format!("expected handoff reason '{}', got '{}' ({})", w.reason, h.reason.as_str(), h.detail));
+                failures.push(format!(
+                    "expected handoff reason '{}', got '{}' ({})",
+                    w.reason,
+                    h.reason.as_str(),
+                    h.detail
+                ));
             }
             for (what, want, got) in [
                 ("department", &w.department, &h.department),
@@ -168,6 +181,10 @@ fn check_turn(spec: &TurnSpec, turn: &Turn, slots: &BTreeMap<String, String>, fa
     }
     let silent = spec.silent.unwrap_or(false);
     if silent != turn.silent {
-        failures.push(if silent { format!("expected silence, the bot said \"{text}\"") } else { "the bot stayed silent".to_string() });
+        failures.push(if silent {
+            format!("expected silence, the bot said \"{text}\"")
+        } else {
+            "the bot stayed silent".to_string()
+        });
     }
 }

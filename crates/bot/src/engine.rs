@@ -148,8 +148,14 @@ impl Engine {
             }
         }
         let policy = &site.settings.handoff;
-        let explicit = phrase_matcher(MatcherBuilder::new(), builtin::EXPLICIT, &policy.explicit_phrases, "explicit phrase");
-        let angry = phrase_matcher(MatcherBuilder::exact(), builtin::ANGRY, &policy.angry_words, "angry word");
+        let explicit = phrase_matcher(
+            MatcherBuilder::new(),
+            builtin::EXPLICIT,
+            &policy.explicit_phrases,
+            "explicit phrase",
+        );
+        let angry =
+            phrase_matcher(MatcherBuilder::exact(), builtin::ANGRY, &policy.angry_words, "angry word");
         let (explicit, angry) = match (explicit, angry) {
             (Ok(e), Ok(a)) if problems.is_empty() => (e, a),
             (e, a) => {
@@ -169,9 +175,14 @@ impl Engine {
     /// A new conversation in `locale` (the site default if unsupported) and the greeting.
     pub fn start(&self, locale: &str) -> (Conversation, Reply) {
         let s = &self.site.settings.site;
-        let locale = if s.locales.iter().any(|l| l == locale) { locale.to_string() } else { s.default_locale.clone() };
+        let locale =
+            if s.locales.iter().any(|l| l == locale) { locale.to_string() } else { s.default_locale.clone() };
         let mut conv = Conversation { locale, ..Default::default() };
-        let greeting = Reply { text: self.text(&s.greeting, &conv.locale).to_string(), quick_replies: vec![], articles: vec![] };
+        let greeting = Reply {
+            text: self.text(&s.greeting, &conv.locale).to_string(),
+            quick_replies: vec![],
+            articles: vec![],
+        };
         conv.transcript.push(TranscriptEntry { role: Role::Bot, text: greeting.text.clone(), intent: None });
         (conv, greeting)
     }
@@ -190,7 +201,10 @@ impl Engine {
     /// Intents recognised in `text`, best first, with their confidence.
     pub fn classify(&self, locale: &str, text: &str) -> Vec<Scored> {
         let msg = Message::new(text);
-        self.rank(locale, &msg).into_iter().map(|(i, c)| Scored { intent: self.site.intents[i].id.clone(), confidence: c }).collect()
+        self.rank(locale, &msg)
+            .into_iter()
+            .map(|(i, c)| Scored { intent: self.site.intents[i].id.clone(), confidence: c })
+            .collect()
     }
 
     fn confidence(&self, hit: &Hit, locale: &str) -> f32 {
@@ -242,9 +256,16 @@ impl Engine {
 
         // Hierarchical escalation comes first: a person asked for, or a customer losing patience.
         if !self.explicit.match_all(&msg).is_empty() {
-            let reason = if conv.article_unhelpful { HandoffReason::ArticleUnhelpful } else { HandoffReason::Explicit };
+            let reason = if conv.article_unhelpful {
+                HandoffReason::ArticleUnhelpful
+            } else {
+                HandoffReason::Explicit
+            };
             let detail = match reason {
-                HandoffReason::ArticleUnhelpful => format!("article '{}' did not help; the customer asked for a person", conv.article.clone().unwrap_or_default()),
+                HandoffReason::ArticleUnhelpful => format!(
+                    "article '{}' did not help; the customer asked for a person",
+                    conv.article.clone().unwrap_or_default()
+                ),
                 _ => "the customer asked for a person".to_string(),
             };
             return self.hand_off(conv, reason, detail, None, None);
@@ -260,7 +281,8 @@ impl Engine {
         }
         let total: u32 = conv.frustration.iter().sum();
         if total >= self.site.settings.handoff.frustration_threshold {
-            let detail = format!("{total} frustration signals in the last {} messages", conv.frustration.len());
+            let detail =
+                format!("{total} frustration signals in the last {} messages", conv.frustration.len());
             return self.hand_off(conv, HandoffReason::Frustration, detail, None, None);
         }
 
@@ -318,7 +340,8 @@ impl Engine {
             .map(|h| self.site.articles[h.article].id.clone())
             .collect();
         let what = if suggestions.is_empty() { Say::NotUnderstood } else { Say::NotUnderstoodArticles };
-        let reply = Reply { text: say(what, &conv.locale).to_string(), quick_replies: vec![], articles: suggestions };
+        let reply =
+            Reply { text: say(what, &conv.locale).to_string(), quick_replies: vec![], articles: suggestions };
         self.push_bot(conv, &reply);
         Turn { replies: vec![reply], ..Default::default() }
     }
@@ -329,7 +352,14 @@ impl Engine {
 
     /// Starts an intent: records it, fills slots the message already contains, then asks the
     /// first open question or answers.
-    fn run_intent(&self, conv: &mut Conversation, intent: &Intent, confidence: f32, turn_no: u32, text: &str) -> Turn {
+    fn run_intent(
+        &self,
+        conv: &mut Conversation,
+        intent: &Intent,
+        confidence: f32,
+        turn_no: u32,
+        text: &str,
+    ) -> Turn {
         conv.intents.push(IntentHit { intent: intent.id.clone(), confidence, turn: turn_no });
         conv.last_intent = Some(intent.id.clone());
         conv.article_unhelpful = false;
@@ -358,7 +388,9 @@ impl Engine {
             conv.flow = None;
             return Turn::default();
         };
-        if let Some((i, step)) = intent.steps.iter().enumerate().skip(flow.step).find(|(_, s)| !conv.slots.contains_key(s.slot())) {
+        if let Some((i, step)) =
+            intent.steps.iter().enumerate().skip(flow.step).find(|(_, s)| !conv.slots.contains_key(s.slot()))
+        {
             conv.flow = Some(Flow { intent: flow.intent.clone(), step: i, attempts: 0 });
             let reply = self.question(conv, step, &step.prompt);
             self.push_bot(conv, &reply);
@@ -374,7 +406,11 @@ impl Engine {
                     .iter()
                     .map(|q| {
                         let label = self.text(&q.label, &conv.locale).to_string();
-                        let send = q.send.as_ref().map(|s| self.text(s, &conv.locale).to_string()).unwrap_or_else(|| label.clone());
+                        let send = q
+                            .send
+                            .as_ref()
+                            .map(|s| self.text(s, &conv.locale).to_string())
+                            .unwrap_or_else(|| label.clone());
                         QuickReply { label, send }
                     })
                     .collect(),
@@ -384,8 +420,13 @@ impl Engine {
             replies.push(reply);
         }
         if let Some(h) = &intent.handoff {
-            let note = if h.note.is_empty() { format!("intent '{}' needs a person", intent.id) } else { h.note.clone() };
-            let mut turn = self.hand_off(conv, HandoffReason::Rule, note, h.department.clone(), h.tier.clone());
+            let note = if h.note.is_empty() {
+                format!("intent '{}' needs a person", intent.id)
+            } else {
+                h.note.clone()
+            };
+            let mut turn =
+                self.hand_off(conv, HandoffReason::Rule, note, h.department.clone(), h.tier.clone());
             replies.append(&mut turn.replies);
             turn.replies = replies;
             return turn;
@@ -407,7 +448,13 @@ impl Engine {
 
     /// Treats the message as the answer to the open question. None: the customer moved on to
     /// something else, handle the message as a new request.
-    fn continue_flow(&self, conv: &mut Conversation, text: &str, ranked: &[(usize, f32)], turn_no: u32) -> Option<Turn> {
+    fn continue_flow(
+        &self,
+        conv: &mut Conversation,
+        text: &str,
+        ranked: &[(usize, f32)],
+        turn_no: u32,
+    ) -> Option<Turn> {
         let flow = conv.flow.clone()?;
         let intent = self.site.intent(&flow.intent)?;
         let step = intent.steps.get(flow.step)?;
@@ -471,7 +518,10 @@ impl Engine {
             let mut candidates: Vec<Vec<String>> = o.label.values().map(|l| tokens(l)).collect();
             candidates.push(tokens(&o.value));
             for words in candidates {
-                if !words.is_empty() && words.iter().all(|w| said.contains(w)) && best.is_none_or(|(_, n)| words.len() > n) {
+                if !words.is_empty()
+                    && words.iter().all(|w| said.contains(w))
+                    && best.is_none_or(|(_, n)| words.len() > n)
+                {
                     best = Some((o, words.len()));
                 }
             }
@@ -482,7 +532,11 @@ impl Engine {
     /// The customer marked an article unhelpful.
     pub fn article_unhelpful(&self, conv: &mut Conversation, article: &str) -> Turn {
         conv.article = Some(article.to_string());
-        conv.transcript.push(TranscriptEntry { role: Role::System, text: format!("article '{article}' marked unhelpful"), intent: None });
+        conv.transcript.push(TranscriptEntry {
+            role: Role::System,
+            text: format!("article '{article}' marked unhelpful"),
+            intent: None,
+        });
         if conv.handed_off.is_some() {
             return Turn { silent: true, ..Default::default() };
         }
@@ -509,7 +563,11 @@ impl Engine {
     /// The customer opened the chat from an article: the article becomes context for a handoff.
     pub fn from_article(&self, conv: &mut Conversation, article: &str) {
         conv.article = Some(article.to_string());
-        conv.transcript.push(TranscriptEntry { role: Role::System, text: format!("opened the chat from article '{article}'"), intent: None });
+        conv.transcript.push(TranscriptEntry {
+            role: Role::System,
+            text: format!("opened the chat from article '{article}'"),
+            intent: None,
+        });
     }
 
     /// A person handed the conversation back to the bot.
@@ -520,7 +578,11 @@ impl Engine {
         conv.recent.clear();
         conv.flow = None;
         conv.article_unhelpful = false;
-        let reply = Reply { text: say(Say::HandedBack, &conv.locale).to_string(), quick_replies: vec![], articles: vec![] };
+        let reply = Reply {
+            text: say(Say::HandedBack, &conv.locale).to_string(),
+            quick_replies: vec![],
+            articles: vec![],
+        };
         self.push_bot(conv, &reply);
         reply
     }
@@ -540,7 +602,8 @@ impl Engine {
             .or_else(|| last.map(|i| i.department.clone()))
             .unwrap_or_else(|| s.site.default_department.clone());
         let tier = tier.unwrap_or_else(|| s.handoff.first_tier.clone());
-        let mut priority = last.and_then(|i| i.priority.clone()).unwrap_or_else(|| s.site.default_priority.clone());
+        let mut priority =
+            last.and_then(|i| i.priority.clone()).unwrap_or_else(|| s.site.default_priority.clone());
         if reason == HandoffReason::Frustration {
             // An upset customer moves up one priority level.
             let levels = &s.site.priorities;
@@ -557,7 +620,8 @@ impl Engine {
             HandoffReason::ArticleUnhelpful => Say::LeadArticleUnhelpful,
         };
         let locale = conv.locale.clone();
-        let dept_name = self.site.department(&department).map(|d| self.text(&d.name, &locale)).unwrap_or(&department);
+        let dept_name =
+            self.site.department(&department).map(|d| self.text(&d.name, &locale)).unwrap_or(&department);
         let tier_name = self.site.tier(&tier).map(|t| self.text(&t.name, &locale)).unwrap_or(&tier);
         let text = format!(
             "{} {} {}",

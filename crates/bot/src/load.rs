@@ -60,7 +60,8 @@ impl<'a> Lines<'a> {
         let quoted = format!("\"{value}\"");
         self.lines.iter().enumerate().skip(from.saturating_sub(1)).find_map(|(i, l)| {
             let t = l.trim_start();
-            (t.starts_with(key) && t[key.len()..].trim_start().starts_with('=') && t.contains(&quoted)).then_some(i + 1)
+            (t.starts_with(key) && t[key.len()..].trim_start().starts_with('=') && t.contains(&quoted))
+                .then_some(i + 1)
         })
     }
 
@@ -95,7 +96,8 @@ pub fn load(files: &[File]) -> Result<Site, Vec<Problem>> {
     // Rules.
     let mut intents: Vec<(Intent, String, usize)> = Vec::new();
     let mut slot_types: BTreeMap<String, SlotType> = BTreeMap::new();
-    let mut rule_files: Vec<&File> = files.iter().filter(|(p, _)| p.starts_with("rules/") && p.ends_with(".toml")).collect();
+    let mut rule_files: Vec<&File> =
+        files.iter().filter(|(p, _)| p.starts_with("rules/") && p.ends_with(".toml")).collect();
     rule_files.sort();
     if rule_files.is_empty() {
         problems.push(Problem::new("rules/", None, "no rules files (rules/*.toml)"));
@@ -105,12 +107,20 @@ pub fn load(files: &[File]) -> Result<Site, Vec<Problem>> {
             Ok(r) => {
                 let lines = Lines::new(text);
                 for (name, t) in r.slot_types {
-                    let line = lines.lines.iter().position(|l| l.contains(&format!("[slot_types.{name}]"))).map(|i| i + 1);
+                    let line = lines
+                        .lines
+                        .iter()
+                        .position(|l| l.contains(&format!("[slot_types.{name}]")))
+                        .map(|i| i + 1);
                     if let Err(e) = slots::validate(&t) {
                         problems.push(Problem::new(path.clone(), line, format!("slot type '{name}': {e}")));
                     }
                     if slot_types.insert(name.clone(), t).is_some() {
-                        problems.push(Problem::new(path.clone(), line, format!("slot type '{name}' is defined twice")));
+                        problems.push(Problem::new(
+                            path.clone(),
+                            line,
+                            format!("slot type '{name}' is defined twice"),
+                        ));
                     }
                 }
                 for i in r.intent {
@@ -145,7 +155,14 @@ pub fn load(files: &[File]) -> Result<Site, Vec<Problem>> {
             ));
         }
         let text = rule_files.iter().find(|(p, _)| p == path).map(|(_, t)| t.as_str()).unwrap_or("");
-        let ctx = IntentCtx { path, lines: Lines::new(text), line: *line, intent, settings: &settings, locales: &locales };
+        let ctx = IntentCtx {
+            path,
+            lines: Lines::new(text),
+            line: *line,
+            intent,
+            settings: &settings,
+            locales: &locales,
+        };
         ctx.check(&slot_types, &article_ids, &intent_ids, &mut problems);
     }
 
@@ -181,16 +198,28 @@ fn check_settings(s: &Settings, text: &str, problems: &mut Vec<Problem>) {
         p("locales", "locales is empty: list at least one locale".into());
     }
     if !site.locales.contains(&site.default_locale) {
-        p("default_locale", format!("default_locale '{}' is not one of locales {:?}", site.default_locale, site.locales));
+        p(
+            "default_locale",
+            format!("default_locale '{}' is not one of locales {:?}", site.default_locale, site.locales),
+        );
     }
     if !s.departments.iter().any(|d| d.id == site.default_department) {
-        p("default_department", format!("default_department '{}' is not a [[department]]", site.default_department));
+        p(
+            "default_department",
+            format!("default_department '{}' is not a [[department]]", site.default_department),
+        );
     }
     if site.priorities.is_empty() {
         p("priorities", "priorities is empty".into());
     }
     if !site.priorities.contains(&site.default_priority) {
-        p("default_priority", format!("default_priority '{}' is not one of priorities {:?}", site.default_priority, site.priorities));
+        p(
+            "default_priority",
+            format!(
+                "default_priority '{}' is not one of priorities {:?}",
+                site.default_priority, site.priorities
+            ),
+        );
     }
     for l in missing_locales(&site.greeting, &site.locales) {
         p("greeting", format!("greeting: missing translation for '{l}'"));
@@ -215,7 +244,10 @@ fn check_settings(s: &Settings, text: &str, problems: &mut Vec<Problem>) {
     }
     let h = &s.handoff;
     if !s.tiers.iter().skip(1).any(|t| t.id == h.first_tier) {
-        p("first_tier", format!("handoff.first_tier '{}' must be a tier above the first (bot) tier", h.first_tier));
+        p(
+            "first_tier",
+            format!("handoff.first_tier '{}' must be a tier above the first (bot) tier", h.first_tier),
+        );
     }
     if h.fallback_after == 0 {
         p("fallback_after", "handoff.fallback_after must be at least 1".into());
@@ -242,10 +274,9 @@ fn check_settings(s: &Settings, text: &str, problems: &mut Vec<Problem>) {
 
 fn parse_article(path: &str, text: &str) -> Result<Article, Problem> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let rest = text
-        .strip_prefix("+++\n")
-        .or_else(|| text.strip_prefix("+++\r\n"))
-        .ok_or_else(|| Problem::new(path, Some(1), "an article starts with front matter between '+++' lines"))?;
+    let rest = text.strip_prefix("+++\n").or_else(|| text.strip_prefix("+++\r\n")).ok_or_else(|| {
+        Problem::new(path, Some(1), "an article starts with front matter between '+++' lines")
+    })?;
     let end = rest
         .find("\n+++")
         .ok_or_else(|| Problem::new(path, Some(1), "the front matter is not closed by a '+++' line"))?;
@@ -260,7 +291,14 @@ fn parse_article(path: &str, text: &str) -> Result<Article, Problem> {
     if blocks.is_empty() {
         return Err(Problem::new(path, None, "the article has no text after its front matter"));
     }
-    Ok(Article { id: fm.id, locale: fm.locale, title: fm.title, category: fm.category, tags: fm.tags, blocks })
+    Ok(Article {
+        id: fm.id,
+        locale: fm.locale,
+        title: fm.title,
+        category: fm.category,
+        tags: fm.tags,
+        blocks,
+    })
 }
 
 /// 1-based line of the first line starting with `key` (a front-matter key).
@@ -276,25 +314,42 @@ fn check_articles(s: &Settings, articles: &[(Article, String, &str)], problems: 
         let line_of = |key: &str| key_line(text, key);
         let folder = path.split('/').nth(1).unwrap_or("");
         if a.locale != folder {
-            problems.push(Problem::new(path.clone(), line_of("locale"), format!("locale '{}' does not match the folder '{folder}'", a.locale)));
+            problems.push(Problem::new(
+                path.clone(),
+                line_of("locale"),
+                format!("locale '{}' does not match the folder '{folder}'", a.locale),
+            ));
         }
         if !locales.contains(&a.locale) {
-            problems.push(Problem::new(path.clone(), line_of("locale"), format!("locale '{}' is not one of the site's locales", a.locale)));
+            problems.push(Problem::new(
+                path.clone(),
+                line_of("locale"),
+                format!("locale '{}' is not one of the site's locales", a.locale),
+            ));
         }
         if a.title.trim().is_empty() {
             problems.push(Problem::new(path.clone(), line_of("title"), "the title is empty"));
         }
         if !s.categories.iter().any(|c| c.id == a.category) {
-            problems.push(Problem::new(path.clone(), line_of("category"), format!("unknown category '{}' (not a [[category]] in site.toml)", a.category)));
+            problems.push(Problem::new(
+                path.clone(),
+                line_of("category"),
+                format!("unknown category '{}' (not a [[category]] in site.toml)", a.category),
+            ));
         }
         if let Some(first) = seen.insert((&a.id, &a.locale), path) {
-            problems.push(Problem::new(path.clone(), line_of("id"), format!("duplicate article id '{}' in '{}' (also {first})", a.id, a.locale)));
+            problems.push(Problem::new(
+                path.clone(),
+                line_of("id"),
+                format!("duplicate article id '{}' in '{}' (also {first})", a.id, a.locale),
+            ));
         }
         by_id.entry(&a.id).or_default().push(&a.locale);
     }
     for (id, have) in by_id {
         for l in locales.iter().filter(|l| !have.contains(&l.as_str())) {
-            let shown = articles.iter().find(|(a, _, _)| a.id == id).map(|(_, p, _)| p.clone()).unwrap_or_default();
+            let shown =
+                articles.iter().find(|(a, _, _)| a.id == id).map(|(_, p, _)| p.clone()).unwrap_or_default();
             problems.push(Problem::new(
                 format!("articles/{l}/{id}.md"),
                 None,
@@ -315,7 +370,11 @@ struct IntentCtx<'a> {
 
 impl IntentCtx<'_> {
     fn problem(&self, needle: &str, msg: String) -> Problem {
-        Problem::new(self.path, Some(self.lines.within(self.line, needle)), format!("intent '{}': {msg}", self.intent.id))
+        Problem::new(
+            self.path,
+            Some(self.lines.within(self.line, needle)),
+            format!("intent '{}': {msg}", self.intent.id),
+        )
     }
 
     fn localized(&self, what: &str, needle: &str, text: &Localized, problems: &mut Vec<Problem>) {
@@ -341,20 +400,29 @@ impl IntentCtx<'_> {
         }
         if !s.departments.iter().any(|d| d.id == i.department) {
             let known: Vec<&str> = s.departments.iter().map(|d| d.id.as_str()).collect();
-            problems.push(self.problem("department", format!("unknown department '{}' (known: {})", i.department, known.join(", "))));
+            problems.push(self.problem(
+                "department",
+                format!("unknown department '{}' (known: {})", i.department, known.join(", ")),
+            ));
         }
         if let Some(p) = &i.priority {
             if !s.site.priorities.contains(p) {
-                problems.push(self.problem("priority", format!("unknown priority '{p}' (known: {})", s.site.priorities.join(", "))));
+                problems.push(self.problem(
+                    "priority",
+                    format!("unknown priority '{p}' (known: {})", s.site.priorities.join(", ")),
+                ));
             }
         }
         for l in self.locales {
             if i.patterns.get(l).is_none_or(|p| p.is_empty()) {
-                problems.push(self.problem("patterns", format!("patterns: missing translation for '{l}' (no pattern)")));
+                problems.push(
+                    self.problem("patterns", format!("patterns: missing translation for '{l}' (no pattern)")),
+                );
             }
         }
         for l in unknown_locales(i.patterns.keys(), self.locales) {
-            problems.push(self.problem("patterns", format!("patterns: '{l}' is not one of the site's locales")));
+            problems
+                .push(self.problem("patterns", format!("patterns: '{l}' is not one of the site's locales")));
         }
         for (l, patterns) in &i.patterns {
             for p in patterns {
@@ -364,7 +432,12 @@ impl IntentCtx<'_> {
             }
         }
         if i.answer.is_empty() && i.handoff.is_none() {
-            problems.push(self.problem("id", "has neither an answer nor a handoff: the customer would get nothing".into()));
+            problems.push(
+                self.problem(
+                    "id",
+                    "has neither an answer nor a handoff: the customer would get nothing".into(),
+                ),
+            );
         }
         if !i.answer.is_empty() {
             self.localized("answer", "answer", &i.answer, problems);
@@ -384,27 +457,49 @@ impl IntentCtx<'_> {
         for step in &i.steps {
             match (&step.ask, &step.choose) {
                 (Some(_), Some(_)) | (None, None) => {
-                    problems.push(self.problem("[[intent.steps]]", "a step needs exactly one of 'ask' or 'choose'".into()));
+                    problems.push(
+                        self.problem(
+                            "[[intent.steps]]",
+                            "a step needs exactly one of 'ask' or 'choose'".into(),
+                        ),
+                    );
                     continue;
                 }
                 (Some(slot), None) => {
                     let t = step.slot_type.as_deref().unwrap_or(slot);
                     if !slot_types.contains_key(t) {
-                        problems.push(self.problem(&format!("\"{t}\""), format!("step '{slot}': unknown slot type '{t}' (define [slot_types.{t}])")));
+                        problems.push(self.problem(
+                            &format!("\"{t}\""),
+                            format!("step '{slot}': unknown slot type '{t}' (define [slot_types.{t}])"),
+                        ));
                     }
                     if !step.options.is_empty() {
-                        problems.push(self.problem(&format!("\"{slot}\""), format!("step '{slot}': options belong to 'choose' steps")));
+                        problems.push(self.problem(
+                            &format!("\"{slot}\""),
+                            format!("step '{slot}': options belong to 'choose' steps"),
+                        ));
                     }
                 }
                 (None, Some(slot)) => {
                     if step.options.len() < 2 {
-                        problems.push(self.problem(&format!("\"{slot}\""), format!("step '{slot}': a choice needs at least two options")));
+                        problems.push(self.problem(
+                            &format!("\"{slot}\""),
+                            format!("step '{slot}': a choice needs at least two options"),
+                        ));
                     }
                     for o in &step.options {
-                        self.localized(&format!("option '{}' label", o.value), &format!("\"{}\"", o.value), &o.label, problems);
+                        self.localized(
+                            &format!("option '{}' label", o.value),
+                            &format!("\"{}\"", o.value),
+                            &o.label,
+                            problems,
+                        );
                         if let Some(g) = &o.goto {
                             if !intents.contains(g.as_str()) || *g == i.id {
-                                problems.push(self.problem(&format!("\"{g}\""), format!("option '{}': goto '{g}' is not another intent", o.value)));
+                                problems.push(self.problem(
+                                    &format!("\"{g}\""),
+                                    format!("option '{}': goto '{g}' is not another intent", o.value),
+                                ));
                             }
                         }
                     }
@@ -419,19 +514,26 @@ impl IntentCtx<'_> {
         for (l, a) in &i.answer {
             for name in placeholders(a) {
                 if !filled.contains(name.as_str()) {
-                    problems.push(self.problem("answer", format!("answer ({l}) uses {{{name}}}, but no step of this intent fills '{name}'")));
+                    problems.push(self.problem(
+                        "answer",
+                        format!("answer ({l}) uses {{{name}}}, but no step of this intent fills '{name}'"),
+                    ));
                 }
             }
         }
         if let Some(h) = &i.handoff {
             if let Some(d) = &h.department {
                 if !s.departments.iter().any(|x| x.id == *d) {
-                    problems.push(self.problem("[intent.handoff]", format!("handoff: unknown department '{d}'")));
+                    problems
+                        .push(self.problem("[intent.handoff]", format!("handoff: unknown department '{d}'")));
                 }
             }
             if let Some(t) = &h.tier {
                 if !s.tiers.iter().skip(1).any(|x| x.id == *t) {
-                    problems.push(self.problem("[intent.handoff]", format!("handoff: tier '{t}' is not a tier above the bot")));
+                    problems.push(self.problem(
+                        "[intent.handoff]",
+                        format!("handoff: tier '{t}' is not a tier above the bot"),
+                    ));
                 }
             }
         }

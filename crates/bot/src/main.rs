@@ -68,7 +68,8 @@ fn compile(dir: &Path, site: Site) -> Result<Engine, String> {
 
 fn check(dir: &Path) -> Result<(), String> {
     let (site, files) = load_site(dir)?;
-    let (intents, articles, locales) = (site.intents.len(), site.articles.len(), site.settings.site.locales.len());
+    let (intents, articles, locales) =
+        (site.intents.len(), site.articles.len(), site.settings.site.locales.len());
     let engine = compile(dir, site)?;
     // Dialog test files must at least be readable; whether they pass is `test`'s job.
     dialog::run(&engine, &files).map_err(|p| report(dir, &p))?;
@@ -124,14 +125,18 @@ fn chat(dir: &Path, args: &[String]) -> Result<(), String> {
     let engine = compile(dir, site)?;
     let locale = flag(args, "--locale").unwrap_or(&engine.site().settings.site.default_locale).to_string();
     if !engine.site().settings.site.locales.contains(&locale) {
-        return Err(format!("--locale {locale}: the site supports {}", engine.site().settings.site.locales.join(", ")));
+        return Err(format!(
+            "--locale {locale}: the site supports {}",
+            engine.site().settings.site.locales.join(", ")
+        ));
     }
     let (mut conv, greeting) = engine.start(&locale);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if !json {
         writeln!(out, "bot> {}", greeting.text).map_err(|e| e.to_string())?;
-        writeln!(out, "(type a message; /unhelpful <article-id>, /back to hand back, Ctrl-D to quit)").map_err(|e| e.to_string())?;
+        writeln!(out, "(type a message; /unhelpful <article-id>, /back to hand back, Ctrl-D to quit)")
+            .map_err(|e| e.to_string())?;
     }
     for line in std::io::stdin().lock().lines() {
         let line = line.map_err(|e| e.to_string())?;

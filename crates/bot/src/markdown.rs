@@ -216,7 +216,10 @@ mod tests {
         );
         assert_eq!(inlines("[click](javascript:alert(1))"), vec![Inline::Text("click)".into())]);
         assert_eq!(inlines("[x](//evil.example)"), vec![Inline::Text("x".into())]);
-        assert_eq!(inlines("[account](/account)")[0], Inline::Link { text: "account".into(), href: "/account".into() });
+        assert_eq!(
+            inlines("[account](/account)")[0],
+            Inline::Link { text: "account".into(), href: "/account".into() }
+        );
     }
 
     #[test]
@@ -227,7 +230,8 @@ mod tests {
 
     #[test]
     fn blocks_cover_headings_lists_and_paragraphs() {
-        let md = "Intro line\ncontinues.\n\n## Steps\n\n1. First **now**\n2. Second\n\n- a\n- b\n  more\n\nEnd.";
+        let md =
+            "Intro line\ncontinues.\n\n## Steps\n\n1. First **now**\n2. Second\n\n- a\n- b\n  more\n\nEnd.";
         let b = blocks(md);
         assert_eq!(b.len(), 5);
         assert_eq!(b[0], Block::Paragraph(vec![Inline::Text("Intro line continues.".into())]));

@@ -7,8 +7,8 @@
 //! message, not with the number of intents.
 
 use crate::normalize::tokens;
-use crate::typo::TypoIndex;
 use crate::stopwords::is_stopword;
+use crate::typo::TypoIndex;
 use std::collections::BTreeMap;
 
 /// Minimum letters before `*` in a prefix pattern: shorter prefixes match too much.
@@ -326,7 +326,8 @@ fn match_from(elements: &[Element], pos: usize, msg: &Message, per_token: &[Vec<
             .fold(None, |acc: Option<f32>, s| Some(acc.map_or(s, |a| a.max(s))))
             .map(|s| (i, s))
     });
-    let taken = found.and_then(|(i, s)| match_from(rest, i + 1, msg, per_token).map(|w| w + s * msg.weights[i]));
+    let taken =
+        found.and_then(|(i, s)| match_from(rest, i + 1, msg, per_token).map(|w| w + s * msg.weights[i]));
     match taken {
         Some(w) => Some(w),
         None if e.optional => match_from(rest, pos, msg, per_token),

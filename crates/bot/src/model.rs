@@ -111,8 +111,13 @@ impl Default for HandoffPolicy {
 pub enum SlotType {
     /// `#` a digit, `A` a letter, `*` a letter or digit, anything else literal (case-insensitive;
     /// separators may be left out or replaced by a space by the customer).
-    Mask { mask: String },
-    Digits { min: u32, max: u32 },
+    Mask {
+        mask: String,
+    },
+    Digits {
+        min: u32,
+        max: u32,
+    },
     Email,
 }
 

@@ -7,8 +7,8 @@
 use crate::markdown::plain_blocks;
 use crate::model::Article;
 use crate::normalize::tokens;
-use crate::typo::TypoIndex;
 use crate::stopwords::is_stopword;
+use crate::typo::TypoIndex;
 use std::collections::BTreeMap;
 
 const TITLE_WEIGHT: f32 = 3.0;
@@ -156,7 +156,9 @@ impl LocaleIndex {
         }
         if word.chars().count() >= 2 {
             let start = self.sorted.partition_point(|(t, _)| t.as_str() < word);
-            for (t, id) in self.sorted[start..].iter().take_while(|(t, _)| t.starts_with(word)).take(MAX_EXPANSIONS) {
+            for (t, id) in
+                self.sorted[start..].iter().take_while(|(t, _)| t.starts_with(word)).take(MAX_EXPANSIONS)
+            {
                 if t != word {
                     out.push((*id, PREFIX_SCORE));
                 }
@@ -190,10 +192,34 @@ mod tests {
 
     fn corpus() -> Vec<Article> {
         vec![
-            article("track", "en", "How to track your order", &["parcel", "tracking"], "Open your account and follow the parcel."),
-            article("return", "en", "Returning an item", &["refund", "send back"], "Returns are free for 30 days. Your order number helps."),
-            article("refund", "pt", "Quando recebo o reembolso", &["devolução", "dinheiro"], "O reembolso chega em até dez dias úteis."),
-            article("return", "cs", "Jak vrátit zboží", &["vrácení", "reklamace"], "Vrácení je do 30 dnů zdarma."),
+            article(
+                "track",
+                "en",
+                "How to track your order",
+                &["parcel", "tracking"],
+                "Open your account and follow the parcel.",
+            ),
+            article(
+                "return",
+                "en",
+                "Returning an item",
+                &["refund", "send back"],
+                "Returns are free for 30 days. Your order number helps.",
+            ),
+            article(
+                "refund",
+                "pt",
+                "Quando recebo o reembolso",
+                &["devolução", "dinheiro"],
+                "O reembolso chega em até dez dias úteis.",
+            ),
+            article(
+                "return",
+                "cs",
+                "Jak vrátit zboží",
+                &["vrácení", "reklamace"],
+                "Vrácení je do 30 dnů zdarma.",
+            ),
         ]
     }
 

@@ -8,7 +8,9 @@ pub fn validate(t: &SlotType) -> Result<(), String> {
     match t {
         SlotType::Mask { mask } => {
             if !mask.chars().any(|c| matches!(c, '#' | 'A' | '*')) {
-                return Err(format!("mask '{mask}' has no placeholder ('#' digit, 'A' letter, '*' letter or digit)"));
+                return Err(format!(
+                    "mask '{mask}' has no placeholder ('#' digit, 'A' letter, '*' letter or digit)"
+                ));
             }
             Ok(())
         }
@@ -132,7 +134,10 @@ mod tests {
         let d = SlotType::Digits { min: 4, max: 6 };
         assert_eq!(extract(&d, "PIN #4821 please").as_deref(), Some("4821"));
         assert_eq!(extract(&d, "1234567"), None);
-        assert_eq!(extract(&SlotType::Email, "mail: Jana.Novak@Example.CZ, díky").as_deref(), Some("Jana.Novak@example.cz"));
+        assert_eq!(
+            extract(&SlotType::Email, "mail: Jana.Novak@Example.CZ, díky").as_deref(),
+            Some("Jana.Novak@example.cz")
+        );
         assert_eq!(extract(&SlotType::Email, "jana@localhost"), None);
         assert_eq!(extract(&SlotType::Email, "a@b@c.d"), None);
     }

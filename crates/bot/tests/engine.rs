@@ -65,8 +65,22 @@ fn ranking_is_deterministic_and_confidence_reflects_coverage() {
 #[test]
 fn slot_flow_asks_retries_and_answers_in_every_language() {
     let e = fixture::engine();
-    let starts = ["where is my order", "wo ist meine bestellung", "kde je objednávka", "къде е поръчката", "onde está o pedido", "nasaan ang order ko"];
-    let retries = ["not an order number", "keine Bestellnummer", "není číslo", "не е номер", "não é um número", "Hindi iyan order"];
+    let starts = [
+        "where is my order",
+        "wo ist meine bestellung",
+        "kde je objednávka",
+        "къде е поръчката",
+        "onde está o pedido",
+        "nasaan ang order ko",
+    ];
+    let retries = [
+        "not an order number",
+        "keine Bestellnummer",
+        "není číslo",
+        "не е номер",
+        "não é um número",
+        "Hindi iyan order",
+    ];
     for ((locale, start), retry) in LOCALES.iter().zip(starts).zip(retries) {
         let (mut c, _) = e.start(locale);
         let t = say(&e, &mut c, start);
@@ -115,14 +129,16 @@ fn a_new_request_interrupts_an_unanswered_question() {
 fn choices_by_label_in_every_language_and_by_number_and_goto() {
     let e = fixture::engine();
     let starts = ["return", "zurückschicken", "vrátit", "върна", "devolver", "ibalik"];
-    let damaged = ["It is damaged", "es ist beschädigt", "je poskozene", "Повредено е", "está danificado", "sira ito"];
+    let damaged =
+        ["It is damaged", "es ist beschädigt", "je poskozene", "Повредено е", "está danificado", "sira ito"];
     for ((locale, start), label) in LOCALES.iter().zip(starts).zip(damaged) {
         let (mut c, _) = e.start(locale);
         let t = say(&e, &mut c, start);
         assert_eq!(intent(&t), "return_item", "{locale}");
         assert_eq!(t.replies[0].quick_replies.len(), 2, "{locale}: options as buttons");
         let t = say(&e, &mut c, label);
-        let h = t.handoff.clone().unwrap_or_else(|| panic!("{locale}: goto damaged hands off, got {}", text(&t)));
+        let h =
+            t.handoff.clone().unwrap_or_else(|| panic!("{locale}: goto damaged hands off, got {}", text(&t)));
         assert_eq!((h.reason, h.priority.as_str(), h.tier.as_str()), (HandoffReason::Rule, "high", "agent"));
         assert_eq!(h.slots.get("reason").map(String::as_str), Some("damaged"));
     }
@@ -211,13 +227,23 @@ fn frustration_signals_hand_off_and_raise_priority() {
 #[test]
 fn rules_hand_off_to_their_department_and_tier() {
     let e = fixture::engine();
-    let msgs = ["please delete my account", "Konto löschen", "chci zrušit svůj účet", "искам да изтрия профила си", "quero apagar a minha conta", "burahin ang account ko"];
+    let msgs = [
+        "please delete my account",
+        "Konto löschen",
+        "chci zrušit svůj účet",
+        "искам да изтрия профила си",
+        "quero apagar a minha conta",
+        "burahin ang account ko",
+    ];
     for (locale, msg) in LOCALES.iter().zip(msgs) {
         let (mut c, _) = e.start(locale);
         let t = say(&e, &mut c, msg);
         assert_eq!(intent(&t), "cancel_account", "{locale}");
         let h = t.handoff.unwrap_or_else(|| panic!("{locale}"));
-        assert_eq!((h.reason, h.department.as_str(), h.tier.as_str()), (HandoffReason::Rule, "billing", "supervisor"));
+        assert_eq!(
+            (h.reason, h.department.as_str(), h.tier.as_str()),
+            (HandoffReason::Rule, "billing", "supervisor")
+        );
         assert!(h.detail.contains("data-protection"));
     }
 }
@@ -225,7 +251,14 @@ fn rules_hand_off_to_their_department_and_tier() {
 #[test]
 fn unhelpful_article_offers_a_person_and_records_the_reason() {
     let e = fixture::engine();
-    let talk = ["Talk to a person", "Mit einem Menschen sprechen", "Mluvit s člověkem", "Говоря с човек", "Falar com um atendente", "Makausap ang tao"];
+    let talk = [
+        "Talk to a person",
+        "Mit einem Menschen sprechen",
+        "Mluvit s člověkem",
+        "Говоря с човек",
+        "Falar com um atendente",
+        "Makausap ang tao",
+    ];
     for (locale, label) in LOCALES.iter().zip(talk) {
         let (mut c, _) = e.start(locale);
         let t = e.article_unhelpful(&mut c, "track");
@@ -252,14 +285,16 @@ fn after_a_handoff_the_bot_is_silent_until_handed_back() {
     assert_eq!(c.transcript.last().map(|e| e.role), Some(Role::Customer), "messages are kept for the agent");
     // What the agent receives: the whole transcript with roles and the recognised intents.
     assert_eq!(h.transcript[0].role, Role::Bot);
-    assert!(h.transcript.iter().any(|l| l.role == Role::Customer && l.intent.as_deref() == Some("order_status")));
+    assert!(h
+        .transcript
+        .iter()
+        .any(|l| l.role == Role::Customer && l.intent.as_deref() == Some("order_status")));
     assert_eq!(h.intents[0].intent, "order_status");
     assert_eq!(h.department, "orders");
     let back = e.hand_back(&mut c);
     assert!(!back.text.is_empty());
     assert_eq!(intent(&say(&e, &mut c, "refund")), "refund");
 }
-
 
 #[test]
 fn one_clear_word_in_a_longer_sentence_is_understood() {

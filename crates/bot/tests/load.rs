@@ -28,7 +28,12 @@ fn unknown_department_names_file_line_and_the_known_ones() {
     let p = problems(&with_rules(&rules));
     assert_eq!(p.len(), 1, "{p:?}");
     let line = rules.lines().position(|l| l.contains("\"biling\"")).unwrap() + 1;
-    assert_eq!(p[0], format!("rules/main.toml:{line}: intent 'refund': unknown department 'biling' (known: orders, billing)"));
+    assert_eq!(
+        p[0],
+        format!(
+            "rules/main.toml:{line}: intent 'refund': unknown department 'biling' (known: orders, billing)"
+        )
+    );
 }
 
 #[test]
@@ -43,7 +48,11 @@ fn bad_pattern_is_explained() {
 
 #[test]
 fn missing_translations_are_reported_per_locale() {
-    let rules = fixture::RULES.replacen("patterns.tl = [\"refund\", \"ibalik * pera\"]\n", "", 1).replacen(", tl = \"5 araw ang refund.\"", "", 1);
+    let rules = fixture::RULES.replacen("patterns.tl = [\"refund\", \"ibalik * pera\"]\n", "", 1).replacen(
+        ", tl = \"5 araw ang refund.\"",
+        "",
+        1,
+    );
     let p = problems(&with_rules(&rules));
     assert_eq!(p.len(), 2, "{p:?}");
     assert!(p.iter().any(|m| m.contains("intent 'refund': patterns: missing translation for 'tl'")), "{p:?}");
@@ -52,7 +61,10 @@ fn missing_translations_are_reported_per_locale() {
 
 #[test]
 fn duplicate_ids_point_at_both_places() {
-    let rules = format!("{}\n[[intent]]\nid = \"refund\"\ndepartment = \"orders\"\npatterns = {{ en = [\"x\"] }}\n", fixture::RULES);
+    let rules = format!(
+        "{}\n[[intent]]\nid = \"refund\"\ndepartment = \"orders\"\npatterns = {{ en = [\"x\"] }}\n",
+        fixture::RULES
+    );
     let p = problems(&with_rules(&rules));
     let dup: Vec<&String> = p.iter().filter(|m| m.contains("duplicate intent id 'refund'")).collect();
     assert_eq!(dup.len(), 1, "{p:?}");
@@ -78,15 +90,29 @@ fn articles_are_checked_for_translations_categories_and_front_matter() {
     f[2].1 = f[2].1.replace("category = \"shipping\"", "category = \"shiping\"");
     f.push(("articles/de/broken.md".into(), "no front matter".into()));
     let p = problems(&f);
-    assert!(p.iter().any(|m| m == "articles/en/track.md:4: unknown category 'shiping' (not a [[category]] in site.toml)"), "{p:?}");
-    assert!(p.iter().any(|m| m.starts_with("articles/bg/track.md: missing translation: article 'track'")), "{p:?}");
-    assert!(p.iter().any(|m| m.starts_with("articles/de/broken.md:1: an article starts with front matter")), "{p:?}");
+    assert!(
+        p.iter()
+            .any(|m| m
+                == "articles/en/track.md:4: unknown category 'shiping' (not a [[category]] in site.toml)"),
+        "{p:?}"
+    );
+    assert!(
+        p.iter().any(|m| m.starts_with("articles/bg/track.md: missing translation: article 'track'")),
+        "{p:?}"
+    );
+    assert!(
+        p.iter().any(|m| m.starts_with("articles/de/broken.md:1: an article starts with front matter")),
+        "{p:?}"
+    );
 }
 
 #[test]
 fn site_settings_are_checked() {
     let mut f = fixture::files();
-    f[0].1 = f[0].1.replace("default_department = \"orders\"", "default_department = \"sales\"").replace("first_tier = \"agent\"", "first_tier = \"bot\"");
+    f[0].1 = f[0]
+        .1
+        .replace("default_department = \"orders\"", "default_department = \"sales\"")
+        .replace("first_tier = \"agent\"", "first_tier = \"bot\"");
     let p = problems(&f);
     assert!(p.iter().any(|m| m.contains("default_department 'sales' is not a [[department]]")), "{p:?}");
     assert!(p.iter().any(|m| m.contains("first_tier 'bot' must be a tier above")), "{p:?}");
@@ -97,14 +123,19 @@ fn undefined_slot_in_an_answer_is_reported() {
     let rules = fixture::RULES.replacen("Refunds take 5 days.", "Refund for {order_number} takes 5 days.", 1);
     let p = problems(&with_rules(&rules));
     assert_eq!(p.len(), 1, "{p:?}");
-    assert!(p[0].contains("uses {order_number}, but no step of this intent fills 'order_number'"), "{}", p[0]);
+    assert!(
+        p[0].contains("uses {order_number}, but no step of this intent fills 'order_number'"),
+        "{}",
+        p[0]
+    );
 }
 
 #[test]
 fn the_demo_content_is_valid_and_complete() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content/demo");
     let files = handoff_bot::fs::read_folder(&dir).expect("read content/demo");
-    let site = load(&files).unwrap_or_else(|p| panic!("{}", p.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n")));
+    let site = load(&files)
+        .unwrap_or_else(|p| panic!("{}", p.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n")));
     assert!(site.intents.len() >= 20, "at least 20 intents, got {}", site.intents.len());
     for l in ["en", "de", "cs", "bg", "pt", "tl"] {
         let n = site.articles.iter().filter(|a| a.locale == l).count();
