@@ -1,0 +1,329 @@
+//! `handoff.toml`: what the desk serves and how. Parsed strictly (unknown keys are errors, so a
+//! typo does not silently fall back to a default), then validated into ready-to-use values.
+//! Environment variables override the file; command-line flags override both (see main.rs).
+
+use crate::hours::{weekday_index, BusinessHours, Span};
+use crate::sla::SlaPolicy;
+use chrono::NaiveDate;
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {0}: {1}")]
+    Read(PathBuf, std::io::Error),
+    #[error("{0}: {1}")]
+    Parse(PathBuf, String),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    listen: Option<String>,
+    data_dir: Option<PathBuf>,
+    sweep_interval_ms: Option<u64>,
+    log_format: Option<String>,
+    #[serde(default)]
+    secure_cookies: bool,
+    session_hours: Option<u64>,
+    static_dir: Option<PathBuf>,
+    #[serde(default)]
+    limits: RawLimits,
+    #[serde(default, rename = "site")]
+    sites: Vec<RawSite>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLimits {
+    body_bytes: Option<usize>,
+    transcript_bytes: Option<usize>,
+    message_chars: Option<usize>,
+    ip_burst: Option<u32>,
+    ip_per_minute: Option<u32>,
+    conversation_burst: Option<u32>,
+    conversation_per_minute: Option<u32>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSite {
+    content: PathBuf,
+    #[serde(default)]
+    allowed_origins: Vec<String>,
+    max_wait_secs: Option<u64>,
+    avg_handle_secs: Option<u64>,
+    hours: Option<RawHours>,
+    #[serde(default)]
+    sla: BTreeMap<String, RawSla>,
+}
+
+// No deny_unknown_fields: the weekday keys are flattened into `days`, where unknown names are
+// rejected by `hours()` instead.
+#[derive(Debug, Clone, Deserialize)]
+struct RawHours {
+    time_zone: String,
+    #[serde(default)]
+    holidays: Vec<String>,
+    #[serde(flatten)]
+    days: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSla {
+    first_response_secs: f64,
+    resolution_secs: f64,
+}
+
+/// Request limits; see docs/protocol.md "Limits".
+#[derive(Debug, Clone, PartialEq)]
+pub struct Limits {
+    pub body_bytes: usize,
+    /// For the routes that carry a transcript (handoff, ticket).
+    pub transcript_bytes: usize,
+    pub message_chars: usize,
+    pub ip_burst: u32,
+    pub ip_per_minute: u32,
+    pub conversation_burst: u32,
+    pub conversation_per_minute: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            body_bytes: 64 * 1024,
+            transcript_bytes: 256 * 1024,
+            message_chars: 4000,
+            ip_burst: 120,
+            ip_per_minute: 600,
+            conversation_burst: 30,
+            conversation_per_minute: 120,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SiteConfig {
+    /// Resolved against the config file's directory.
+    pub content: PathBuf,
+    pub allowed_origins: Vec<String>,
+    pub max_wait: Duration,
+    pub avg_handle: Duration,
+    pub hours: BusinessHours,
+    /// Per priority id; priorities without an entry use [`DEFAULT_SLA`].
+    pub sla: BTreeMap<String, SlaPolicy>,
+}
+
+pub const DEFAULT_SLA: SlaPolicy =
+    SlaPolicy { first_response: Duration::from_secs(300), resolution: Duration::from_secs(24 * 3600) };
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub listen: String,
+    pub data_dir: PathBuf,
+    pub sweep_interval: Duration,
+    pub log_json: bool,
+    pub secure_cookies: bool,
+    pub session_ttl: Duration,
+    pub static_dir: Option<PathBuf>,
+    pub limits: Limits,
+    pub sites: Vec<SiteConfig>,
+}
+
+impl Config {
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read(path.to_path_buf(), e))?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        Self::parse(&text, base).map_err(|e| match e {
+            ConfigError::Invalid(m) => ConfigError::Parse(path.to_path_buf(), m),
+            other => other,
+        })
+    }
+
+    /// Parses config text; relative paths are resolved against `base`.
+    pub fn parse(text: &str, base: &Path) -> Result<Config, ConfigError> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError::Invalid(e.to_string()))?;
+        let d = Limits::default();
+        let l = raw.limits;
+        let limits = Limits {
+            body_bytes: l.body_bytes.unwrap_or(d.body_bytes),
+            transcript_bytes: l.transcript_bytes.unwrap_or(d.transcript_bytes),
+            message_chars: l.message_chars.unwrap_or(d.message_chars),
+            ip_burst: l.ip_burst.unwrap_or(d.ip_burst),
+            ip_per_minute: l.ip_per_minute.unwrap_or(d.ip_per_minute),
+            conversation_burst: l.conversation_burst.unwrap_or(d.conversation_burst),
+            conversation_per_minute: l.conversation_per_minute.unwrap_or(d.conversation_per_minute),
+        };
+        if raw.sites.is_empty() {
+            return Err(ConfigError::Invalid("no [[site]] configured".into()));
+        }
+        let sites = raw.sites.into_iter().map(|s| site(s, base)).collect::<Result<_, _>>()?;
+        let log_json = match raw.log_format.as_deref() {
+            None | Some("text") => false,
+            Some("json") => true,
+            Some(other) => return Err(ConfigError::Invalid(format!("log_format {other:?}: use \"text\" or \"json\""))),
+        };
+        Ok(Config {
+            listen: raw.listen.unwrap_or_else(|| "127.0.0.1:8090".into()),
+            data_dir: raw.data_dir.map(|d| base.join(d)).unwrap_or_else(|| base.join("data")),
+            sweep_interval: Duration::from_millis(raw.sweep_interval_ms.unwrap_or(1000).max(10)),
+            log_json,
+            secure_cookies: raw.secure_cookies,
+            session_ttl: Duration::from_secs(raw.session_hours.unwrap_or(12) * 3600),
+            static_dir: raw.static_dir.map(|d| base.join(d)),
+            limits,
+            sites,
+        })
+    }
+
+    /// `HANDOFF_LISTEN`, `HANDOFF_DATA_DIR`, `HANDOFF_SWEEP_INTERVAL_MS`, `HANDOFF_LOG_FORMAT`,
+    /// `HANDOFF_STATIC_DIR`, `HANDOFF_SECURE_COOKIES`.
+    pub fn apply_env(&mut self, get: impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
+        if let Some(v) = get("HANDOFF_LISTEN") {
+            self.listen = v;
+        }
+        if let Some(v) = get("HANDOFF_DATA_DIR") {
+            self.data_dir = v.into();
+        }
+        if let Some(v) = get("HANDOFF_STATIC_DIR") {
+            self.static_dir = Some(v.into());
+        }
+        if let Some(v) = get("HANDOFF_SWEEP_INTERVAL_MS") {
+            let ms: u64 =
+                v.parse().map_err(|_| ConfigError::Invalid(format!("HANDOFF_SWEEP_INTERVAL_MS={v:?} is not a number")))?;
+            self.sweep_interval = Duration::from_millis(ms.max(10));
+        }
+        if let Some(v) = get("HANDOFF_LOG_FORMAT") {
+            self.log_json = v == "json";
+        }
+        if let Some(v) = get("HANDOFF_SECURE_COOKIES") {
+            self.secure_cookies = matches!(v.as_str(), "1" | "true" | "yes");
+        }
+        Ok(())
+    }
+}
+
+fn secs(label: &str, v: f64) -> Result<Duration, ConfigError> {
+    Duration::try_from_secs_f64(v).map_err(|_| ConfigError::Invalid(format!("{label}: {v} is not a number of seconds")))
+}
+
+fn site(s: RawSite, base: &Path) -> Result<SiteConfig, ConfigError> {
+    let label = s.content.display().to_string();
+    let mut sla = BTreeMap::new();
+    for (priority, r) in s.sla {
+        let policy = SlaPolicy {
+            first_response: secs(&format!("site {label} sla.{priority}.first_response_secs"), r.first_response_secs)?,
+            resolution: secs(&format!("site {label} sla.{priority}.resolution_secs"), r.resolution_secs)?,
+        };
+        sla.insert(priority, policy);
+    }
+    let hours = match s.hours {
+        None => BusinessHours::always(),
+        Some(h) => hours(&label, h)?,
+    };
+    Ok(SiteConfig {
+        content: base.join(s.content),
+        allowed_origins: s.allowed_origins.into_iter().map(|o| o.trim_end_matches('/').to_string()).collect(),
+        max_wait: Duration::from_secs(s.max_wait_secs.unwrap_or(900)),
+        avg_handle: Duration::from_secs(s.avg_handle_secs.unwrap_or(300)),
+        hours,
+        sla,
+    })
+}
+
+fn hours(label: &str, h: RawHours) -> Result<BusinessHours, ConfigError> {
+    let tz = h
+        .time_zone
+        .parse::<chrono_tz::Tz>()
+        .map_err(|_| ConfigError::Invalid(format!("site {label}: unknown time zone {:?}", h.time_zone)))?;
+    let mut weekly: [Vec<Span>; 7] = Default::default();
+    for (day, spans) in h.days {
+        let i = weekday_index(&day)
+            .ok_or_else(|| ConfigError::Invalid(format!("site {label} hours: {day:?} is not a weekday (mon..sun)")))?;
+        for s in spans {
+            weekly[i].push(Span::parse(&s).map_err(|e| ConfigError::Invalid(format!("site {label} hours.{day}: {e}")))?);
+        }
+    }
+    let holidays = h
+        .holidays
+        .iter()
+        .map(|d| {
+            NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .map_err(|_| ConfigError::Invalid(format!("site {label} holiday {d:?}: use YYYY-MM-DD")))
+        })
+        .collect::<Result<BTreeSet<_>, _>>()?;
+    Ok(BusinessHours { tz, weekly, holidays })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_full_config() {
+        let c = Config::parse(
+            r#"
+            listen = "0.0.0.0:9000"
+            sweep_interval_ms = 250
+            [limits]
+            message_chars = 100
+            [[site]]
+            content = "content/demo"
+            allowed_origins = ["https://shop.example/"]
+            max_wait_secs = 60
+            [site.hours]
+            time_zone = "Europe/Prague"
+            holidays = ["2026-12-24"]
+            mon = ["09:00-12:00", "13:00-17:00"]
+            fri = ["22:00-06:00"]
+            [site.sla.urgent]
+            first_response_secs = 0.5
+            resolution_secs = 30
+            "#,
+            Path::new("/etc/handoff"),
+        )
+        .unwrap();
+        assert_eq!(c.listen, "0.0.0.0:9000");
+        assert_eq!(c.sweep_interval, Duration::from_millis(250));
+        assert_eq!(c.limits.message_chars, 100);
+        assert_eq!(c.limits.body_bytes, 64 * 1024);
+        let s = &c.sites[0];
+        assert_eq!(s.content, Path::new("/etc/handoff/content/demo"));
+        assert_eq!(s.allowed_origins, ["https://shop.example"]);
+        assert_eq!(s.hours.weekly[0].len(), 2);
+        assert_eq!(s.hours.weekly[4].len(), 1);
+        assert_eq!(s.sla["urgent"].first_response, Duration::from_millis(500));
+    }
+
+    #[test]
+    fn rejects_typos_and_bad_values() {
+        let base = Path::new(".");
+        let e = |t: &str| Config::parse(t, base).unwrap_err().to_string();
+        assert!(e("lisen = \"x\"\n[[site]]\ncontent = \"c\"").contains("unknown field"));
+        assert!(e("").contains("no [[site]]"));
+        assert!(e("[[site]]\ncontent = \"c\"\n[site.hours]\ntime_zone = \"Mars/Olympus\"").contains("time zone"));
+        assert!(e("[[site]]\ncontent = \"c\"\n[site.hours]\ntime_zone = \"UTC\"\nfunday = [\"09:00-10:00\"]")
+            .contains("weekday"));
+        assert!(e("[[site]]\ncontent = \"c\"\n[site.sla.low]\nfirst_response_secs = -1\nresolution_secs = 1")
+            .contains("seconds"));
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        let mut c = Config::parse("[[site]]\ncontent = \"c\"", Path::new(".")).unwrap();
+        c.apply_env(|k| match k {
+            "HANDOFF_LISTEN" => Some("127.0.0.1:1".into()),
+            "HANDOFF_DATA_DIR" => Some("/tmp/x".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!(c.listen, "127.0.0.1:1");
+        assert_eq!(c.data_dir, Path::new("/tmp/x"));
+        assert!(c.apply_env(|k| (k == "HANDOFF_SWEEP_INTERVAL_MS").then(|| "soon".into())).is_err());
+    }
+}

@@ -1,0 +1,177 @@
+//! Storage behind one trait, so that a PostgreSQL implementation can follow without touching
+//! handlers or the desk logic (the layout follows atuin: trait here, one file per backend,
+//! `migrations/<backend>/*.sql`).
+//!
+//! The desk serialises its writes (see `desk::Desk::write`), computes the next state of a
+//! conversation in memory and hands it over as one [`Commit`]: the backend applies it in a
+//! single transaction, so an event, its message and its audit rows are stored together or not
+//! at all. Times are milliseconds since the Unix epoch.
+
+pub mod sqlite;
+
+use async_trait::async_trait;
+use handoff_protocol::v1::ConversationStatus;
+use std::collections::HashMap;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("database: {0}")]
+    Sqlx(#[from] sqlx::Error),
+    #[error("migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// Another writer changed the conversation since it was read (optimistic check).
+    #[error("conversation {0} was changed concurrently")]
+    Conflict(String),
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    #[error("{0} already exists")]
+    Duplicate(String),
+}
+
+pub type DbResult<T> = Result<T, DbError>;
+
+/// The whole stored state of one conversation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConversationRow {
+    pub id: String,
+    pub site_key: String,
+    pub locale: String,
+    pub page_url: Option<String>,
+    pub token_hash: String,
+    pub status: ConversationStatus,
+    pub department: Option<String>,
+    pub tier: Option<String>,
+    pub priority: Option<String>,
+    pub reason: Option<String>,
+    pub handoff_json: Option<String>,
+    pub agent_id: Option<i64>,
+    pub queued_at: Option<i64>,
+    pub queue_position: Option<i64>,
+    pub first_response_due: Option<i64>,
+    pub resolution_due: Option<i64>,
+    pub first_reply_at: Option<i64>,
+    pub offline_reason: Option<String>,
+    pub rating: Option<i64>,
+    pub rating_comment: Option<String>,
+    pub last_seq: i64,
+    pub last_message_id: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessageRow {
+    pub conversation_id: String,
+    pub id: i64,
+    pub client_id: Option<String>,
+    /// `customer`, `agent`, `bot` or `system`.
+    pub author: String,
+    pub agent_id: Option<i64>,
+    pub author_name: Option<String>,
+    pub text: String,
+    pub internal: bool,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventRow {
+    pub seq: i64,
+    pub kind: String,
+    /// The JSON `data:` of the SSE event.
+    pub payload: String,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditRow {
+    pub conversation_id: String,
+    pub site_key: String,
+    pub kind: String,
+    pub reason: String,
+    pub from_department: Option<String>,
+    pub to_department: Option<String>,
+    pub from_tier: Option<String>,
+    pub to_tier: Option<String>,
+    pub agent_id: Option<i64>,
+    pub at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AgentRow {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub password_hash: String,
+    pub tier: String,
+    pub departments: Vec<String>,
+    pub presence: String,
+    pub capacity: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionRow {
+    pub token_hash: String,
+    pub csrf_hash: String,
+    pub agent_id: i64,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TicketRow {
+    pub id: i64,
+    pub site_key: String,
+    pub conversation_id: Option<String>,
+    pub name: String,
+    pub email: String,
+    pub message: String,
+    pub transcript_json: String,
+    pub created_at: i64,
+}
+
+/// One atomic change to a conversation: its new state plus what happened.
+#[derive(Debug, Clone)]
+pub struct Commit {
+    /// The new state; written only if the stored `last_seq` still equals `expected_last_seq`.
+    pub conversation: ConversationRow,
+    pub expected_last_seq: i64,
+    pub messages: Vec<MessageRow>,
+    pub events: Vec<EventRow>,
+    pub audit: Vec<AuditRow>,
+}
+
+#[async_trait]
+pub trait Database: Send + Sync + 'static {
+    async fn ping(&self) -> DbResult<()>;
+    /// Flush and close; called once at shutdown.
+    async fn close(&self);
+
+    async fn insert_conversation(&self, c: &ConversationRow) -> DbResult<()>;
+    async fn conversation(&self, id: &str) -> DbResult<Option<ConversationRow>>;
+    async fn commit(&self, c: &Commit) -> DbResult<()>;
+    async fn conversations_with_status(&self, status: ConversationStatus) -> DbResult<Vec<ConversationRow>>;
+    async fn conversations_of_agent(&self, agent_id: i64) -> DbResult<Vec<ConversationRow>>;
+    /// Open conversations with a deadline at or before `now`.
+    async fn due_conversations(&self, now: i64) -> DbResult<Vec<ConversationRow>>;
+
+    async fn message_by_client_id(&self, conversation: &str, client_id: &str) -> DbResult<Option<MessageRow>>;
+    async fn messages(&self, conversation: &str) -> DbResult<Vec<MessageRow>>;
+    async fn events_after(&self, conversation: &str, after: i64, limit: i64) -> DbResult<Vec<EventRow>>;
+    async fn audit(&self, conversation: &str) -> DbResult<Vec<AuditRow>>;
+
+    async fn insert_agent(&self, a: &AgentRow) -> DbResult<i64>;
+    async fn agent(&self, id: i64) -> DbResult<Option<AgentRow>>;
+    async fn agent_by_email(&self, email: &str) -> DbResult<Option<AgentRow>>;
+    async fn agents(&self) -> DbResult<Vec<AgentRow>>;
+    async fn set_presence(&self, id: i64, presence: &str, capacity: u32) -> DbResult<()>;
+    /// Number of assigned conversations per agent.
+    async fn active_counts(&self) -> DbResult<HashMap<i64, u32>>;
+
+    async fn insert_session(&self, s: &SessionRow) -> DbResult<()>;
+    async fn session(&self, token_hash: &str) -> DbResult<Option<SessionRow>>;
+    async fn delete_session(&self, token_hash: &str) -> DbResult<()>;
+
+    /// Stores the ticket and its audit row together.
+    async fn insert_ticket(&self, t: &TicketRow, audit: &AuditRow) -> DbResult<i64>;
+    async fn tickets(&self) -> DbResult<Vec<TicketRow>>;
+}

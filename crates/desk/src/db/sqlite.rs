@@ -1,0 +1,482 @@
+//! The embedded default: SQLite in WAL mode, one file under the data directory.
+
+use super::*;
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::Row;
+use std::borrow::Cow;
+use std::path::Path;
+use std::time::Duration;
+
+/// Migrations are compiled into the binary (no files needed next to it, no sqlx macros).
+const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "init", include_str!("../../migrations/sqlite/0001_init.sql"))];
+
+pub struct Sqlite {
+    pool: SqlitePool,
+}
+
+const CONVERSATION_COLUMNS: &str = "id, site_key, locale, page_url, token_hash, status, department, tier, priority, \
+     reason, handoff_json, agent_id, queued_at, queue_position, first_response_due, resolution_due, \
+     first_reply_at, offline_reason, rating, rating_comment, last_seq, last_message_id, created_at, updated_at";
+
+impl Sqlite {
+    /// Opens (creating if needed) `<dir>/handoff.db` and runs the migrations.
+    pub async fn open(dir: &Path) -> DbResult<Self> {
+        let options = SqliteConnectOptions::new()
+            .filename(dir.join("handoff.db"))
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // FULL: a committed (and therefore acknowledged) message survives even a power cut,
+            // not only a killed process.
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(5))
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+        let migrator = Migrator {
+            migrations: Cow::Owned(
+                MIGRATIONS
+                    .iter()
+                    .map(|(v, d, sql)| Migration::new(*v, Cow::Borrowed(*d), MigrationType::Simple, Cow::Borrowed(*sql), false))
+                    .collect(),
+            ),
+            ..Migrator::DEFAULT
+        };
+        migrator.run(&pool).await?;
+        Ok(Sqlite { pool })
+    }
+}
+
+fn status(s: &str) -> DbResult<ConversationStatus> {
+    ConversationStatus::parse(s).ok_or_else(|| DbError::Corrupt(format!("unknown status {s:?}")))
+}
+
+fn conversation(r: &SqliteRow) -> DbResult<ConversationRow> {
+    Ok(ConversationRow {
+        id: r.try_get("id")?,
+        site_key: r.try_get("site_key")?,
+        locale: r.try_get("locale")?,
+        page_url: r.try_get("page_url")?,
+        token_hash: r.try_get("token_hash")?,
+        status: status(r.try_get::<&str, _>("status")?)?,
+        department: r.try_get("department")?,
+        tier: r.try_get("tier")?,
+        priority: r.try_get("priority")?,
+        reason: r.try_get("reason")?,
+        handoff_json: r.try_get("handoff_json")?,
+        agent_id: r.try_get("agent_id")?,
+        queued_at: r.try_get("queued_at")?,
+        queue_position: r.try_get("queue_position")?,
+        first_response_due: r.try_get("first_response_due")?,
+        resolution_due: r.try_get("resolution_due")?,
+        first_reply_at: r.try_get("first_reply_at")?,
+        offline_reason: r.try_get("offline_reason")?,
+        rating: r.try_get("rating")?,
+        rating_comment: r.try_get("rating_comment")?,
+        last_seq: r.try_get("last_seq")?,
+        last_message_id: r.try_get("last_message_id")?,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+    })
+}
+
+fn message(r: &SqliteRow) -> DbResult<MessageRow> {
+    Ok(MessageRow {
+        conversation_id: r.try_get("conversation_id")?,
+        id: r.try_get("id")?,
+        client_id: r.try_get("client_id")?,
+        author: r.try_get("author")?,
+        agent_id: r.try_get("agent_id")?,
+        author_name: r.try_get("author_name")?,
+        text: r.try_get("text")?,
+        internal: r.try_get::<i64, _>("internal")? != 0,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+fn agent(r: &SqliteRow) -> DbResult<AgentRow> {
+    let departments: String = r.try_get("departments")?;
+    Ok(AgentRow {
+        id: r.try_get("id")?,
+        email: r.try_get("email")?,
+        name: r.try_get("name")?,
+        password_hash: r.try_get("password_hash")?,
+        tier: r.try_get("tier")?,
+        departments: departments.split(',').filter(|d| !d.is_empty()).map(str::to_string).collect(),
+        presence: r.try_get("presence")?,
+        capacity: u32::try_from(r.try_get::<i64, _>("capacity")?).unwrap_or(0),
+    })
+}
+
+fn ticket(r: &SqliteRow) -> DbResult<TicketRow> {
+    Ok(TicketRow {
+        id: r.try_get("id")?,
+        site_key: r.try_get("site_key")?,
+        conversation_id: r.try_get("conversation_id")?,
+        name: r.try_get("name")?,
+        email: r.try_get("email")?,
+        message: r.try_get("message")?,
+        transcript_json: r.try_get("transcript_json")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+fn audit_row(r: &SqliteRow) -> DbResult<AuditRow> {
+    Ok(AuditRow {
+        conversation_id: r.try_get("conversation_id")?,
+        site_key: r.try_get("site_key")?,
+        kind: r.try_get("kind")?,
+        reason: r.try_get("reason")?,
+        from_department: r.try_get("from_department")?,
+        to_department: r.try_get("to_department")?,
+        from_tier: r.try_get("from_tier")?,
+        to_tier: r.try_get("to_tier")?,
+        agent_id: r.try_get("agent_id")?,
+        at: r.try_get("at")?,
+    })
+}
+
+async fn insert_audit<'c, E: sqlx::SqliteExecutor<'c>>(e: E, a: &AuditRow) -> DbResult<()> {
+    sqlx::query(
+        "INSERT INTO escalation_events (conversation_id, site_key, kind, reason, from_department, to_department, \
+         from_tier, to_tier, agent_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&a.conversation_id)
+    .bind(&a.site_key)
+    .bind(&a.kind)
+    .bind(&a.reason)
+    .bind(&a.from_department)
+    .bind(&a.to_department)
+    .bind(&a.from_tier)
+    .bind(&a.to_tier)
+    .bind(a.agent_id)
+    .bind(a.at)
+    .execute(e)
+    .await?;
+    Ok(())
+}
+
+#[async_trait]
+impl Database for Sqlite {
+    async fn ping(&self) -> DbResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn close(&self) {
+        // Checkpoint so the main file holds everything; the WAL would be replayed anyway.
+        let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.pool).await;
+        self.pool.close().await;
+    }
+
+    async fn insert_conversation(&self, c: &ConversationRow) -> DbResult<()> {
+        sqlx::query(&format!(
+            "INSERT INTO conversations ({CONVERSATION_COLUMNS}) VALUES \
+             (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        ))
+        .bind(&c.id)
+        .bind(&c.site_key)
+        .bind(&c.locale)
+        .bind(&c.page_url)
+        .bind(&c.token_hash)
+        .bind(c.status.as_str())
+        .bind(&c.department)
+        .bind(&c.tier)
+        .bind(&c.priority)
+        .bind(&c.reason)
+        .bind(&c.handoff_json)
+        .bind(c.agent_id)
+        .bind(c.queued_at)
+        .bind(c.queue_position)
+        .bind(c.first_response_due)
+        .bind(c.resolution_due)
+        .bind(c.first_reply_at)
+        .bind(&c.offline_reason)
+        .bind(c.rating)
+        .bind(&c.rating_comment)
+        .bind(c.last_seq)
+        .bind(c.last_message_id)
+        .bind(c.created_at)
+        .bind(c.updated_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn conversation(&self, id: &str) -> DbResult<Option<ConversationRow>> {
+        let row = sqlx::query(&format!("SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(conversation).transpose()
+    }
+
+    async fn commit(&self, c: &Commit) -> DbResult<()> {
+        let v = &c.conversation;
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE conversations SET locale = ?, page_url = ?, status = ?, department = ?, tier = ?, priority = ?, \
+             reason = ?, handoff_json = ?, agent_id = ?, queued_at = ?, queue_position = ?, first_response_due = ?, \
+             resolution_due = ?, first_reply_at = ?, offline_reason = ?, rating = ?, rating_comment = ?, \
+             last_seq = ?, last_message_id = ?, updated_at = ? WHERE id = ? AND last_seq = ?",
+        )
+        .bind(&v.locale)
+        .bind(&v.page_url)
+        .bind(v.status.as_str())
+        .bind(&v.department)
+        .bind(&v.tier)
+        .bind(&v.priority)
+        .bind(&v.reason)
+        .bind(&v.handoff_json)
+        .bind(v.agent_id)
+        .bind(v.queued_at)
+        .bind(v.queue_position)
+        .bind(v.first_response_due)
+        .bind(v.resolution_due)
+        .bind(v.first_reply_at)
+        .bind(&v.offline_reason)
+        .bind(v.rating)
+        .bind(&v.rating_comment)
+        .bind(v.last_seq)
+        .bind(v.last_message_id)
+        .bind(v.updated_at)
+        .bind(&v.id)
+        .bind(c.expected_last_seq)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(DbError::Conflict(v.id.clone()));
+        }
+        for m in &c.messages {
+            sqlx::query(
+                "INSERT INTO messages (conversation_id, id, client_id, author, agent_id, author_name, text, internal, \
+                 created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(&m.conversation_id)
+            .bind(m.id)
+            .bind(&m.client_id)
+            .bind(&m.author)
+            .bind(m.agent_id)
+            .bind(&m.author_name)
+            .bind(&m.text)
+            .bind(m.internal as i64)
+            .bind(m.created_at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for e in &c.events {
+            sqlx::query("INSERT INTO events (conversation_id, seq, kind, payload, created_at) VALUES (?, ?, ?, ?, ?)")
+                .bind(&v.id)
+                .bind(e.seq)
+                .bind(&e.kind)
+                .bind(&e.payload)
+                .bind(e.created_at)
+                .execute(&mut *tx)
+                .await?;
+        }
+        for a in &c.audit {
+            insert_audit(&mut *tx, a).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn conversations_with_status(&self, status: ConversationStatus) -> DbResult<Vec<ConversationRow>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE status = ? ORDER BY queued_at, id"
+        ))
+        .bind(status.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(conversation).collect()
+    }
+
+    async fn conversations_of_agent(&self, agent_id: i64) -> DbResult<Vec<ConversationRow>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE agent_id = ? AND status = 'assigned' ORDER BY id"
+        ))
+        .bind(agent_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(conversation).collect()
+    }
+
+    async fn due_conversations(&self, now: i64) -> DbResult<Vec<ConversationRow>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE status IN ('queued', 'assigned') \
+             AND (first_response_due <= ? OR resolution_due <= ?) ORDER BY id"
+        ))
+        .bind(now)
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(conversation).collect()
+    }
+
+    async fn message_by_client_id(&self, conversation: &str, client_id: &str) -> DbResult<Option<MessageRow>> {
+        let row = sqlx::query("SELECT * FROM messages WHERE conversation_id = ? AND client_id = ?")
+            .bind(conversation)
+            .bind(client_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(message).transpose()
+    }
+
+    async fn messages(&self, conversation: &str) -> DbResult<Vec<MessageRow>> {
+        let rows = sqlx::query("SELECT * FROM messages WHERE conversation_id = ? ORDER BY id")
+            .bind(conversation)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(message).collect()
+    }
+
+    async fn events_after(&self, conversation: &str, after: i64, limit: i64) -> DbResult<Vec<EventRow>> {
+        let rows = sqlx::query(
+            "SELECT seq, kind, payload, created_at FROM events WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+        )
+        .bind(conversation)
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(EventRow {
+                    seq: r.try_get("seq")?,
+                    kind: r.try_get("kind")?,
+                    payload: r.try_get("payload")?,
+                    created_at: r.try_get("created_at")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn audit(&self, conversation: &str) -> DbResult<Vec<AuditRow>> {
+        let rows = sqlx::query("SELECT * FROM escalation_events WHERE conversation_id = ? ORDER BY id")
+            .bind(conversation)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(audit_row).collect()
+    }
+
+    async fn insert_agent(&self, a: &AgentRow) -> DbResult<i64> {
+        let res = sqlx::query(
+            "INSERT INTO agents (email, name, password_hash, tier, departments, presence, capacity, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, strftime('%s','now') * 1000)",
+        )
+        .bind(&a.email)
+        .bind(&a.name)
+        .bind(&a.password_hash)
+        .bind(&a.tier)
+        .bind(a.departments.join(","))
+        .bind(&a.presence)
+        .bind(i64::from(a.capacity))
+        .execute(&self.pool)
+        .await;
+        match res {
+            Ok(done) => Ok(done.last_insert_rowid()),
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                Err(DbError::Duplicate(format!("agent {}", a.email)))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    async fn agent(&self, id: i64) -> DbResult<Option<AgentRow>> {
+        let row = sqlx::query("SELECT * FROM agents WHERE id = ?").bind(id).fetch_optional(&self.pool).await?;
+        row.as_ref().map(agent).transpose()
+    }
+
+    async fn agent_by_email(&self, email: &str) -> DbResult<Option<AgentRow>> {
+        let row = sqlx::query("SELECT * FROM agents WHERE email = ?").bind(email).fetch_optional(&self.pool).await?;
+        row.as_ref().map(agent).transpose()
+    }
+
+    async fn agents(&self) -> DbResult<Vec<AgentRow>> {
+        let rows = sqlx::query("SELECT * FROM agents ORDER BY id").fetch_all(&self.pool).await?;
+        rows.iter().map(agent).collect()
+    }
+
+    async fn set_presence(&self, id: i64, presence: &str, capacity: u32) -> DbResult<()> {
+        sqlx::query("UPDATE agents SET presence = ?, capacity = ? WHERE id = ?")
+            .bind(presence)
+            .bind(i64::from(capacity))
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn active_counts(&self) -> DbResult<HashMap<i64, u32>> {
+        let rows = sqlx::query(
+            "SELECT agent_id, COUNT(*) AS n FROM conversations WHERE status = 'assigned' AND agent_id IS NOT NULL \
+             GROUP BY agent_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = HashMap::new();
+        for r in rows {
+            let n: i64 = r.try_get("n")?;
+            out.insert(r.try_get("agent_id")?, u32::try_from(n).unwrap_or(u32::MAX));
+        }
+        Ok(out)
+    }
+
+    async fn insert_session(&self, s: &SessionRow) -> DbResult<()> {
+        sqlx::query("INSERT INTO sessions (token_hash, csrf_hash, agent_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")
+            .bind(&s.token_hash)
+            .bind(&s.csrf_hash)
+            .bind(s.agent_id)
+            .bind(s.created_at)
+            .bind(s.expires_at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn session(&self, token_hash: &str) -> DbResult<Option<SessionRow>> {
+        let row = sqlx::query("SELECT * FROM sessions WHERE token_hash = ?")
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| -> DbResult<SessionRow> {
+            Ok(SessionRow {
+                token_hash: r.try_get("token_hash")?,
+                csrf_hash: r.try_get("csrf_hash")?,
+                agent_id: r.try_get("agent_id")?,
+                created_at: r.try_get("created_at")?,
+                expires_at: r.try_get("expires_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> DbResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = ?").bind(token_hash).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn insert_ticket(&self, t: &TicketRow, audit: &AuditRow) -> DbResult<i64> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "INSERT INTO tickets (site_key, conversation_id, name, email, message, transcript_json, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&t.site_key)
+        .bind(&t.conversation_id)
+        .bind(&t.name)
+        .bind(&t.email)
+        .bind(&t.message)
+        .bind(&t.transcript_json)
+        .bind(t.created_at)
+        .execute(&mut *tx)
+        .await?;
+        insert_audit(&mut *tx, audit).await?;
+        tx.commit().await?;
+        Ok(done.last_insert_rowid())
+    }
+
+    async fn tickets(&self) -> DbResult<Vec<TicketRow>> {
+        let rows = sqlx::query("SELECT * FROM tickets ORDER BY id DESC").fetch_all(&self.pool).await?;
+        rows.iter().map(ticket).collect()
+    }
+}

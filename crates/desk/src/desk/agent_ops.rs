@@ -1,0 +1,322 @@
+//! The agent's side: sessions, presence, queue, and the moves along the escalation path.
+
+use super::{now_ms, summary, wire_message, Change, Desk};
+use crate::db::{AgentRow, ConversationRow, SessionRow};
+use crate::error::{ApiError, ApiResult};
+use crate::metrics::Metrics;
+use crate::secret;
+use crate::sites::LoadedSite;
+use handoff_protocol::v1::{
+    AgentInfo, AuditEntry, ConversationDetail, ConversationStatus, ConversationSummary, CustomerEvent, Message,
+    Presence, Ticket,
+};
+
+/// A logged-in agent's session, as issued at login (tokens shown once).
+pub struct NewSession {
+    pub agent: AgentRow,
+    pub token: String,
+    pub csrf_token: String,
+}
+
+fn can_take(agent: &AgentRow, site: &LoadedSite, conv: &ConversationRow) -> bool {
+    let dep_ok = conv.department.as_ref().is_some_and(|d| agent.departments.contains(d));
+    let level = conv.tier.as_deref().and_then(|t| site.tier_level(t));
+    dep_ok && level.is_some_and(|l| site.tier_level(&agent.tier).is_some_and(|a| a >= l))
+}
+
+impl Desk {
+    pub async fn login(&self, email: &str, password: &str) -> ApiResult<NewSession> {
+        let bad = || ApiError::unauthorized("bad_credentials", "unknown email or wrong password");
+        let agent = self.db.agent_by_email(email).await?.ok_or_else(bad)?;
+        let (pw, hash) = (password.to_string(), agent.password_hash.clone());
+        // argon2 is deliberately slow: keep it off the async workers.
+        let ok = tokio::task::spawn_blocking(move || secret::verify_password(&pw, &hash))
+            .await
+            .map_err(|e| ApiError::internal(format!("password check failed: {e}")))?;
+        if !ok {
+            return Err(bad());
+        }
+        let (token, csrf_token) = (secret::token(), secret::token());
+        let now = now_ms();
+        let ttl = i64::try_from(self.config.session_ttl.as_millis()).unwrap_or(i64::MAX);
+        self.db
+            .insert_session(&SessionRow {
+                token_hash: secret::hash_token(&token),
+                csrf_hash: secret::hash_token(&csrf_token),
+                agent_id: agent.id,
+                created_at: now,
+                expires_at: now.saturating_add(ttl),
+            })
+            .await?;
+        Ok(NewSession { agent, token, csrf_token })
+    }
+
+    /// The agent behind a session cookie; `csrf` must match for mutating requests.
+    pub async fn session_agent(&self, token: &str, csrf: Option<Option<&str>>) -> ApiResult<(AgentRow, SessionRow)> {
+        let no = || ApiError::unauthorized("no_session", "log in first (session cookie missing or expired)");
+        let s = self.db.session(&secret::hash_token(token)).await?.ok_or_else(no)?;
+        if s.expires_at <= now_ms() {
+            self.db.delete_session(&s.token_hash).await?;
+            return Err(no());
+        }
+        if let Some(csrf) = csrf {
+            let ok = csrf.is_some_and(|c| secret::same(&secret::hash_token(c), &s.csrf_hash));
+            if !ok {
+                return Err(ApiError::forbidden("csrf", "missing or wrong X-CSRF-Token header"));
+            }
+        }
+        let agent = self.db.agent(s.agent_id).await?.ok_or_else(no)?;
+        Ok((agent, s))
+    }
+
+    pub async fn logout(&self, session: &SessionRow) -> ApiResult<()> {
+        self.db.delete_session(&session.token_hash).await?;
+        Ok(())
+    }
+
+    pub async fn agent_info(&self, agent: &AgentRow) -> ApiResult<AgentInfo> {
+        let active = self.db.active_counts().await?.get(&agent.id).copied().unwrap_or(0);
+        Ok(AgentInfo {
+            id: agent.id,
+            email: agent.email.clone(),
+            name: agent.name.clone(),
+            tier: agent.tier.clone(),
+            departments: agent.departments.clone(),
+            presence: Presence::parse(&agent.presence).unwrap_or(Presence::Offline),
+            capacity: agent.capacity,
+            active,
+        })
+    }
+
+    pub async fn set_presence(&self, agent: &AgentRow, presence: Presence, capacity: Option<u32>) -> ApiResult<AgentInfo> {
+        let capacity = capacity.unwrap_or(agent.capacity);
+        if capacity > 100 {
+            return Err(ApiError::unprocessable("invalid_capacity", "capacity must be 0 to 100"));
+        }
+        let _w = self.write().await;
+        self.db.set_presence(agent.id, presence.as_str(), capacity).await?;
+        // Coming online or raising capacity can serve waiting customers right away.
+        self.dispatch().await?;
+        let agent = self.db.agent(agent.id).await?.ok_or_else(|| ApiError::not_found("agent"))?;
+        self.agent_info(&agent).await
+    }
+
+    /// Queued conversations this agent could take (department and tier), in service order.
+    pub async fn queue(&self, agent: &AgentRow) -> ApiResult<Vec<ConversationSummary>> {
+        let queued = self.db.conversations_with_status(ConversationStatus::Queued).await?;
+        let mut out: Vec<_> = queued
+            .iter()
+            .filter(|c| self.sites.get(&c.site_key).is_some_and(|s| can_take(agent, s, c)))
+            .collect();
+        out.sort_by_key(|c| {
+            let rank = self.sites.get(&c.site_key).map(|s| s.priority_rank(c.priority.as_deref().unwrap_or("")));
+            (std::cmp::Reverse(rank), c.queued_at)
+        });
+        Ok(out.into_iter().map(summary).collect())
+    }
+
+    pub async fn my_conversations(&self, agent: &AgentRow) -> ApiResult<Vec<ConversationSummary>> {
+        Ok(self.db.conversations_of_agent(agent.id).await?.iter().map(summary).collect())
+    }
+
+    /// Loads a conversation an agent may look at: theirs, or one they could take.
+    async fn visible(&self, agent: &AgentRow, id: &str) -> ApiResult<(ConversationRow, &LoadedSite)> {
+        let conv = self.db.conversation(id).await?.ok_or_else(|| ApiError::not_found("conversation"))?;
+        let site = self.site(&conv.site_key)?;
+        if conv.agent_id != Some(agent.id) && !can_take(agent, site, &conv) {
+            return Err(ApiError::forbidden("not_your_conversation", "this conversation is outside your departments or tier"));
+        }
+        Ok((conv, site))
+    }
+
+    /// Loads a conversation assigned to this agent (for replies and moves).
+    async fn mine(&self, agent: &AgentRow, id: &str) -> ApiResult<(ConversationRow, &LoadedSite)> {
+        let conv = self.db.conversation(id).await?.ok_or_else(|| ApiError::not_found("conversation"))?;
+        let site = self.site(&conv.site_key)?;
+        if conv.status != ConversationStatus::Assigned || conv.agent_id != Some(agent.id) {
+            return Err(ApiError::conflict("not_assigned_to_you", "claim the conversation first"));
+        }
+        Ok((conv, site))
+    }
+
+    pub async fn detail(&self, agent: &AgentRow, id: &str) -> ApiResult<ConversationDetail> {
+        let (conv, _) = self.visible(agent, id).await?;
+        let messages = self.db.messages(id).await?.iter().map(wire_message).collect();
+        let audit = self
+            .db
+            .audit(id)
+            .await?
+            .into_iter()
+            .map(|a| AuditEntry {
+                kind: a.kind,
+                reason: a.reason,
+                from_department: a.from_department,
+                to_department: a.to_department,
+                from_tier: a.from_tier,
+                to_tier: a.to_tier,
+                agent_id: a.agent_id,
+                at: super::rfc3339(a.at),
+            })
+            .collect();
+        let handoff = conv.handoff_json.as_deref().and_then(|j| serde_json::from_str(j).ok());
+        Ok(ConversationDetail { summary: summary(&conv), handoff, messages, audit })
+    }
+
+    pub async fn claim(&self, agent: &AgentRow, id: &str) -> ApiResult<ConversationSummary> {
+        let _w = self.write().await;
+        let (conv, site) = self.visible(agent, id).await?;
+        if conv.status != ConversationStatus::Queued {
+            return Err(ApiError::conflict("not_queued", "only queued conversations can be claimed"));
+        }
+        if !can_take(agent, site, &conv) {
+            return Err(ApiError::forbidden("not_capable", "outside your departments or tier"));
+        }
+        let active = self.db.active_counts().await?.get(&agent.id).copied().unwrap_or(0);
+        if active >= agent.capacity {
+            return Err(ApiError::conflict("at_capacity", "you are at your maximum of concurrent chats"));
+        }
+        let mut ch = Change::new(site, conv);
+        ch.assign(agent, "claim");
+        let conv = self.apply(ch).await?;
+        self.dispatch().await?;
+        Ok(summary(&conv))
+    }
+
+    /// A reply to the customer; the first one stops the first-response clock.
+    pub async fn reply(&self, agent: &AgentRow, id: &str, text: &str, internal: bool) -> ApiResult<Message> {
+        self.check_text(text)?;
+        let _w = self.write().await;
+        let (conv, site) = if internal { self.visible(agent, id).await? } else { self.mine(agent, id).await? };
+        let mut ch = Change::new(site, conv);
+        let m = ch.message("agent", Some(agent), text, None, internal);
+        if !internal && ch.conv.first_reply_at.is_none() {
+            ch.conv.first_reply_at = Some(ch.now);
+            ch.conv.first_response_due = None;
+        }
+        self.apply(ch).await?;
+        if !internal {
+            Metrics::inc(&self.metrics.messages);
+        }
+        Ok(wire_message(&m))
+    }
+
+    fn check_text(&self, text: &str) -> ApiResult<()> {
+        if text.trim().is_empty() {
+            return Err(ApiError::unprocessable("missing_field", "text must not be empty"));
+        }
+        let (n, max) = (text.chars().count(), self.config.limits.message_chars);
+        if n > max {
+            return Err(ApiError::unprocessable("too_long", format!("text has {n} characters; at most {max} are allowed")));
+        }
+        Ok(())
+    }
+
+    /// Functional escalation: to the team with the right skill, back through its queue.
+    pub async fn transfer(&self, agent: &AgentRow, id: &str, department: &str, note: Option<&str>) -> ApiResult<ConversationSummary> {
+        let _w = self.write().await;
+        let (conv, site) = self.mine(agent, id).await?;
+        if !site.has_department(department) {
+            return Err(ApiError::unprocessable("unknown_department", format!("no department {department:?}")));
+        }
+        if conv.department.as_deref() == Some(department) {
+            return Err(ApiError::conflict("same_department", "the conversation is already in this department"));
+        }
+        let from = conv.department.clone().unwrap_or_default();
+        let mut ch = Change::new(site, conv);
+        let reason = note.filter(|n| !n.trim().is_empty()).unwrap_or("manual");
+        if let Some(n) = note.filter(|n| !n.trim().is_empty()) {
+            self.check_text(n)?;
+            ch.message("agent", Some(agent), n, None, true);
+        }
+        ch.requeue(Some(agent), "transferred");
+        ch.conv.department = Some(department.to_string());
+        ch.event(&CustomerEvent::Transferred { from_department: from.clone(), to_department: department.to_string() });
+        ch.audit_move("transfer", reason, Some(from), ch.conv.tier.clone());
+        if let Some(a) = ch.audit_last_mut() {
+            a.agent_id = Some(agent.id);
+        }
+        Metrics::inc(&self.metrics.transfers);
+        let conv = self.apply(ch).await?;
+        self.dispatch().await?;
+        Ok(summary(&conv))
+    }
+
+    /// Hierarchical escalation: to the next tier up, with the agent's note (kept internal).
+    pub async fn escalate(&self, agent: &AgentRow, id: &str, note: &str) -> ApiResult<ConversationSummary> {
+        let _w = self.write().await;
+        let (conv, site) = self.mine(agent, id).await?;
+        let from = conv.tier.clone().unwrap_or_default();
+        let Some(to) = crate::sla::next_tier(&site.tiers, &from).map(str::to_string) else {
+            return Err(ApiError::conflict("top_tier", "already at the top of the escalation path"));
+        };
+        let mut ch = Change::new(site, conv);
+        if !note.trim().is_empty() {
+            self.check_text(note)?;
+            ch.message("agent", Some(agent), note, None, true);
+        }
+        ch.requeue(Some(agent), "escalated");
+        ch.conv.tier = Some(to.clone());
+        ch.event(&CustomerEvent::Escalated { from_tier: from.clone(), to_tier: to, reason: "manual".into() });
+        ch.audit_move("escalation", if note.trim().is_empty() { "manual" } else { note }, ch.conv.department.clone(), Some(from));
+        if let Some(a) = ch.audit_last_mut() {
+            a.agent_id = Some(agent.id);
+        }
+        Metrics::inc(&self.metrics.escalations);
+        let conv = self.apply(ch).await?;
+        self.dispatch().await?;
+        Ok(summary(&conv))
+    }
+
+    pub async fn resolve(&self, agent: &AgentRow, id: &str) -> ApiResult<ConversationSummary> {
+        let _w = self.write().await;
+        let (conv, site) = self.mine(agent, id).await?;
+        let mut ch = Change::new(site, conv);
+        ch.conv.status = ConversationStatus::Resolved;
+        ch.conv.first_response_due = None;
+        ch.conv.resolution_due = None;
+        ch.event(&CustomerEvent::HandoffStatus { status: "completed".into(), position: None, estimated_wait_secs: None, reason: None });
+        ch.event(&CustomerEvent::Resolved {});
+        ch.audit("resolution", "resolved", Some(agent.id));
+        let conv = self.apply(ch).await?;
+        // The freed capacity can serve the queue.
+        self.dispatch().await?;
+        Ok(summary(&conv))
+    }
+
+    /// Back to the bot: the person is done, the customer can go on self-service.
+    pub async fn hand_back(&self, agent: &AgentRow, id: &str, note: &str) -> ApiResult<ConversationSummary> {
+        let _w = self.write().await;
+        let (conv, site) = self.mine(agent, id).await?;
+        let mut ch = Change::new(site, conv);
+        ch.conv.status = ConversationStatus::Bot;
+        ch.conv.agent_id = None;
+        ch.conv.queue_position = None;
+        ch.conv.first_response_due = None;
+        ch.conv.resolution_due = None;
+        ch.event(&CustomerEvent::AgentLeft { agent_name: agent.name.clone() });
+        ch.event(&CustomerEvent::HandoffStatus {
+            status: "returned_to_bot".into(),
+            position: None,
+            estimated_wait_secs: None,
+            reason: None,
+        });
+        ch.audit("hand_back", if note.trim().is_empty() { "manual" } else { note }, Some(agent.id));
+        let conv = self.apply(ch).await?;
+        self.dispatch().await?;
+        Ok(summary(&conv))
+    }
+
+    pub async fn agent_typing(&self, agent: &AgentRow, id: &str, typing: bool) -> ApiResult<()> {
+        let (conv, _) = self.mine(agent, id).await?;
+        self.hub.publish_conversation(
+            &conv.id,
+            crate::hub::Live::Ephemeral(CustomerEvent::Typing { author: handoff_protocol::v1::Author::Agent, typing }),
+        );
+        Ok(())
+    }
+
+    pub async fn tickets(&self, agent: &AgentRow) -> ApiResult<Vec<Ticket>> {
+        let _ = agent; // every agent sees every ticket: tickets are the team's shared inbox
+        Ok(self.db.tickets().await?.into_iter().map(super::customer::wire_ticket).collect())
+    }
+}

@@ -1,0 +1,137 @@
+//! One conversation's next state, built in memory and committed as a unit.
+
+use super::{now_ms, wire_message};
+use crate::db::{AgentRow, AuditRow, Commit, ConversationRow, EventRow, MessageRow};
+use crate::sites::LoadedSite;
+use handoff_protocol::v1::{AgentEvent, ConversationStatus, CustomerEvent};
+
+pub struct Change<'s> {
+    pub site: &'s LoadedSite,
+    pub conv: ConversationRow,
+    pub now: i64,
+    expected_last_seq: i64,
+    messages: Vec<MessageRow>,
+    events: Vec<EventRow>,
+    audit: Vec<AuditRow>,
+    notices: Vec<(i64, AgentEvent)>,
+}
+
+impl<'s> Change<'s> {
+    pub fn new(site: &'s LoadedSite, conv: ConversationRow) -> Self {
+        Change {
+            site,
+            expected_last_seq: conv.last_seq,
+            conv,
+            now: now_ms(),
+            messages: Vec::new(),
+            events: Vec::new(),
+            audit: Vec::new(),
+            notices: Vec::new(),
+        }
+    }
+
+    /// Appends a persisted customer-stream event with the next sequence number.
+    pub fn event(&mut self, e: &CustomerEvent) {
+        self.conv.last_seq += 1;
+        let payload = serde_json::to_string(e).unwrap_or_else(|_| "{}".into());
+        self.events.push(EventRow { seq: self.conv.last_seq, kind: e.kind().to_string(), payload, created_at: self.now });
+    }
+
+    /// Records a step of the escalation path with its reason.
+    pub fn audit(&mut self, kind: &str, reason: &str, agent_id: Option<i64>) {
+        self.audit.push(AuditRow {
+            conversation_id: self.conv.id.clone(),
+            site_key: self.conv.site_key.clone(),
+            kind: kind.to_string(),
+            reason: reason.to_string(),
+            from_department: None,
+            to_department: self.conv.department.clone(),
+            from_tier: None,
+            to_tier: self.conv.tier.clone(),
+            agent_id,
+            at: self.now,
+        });
+    }
+
+    /// Like [`Change::audit`] for a move from one department/tier to another.
+    pub fn audit_move(&mut self, kind: &str, reason: &str, from_department: Option<String>, from_tier: Option<String>) {
+        self.audit(kind, reason, self.conv.agent_id);
+        if let Some(a) = self.audit.last_mut() {
+            a.from_department = from_department;
+            a.from_tier = from_tier;
+        }
+    }
+
+    pub fn audit_last_mut(&mut self) -> Option<&mut AuditRow> {
+        self.audit.last_mut()
+    }
+
+    pub fn notify(&mut self, agent: i64, e: AgentEvent) {
+        self.notices.push((agent, e));
+    }
+
+    /// Stores a message; a non-internal one also goes to the customer stream.
+    pub fn message(&mut self, author: &str, agent: Option<&AgentRow>, text: &str, client_id: Option<String>, internal: bool) -> MessageRow {
+        self.conv.last_message_id += 1;
+        let m = MessageRow {
+            conversation_id: self.conv.id.clone(),
+            id: self.conv.last_message_id,
+            client_id,
+            author: author.to_string(),
+            agent_id: agent.map(|a| a.id),
+            author_name: agent.map(|a| a.name.clone()),
+            text: text.to_string(),
+            internal,
+            created_at: self.now,
+        };
+        if !internal {
+            self.event(&CustomerEvent::Message { message: wire_message(&m) });
+        }
+        self.messages.push(m.clone());
+        m
+    }
+
+    pub fn assign(&mut self, agent: &AgentRow, reason: &str) {
+        self.conv.status = ConversationStatus::Assigned;
+        self.conv.agent_id = Some(agent.id);
+        self.conv.queue_position = None;
+        self.event(&CustomerEvent::HandoffStatus {
+            status: "accepted".into(),
+            position: None,
+            estimated_wait_secs: None,
+            reason: None,
+        });
+        self.event(&CustomerEvent::AgentJoined { agent_name: agent.name.clone() });
+        self.audit("assignment", reason, Some(agent.id));
+        self.notify(agent.id, AgentEvent::Assigned { conversation_id: self.conv.id.clone() });
+    }
+
+    /// Takes the conversation from its agent and puts it back in the queue, with a fresh
+    /// first-response clock for whoever takes it next.
+    pub fn requeue(&mut self, agent: Option<&AgentRow>, reason: &str) {
+        if let Some(id) = self.conv.agent_id.take() {
+            if let Some(a) = agent {
+                self.event(&CustomerEvent::AgentLeft { agent_name: a.name.clone() });
+            }
+            self.notify(id, AgentEvent::AssignmentLost { conversation_id: self.conv.id.clone(), reason: reason.into() });
+        }
+        self.conv.status = ConversationStatus::Queued;
+        self.conv.queued_at = Some(self.now);
+        self.conv.queue_position = None;
+        self.conv.first_reply_at = None;
+        let sla = self.site.sla(self.conv.priority.as_deref().unwrap_or(""));
+        self.conv.first_response_due = Some(crate::sla::after(self.now, sla.first_response));
+    }
+
+    pub(super) fn finish(mut self) -> (Commit, Vec<(i64, AgentEvent)>) {
+        self.conv.updated_at = self.now;
+        let commit = Commit {
+            conversation: self.conv,
+            expected_last_seq: self.expected_last_seq,
+            messages: self.messages,
+            events: self.events,
+            audit: self.audit,
+        };
+        (commit, self.notices)
+    }
+}

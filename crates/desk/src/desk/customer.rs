@@ -1,0 +1,365 @@
+//! The customer's side: start, messages, handoff, rating, ticket.
+
+use super::{candidates, now_ms, Change, Desk};
+use crate::db::{AuditRow, ConversationRow, MessageRow, TicketRow};
+use crate::error::{ApiError, ApiResult};
+use crate::metrics::Metrics;
+use crate::routing;
+use crate::secret;
+use crate::sites::LoadedSite;
+use chrono::Utc;
+use handoff_protocol::v1::{
+    AgentEvent, ConversationStarted, ConversationStatus, CustomerEvent, HandoffRequest, HandoffState, PostMessage,
+    Rating, StartConversation, Ticket, TicketRequest,
+};
+
+/// Length limits of short fields, in characters.
+const MAX_SHORT: usize = 200;
+const MAX_URL: usize = 2048;
+
+fn too_long(field: &str, value: &str, max: usize) -> ApiResult<()> {
+    let n = value.chars().count();
+    if n > max {
+        return Err(ApiError::unprocessable("too_long", format!("{field} has {n} characters; at most {max} are allowed")));
+    }
+    Ok(())
+}
+
+fn required(field: &str, value: &str) -> ApiResult<()> {
+    if value.trim().is_empty() {
+        return Err(ApiError::unprocessable("missing_field", format!("{field} must not be empty")));
+    }
+    Ok(())
+}
+
+/// Who is asking, as far as the customer routes can tell.
+pub struct Caller<'a> {
+    pub token: Option<&'a str>,
+    pub origin: Option<&'a str>,
+}
+
+impl Desk {
+    fn check_origin(&self, site: &LoadedSite, origin: Option<&str>) -> ApiResult<()> {
+        match origin {
+            Some(o) if !site.origin_allowed(o) => {
+                Err(ApiError::forbidden("origin_not_allowed", format!("origin {o:?} is not allowed for this site")))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Loads a conversation for its customer: the token must be this conversation's own.
+    pub async fn customer_conversation(&self, id: &str, caller: &Caller<'_>) -> ApiResult<(ConversationRow, &LoadedSite)> {
+        let token = caller
+            .token
+            .ok_or_else(|| ApiError::unauthorized("missing_token", "send the conversation token as `Authorization: Bearer`"))?;
+        let conv = self.db.conversation(id).await?.ok_or_else(|| ApiError::not_found("conversation"))?;
+        if !secret::same(&secret::hash_token(token), &conv.token_hash) {
+            return Err(ApiError::forbidden("bad_token", "this token does not open this conversation"));
+        }
+        let site = self.site(&conv.site_key)?;
+        self.check_origin(site, caller.origin)?;
+        Ok((conv, site))
+    }
+
+    pub fn check_conversation_rate(&self, id: &str) -> ApiResult<()> {
+        self.conversation_limiter.check(id).map_err(ApiError::too_many)
+    }
+
+    pub async fn start(&self, req: StartConversation, origin: Option<&str>) -> ApiResult<ConversationStarted> {
+        let site = self
+            .sites
+            .get(&req.site_key)
+            .ok_or_else(|| ApiError::unprocessable("unknown_site", format!("no site with key {:?}", req.site_key)))?;
+        self.check_origin(site, origin)?;
+        if !site.content.settings.site.locales.contains(&req.locale) {
+            return Err(ApiError::unprocessable(
+                "unknown_locale",
+                format!("locale {:?} is not one of {}", req.locale, site.content.settings.site.locales.join(", ")),
+            ));
+        }
+        if let Some(u) = &req.page_url {
+            too_long("page_url", u, MAX_URL)?;
+        }
+        let token = secret::token();
+        let now = now_ms();
+        let conv = ConversationRow {
+            id: secret::id(),
+            site_key: site.key.clone(),
+            locale: req.locale,
+            page_url: req.page_url,
+            token_hash: secret::hash_token(&token),
+            status: ConversationStatus::Bot,
+            department: None,
+            tier: None,
+            priority: None,
+            reason: None,
+            handoff_json: None,
+            agent_id: None,
+            queued_at: None,
+            queue_position: None,
+            first_response_due: None,
+            resolution_due: None,
+            first_reply_at: None,
+            offline_reason: None,
+            rating: None,
+            rating_comment: None,
+            last_seq: 0,
+            last_message_id: 0,
+            created_at: now,
+            updated_at: now,
+        };
+        self.db.insert_conversation(&conv).await?;
+        Ok(ConversationStarted { conversation_id: conv.id, token, status: ConversationStatus::Bot })
+    }
+
+    /// Stores a customer message. `Ok((message, true))` if it is new, `(stored, false)` for a
+    /// retry with the same client id and text.
+    pub async fn customer_message(&self, id: &str, caller: &Caller<'_>, req: PostMessage) -> ApiResult<(MessageRow, bool)> {
+        required("client_id", &req.client_id)?;
+        too_long("client_id", &req.client_id, MAX_SHORT)?;
+        required("text", &req.text)?;
+        too_long("text", &req.text, self.config.limits.message_chars)?;
+        let _w = self.write().await;
+        let (conv, site) = self.customer_conversation(id, caller).await?;
+        if let Some(m) = self.db.message_by_client_id(id, &req.client_id).await? {
+            if m.text == req.text {
+                return Ok((m, false));
+            }
+            return Err(ApiError::conflict("client_id_reused", "this client_id was already used for a different text"));
+        }
+        if conv.status == ConversationStatus::Resolved {
+            return Err(ApiError::conflict("conversation_closed", "the conversation is resolved"));
+        }
+        let mut ch = Change::new(site, conv);
+        let m = ch.message("customer", None, &req.text, Some(req.client_id), false);
+        if let (ConversationStatus::Assigned, Some(agent)) = (ch.conv.status, ch.conv.agent_id) {
+            let message = super::wire_message(&m);
+            ch.notify(agent, AgentEvent::Message { conversation_id: id.to_string(), message });
+        }
+        self.apply(ch).await?;
+        Metrics::inc(&self.metrics.messages);
+        Ok((m, true))
+    }
+
+    pub fn validate_handoff(&self, site: &LoadedSite, req: &HandoffRequest) -> ApiResult<()> {
+        let s = &site.content.settings;
+        if !site.has_department(&req.department) {
+            let all: Vec<_> = s.departments.iter().map(|d| d.id.as_str()).collect();
+            return Err(ApiError::unprocessable(
+                "unknown_department",
+                format!("department {:?} is not one of {}", req.department, all.join(", ")),
+            ));
+        }
+        if site.tier_level(&req.tier).is_none() {
+            return Err(ApiError::unprocessable(
+                "unknown_tier",
+                format!("tier {:?} is not one of {}", req.tier, site.tiers.join(", ")),
+            ));
+        }
+        if !s.site.priorities.contains(&req.priority) {
+            return Err(ApiError::unprocessable(
+                "unknown_priority",
+                format!("priority {:?} is not one of {}", req.priority, s.site.priorities.join(", ")),
+            ));
+        }
+        if !s.site.locales.contains(&req.locale) {
+            return Err(ApiError::unprocessable("unknown_locale", format!("locale {:?} is not served", req.locale)));
+        }
+        too_long("detail", &req.detail, self.config.limits.message_chars)?;
+        for e in &req.transcript {
+            too_long("transcript text", &e.text, self.config.limits.message_chars)?;
+        }
+        Ok(())
+    }
+
+    /// Starts the escalation path. Idempotent: while queued or assigned, answers the current state.
+    pub async fn initiate(&self, id: &str, caller: &Caller<'_>, req: HandoffRequest) -> ApiResult<HandoffState> {
+        let w = self.write().await;
+        let (conv, site) = self.customer_conversation(id, caller).await?;
+        match conv.status {
+            ConversationStatus::Queued | ConversationStatus::Assigned => {
+                drop(w);
+                return self.state(&conv).await;
+            }
+            ConversationStatus::Resolved => {
+                return Err(ApiError::conflict("conversation_closed", "the conversation is resolved"));
+            }
+            ConversationStatus::Bot | ConversationStatus::Offline => {}
+        }
+        self.validate_handoff(site, &req)?;
+        let mut ch = Change::new(site, conv);
+        // The bot is the first rung: a handoff always goes at least to the site's first human tier.
+        let mut tier = req.tier.clone();
+        if site.tier_level(&tier) == Some(0) {
+            tier = site.content.settings.handoff.first_tier.clone();
+        }
+        let level = site.tier_level(&tier).unwrap_or(usize::MAX);
+        ch.conv.department = Some(req.department.clone());
+        ch.conv.tier = Some(tier);
+        ch.conv.priority = Some(req.priority.clone());
+        ch.conv.reason = Some(req.reason.as_str().to_string());
+        ch.conv.locale = req.locale.clone();
+        if req.page_url.is_some() {
+            ch.conv.page_url = req.page_url.clone();
+        }
+        ch.conv.handoff_json = serde_json::to_string(&req).ok();
+        ch.conv.offline_reason = None;
+        ch.audit("handoff", req.reason.as_str(), None);
+        Metrics::inc(&self.metrics.handoffs);
+
+        let offline = if !site.config.hours.is_open(Utc::now()) {
+            Some("outside_hours")
+        } else {
+            let agents = self.db.agents().await?;
+            let loads = self.db.active_counts().await?;
+            let cands = candidates(&agents, &loads, site);
+            let online = routing::online_capable(&cands, &req.department, level);
+            if online == 0 {
+                Some("no_agent_online")
+            } else if routing::pick(&cands, &req.department, level).is_some() {
+                None
+            } else {
+                let rank = site.priority_rank(&req.priority);
+                let ahead = self
+                    .db
+                    .conversations_with_status(ConversationStatus::Queued)
+                    .await?
+                    .iter()
+                    .filter(|c| {
+                        c.site_key == site.key
+                            && c.department.as_deref() == Some(&req.department)
+                            && c.tier == ch.conv.tier
+                            && site.priority_rank(c.priority.as_deref().unwrap_or("")) >= rank
+                    })
+                    .count();
+                let position = u32::try_from(ahead + 1).unwrap_or(u32::MAX);
+                let wait = routing::estimated_wait_secs(position, site.config.avg_handle.as_secs(), online);
+                (wait > site.config.max_wait.as_secs()).then_some("over_max_wait")
+            }
+        };
+        if let Some(reason) = offline {
+            ch.conv.status = ConversationStatus::Offline;
+            ch.conv.offline_reason = Some(reason.to_string());
+            ch.event(&CustomerEvent::HandoffStatus {
+                status: "failed".into(),
+                position: None,
+                estimated_wait_secs: None,
+                reason: Some(reason.into()),
+            });
+            ch.audit("offline", reason, None);
+            Metrics::inc(&self.metrics.offline);
+            let conv = self.apply(ch).await?;
+            return self.state(&conv).await;
+        }
+        let sla = crate::sla::deadlines(ch.now, &site.sla(&req.priority));
+        ch.requeue(None, "handoff");
+        ch.conv.first_response_due = Some(sla.first_response);
+        ch.conv.resolution_due = Some(sla.resolution);
+        ch.audit("queued", req.reason.as_str(), None);
+        self.apply(ch).await?;
+        self.dispatch().await?;
+        drop(w);
+        let conv = self.db.conversation(id).await?.ok_or_else(|| ApiError::not_found("conversation"))?;
+        self.state(&conv).await
+    }
+
+    pub async fn rate(&self, id: &str, caller: &Caller<'_>, req: Rating) -> ApiResult<()> {
+        if !(1..=5).contains(&req.score) {
+            return Err(ApiError::unprocessable("invalid_score", "score must be 1 to 5"));
+        }
+        if let Some(c) = &req.comment {
+            too_long("comment", c, self.config.limits.message_chars)?;
+        }
+        let _w = self.write().await;
+        let (conv, site) = self.customer_conversation(id, caller).await?;
+        if conv.status != ConversationStatus::Resolved {
+            return Err(ApiError::conflict("not_resolved", "a conversation can be rated once it is resolved"));
+        }
+        if conv.rating.is_some() {
+            if conv.rating == Some(i64::from(req.score)) && conv.rating_comment == req.comment {
+                return Ok(()); // a retry of the same rating
+            }
+            return Err(ApiError::conflict("already_rated", "this conversation was already rated"));
+        }
+        let mut ch = Change::new(site, conv);
+        ch.conv.rating = Some(i64::from(req.score));
+        ch.conv.rating_comment = req.comment;
+        ch.audit("rating", &req.score.to_string(), ch.conv.agent_id);
+        self.apply(ch).await?;
+        Ok(())
+    }
+
+    pub async fn ticket(&self, id: &str, caller: &Caller<'_>, req: TicketRequest) -> ApiResult<Ticket> {
+        required("name", &req.name)?;
+        too_long("name", &req.name, MAX_SHORT)?;
+        required("email", &req.email)?;
+        too_long("email", &req.email, MAX_SHORT)?;
+        if !req.email.contains('@') {
+            return Err(ApiError::unprocessable("invalid_email", "email must contain @"));
+        }
+        required("message", &req.message)?;
+        too_long("message", &req.message, self.config.limits.message_chars)?;
+        let (conv, _) = self.customer_conversation(id, caller).await?;
+        if conv.status != ConversationStatus::Offline {
+            return Err(ApiError::conflict(
+                "not_offline",
+                "tickets are for conversations nobody could take (handoff answered offline)",
+            ));
+        }
+        let now = now_ms();
+        let row = TicketRow {
+            id: 0,
+            site_key: conv.site_key.clone(),
+            conversation_id: Some(conv.id.clone()),
+            name: req.name,
+            email: req.email,
+            message: req.message,
+            transcript_json: serde_json::to_string(&req.transcript).unwrap_or_else(|_| "[]".into()),
+            created_at: now,
+        };
+        let audit = AuditRow {
+            conversation_id: conv.id.clone(),
+            site_key: conv.site_key.clone(),
+            kind: "ticket".into(),
+            reason: conv.offline_reason.clone().unwrap_or_default(),
+            from_department: None,
+            to_department: conv.department.clone(),
+            from_tier: None,
+            to_tier: conv.tier.clone(),
+            agent_id: None,
+            at: now,
+        };
+        let tid = self.db.insert_ticket(&row, &audit).await?;
+        Metrics::inc(&self.metrics.tickets);
+        Ok(wire_ticket(TicketRow { id: tid, ..row }))
+    }
+}
+
+pub fn wire_ticket(t: TicketRow) -> Ticket {
+    Ticket {
+        id: t.id,
+        site_key: t.site_key,
+        conversation_id: t.conversation_id,
+        name: t.name,
+        email: t.email,
+        message: t.message,
+        transcript: serde_json::from_str(&t.transcript_json).unwrap_or_default(),
+        created_at: super::rfc3339(t.created_at),
+    }
+}
+
+impl Desk {
+    /// Ephemeral: shown to the agent, never stored.
+    pub async fn customer_typing(&self, id: &str, caller: &Caller<'_>, typing: bool) -> ApiResult<()> {
+        let (conv, _) = self.customer_conversation(id, caller).await?;
+        self.hub.publish_conversation(
+            id,
+            crate::hub::Live::Ephemeral(CustomerEvent::Typing { author: handoff_protocol::v1::Author::Customer, typing }),
+        );
+        if let (ConversationStatus::Assigned, Some(agent)) = (conv.status, conv.agent_id) {
+            self.hub.notify_agent(agent, AgentEvent::Typing { conversation_id: id.to_string(), typing });
+        }
+        Ok(())
+    }
+}

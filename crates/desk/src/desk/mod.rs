@@ -1,0 +1,190 @@
+//! The desk's behaviour, independent of HTTP: conversations, handoffs, routing, escalation.
+//!
+//! Every change goes through one write lock: read the conversation, compute its next state in a
+//! [`Change`], commit it atomically, then wake the streams. A single desk process owns its
+//! database; the lock makes read-modify-write sequences (queue positions, agent loads) exact
+//! without depending on a particular database's locking.
+
+mod agent_ops;
+mod change;
+mod customer;
+mod dispatch;
+mod sweeper;
+
+pub use change::Change;
+pub use customer::Caller;
+pub use sweeper::spawn_sweeper;
+
+use crate::config::Config;
+use crate::db::{AgentRow, ConversationRow, Database, MessageRow};
+use crate::error::{ApiError, ApiResult};
+use crate::hub::Hub;
+use crate::metrics::Metrics;
+use crate::ratelimit::RateLimiter;
+use crate::routing::{self, Candidate};
+use crate::sites::{LoadedSite, Sites};
+use chrono::{DateTime, SecondsFormat, Utc};
+use handoff_protocol::v1::{Author, ConversationStatus, ConversationSummary, HandoffState, Message};
+use std::collections::HashMap;
+use std::sync::Arc;
+use tokio::sync::{watch, Mutex, MutexGuard};
+
+pub struct Desk {
+    pub db: Arc<dyn Database>,
+    pub sites: Sites,
+    pub hub: Hub,
+    pub metrics: Metrics,
+    pub config: Config,
+    pub ip_limiter: RateLimiter,
+    pub conversation_limiter: RateLimiter,
+    write: Mutex<()>,
+    shutdown: watch::Sender<bool>,
+}
+
+pub fn now_ms() -> i64 {
+    Utc::now().timestamp_millis()
+}
+
+pub fn rfc3339(ms: i64) -> String {
+    DateTime::<Utc>::from_timestamp_millis(ms).unwrap_or_default().to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+pub fn wire_message(m: &MessageRow) -> Message {
+    let author = match m.author.as_str() {
+        "agent" => Author::Agent,
+        "bot" => Author::Bot,
+        "system" => Author::System,
+        _ => Author::Customer,
+    };
+    Message {
+        id: m.id,
+        client_id: m.client_id.clone(),
+        author,
+        author_name: m.author_name.clone(),
+        text: m.text.clone(),
+        internal: m.internal,
+        created_at: rfc3339(m.created_at),
+    }
+}
+
+pub fn summary(c: &ConversationRow) -> ConversationSummary {
+    ConversationSummary {
+        conversation_id: c.id.clone(),
+        site_key: c.site_key.clone(),
+        status: c.status,
+        department: c.department.clone(),
+        tier: c.tier.clone(),
+        priority: c.priority.clone(),
+        reason: c.reason.clone(),
+        locale: c.locale.clone(),
+        agent_id: c.agent_id,
+        queued_at: c.queued_at.map(rfc3339),
+    }
+}
+
+/// Agents as routing sees them for one site (tier levels are per site ladder).
+pub fn candidates<'a>(agents: &'a [AgentRow], loads: &HashMap<i64, u32>, site: &LoadedSite) -> Vec<Candidate<'a>> {
+    agents
+        .iter()
+        .map(|a| Candidate {
+            id: a.id,
+            online: a.presence == "online",
+            departments: &a.departments,
+            level: site.tier_level(&a.tier),
+            active: loads.get(&a.id).copied().unwrap_or(0),
+            capacity: a.capacity,
+        })
+        .collect()
+}
+
+impl Desk {
+    pub fn new(db: Arc<dyn Database>, sites: Sites, config: Config) -> Desk {
+        let l = &config.limits;
+        Desk {
+            ip_limiter: RateLimiter::new(l.ip_burst, l.ip_per_minute),
+            conversation_limiter: RateLimiter::new(l.conversation_burst, l.conversation_per_minute),
+            db,
+            sites,
+            hub: Hub::default(),
+            metrics: Metrics::default(),
+            config,
+            write: Mutex::new(()),
+            shutdown: watch::channel(false).0,
+        }
+    }
+
+    pub(crate) async fn write(&self) -> MutexGuard<'_, ()> {
+        self.write.lock().await
+    }
+
+    /// Ends every open stream so that graceful shutdown does not wait for them forever.
+    pub fn begin_shutdown(&self) {
+        self.shutdown.send_replace(true);
+    }
+
+    pub fn shutdown_signal(&self) -> watch::Receiver<bool> {
+        self.shutdown.subscribe()
+    }
+
+    pub fn site(&self, key: &str) -> ApiResult<&LoadedSite> {
+        self.sites.get(key).ok_or_else(|| ApiError::not_found("site"))
+    }
+
+    pub fn check_ip(&self, ip: std::net::IpAddr) -> ApiResult<()> {
+        self.ip_limiter.check(&ip.to_string()).map_err(ApiError::too_many)
+    }
+
+    /// Commits a change, then wakes the conversation's streams and notifies agents.
+    pub(crate) async fn apply(&self, ch: Change<'_>) -> ApiResult<ConversationRow> {
+        let (commit, notices) = ch.finish();
+        self.db.commit(&commit).await?;
+        if !commit.events.is_empty() {
+            self.hub.publish_conversation(&commit.conversation.id, crate::hub::Live::Committed(commit.conversation.last_seq));
+        }
+        for (agent, event) in notices {
+            self.hub.notify_agent(agent, event);
+        }
+        Ok(commit.conversation)
+    }
+
+    /// The customer-facing state; queue position and wait estimate while queued.
+    pub async fn state(&self, c: &ConversationRow) -> ApiResult<HandoffState> {
+        let mut s = HandoffState {
+            conversation_id: c.id.clone(),
+            status: c.status,
+            department: c.department.clone(),
+            tier: c.tier.clone(),
+            priority: c.priority.clone(),
+            position: None,
+            estimated_wait_secs: None,
+            agent_name: None,
+            offline_reason: c.offline_reason.clone(),
+            last_event_id: c.last_seq,
+        };
+        match c.status {
+            ConversationStatus::Queued => {
+                if let (Some(p), Ok(site)) = (c.queue_position, self.site(&c.site_key)) {
+                    let position = u32::try_from(p).unwrap_or(u32::MAX);
+                    s.position = Some(position);
+                    s.estimated_wait_secs = Some(self.estimate(site, c, position).await?);
+                }
+            }
+            ConversationStatus::Assigned => {
+                if let Some(id) = c.agent_id {
+                    s.agent_name = self.db.agent(id).await?.map(|a| a.name);
+                }
+            }
+            _ => {}
+        }
+        Ok(s)
+    }
+
+    pub(crate) async fn estimate(&self, site: &LoadedSite, c: &ConversationRow, position: u32) -> ApiResult<u64> {
+        let agents = self.db.agents().await?;
+        let loads = self.db.active_counts().await?;
+        let cands = candidates(&agents, &loads, site);
+        let level = c.tier.as_deref().and_then(|t| site.tier_level(t)).unwrap_or(usize::MAX);
+        let online = routing::online_capable(&cands, c.department.as_deref().unwrap_or(""), level);
+        Ok(routing::estimated_wait_secs(position, site.config.avg_handle.as_secs(), online))
+    }
+}

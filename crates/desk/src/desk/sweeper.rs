@@ -1,0 +1,84 @@
+//! The SLA clock. Deadlines live in the database, so this loop only has to look at which ones
+//! have passed: a restarted desk picks up exactly where the old one stopped.
+
+use super::{now_ms, Change, Desk};
+use crate::error::ApiResult;
+use crate::metrics::Metrics;
+use crate::sla;
+use handoff_protocol::v1::{ConversationStatus, CustomerEvent};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Runs [`Desk::sweep`] every `interval` until shutdown.
+pub fn spawn_sweeper(desk: Arc<Desk>, interval: Duration) -> tokio::task::JoinHandle<()> {
+    let mut stop = desk.shutdown_signal();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(interval);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {
+                    if let Err(e) = desk.sweep().await {
+                        tracing::warn!(error = %e, "SLA sweep failed; retrying on the next tick");
+                    }
+                }
+                _ = stop.changed() => break,
+            }
+        }
+    })
+}
+
+impl Desk {
+    /// Handles every missed deadline, then re-dispatches the queue.
+    pub async fn sweep(&self) -> ApiResult<()> {
+        let _w = self.write().await;
+        let now = now_ms();
+        for conv in self.db.due_conversations(now).await? {
+            let b = sla::breaches(now, conv.first_response_due, conv.first_reply_at, conv.resolution_due);
+            let Some(site) = self.sites.get(&conv.site_key) else { continue };
+            let agent = match conv.agent_id {
+                Some(id) if conv.status == ConversationStatus::Assigned => self.db.agent(id).await?,
+                _ => None,
+            };
+            let current = conv.tier.clone().unwrap_or_default();
+            let next = sla::next_tier(&site.tiers, &current).map(str::to_string);
+            let policy = site.sla(conv.priority.as_deref().unwrap_or(""));
+            let mut ch = Change::new(site, conv);
+            if b.first_response {
+                ch.audit("sla_breach", "first_response", ch.conv.agent_id);
+                Metrics::inc(&self.metrics.sla_breaches);
+            }
+            if b.resolution {
+                ch.audit("sla_breach", "resolution", ch.conv.agent_id);
+                Metrics::inc(&self.metrics.sla_breaches);
+            }
+            let reason = if b.first_response { "sla_first_response" } else { "sla_resolution" };
+            // An agent who never replied loses the conversation; one who did keeps it unless it
+            // now needs a higher tier.
+            if ch.conv.status == ConversationStatus::Assigned && (b.first_response || next.is_some()) {
+                let lost = if b.first_response { "first_response_timeout" } else { "escalated" };
+                ch.audit("assignment_lost", lost, ch.conv.agent_id);
+                ch.requeue(agent.as_ref(), lost);
+            }
+            if let Some(to) = &next {
+                ch.conv.tier = Some(to.clone());
+                ch.event(&CustomerEvent::Escalated { from_tier: current.clone(), to_tier: to.clone(), reason: reason.into() });
+                ch.audit_move("escalation", reason, ch.conv.department.clone(), Some(current.clone()));
+                Metrics::inc(&self.metrics.escalations);
+                ch.conv.queue_position = None;
+            }
+            if ch.conv.status == ConversationStatus::Queued {
+                ch.conv.first_reply_at = None;
+                // At the top of the ladder there is nobody left to escalate to: stop the clock
+                // instead of recording the same breach on every sweep.
+                ch.conv.first_response_due =
+                    (next.is_some() || !b.first_response).then(|| sla::after(ch.now, policy.first_response));
+            }
+            if b.resolution {
+                ch.conv.resolution_due = next.as_ref().map(|_| sla::after(ch.now, policy.resolution));
+            }
+            self.apply(ch).await?;
+        }
+        self.dispatch().await
+    }
+}

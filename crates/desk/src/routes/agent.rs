@@ -1,0 +1,154 @@
+//! Agent routes: the console's side. Authentication is a session cookie; every mutating request
+//! must also carry the session's CSRF token in `X-CSRF-Token` (a cross-site form cannot read it).
+
+use crate::db::{AgentRow, SessionRow};
+use crate::desk::Desk;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{cookie, ClientIp, JsonBody};
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use handoff_protocol::v1::{AgentText, LoggedIn, Login, Note, SetPresence, Transfer, Typing};
+use std::sync::Arc;
+
+pub const SESSION_COOKIE: &str = "handoff_session";
+
+/// A request from a logged-in agent (and, for anything but GET, with the right CSRF token).
+pub struct AgentAuth {
+    pub agent: AgentRow,
+    pub session: SessionRow,
+}
+
+impl FromRequestParts<Arc<Desk>> for AgentAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, desk: &Arc<Desk>) -> Result<Self, Self::Rejection> {
+        let token = cookie(&parts.headers, SESSION_COOKIE)
+            .ok_or_else(|| ApiError::unauthorized("no_session", "log in first (no session cookie)"))?;
+        let mutating = !matches!(parts.method, Method::GET | Method::HEAD);
+        let csrf = mutating.then(|| parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()));
+        let (agent, session) = desk.session_agent(token, csrf).await?;
+        Ok(AgentAuth { agent, session })
+    }
+}
+
+fn session_cookie(desk: &Desk, value: &str, max_age: u64) -> ApiResult<HeaderValue> {
+    let secure = if desk.config.secure_cookies { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={value}; Path=/v1/agent; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
+    ))
+    .map_err(|e| ApiError::internal(format!("cookie: {e}")))
+}
+
+pub async fn login(
+    State(desk): State<Arc<Desk>>,
+    ClientIp(ip): ClientIp,
+    JsonBody(req): JsonBody<Login>,
+) -> ApiResult<Response> {
+    desk.check_ip(ip)?;
+    let s = desk.login(&req.email, &req.password).await?;
+    let info = desk.agent_info(&s.agent).await?;
+    let mut res = Json(LoggedIn { agent: info, csrf_token: s.csrf_token }).into_response();
+    res.headers_mut().insert(header::SET_COOKIE, session_cookie(&desk, &s.token, desk.config.session_ttl.as_secs())?);
+    Ok(res)
+}
+
+pub async fn logout(State(desk): State<Arc<Desk>>, auth: AgentAuth) -> ApiResult<Response> {
+    desk.logout(&auth.session).await?;
+    let mut res = StatusCode::NO_CONTENT.into_response();
+    res.headers_mut().insert(header::SET_COOKIE, session_cookie(&desk, "", 0)?);
+    Ok(res)
+}
+
+pub async fn me(State(desk): State<Arc<Desk>>, auth: AgentAuth) -> ApiResult<impl IntoResponse> {
+    Ok(Json(desk.agent_info(&auth.agent).await?))
+}
+
+pub async fn presence(
+    State(desk): State<Arc<Desk>>,
+    auth: AgentAuth,
+    JsonBody(req): JsonBody<SetPresence>,
+) -> ApiResult<impl IntoResponse> {
+    Ok(Json(desk.set_presence(&auth.agent, req.presence, req.capacity).await?))
+}
+
+pub async fn queue(State(desk): State<Arc<Desk>>, auth: AgentAuth) -> ApiResult<impl IntoResponse> {
+    Ok(Json(desk.queue(&auth.agent).await?))
+}
+
+pub async fn conversations(State(desk): State<Arc<Desk>>, auth: AgentAuth) -> ApiResult<impl IntoResponse> {
+    Ok(Json(desk.my_conversations(&auth.agent).await?))
+}
+
+pub async fn detail(State(desk): State<Arc<Desk>>, auth: AgentAuth, Path(id): Path<String>) -> ApiResult<impl IntoResponse> {
+    Ok(Json(desk.detail(&auth.agent, &id).await?))
+}
+
+pub async fn claim(State(desk): State<Arc<Desk>>, auth: AgentAuth, Path(id): Path<String>) -> ApiResult<impl IntoResponse> {
+    Ok(Json(desk.claim(&auth.agent, &id).await?))
+}
+
+pub async fn reply(
+    State(desk): State<Arc<Desk>>,
+    auth: AgentAuth,
+    Path(id): Path<String>,
+    JsonBody(req): JsonBody<AgentText>,
+) -> ApiResult<impl IntoResponse> {
+    Ok((StatusCode::CREATED, Json(desk.reply(&auth.agent, &id, &req.text, false).await?)))
+}
+
+pub async fn note(
+    State(desk): State<Arc<Desk>>,
+    auth: AgentAuth,
+    Path(id): Path<String>,
+    JsonBody(req): JsonBody<AgentText>,
+) -> ApiResult<impl IntoResponse> {
+    Ok((StatusCode::CREATED, Json(desk.reply(&auth.agent, &id, &req.text, true).await?)))
+}
+
+pub async fn transfer(
+    State(desk): State<Arc<Desk>>,
+    auth: AgentAuth,
+    Path(id): Path<String>,
+    JsonBody(req): JsonBody<Transfer>,
+) -> ApiResult<impl IntoResponse> {
+    Ok(Json(desk.transfer(&auth.agent, &id, &req.department, req.note.as_deref()).await?))
+}
+
+pub async fn escalate(
+    State(desk): State<Arc<Desk>>,
+    auth: AgentAuth,
+    Path(id): Path<String>,
+    JsonBody(req): JsonBody<Note>,
+) -> ApiResult<impl IntoResponse> {
+    Ok(Json(desk.escalate(&auth.agent, &id, &req.note).await?))
+}
+
+pub async fn resolve(State(desk): State<Arc<Desk>>, auth: AgentAuth, Path(id): Path<String>) -> ApiResult<impl IntoResponse> {
+    Ok(Json(desk.resolve(&auth.agent, &id).await?))
+}
+
+pub async fn hand_back(
+    State(desk): State<Arc<Desk>>,
+    auth: AgentAuth,
+    Path(id): Path<String>,
+    JsonBody(req): JsonBody<Note>,
+) -> ApiResult<impl IntoResponse> {
+    Ok(Json(desk.hand_back(&auth.agent, &id, &req.note).await?))
+}
+
+pub async fn typing(
+    State(desk): State<Arc<Desk>>,
+    auth: AgentAuth,
+    Path(id): Path<String>,
+    JsonBody(req): JsonBody<Typing>,
+) -> ApiResult<impl IntoResponse> {
+    desk.agent_typing(&auth.agent, &id, req.typing).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn tickets(State(desk): State<Arc<Desk>>, auth: AgentAuth) -> ApiResult<impl IntoResponse> {
+    Ok(Json(desk.tickets(&auth.agent).await?))
+}

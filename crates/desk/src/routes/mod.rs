@@ -1,0 +1,103 @@
+//! The HTTP surface: thin handlers that parse, call the desk, and shape the answer.
+
+mod agent;
+mod customer;
+mod ops;
+mod stream;
+
+use crate::desk::Desk;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderName, Method};
+use axum::routing::{get, post, put};
+use axum::Router;
+use std::sync::Arc;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::services::ServeDir;
+use tower_http::trace::TraceLayer;
+
+/// Every route the router serves, as `(method, path)`. Tests check that each one is served and
+/// documented in the OpenAPI file, so this list, the router and the docs cannot drift apart.
+pub const ROUTES: &[(&str, &str)] = &[
+    ("POST", "/v1/conversations"),
+    ("GET", "/v1/conversations/{id}"),
+    ("POST", "/v1/conversations/{id}/messages"),
+    ("POST", "/v1/conversations/{id}/handoff"),
+    ("GET", "/v1/conversations/{id}/events"),
+    ("POST", "/v1/conversations/{id}/typing"),
+    ("POST", "/v1/conversations/{id}/rating"),
+    ("POST", "/v1/conversations/{id}/ticket"),
+    ("POST", "/v1/agent/login"),
+    ("POST", "/v1/agent/logout"),
+    ("GET", "/v1/agent/me"),
+    ("PUT", "/v1/agent/presence"),
+    ("GET", "/v1/agent/queue"),
+    ("GET", "/v1/agent/conversations"),
+    ("GET", "/v1/agent/conversations/{id}"),
+    ("POST", "/v1/agent/conversations/{id}/claim"),
+    ("POST", "/v1/agent/conversations/{id}/messages"),
+    ("POST", "/v1/agent/conversations/{id}/notes"),
+    ("POST", "/v1/agent/conversations/{id}/transfer"),
+    ("POST", "/v1/agent/conversations/{id}/escalate"),
+    ("POST", "/v1/agent/conversations/{id}/resolve"),
+    ("POST", "/v1/agent/conversations/{id}/handback"),
+    ("POST", "/v1/agent/conversations/{id}/typing"),
+    ("GET", "/v1/agent/events"),
+    ("GET", "/v1/agent/tickets"),
+    ("GET", "/v1/openapi.json"),
+    ("GET", "/healthz"),
+    ("GET", "/metrics"),
+];
+
+pub fn router(desk: Arc<Desk>) -> Router {
+    let limits = desk.config.limits.clone();
+    let big = DefaultBodyLimit::max(limits.transcript_bytes);
+    let customer = Router::new()
+        .route("/v1/conversations", post(customer::start))
+        .route("/v1/conversations/{id}", get(customer::state))
+        .route("/v1/conversations/{id}/messages", post(customer::message))
+        .route("/v1/conversations/{id}/handoff", post(customer::handoff).layer(big.clone()))
+        .route("/v1/conversations/{id}/events", get(stream::customer))
+        .route("/v1/conversations/{id}/typing", post(customer::typing))
+        .route("/v1/conversations/{id}/rating", post(customer::rating))
+        .route("/v1/conversations/{id}/ticket", post(customer::ticket).layer(big))
+        .layer(cors(desk.clone()));
+    let agent = Router::new()
+        .route("/v1/agent/login", post(agent::login))
+        .route("/v1/agent/logout", post(agent::logout))
+        .route("/v1/agent/me", get(agent::me))
+        .route("/v1/agent/presence", put(agent::presence))
+        .route("/v1/agent/queue", get(agent::queue))
+        .route("/v1/agent/conversations", get(agent::conversations))
+        .route("/v1/agent/conversations/{id}", get(agent::detail))
+        .route("/v1/agent/conversations/{id}/claim", post(agent::claim))
+        .route("/v1/agent/conversations/{id}/messages", post(agent::reply))
+        .route("/v1/agent/conversations/{id}/notes", post(agent::note))
+        .route("/v1/agent/conversations/{id}/transfer", post(agent::transfer))
+        .route("/v1/agent/conversations/{id}/escalate", post(agent::escalate))
+        .route("/v1/agent/conversations/{id}/resolve", post(agent::resolve))
+        .route("/v1/agent/conversations/{id}/handback", post(agent::hand_back))
+        .route("/v1/agent/conversations/{id}/typing", post(agent::typing))
+        .route("/v1/agent/events", get(stream::agent))
+        .route("/v1/agent/tickets", get(agent::tickets));
+    let ops = Router::new()
+        .route("/v1/openapi.json", get(ops::openapi))
+        .route("/healthz", get(ops::healthz))
+        .route("/metrics", get(ops::metrics));
+    let mut app = customer.merge(agent).merge(ops).fallback(ops::not_found);
+    if let Some(dir) = &desk.config.static_dir {
+        app = app.fallback_service(ServeDir::new(dir));
+    }
+    app.layer(DefaultBodyLimit::max(limits.body_bytes)).layer(TraceLayer::new_for_http()).with_state(desk)
+}
+
+/// CORS for the customer routes: a preflight does not say which site it is for, so any origin
+/// some site accepts passes here; the handlers then check the origin against the actual site.
+fn cors(desk: Arc<Desk>) -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::predicate(move |origin, _| {
+            origin.to_str().is_ok_and(|o| desk.sites.any_origin_allowed(o))
+        }))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, HeaderName::from_static("last-event-id")])
+        .expose_headers([header::RETRY_AFTER])
+}

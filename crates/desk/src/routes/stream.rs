@@ -1,0 +1,127 @@
+//! Server-Sent Events. The customer stream replays persisted events after the client's last
+//! seen id (`Last-Event-ID` or `?after=`) from the database and then follows live wake-ups, so a
+//! reconnect neither loses nor repeats anything. The agent stream is live only.
+
+use crate::desk::{Caller, Desk};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{bearer, origin};
+use crate::hub::Live;
+use crate::routes::agent::AgentAuth;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures_util::stream::{self, Stream};
+use std::collections::{HashMap, VecDeque};
+use std::convert::Infallible;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use tokio::sync::broadcast::error::RecvError;
+
+/// Counts a stream in the open-streams gauge for as long as it lives.
+struct Open(Arc<Desk>);
+
+impl Open {
+    fn new(desk: Arc<Desk>) -> Self {
+        desk.metrics.open_streams.fetch_add(1, Ordering::Relaxed);
+        Open(desk)
+    }
+}
+
+impl Drop for Open {
+    fn drop(&mut self) {
+        self.0.metrics.open_streams.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+const PAGE: i64 = 200;
+
+pub async fn customer(
+    State(desk): State<Arc<Desk>>,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    let token = bearer(&headers, q.get("token").map(String::as_str));
+    desk.customer_conversation(&id, &Caller { token: token.as_deref(), origin: origin(&headers) }).await?;
+    let after = match headers.get("last-event-id").and_then(|v| v.to_str().ok()).or(q.get("after").map(String::as_str)) {
+        None => 0,
+        Some(s) => s
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| ApiError::bad_request("invalid_event_id", format!("event id {s:?} is not a number")))?,
+    };
+    // Subscribe before the first read: anything committed after this point wakes us up, and
+    // anything committed before it is in the database.
+    let rx = desk.hub.subscribe_conversation(&id);
+    let stop = desk.shutdown_signal();
+    let open = Open::new(desk.clone());
+    let state = (open, id, after, rx, stop, VecDeque::<Event>::new());
+    let s = stream::unfold(state, |(open, id, mut last, mut rx, mut stop, mut buf)| async move {
+        loop {
+            if let Some(e) = buf.pop_front() {
+                return Some((Ok(e), (open, id, last, rx, stop, buf)));
+            }
+            if *stop.borrow() {
+                return None;
+            }
+            match open.0.db.events_after(&id, last, PAGE).await {
+                Ok(rows) if !rows.is_empty() => {
+                    for r in rows {
+                        last = r.seq;
+                        buf.push_back(Event::default().id(r.seq.to_string()).event(r.kind).data(r.payload));
+                    }
+                    continue;
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    // End the stream; the client reconnects with Last-Event-ID and loses nothing.
+                    tracing::warn!(error = %e, "event stream read failed");
+                    return None;
+                }
+            }
+            tokio::select! {
+                r = rx.recv() => match r {
+                    Ok(Live::Committed(_)) | Err(RecvError::Lagged(_)) => {}
+                    Ok(Live::Ephemeral(e)) => {
+                        let data = serde_json::to_string(&e).unwrap_or_default();
+                        buf.push_back(Event::default().event(e.kind()).data(data));
+                    }
+                    Err(RecvError::Closed) => return None,
+                },
+                _ = stop.changed() => return None,
+            }
+        }
+    });
+    Ok(Sse::new(s).keep_alive(KeepAlive::default()))
+}
+
+pub async fn agent(
+    State(desk): State<Arc<Desk>>,
+    auth: AgentAuth,
+) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    let rx = desk.hub.subscribe_agent(auth.agent.id);
+    let stop = desk.shutdown_signal();
+    let open = Open::new(desk.clone());
+    let s = stream::unfold((open, rx, stop), |(open, mut rx, mut stop)| async move {
+        loop {
+            if *stop.borrow() {
+                return None;
+            }
+            tokio::select! {
+                r = rx.recv() => match r {
+                    Ok(e) => {
+                        let data = serde_json::to_string(&e).unwrap_or_default();
+                        return Some((Ok(Event::default().event(e.kind()).data(data)), (open, rx, stop)));
+                    }
+                    // A slow console missed notices: tell it to reload its lists.
+                    Err(RecvError::Lagged(_)) => {
+                        return Some((Ok(Event::default().event("resync").data("{}")), (open, rx, stop)));
+                    }
+                    Err(RecvError::Closed) => return None,
+                },
+                _ = stop.changed() => return None,
+            }
+        }
+    });
+    Ok(Sse::new(s).keep_alive(KeepAlive::default()))
+}

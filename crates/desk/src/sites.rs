@@ -1,0 +1,100 @@
+//! The sites a desk serves: each site's validated content (departments, tiers, priorities from
+//! its `site.toml`, loaded with handoff-bot) joined with its operational config.
+
+use crate::config::{SiteConfig, DEFAULT_SLA};
+use crate::sla::SlaPolicy;
+use handoff_bot::Site;
+use std::collections::HashMap;
+use std::path::Path;
+
+#[derive(Debug)]
+pub struct LoadedSite {
+    pub key: String,
+    pub content: Site,
+    pub config: SiteConfig,
+    /// Tier ids, lowest first (the hierarchical escalation path).
+    pub tiers: Vec<String>,
+}
+
+impl LoadedSite {
+    pub fn tier_level(&self, tier: &str) -> Option<usize> {
+        self.tiers.iter().position(|t| t == tier)
+    }
+
+    pub fn has_department(&self, id: &str) -> bool {
+        self.content.department(id).is_some()
+    }
+
+    /// Priorities are listed lowest first; a higher index is served first.
+    pub fn priority_rank(&self, priority: &str) -> usize {
+        self.content.settings.site.priorities.iter().position(|p| p == priority).unwrap_or(0)
+    }
+
+    pub fn sla(&self, priority: &str) -> SlaPolicy {
+        self.config.sla.get(priority).copied().unwrap_or(DEFAULT_SLA)
+    }
+
+    pub fn origin_allowed(&self, origin: &str) -> bool {
+        self.config.allowed_origins.iter().any(|o| o == "*" || o == origin.trim_end_matches('/'))
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Sites {
+    by_key: HashMap<String, LoadedSite>,
+}
+
+impl Sites {
+    /// Loads and validates every site's content. On failure returns every problem, each as
+    /// `dir/file:line: message`, so an operator can fix them all in one go.
+    pub fn load(configs: &[SiteConfig]) -> Result<Sites, Vec<String>> {
+        let mut problems = Vec::new();
+        let mut by_key = HashMap::new();
+        for config in configs {
+            match load_one(&config.content) {
+                Ok(site) => {
+                    let key = site.settings.site.key.clone();
+                    for p in config.sla.keys() {
+                        if !site.settings.site.priorities.contains(p) {
+                            problems.push(format!(
+                                "{}: sla.{p}: not a priority of site {key:?} (priorities: {})",
+                                config.content.display(),
+                                site.settings.site.priorities.join(", ")
+                            ));
+                        }
+                    }
+                    let tiers = site.settings.tiers.iter().map(|t| t.id.clone()).collect();
+                    let loaded = LoadedSite { key: key.clone(), content: site, config: config.clone(), tiers };
+                    if by_key.insert(key.clone(), loaded).is_some() {
+                        problems.push(format!("site key {key:?} is configured twice"));
+                    }
+                }
+                Err(mut p) => problems.append(&mut p),
+            }
+        }
+        if problems.is_empty() {
+            Ok(Sites { by_key })
+        } else {
+            Err(problems)
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&LoadedSite> {
+        self.by_key.get(key)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &LoadedSite> {
+        self.by_key.values()
+    }
+
+    /// Every origin any site accepts (for CORS preflights, which do not name the site).
+    pub fn any_origin_allowed(&self, origin: &str) -> bool {
+        self.by_key.values().any(|s| s.origin_allowed(origin))
+    }
+}
+
+fn load_one(dir: &Path) -> Result<Site, Vec<String>> {
+    let files = handoff_bot::fs::read_folder(dir).map_err(|e| vec![format!("{}: {e}", dir.display())])?;
+    handoff_bot::load::load(&files)
+        .map_err(|ps| ps.iter().map(|p| format!("{}/{p}", dir.display()).replace("//", "/")).collect())
+}

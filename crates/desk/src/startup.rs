@@ -1,0 +1,127 @@
+//! Building and running the server: storage, sites, router, sweeper, graceful shutdown.
+
+use crate::config::Config;
+use crate::db::sqlite::Sqlite;
+use crate::db::{AgentRow, Database, DbError};
+use crate::desk::{spawn_sweeper, Desk};
+use crate::sites::Sites;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("invalid site content:\n{}", .0.join("\n"))]
+    Content(Vec<String>),
+    #[error("cannot create data directory {0}: {1}")]
+    DataDir(String, std::io::Error),
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error("cannot listen on {0}: {1}")]
+    Listen(String, std::io::Error),
+    #[error("{0}")]
+    Other(String),
+}
+
+/// Opens the database under the configured data directory (creating both if needed).
+pub async fn open_db(config: &Config) -> Result<Arc<dyn Database>, StartupError> {
+    std::fs::create_dir_all(&config.data_dir)
+        .map_err(|e| StartupError::DataDir(config.data_dir.display().to_string(), e))?;
+    Ok(Arc::new(Sqlite::open(&config.data_dir).await?))
+}
+
+pub struct Application {
+    listener: TcpListener,
+    desk: Arc<Desk>,
+}
+
+impl Application {
+    /// Validates every site's content before anything listens: a desk with broken content
+    /// refuses to start instead of routing customers to departments that do not exist.
+    pub async fn build(config: Config) -> Result<Application, StartupError> {
+        let sites = Sites::load(&config.sites).map_err(StartupError::Content)?;
+        let db = open_db(&config).await?;
+        let listener =
+            TcpListener::bind(&config.listen).await.map_err(|e| StartupError::Listen(config.listen.clone(), e))?;
+        Ok(Application { listener, desk: Arc::new(Desk::new(db, sites, config)) })
+    }
+
+    pub fn local_addr(&self) -> Result<SocketAddr, StartupError> {
+        self.listener.local_addr().map_err(|e| StartupError::Other(e.to_string()))
+    }
+
+    pub fn desk(&self) -> Arc<Desk> {
+        self.desk.clone()
+    }
+
+    /// Serves until `shutdown` resolves, then drains requests, ends streams, stops the sweeper
+    /// and closes the database (WAL checkpointed).
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        let desk = self.desk;
+        let sweeper = spawn_sweeper(desk.clone(), desk.config.sweep_interval);
+        let app = crate::routes::router(desk.clone());
+        let d = desk.clone();
+        let served = axum::serve(self.listener, app.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(async move {
+                shutdown.await;
+                tracing::info!("shutting down: ending streams, draining requests");
+                d.begin_shutdown();
+            })
+            .await;
+        desk.begin_shutdown();
+        let _ = sweeper.await;
+        desk.db.close().await;
+        tracing::info!("database closed");
+        served
+    }
+}
+
+/// Resolves on ctrl-c or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+/// Demo agents for content/demo (documented in docs/protocol.md). Existing ones are kept.
+pub const DEMO_PASSWORD: &str = "fernhill-demo";
+pub const DEMO_AGENTS: &[(&str, &str, &str, &[&str])] = &[
+    ("ana@fernhill.example", "Ana", "agent", &["orders", "returns"]),
+    ("ben@fernhill.example", "Ben", "agent", &["billing", "account", "technical"]),
+    ("sam@fernhill.example", "Sam", "supervisor", &["orders", "returns", "billing", "account", "technical"]),
+    ("max@fernhill.example", "Max", "manager", &["orders", "returns", "billing", "account", "technical"]),
+];
+
+pub async fn seed_demo(db: &dyn Database) -> Result<(), StartupError> {
+    for (email, name, tier, departments) in DEMO_AGENTS {
+        if db.agent_by_email(email).await?.is_some() {
+            continue;
+        }
+        let password_hash = crate::secret::hash_password(DEMO_PASSWORD).map_err(|e| StartupError::Other(e.to_string()))?;
+        db.insert_agent(&AgentRow {
+            id: 0,
+            email: email.to_string(),
+            name: name.to_string(),
+            password_hash,
+            tier: tier.to_string(),
+            departments: departments.iter().map(|d| d.to_string()).collect(),
+            presence: "offline".into(),
+            capacity: 3,
+        })
+        .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,466 @@
+//! Protocol v1: the bodies the widget, the desk and the agent console exchange under `/v1/...`.
+//!
+//! Plain serde data, no other dependency: the widget compiles this module to wasm. Request
+//! bodies reject unknown fields so that a typo in a client is an error, not silently ignored
+//! data. `docs/protocol.md` is the prose reference; the desk serves the OpenAPI document.
+
+use crate::{Handoff, HandoffReason, IntentHit, TranscriptEntry};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Every error the desk returns: a stable machine code and a human explanation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: String,
+    pub message: String,
+}
+
+// ---------------------------------------------------------------- customer side
+
+/// `POST /v1/conversations`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StartConversation {
+    pub site_key: String,
+    pub locale: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_url: Option<String>,
+}
+
+/// Answer to [`StartConversation`]. The token is shown once; the desk keeps only its hash.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConversationStarted {
+    pub conversation_id: String,
+    pub token: String,
+    pub status: ConversationStatus,
+}
+
+/// Where a conversation stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConversationStatus {
+    /// Only the bot so far (or handed back to it).
+    Bot,
+    /// Waiting for a person.
+    Queued,
+    /// A person has it.
+    Assigned,
+    /// Nobody could take it (outside hours, wait too long, nobody online): leave a ticket.
+    Offline,
+    Resolved,
+}
+
+impl ConversationStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConversationStatus::Bot => "bot",
+            ConversationStatus::Queued => "queued",
+            ConversationStatus::Assigned => "assigned",
+            ConversationStatus::Offline => "offline",
+            ConversationStatus::Resolved => "resolved",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Bot, Self::Queued, Self::Assigned, Self::Offline, Self::Resolved].into_iter().find(|v| v.as_str() == s)
+    }
+}
+
+/// `POST /v1/conversations/{id}/messages`. `client_id` makes retries safe: the same id returns
+/// the stored message instead of a duplicate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PostMessage {
+    pub client_id: String,
+    pub text: String,
+}
+
+/// Who wrote a stored message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Author {
+    Customer,
+    Agent,
+    Bot,
+    System,
+}
+
+/// A stored message as clients see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Message {
+    pub id: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    pub author: Author,
+    /// Display name of the agent for agent messages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author_name: Option<String>,
+    /// Plain text; clients must render it as text, never as HTML.
+    pub text: String,
+    /// Internal notes are only ever shown to agents.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub internal: bool,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+}
+
+/// `POST /v1/conversations/{id}/handoff`: the bot's [`Handoff`] as the widget sends it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HandoffRequest {
+    pub reason: HandoffReason,
+    #[serde(default)]
+    pub detail: String,
+    pub department: String,
+    pub tier: String,
+    pub priority: String,
+    pub locale: String,
+    #[serde(default)]
+    pub transcript: Vec<TranscriptEntry>,
+    #[serde(default)]
+    pub intents: Vec<IntentHit>,
+    #[serde(default)]
+    pub slots: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub article: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_url: Option<String>,
+}
+
+impl From<Handoff> for HandoffRequest {
+    fn from(h: Handoff) -> Self {
+        HandoffRequest {
+            reason: h.reason,
+            detail: h.detail,
+            department: h.department,
+            tier: h.tier,
+            priority: h.priority,
+            locale: h.locale,
+            transcript: h.transcript,
+            intents: h.intents,
+            slots: h.slots,
+            article: h.article,
+            page_url: h.page_url,
+        }
+    }
+}
+
+/// The current state of a conversation's handoff (answer to initiate and `GET` conversation).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HandoffState {
+    pub conversation_id: String,
+    pub status: ConversationStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<String>,
+    /// 1-based place in the queue while queued.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<u32>,
+    /// Estimated wait in seconds while queued.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub estimated_wait_secs: Option<u64>,
+    /// Display name of the assigned agent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_name: Option<String>,
+    /// Why the status is `offline`: `outside_hours`, `over_max_wait` or `no_agent_online`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offline_reason: Option<String>,
+    /// Sequence number of the last persisted event (resume point for the stream).
+    pub last_event_id: i64,
+}
+
+/// `POST /v1/conversations/{id}/typing` and `POST /v1/agent/conversations/{id}/typing`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Typing {
+    pub typing: bool,
+}
+
+/// `POST /v1/conversations/{id}/rating`, only after resolution.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rating {
+    /// 1 (bad) to 5 (great).
+    pub score: u8,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// `POST /v1/conversations/{id}/ticket`, when the handoff answered `offline`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TicketRequest {
+    pub name: String,
+    pub email: String,
+    pub message: String,
+    #[serde(default)]
+    pub transcript: Vec<TranscriptEntry>,
+}
+
+/// A stored offline ticket.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Ticket {
+    pub id: i64,
+    pub site_key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation_id: Option<String>,
+    pub name: String,
+    pub email: String,
+    pub message: String,
+    pub transcript: Vec<TranscriptEntry>,
+    pub created_at: String,
+}
+
+// ---------------------------------------------------------------- events
+
+/// The `data:` of a customer stream event; the SSE `event:` field carries [`CustomerEvent::kind`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum CustomerEvent {
+    #[serde(rename = "message")]
+    Message { message: Message },
+    #[serde(rename = "handoff.status")]
+    HandoffStatus {
+        /// `queued`, `accepted`, `failed`, `completed` or `returned_to_bot`.
+        status: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        position: Option<u32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        estimated_wait_secs: Option<u64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    #[serde(rename = "agent.joined")]
+    AgentJoined { agent_name: String },
+    #[serde(rename = "agent.left")]
+    AgentLeft { agent_name: String },
+    #[serde(rename = "escalated")]
+    Escalated { from_tier: String, to_tier: String, reason: String },
+    #[serde(rename = "transferred")]
+    Transferred { from_department: String, to_department: String },
+    /// Ephemeral: never persisted, sent without an `id:`.
+    #[serde(rename = "typing")]
+    Typing { author: Author, typing: bool },
+    #[serde(rename = "resolved")]
+    Resolved {},
+}
+
+impl CustomerEvent {
+    /// The SSE `event:` name (the same as the `type` field).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            CustomerEvent::Message { .. } => "message",
+            CustomerEvent::HandoffStatus { .. } => "handoff.status",
+            CustomerEvent::AgentJoined { .. } => "agent.joined",
+            CustomerEvent::AgentLeft { .. } => "agent.left",
+            CustomerEvent::Escalated { .. } => "escalated",
+            CustomerEvent::Transferred { .. } => "transferred",
+            CustomerEvent::Typing { .. } => "typing",
+            CustomerEvent::Resolved {} => "resolved",
+        }
+    }
+}
+
+/// Events on an agent's own stream (live only: after a reconnect the console reloads its lists).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum AgentEvent {
+    /// New work waiting in a queue this agent can take.
+    #[serde(rename = "queue.new")]
+    QueueNew { conversation_id: String, department: String, tier: String, priority: String },
+    /// A conversation was assigned to this agent.
+    #[serde(rename = "assigned")]
+    Assigned { conversation_id: String },
+    /// A customer wrote in one of this agent's conversations.
+    #[serde(rename = "message")]
+    Message { conversation_id: String, message: Message },
+    /// This agent lost a conversation (`first_response_timeout`, `escalated`, `transferred`).
+    #[serde(rename = "assignment.lost")]
+    AssignmentLost { conversation_id: String, reason: String },
+    #[serde(rename = "typing")]
+    Typing { conversation_id: String, typing: bool },
+}
+
+impl AgentEvent {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            AgentEvent::QueueNew { .. } => "queue.new",
+            AgentEvent::Assigned { .. } => "assigned",
+            AgentEvent::Message { .. } => "message",
+            AgentEvent::AssignmentLost { .. } => "assignment.lost",
+            AgentEvent::Typing { .. } => "typing",
+        }
+    }
+}
+
+// ---------------------------------------------------------------- agent side
+
+/// `POST /v1/agent/login`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Login {
+    pub email: String,
+    pub password: String,
+}
+
+/// Answer to [`Login`]; the session itself travels in an HttpOnly cookie.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoggedIn {
+    pub agent: AgentInfo,
+    /// Send back in `X-CSRF-Token` on every mutating agent request.
+    pub csrf_token: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Presence {
+    Online,
+    Away,
+    Offline,
+}
+
+impl Presence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Presence::Online => "online",
+            Presence::Away => "away",
+            Presence::Offline => "offline",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Online, Self::Away, Self::Offline].into_iter().find(|v| v.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AgentInfo {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub tier: String,
+    pub departments: Vec<String>,
+    pub presence: Presence,
+    pub capacity: u32,
+    /// Conversations currently assigned.
+    pub active: u32,
+}
+
+/// `PUT /v1/agent/presence`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetPresence {
+    pub presence: Presence,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<u32>,
+}
+
+/// One conversation in an agent's lists.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConversationSummary {
+    pub conversation_id: String,
+    pub site_key: String,
+    pub status: ConversationStatus,
+    pub department: Option<String>,
+    pub tier: Option<String>,
+    pub priority: Option<String>,
+    pub reason: Option<String>,
+    pub locale: String,
+    pub agent_id: Option<i64>,
+    pub queued_at: Option<String>,
+}
+
+/// `GET /v1/agent/conversations/{id}`: everything needed to take over.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConversationDetail {
+    pub summary: ConversationSummary,
+    pub handoff: Option<HandoffRequest>,
+    /// Customer, agent and bot messages plus internal notes, oldest first.
+    pub messages: Vec<Message>,
+    pub audit: Vec<AuditEntry>,
+}
+
+/// One row of the escalation audit trail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    /// `handoff`, `queued`, `assignment`, `assignment_lost`, `transfer`, `escalation`,
+    /// `sla_breach`, `hand_back`, `resolution`, `offline`.
+    pub kind: String,
+    pub reason: String,
+    pub from_department: Option<String>,
+    pub to_department: Option<String>,
+    pub from_tier: Option<String>,
+    pub to_tier: Option<String>,
+    pub agent_id: Option<i64>,
+    pub at: String,
+}
+
+/// `POST /v1/agent/conversations/{id}/messages` (reply) and `/notes` (internal note).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentText {
+    pub text: String,
+}
+
+/// `POST /v1/agent/conversations/{id}/transfer`: functional escalation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Transfer {
+    pub department: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// `POST /v1/agent/conversations/{id}/escalate` (hierarchical) and `/handback`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Note {
+    #[serde(default)]
+    pub note: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn customer_events_carry_their_type() {
+        let e = CustomerEvent::Escalated { from_tier: "agent".into(), to_tier: "supervisor".into(), reason: "sla".into() };
+        let v = serde_json::to_value(&e).unwrap();
+        assert_eq!(v["type"], e.kind());
+        let r = serde_json::to_value(CustomerEvent::Resolved {}).unwrap();
+        assert_eq!(r["type"], "resolved");
+    }
+
+    #[test]
+    fn requests_reject_unknown_fields() {
+        let bad = serde_json::from_str::<PostMessage>(r#"{"client_id":"a","text":"b","x":1}"#);
+        assert!(bad.unwrap_err().to_string().contains("unknown field"));
+    }
+
+    #[test]
+    fn a_bot_handoff_converts_to_the_request() {
+        let h = Handoff {
+            reason: HandoffReason::Explicit,
+            detail: String::new(),
+            department: "orders".into(),
+            tier: "agent".into(),
+            priority: "normal".into(),
+            locale: "en".into(),
+            transcript: vec![],
+            intents: vec![],
+            slots: BTreeMap::new(),
+            article: None,
+            page_url: Some("https://shop.example/".into()),
+        };
+        let req = HandoffRequest::from(h.clone());
+        let json = serde_json::to_string(&req).unwrap();
+        let back: HandoffRequest = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.page_url, h.page_url);
+        assert_eq!(ConversationStatus::parse("queued"), Some(ConversationStatus::Queued));
+        assert_eq!(Presence::parse("away"), Some(Presence::Away));
+    }
+}
