@@ -22,6 +22,13 @@ pub fn repo_root() -> PathBuf {
 
 /// The config text every test desk starts from; `site_extra` is appended inside `[[site]]`.
 pub fn config_text(data_dir: &Path, top_extra: &str, site_extra: &str) -> String {
+    // Defaults the site_extra can override (TOML forbids a key twice).
+    let mut defaults = String::new();
+    for (k, v) in [("max_wait_secs", "3600"), ("avg_handle_secs", "60")] {
+        if !site_extra.contains(k) {
+            defaults.push_str(&format!("{k} = {v}\n"));
+        }
+    }
     format!(
         r#"
 listen = "127.0.0.1:0"
@@ -32,8 +39,7 @@ sweep_interval_ms = 50
 [[site]]
 content = "{content}"
 allowed_origins = ["{ORIGIN}"]
-max_wait_secs = 3600
-avg_handle_secs = 60
+{defaults}
 {site_extra}
 "#,
         data = data_dir.display(),
