@@ -1,0 +1,143 @@
+//! kill -9 in the middle of a conversation: every acknowledged message and every SLA deadline
+//! survives, and the deadline still fires after the restart.
+
+mod common;
+
+use common::*;
+use serde_json::json;
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+struct Desk {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Desk {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_handoff-desk"))
+}
+
+/// Starts the binary and reads the port from its "listening on" line.
+fn start(config: &Path) -> Desk {
+    let mut child = bin()
+        .args(["serve", "--config"])
+        .arg(config)
+        .args(["--listen", "127.0.0.1:0"])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("desk starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).expect("read");
+    let base = line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("unexpected first line {line:?}")).to_string();
+    Desk { child, base }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_9_loses_no_acknowledged_message_and_no_deadline() {
+    let dir = tempfile::tempdir().expect("dir");
+    let config = dir.path().join("handoff.toml");
+    let sla = "[site.sla.high]\nfirst_response_secs = 3\nresolution_secs = 600\n";
+    std::fs::write(&config, config_text(&dir.path().join("data"), "", sla)).expect("config");
+
+    // `agent add` with the password on stdin.
+    let mut add = bin()
+        .args(["agent", "add", "--config"])
+        .arg(&config)
+        .args(["--email", "ana@t", "--name", "Ana", "--departments", "orders,returns", "--tier", "agent", "--password-stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("agent add");
+    add.stdin.take().expect("stdin").write_all(format!("{PASSWORD}\n").as_bytes()).expect("write");
+    assert!(add.wait().expect("wait").success());
+
+    let desk = start(&config);
+    let client = client();
+    let ana = Agent::login(&client, &desk.base, "ana@t", PASSWORD).await;
+    // Online but with no free capacity: the handoff waits in the queue with its SLA clock running.
+    assert_eq!(ana.put("/v1/agent/presence", json!({"presence": "online", "capacity": 0})).await.status(), 200);
+    let c = Customer::start(&client, &desk.base).await;
+    let state = c.handoff("orders", "high").await;
+    assert_eq!(state["status"], "queued", "{state}");
+    let mut acked = Vec::new();
+    for i in 0..25 {
+        let text = format!("message {i} ✓ Ünïcödé");
+        let r = c.say(&format!("k{i}"), &text).await;
+        assert_eq!(r.status(), 201);
+        acked.push(text);
+    }
+    // The deadline has not fired yet: whatever happens next happens in the new process.
+    let st: serde_json::Value = client.get(c.path("")).bearer_auth(&c.token).send().await.expect("get").json().await.expect("json");
+    assert_eq!(st["tier"], "agent", "killed too late: {st}");
+    let mut desk = desk;
+    desk.child.kill().expect("SIGKILL"); // std's kill is SIGKILL on Unix
+    desk.child.wait().expect("reaped");
+    drop(desk);
+
+    let desk = start(&config);
+    let c = Customer { base: desk.base.clone(), ..c };
+    // Every acknowledged message is there, once, in order.
+    let mut s = c.stream(None).await;
+    let seen = s.until(WAIT, |e| e.event == "message" && e.data["message"]["text"] == acked[24].as_str()).await;
+    let texts: Vec<&str> = seen.iter().filter(|e| e.event == "message").filter_map(|e| e.data["message"]["text"].as_str()).collect();
+    assert_eq!(texts, acked.iter().map(String::as_str).collect::<Vec<_>>());
+    let ids: Vec<i64> = seen.iter().filter_map(|e| e.id).collect();
+    assert_eq!(ids, (1..=ids.len() as i64).collect::<Vec<_>>());
+
+    // The first-response deadline (3 s after the handoff) fires in the new process.
+    let esc = s.until(Duration::from_secs(20), |e| e.event == "escalated").await;
+    let e = esc.last().expect("escalated");
+    assert_eq!((e.data["from_tier"].as_str(), e.data["to_tier"].as_str()), (Some("agent"), Some("supervisor")));
+    assert_eq!(e.data["reason"], "sla_first_response");
+
+    // The session survived the restart too (it is stored, hashed).
+    let ana = Agent { base: desk.base.clone(), ..ana };
+    assert_eq!(ana.get("/v1/agent/me").await.status(), 200);
+    drop(desk);
+}
+
+#[test]
+fn refuses_to_start_on_invalid_content_and_names_file_and_line() {
+    let dir = tempfile::tempdir().expect("dir");
+    let content = dir.path().join("content");
+    std::fs::create_dir_all(content.join("rules")).expect("mkdir");
+    let site = std::fs::read_to_string(repo_root().join("content/demo/site.toml")).expect("site.toml");
+    // Break the first tier line: first_tier names a tier that does not exist.
+    std::fs::write(content.join("site.toml"), site.replace("first_tier = \"agent\"", "first_tier = \"wizard\"")).expect("write");
+    let config = dir.path().join("handoff.toml");
+    std::fs::write(&config, format!("[[site]]\ncontent = \"{}\"\n", content.display())).expect("config");
+    let out = bin().args(["serve", "--config"]).arg(&config).args(["--listen", "127.0.0.1:0"]).output().expect("run");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("site.toml:"), "names the file and line: {err}");
+    assert!(err.contains("refusing to start"), "{err}");
+}
+
+#[test]
+fn usage_and_agent_add_validation() {
+    let out = bin().output().expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let dir = tempfile::tempdir().expect("dir");
+    let config = dir.path().join("handoff.toml");
+    std::fs::write(&config, config_text(&dir.path().join("data"), "", "")).expect("config");
+    let out = bin()
+        .args(["agent", "add", "--config"])
+        .arg(&config)
+        .args(["--email", "x@t", "--name", "X", "--departments", "marketing", "--tier", "agent", "--password", "long-enough-pw"])
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("marketing"));
+}
