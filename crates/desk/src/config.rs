@@ -166,7 +166,9 @@ impl Config {
         let log_json = match raw.log_format.as_deref() {
             None | Some("text") => false,
             Some("json") => true,
-            Some(other) => return Err(ConfigError::Invalid(format!("log_format {other:?}: use \"text\" or \"json\""))),
+            Some(other) => {
+                return Err(ConfigError::Invalid(format!("log_format {other:?}: use \"text\" or \"json\"")))
+            }
         };
         Ok(Config {
             listen: raw.listen.unwrap_or_else(|| "127.0.0.1:8090".into()),
@@ -194,8 +196,9 @@ impl Config {
             self.static_dir = Some(v.into());
         }
         if let Some(v) = get("HANDOFF_SWEEP_INTERVAL_MS") {
-            let ms: u64 =
-                v.parse().map_err(|_| ConfigError::Invalid(format!("HANDOFF_SWEEP_INTERVAL_MS={v:?} is not a number")))?;
+            let ms: u64 = v.parse().map_err(|_| {
+                ConfigError::Invalid(format!("HANDOFF_SWEEP_INTERVAL_MS={v:?} is not a number"))
+            })?;
             self.sweep_interval = Duration::from_millis(ms.max(10));
         }
         if let Some(v) = get("HANDOFF_LOG_FORMAT") {
@@ -209,7 +212,8 @@ impl Config {
 }
 
 fn secs(label: &str, v: f64) -> Result<Duration, ConfigError> {
-    Duration::try_from_secs_f64(v).map_err(|_| ConfigError::Invalid(format!("{label}: {v} is not a number of seconds")))
+    Duration::try_from_secs_f64(v)
+        .map_err(|_| ConfigError::Invalid(format!("{label}: {v} is not a number of seconds")))
 }
 
 fn site(s: RawSite, base: &Path) -> Result<SiteConfig, ConfigError> {
@@ -217,7 +221,10 @@ fn site(s: RawSite, base: &Path) -> Result<SiteConfig, ConfigError> {
     let mut sla = BTreeMap::new();
     for (priority, r) in s.sla {
         let policy = SlaPolicy {
-            first_response: secs(&format!("site {label} sla.{priority}.first_response_secs"), r.first_response_secs)?,
+            first_response: secs(
+                &format!("site {label} sla.{priority}.first_response_secs"),
+                r.first_response_secs,
+            )?,
             resolution: secs(&format!("site {label} sla.{priority}.resolution_secs"), r.resolution_secs)?,
         };
         sla.insert(priority, policy);
@@ -243,10 +250,14 @@ fn hours(label: &str, h: RawHours) -> Result<BusinessHours, ConfigError> {
         .map_err(|_| ConfigError::Invalid(format!("site {label}: unknown time zone {:?}", h.time_zone)))?;
     let mut weekly: [Vec<Span>; 7] = Default::default();
     for (day, spans) in h.days {
-        let i = weekday_index(&day)
-            .ok_or_else(|| ConfigError::Invalid(format!("site {label} hours: {day:?} is not a weekday (mon..sun)")))?;
+        let i = weekday_index(&day).ok_or_else(|| {
+            ConfigError::Invalid(format!("site {label} hours: {day:?} is not a weekday (mon..sun)"))
+        })?;
         for s in spans {
-            weekly[i].push(Span::parse(&s).map_err(|e| ConfigError::Invalid(format!("site {label} hours.{day}: {e}")))?);
+            weekly[i].push(
+                Span::parse(&s)
+                    .map_err(|e| ConfigError::Invalid(format!("site {label} hours.{day}: {e}")))?,
+            );
         }
     }
     let holidays = h
@@ -306,11 +317,17 @@ mod tests {
         let e = |t: &str| Config::parse(t, base).unwrap_err().to_string();
         assert!(e("lisen = \"x\"\n[[site]]\ncontent = \"c\"").contains("unknown field"));
         assert!(e("").contains("no [[site]]"));
-        assert!(e("[[site]]\ncontent = \"c\"\n[site.hours]\ntime_zone = \"Mars/Olympus\"").contains("time zone"));
-        assert!(e("[[site]]\ncontent = \"c\"\n[site.hours]\ntime_zone = \"UTC\"\nfunday = [\"09:00-10:00\"]")
-            .contains("weekday"));
-        assert!(e("[[site]]\ncontent = \"c\"\n[site.sla.low]\nfirst_response_secs = -1\nresolution_secs = 1")
-            .contains("seconds"));
+        assert!(
+            e("[[site]]\ncontent = \"c\"\n[site.hours]\ntime_zone = \"Mars/Olympus\"").contains("time zone")
+        );
+        assert!(e(
+            "[[site]]\ncontent = \"c\"\n[site.hours]\ntime_zone = \"UTC\"\nfunday = [\"09:00-10:00\"]"
+        )
+        .contains("weekday"));
+        assert!(e(
+            "[[site]]\ncontent = \"c\"\n[site.sla.low]\nfirst_response_secs = -1\nresolution_secs = 1"
+        )
+        .contains("seconds"));
     }
 
     #[test]

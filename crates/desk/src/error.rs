@@ -53,7 +53,9 @@ impl ApiError {
 impl From<DbError> for ApiError {
     fn from(e: DbError) -> Self {
         match e {
-            DbError::Conflict(_) => ApiError::conflict("concurrent_update", "the conversation changed; retry"),
+            DbError::Conflict(_) => {
+                ApiError::conflict("concurrent_update", "the conversation changed; retry")
+            }
             other => {
                 // Log the details, tell the client only that it was our fault.
                 tracing::error!(error = %other, "database error");

@@ -31,7 +31,11 @@ where
 fn json_rejection(r: JsonRejection) -> ApiError {
     let text = r.body_text();
     if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        return ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "request body is too large");
+        return ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "request body is too large",
+        );
     }
     match r {
         JsonRejection::JsonSyntaxError(_) => ApiError::bad_request("invalid_json", text),

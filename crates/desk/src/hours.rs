@@ -18,7 +18,8 @@ impl Span {
     pub fn parse(s: &str) -> Result<Span, String> {
         let (a, b) = s.split_once('-').ok_or_else(|| format!("{s:?}: expected HH:MM-HH:MM"))?;
         let t = |x: &str| {
-            NaiveTime::parse_from_str(x.trim(), "%H:%M").map_err(|e| format!("{s:?}: {x:?} is not HH:MM ({e})"))
+            NaiveTime::parse_from_str(x.trim(), "%H:%M")
+                .map_err(|e| format!("{s:?}: {x:?} is not HH:MM ({e})"))
         };
         let (start, end) = (t(a)?, t(b)?);
         if start == end {
@@ -51,7 +52,11 @@ impl BusinessHours {
                 end: NaiveTime::MIN, // 00:00-00:00 as an overnight span: the whole day
             }]
         };
-        BusinessHours { tz: chrono_tz::UTC, weekly: std::array::from_fn(|_| all()), holidays: BTreeSet::new() }
+        BusinessHours {
+            tz: chrono_tz::UTC,
+            weekly: std::array::from_fn(|_| all()),
+            holidays: BTreeSet::new(),
+        }
     }
 
     pub fn is_open(&self, at: DateTime<Utc>) -> bool {

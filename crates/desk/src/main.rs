@@ -90,7 +90,8 @@ async fn agent_add(args: &[String]) -> Result<()> {
         .map(|d| d.trim().to_string())
         .filter(|d| !d.is_empty())
         .collect();
-    let capacity: u32 = flag(args, "--capacity").unwrap_or("3").parse().context("--capacity must be a number")?;
+    let capacity: u32 =
+        flag(args, "--capacity").unwrap_or("3").parse().context("--capacity must be a number")?;
     let password = if has(args, "--password-stdin") {
         let mut s = String::new();
         std::io::stdin().read_to_string(&mut s)?;
@@ -102,7 +103,8 @@ async fn agent_add(args: &[String]) -> Result<()> {
         bail!("the password needs at least 8 characters");
     }
     // Tier and departments must exist on at least one configured site, or nobody could route to them.
-    let sites = Sites::load(&config.sites).map_err(|p| anyhow::anyhow!("invalid site content:\n{}", p.join("\n")))?;
+    let sites =
+        Sites::load(&config.sites).map_err(|p| anyhow::anyhow!("invalid site content:\n{}", p.join("\n")))?;
     if !sites.iter().any(|s| s.tier_level(tier).is_some_and(|l| l > 0)) {
         bail!("tier {tier:?} is not a human tier of any configured site");
     }

@@ -34,11 +34,19 @@ impl Metrics {
             ("handoff_tickets_total", "Offline tickets stored.", &self.tickets),
         ];
         for (name, help, v) in counters {
-            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter\n{name} {}", v.load(Ordering::Relaxed));
+            let _ = writeln!(
+                out,
+                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {}",
+                v.load(Ordering::Relaxed)
+            );
         }
         let gauges = [
             ("handoff_open_streams", "Open event streams.", self.open_streams.load(Ordering::Relaxed)),
-            ("handoff_queued_conversations", "Conversations waiting for a person.", i64::try_from(queued).unwrap_or(i64::MAX)),
+            (
+                "handoff_queued_conversations",
+                "Conversations waiting for a person.",
+                i64::try_from(queued).unwrap_or(i64::MAX),
+            ),
         ];
         for (name, help, v) in gauges {
             let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {v}");

@@ -20,7 +20,11 @@ pub struct RateLimiter {
 
 impl RateLimiter {
     pub fn new(burst: u32, per_minute: u32) -> Self {
-        RateLimiter { burst: f64::from(burst.max(1)), per_sec: f64::from(per_minute) / 60.0, buckets: Mutex::default() }
+        RateLimiter {
+            burst: f64::from(burst.max(1)),
+            per_sec: f64::from(per_minute) / 60.0,
+            buckets: Mutex::default(),
+        }
     }
 
     /// Takes one token for `key`; `Err(seconds)` says when the next one will be there.

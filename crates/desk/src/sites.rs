@@ -64,7 +64,8 @@ impl Sites {
                         }
                     }
                     let tiers = site.settings.tiers.iter().map(|t| t.id.clone()).collect();
-                    let loaded = LoadedSite { key: key.clone(), content: site, config: config.clone(), tiers };
+                    let loaded =
+                        LoadedSite { key: key.clone(), content: site, config: config.clone(), tiers };
                     if by_key.insert(key.clone(), loaded).is_some() {
                         problems.push(format!("site key {key:?} is configured twice"));
                     }

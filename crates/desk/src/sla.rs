@@ -33,7 +33,12 @@ pub struct Breaches {
     pub resolution: bool,
 }
 
-pub fn breaches(now_ms: i64, first_response_due: Option<i64>, first_reply_at: Option<i64>, resolution_due: Option<i64>) -> Breaches {
+pub fn breaches(
+    now_ms: i64,
+    first_response_due: Option<i64>,
+    first_reply_at: Option<i64>,
+    resolution_due: Option<i64>,
+) -> Breaches {
     Breaches {
         first_response: first_reply_at.is_none() && first_response_due.is_some_and(|d| d <= now_ms),
         resolution: resolution_due.is_some_and(|d| d <= now_ms),
@@ -50,7 +55,8 @@ pub fn next_tier<'a>(tiers: &'a [String], current: &str) -> Option<&'a str> {
 mod tests {
     use super::*;
 
-    const P: SlaPolicy = SlaPolicy { first_response: Duration::from_secs(60), resolution: Duration::from_secs(3600) };
+    const P: SlaPolicy =
+        SlaPolicy { first_response: Duration::from_secs(60), resolution: Duration::from_secs(3600) };
 
     #[test]
     fn deadlines_are_offsets_from_the_start() {

@@ -42,8 +42,9 @@ impl Application {
     pub async fn build(config: Config) -> Result<Application, StartupError> {
         let sites = Sites::load(&config.sites).map_err(StartupError::Content)?;
         let db = open_db(&config).await?;
-        let listener =
-            TcpListener::bind(&config.listen).await.map_err(|e| StartupError::Listen(config.listen.clone(), e))?;
+        let listener = TcpListener::bind(&config.listen)
+            .await
+            .map_err(|e| StartupError::Listen(config.listen.clone(), e))?;
         Ok(Application { listener, desk: Arc::new(Desk::new(db, sites, config)) })
     }
 
@@ -110,7 +111,8 @@ pub async fn seed_demo(db: &dyn Database) -> Result<(), StartupError> {
         if db.agent_by_email(email).await?.is_some() {
             continue;
         }
-        let password_hash = crate::secret::hash_password(DEMO_PASSWORD).map_err(|e| StartupError::Other(e.to_string()))?;
+        let password_hash =
+            crate::secret::hash_password(DEMO_PASSWORD).map_err(|e| StartupError::Other(e.to_string()))?;
         db.insert_agent(&AgentRow {
             id: 0,
             email: email.to_string(),

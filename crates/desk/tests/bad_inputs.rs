@@ -33,7 +33,8 @@ async fn malformed_unknown_wrong_type_too_long_too_big() {
     assert_eq!((s, b["error"].as_str()), (400, Some("invalid_json")));
     assert!(b["message"].as_str().unwrap_or("").contains("line 1 column"), "{b}");
 
-    let (s, b) = error_of(raw(&t, &c, "/messages", r#"{"client_id": "a", "text": "x", "html": true}"#).await).await;
+    let (s, b) =
+        error_of(raw(&t, &c, "/messages", r#"{"client_id": "a", "text": "x", "html": true}"#).await).await;
     assert_eq!((s, b["error"].as_str()), (422, Some("invalid_body")));
     assert!(b["message"].as_str().unwrap_or("").contains("unknown field `html`"), "{b}");
 
@@ -57,12 +58,14 @@ async fn malformed_unknown_wrong_type_too_long_too_big() {
 
     // A handoff may carry a bigger transcript (256 KiB) than a message body (64 KiB)...
     let mut h = handoff_body("orders", "normal");
-    h["transcript"] = json!((0..60).map(|_| json!({"role": "customer", "text": "y".repeat(3500)})).collect::<Vec<_>>());
+    h["transcript"] =
+        json!((0..60).map(|_| json!({"role": "customer", "text": "y".repeat(3500)})).collect::<Vec<_>>());
     let r = c.post("/handoff", h.clone()).await;
     assert_eq!(r.status(), 200, "{:?}", r.text().await);
     // ...but not more.
     let c2 = t.customer().await;
-    h["transcript"] = json!((0..80).map(|_| json!({"role": "customer", "text": "y".repeat(3500)})).collect::<Vec<_>>());
+    h["transcript"] =
+        json!((0..80).map(|_| json!({"role": "customer", "text": "y".repeat(3500)})).collect::<Vec<_>>());
     assert_eq!(error_of(c2.post("/handoff", h).await).await.0, 413);
 
     // Content validated against the site.
@@ -97,11 +100,37 @@ async fn tokens_open_only_their_own_conversation() {
     let b = t.customer().await;
     assert_eq!(a.say("1", "mine").await.status(), 201);
 
-    let r = t.client.post(a.path("/messages")).json(&json!({"client_id": "x", "text": "hi"})).send().await.expect("post");
-    assert_eq!(error_of(r).await, (401, json!({"error": "missing_token", "message": "send the conversation token as `Authorization: Bearer`"})));
-    let r = t.client.post(a.path("/messages")).bearer_auth("guess").json(&json!({"client_id": "x", "text": "hi"})).send().await.expect("post");
+    let r = t
+        .client
+        .post(a.path("/messages"))
+        .json(&json!({"client_id": "x", "text": "hi"}))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(
+        error_of(r).await,
+        (
+            401,
+            json!({"error": "missing_token", "message": "send the conversation token as `Authorization: Bearer`"})
+        )
+    );
+    let r = t
+        .client
+        .post(a.path("/messages"))
+        .bearer_auth("guess")
+        .json(&json!({"client_id": "x", "text": "hi"}))
+        .send()
+        .await
+        .expect("post");
     assert_eq!(error_of(r).await.0, 403);
-    let r = t.client.post(a.path("/messages")).bearer_auth(&b.token).json(&json!({"client_id": "x", "text": "hi"})).send().await.expect("post");
+    let r = t
+        .client
+        .post(a.path("/messages"))
+        .bearer_auth(&b.token)
+        .json(&json!({"client_id": "x", "text": "hi"}))
+        .send()
+        .await
+        .expect("post");
     assert_eq!(error_of(r).await.1["error"], "bad_token");
     let r = t.client.get(a.path("/events")).bearer_auth(&b.token).send().await.expect("get");
     assert_eq!(r.status(), 403, "another conversation's stream");
@@ -109,7 +138,13 @@ async fn tokens_open_only_their_own_conversation() {
     assert_eq!(r.status(), 403);
     let r = t.client.get(t.url("/v1/conversations/unknown")).bearer_auth(&a.token).send().await.expect("get");
     assert_eq!(r.status(), 404);
-    let r = t.client.get(format!("{}?after=yesterday", a.path("/events"))).bearer_auth(&a.token).send().await.expect("get");
+    let r = t
+        .client
+        .get(format!("{}?after=yesterday", a.path("/events")))
+        .bearer_auth(&a.token)
+        .send()
+        .await
+        .expect("get");
     assert_eq!(error_of(r).await.1["error"], "invalid_event_id");
     t.stop().await;
 }
@@ -138,7 +173,14 @@ async fn only_configured_origins() {
         .await
         .expect("post");
     assert_eq!(r.status(), 403);
-    let r = t.client.get(c.path("/events")).bearer_auth(&c.token).header("origin", "https://evil.test").send().await.expect("get");
+    let r = t
+        .client
+        .get(c.path("/events"))
+        .bearer_auth(&c.token)
+        .header("origin", "https://evil.test")
+        .send()
+        .await
+        .expect("get");
     assert_eq!(r.status(), 403);
 
     // CORS preflight: the allowed origin is echoed, another is not.
@@ -162,10 +204,25 @@ async fn agent_routes_need_a_session_and_the_csrf_token() {
     let t = spawn("", "").await;
     t.add_agent("ana@t", "Ana", "agent", &["orders"], 3).await;
     let r = t.client.get(t.url("/v1/agent/queue")).send().await.expect("get");
-    assert_eq!(error_of(r).await, (401, json!({"error": "no_session", "message": "log in first (no session cookie)"})));
-    let r = t.client.get(t.url("/v1/agent/queue")).header("cookie", "handoff_session=forged").send().await.expect("get");
+    assert_eq!(
+        error_of(r).await,
+        (401, json!({"error": "no_session", "message": "log in first (no session cookie)"}))
+    );
+    let r = t
+        .client
+        .get(t.url("/v1/agent/queue"))
+        .header("cookie", "handoff_session=forged")
+        .send()
+        .await
+        .expect("get");
     assert_eq!(r.status(), 401);
-    let r = t.client.post(t.url("/v1/agent/login")).json(&json!({"email": "ana@t", "password": "nope"})).send().await.expect("post");
+    let r = t
+        .client
+        .post(t.url("/v1/agent/login"))
+        .json(&json!({"email": "ana@t", "password": "nope"}))
+        .send()
+        .await
+        .expect("post");
     assert_eq!(error_of(r).await.1["error"], "bad_credentials");
 
     let ana = t.agent("ana@t").await;
@@ -206,7 +263,12 @@ async fn rate_limits_answer_429_with_retry_after() {
     }
     let r = c.say("4", "hi").await;
     assert_eq!(r.status(), 429);
-    let retry: u64 = r.headers().get("retry-after").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok()).expect("Retry-After");
+    let retry: u64 = r
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .expect("Retry-After");
     assert!((1..=10).contains(&retry), "{retry}");
     assert_eq!(error_of(r).await.1["error"], "rate_limited");
     // Another conversation has its own bucket.
@@ -214,9 +276,27 @@ async fn rate_limits_answer_429_with_retry_after() {
     t.stop().await;
 
     let t = spawn("[limits]\nip_burst = 2\nip_per_minute = 1\n", "").await;
-    let r1 = t.client.post(t.url("/v1/conversations")).json(&json!({"site_key": "demo", "locale": "en"})).send().await.expect("post");
-    let r2 = t.client.post(t.url("/v1/conversations")).json(&json!({"site_key": "demo", "locale": "en"})).send().await.expect("post");
-    let r3 = t.client.post(t.url("/v1/conversations")).json(&json!({"site_key": "demo", "locale": "en"})).send().await.expect("post");
+    let r1 = t
+        .client
+        .post(t.url("/v1/conversations"))
+        .json(&json!({"site_key": "demo", "locale": "en"}))
+        .send()
+        .await
+        .expect("post");
+    let r2 = t
+        .client
+        .post(t.url("/v1/conversations"))
+        .json(&json!({"site_key": "demo", "locale": "en"}))
+        .send()
+        .await
+        .expect("post");
+    let r3 = t
+        .client
+        .post(t.url("/v1/conversations"))
+        .json(&json!({"site_key": "demo", "locale": "en"}))
+        .send()
+        .await
+        .expect("post");
     assert_eq!((r1.status().as_u16(), r2.status().as_u16(), r3.status().as_u16()), (201, 201, 429));
     assert_eq!(r3.headers().get("retry-after").and_then(|v| v.to_str().ok()), Some("60"));
     t.stop().await;

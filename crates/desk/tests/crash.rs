@@ -40,7 +40,11 @@ fn start(config: &Path) -> Desk {
     let stdout = child.stdout.take().expect("stdout");
     let mut line = String::new();
     BufReader::new(stdout).read_line(&mut line).expect("read");
-    let base = line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("unexpected first line {line:?}")).to_string();
+    let base = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_string();
     Desk { child, base }
 }
 
@@ -55,7 +59,17 @@ async fn kill_9_loses_no_acknowledged_message_and_no_deadline() {
     let mut add = bin()
         .args(["agent", "add", "--config"])
         .arg(&config)
-        .args(["--email", "ana@t", "--name", "Ana", "--departments", "orders,returns", "--tier", "agent", "--password-stdin"])
+        .args([
+            "--email",
+            "ana@t",
+            "--name",
+            "Ana",
+            "--departments",
+            "orders,returns",
+            "--tier",
+            "agent",
+            "--password-stdin",
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
@@ -67,7 +81,10 @@ async fn kill_9_loses_no_acknowledged_message_and_no_deadline() {
     let client = client();
     let ana = Agent::login(&client, &desk.base, "ana@t", PASSWORD).await;
     // Online but with no free capacity: the handoff waits in the queue with its SLA clock running.
-    assert_eq!(ana.put("/v1/agent/presence", json!({"presence": "online", "capacity": 0})).await.status(), 200);
+    assert_eq!(
+        ana.put("/v1/agent/presence", json!({"presence": "online", "capacity": 0})).await.status(),
+        200
+    );
     let c = Customer::start(&client, &desk.base).await;
     let state = c.handoff("orders", "high").await;
     assert_eq!(state["status"], "queued", "{state}");
@@ -79,7 +96,8 @@ async fn kill_9_loses_no_acknowledged_message_and_no_deadline() {
         acked.push(text);
     }
     // The deadline has not fired yet: whatever happens next happens in the new process.
-    let st: serde_json::Value = client.get(c.path("")).bearer_auth(&c.token).send().await.expect("get").json().await.expect("json");
+    let st: serde_json::Value =
+        client.get(c.path("")).bearer_auth(&c.token).send().await.expect("get").json().await.expect("json");
     assert_eq!(st["tier"], "agent", "killed too late: {st}");
     let mut desk = desk;
     desk.child.kill().expect("SIGKILL"); // std's kill is SIGKILL on Unix
@@ -90,8 +108,13 @@ async fn kill_9_loses_no_acknowledged_message_and_no_deadline() {
     let c = Customer { base: desk.base.clone(), ..c };
     // Every acknowledged message is there, once, in order.
     let mut s = c.stream(None).await;
-    let seen = s.until(WAIT, |e| e.event == "message" && e.data["message"]["text"] == acked[24].as_str()).await;
-    let texts: Vec<&str> = seen.iter().filter(|e| e.event == "message").filter_map(|e| e.data["message"]["text"].as_str()).collect();
+    let seen =
+        s.until(WAIT, |e| e.event == "message" && e.data["message"]["text"] == acked[24].as_str()).await;
+    let texts: Vec<&str> = seen
+        .iter()
+        .filter(|e| e.event == "message")
+        .filter_map(|e| e.data["message"]["text"].as_str())
+        .collect();
     assert_eq!(texts, acked.iter().map(String::as_str).collect::<Vec<_>>());
     let ids: Vec<i64> = seen.iter().filter_map(|e| e.id).collect();
     assert_eq!(ids, (1..=ids.len() as i64).collect::<Vec<_>>());
@@ -99,7 +122,10 @@ async fn kill_9_loses_no_acknowledged_message_and_no_deadline() {
     // The first-response deadline (3 s after the handoff) fires in the new process.
     let esc = s.until(Duration::from_secs(20), |e| e.event == "escalated").await;
     let e = esc.last().expect("escalated");
-    assert_eq!((e.data["from_tier"].as_str(), e.data["to_tier"].as_str()), (Some("agent"), Some("supervisor")));
+    assert_eq!(
+        (e.data["from_tier"].as_str(), e.data["to_tier"].as_str()),
+        (Some("agent"), Some("supervisor"))
+    );
     assert_eq!(e.data["reason"], "sla_first_response");
 
     // The session survived the restart too (it is stored, hashed).
@@ -115,10 +141,19 @@ fn refuses_to_start_on_invalid_content_and_names_file_and_line() {
     std::fs::create_dir_all(content.join("rules")).expect("mkdir");
     let site = std::fs::read_to_string(repo_root().join("content/demo/site.toml")).expect("site.toml");
     // Break the first tier line: first_tier names a tier that does not exist.
-    std::fs::write(content.join("site.toml"), site.replace("first_tier = \"agent\"", "first_tier = \"wizard\"")).expect("write");
+    std::fs::write(
+        content.join("site.toml"),
+        site.replace("first_tier = \"agent\"", "first_tier = \"wizard\""),
+    )
+    .expect("write");
     let config = dir.path().join("handoff.toml");
     std::fs::write(&config, format!("[[site]]\ncontent = \"{}\"\n", content.display())).expect("config");
-    let out = bin().args(["serve", "--config"]).arg(&config).args(["--listen", "127.0.0.1:0"]).output().expect("run");
+    let out = bin()
+        .args(["serve", "--config"])
+        .arg(&config)
+        .args(["--listen", "127.0.0.1:0"])
+        .output()
+        .expect("run");
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("site.toml:"), "names the file and line: {err}");
@@ -135,7 +170,18 @@ fn usage_and_agent_add_validation() {
     let out = bin()
         .args(["agent", "add", "--config"])
         .arg(&config)
-        .args(["--email", "x@t", "--name", "X", "--departments", "marketing", "--tier", "agent", "--password", "long-enough-pw"])
+        .args([
+            "--email",
+            "x@t",
+            "--name",
+            "X",
+            "--departments",
+            "marketing",
+            "--tier",
+            "agent",
+            "--password",
+            "long-enough-pw",
+        ])
         .output()
         .expect("run");
     assert!(!out.status.success());

@@ -43,7 +43,10 @@ async fn handoff_assignment_reply_sla_escalation_transfer_resolve_rating() {
 
     // An internal note never reaches the customer; a reply does.
     assert_eq!(ana.on(&c.id, "notes", json!({"text": "VIP customer, be quick"})).await.status(), 201);
-    assert_eq!(ana.on(&c.id, "messages", json!({"text": "Hi, I'm Ana <b>from</b> Fernhill"})).await.status(), 201);
+    assert_eq!(
+        ana.on(&c.id, "messages", json!({"text": "Hi, I'm Ana <b>from</b> Fernhill"})).await.status(),
+        201
+    );
     let seen = stream.until(WAIT, |e| e.event == "message").await;
     let reply = &seen.last().expect("reply").data["message"];
     assert_eq!(reply["text"], "Hi, I'm Ana <b>from</b> Fernhill", "text is passed as text, not HTML-escaped");
@@ -73,7 +76,10 @@ async fn handoff_assignment_reply_sla_escalation_transfer_resolve_rating() {
     assert_eq!(r.status(), 200);
     let seen = stream.until(WAIT, |e| e.event == "agent.joined").await;
     let tr = seen.iter().find(|e| e.event == "transferred").expect("transferred");
-    assert_eq!((tr.data["from_department"].as_str(), tr.data["to_department"].as_str()), (Some("orders"), Some("billing")));
+    assert_eq!(
+        (tr.data["from_department"].as_str(), tr.data["to_department"].as_str()),
+        (Some("orders"), Some("billing"))
+    );
     assert_eq!(seen.last().map(|e| e.data["agent_name"].clone()), Some(json!("Bea")));
 
     assert_eq!(bea.on(&c.id, "messages", json!({"text": "Refund is on its way."})).await.status(), 201);
@@ -88,14 +94,34 @@ async fn handoff_assignment_reply_sla_escalation_transfer_resolve_rating() {
     assert_eq!(c.post("/rating", json!({"score": 1})).await.status(), 409);
 
     // The audit trail holds every step with its reason.
-    let detail: serde_json::Value = bea.get(&format!("/v1/agent/conversations/{}", c.id)).await.json().await.expect("json");
-    let kinds: Vec<&str> = detail["audit"].as_array().expect("audit").iter().filter_map(|a| a["kind"].as_str()).collect();
-    for k in ["handoff", "queued", "assignment", "sla_breach", "assignment_lost", "escalation", "transfer", "resolution", "rating"] {
+    let detail: serde_json::Value =
+        bea.get(&format!("/v1/agent/conversations/{}", c.id)).await.json().await.expect("json");
+    let kinds: Vec<&str> =
+        detail["audit"].as_array().expect("audit").iter().filter_map(|a| a["kind"].as_str()).collect();
+    for k in [
+        "handoff",
+        "queued",
+        "assignment",
+        "sla_breach",
+        "assignment_lost",
+        "escalation",
+        "transfer",
+        "resolution",
+        "rating",
+    ] {
         assert!(kinds.contains(&k), "audit lacks {k}: {kinds:?}");
     }
-    let esc = detail["audit"].as_array().expect("audit").iter().find(|a| a["kind"] == "escalation").expect("escalation row");
+    let esc = detail["audit"]
+        .as_array()
+        .expect("audit")
+        .iter()
+        .find(|a| a["kind"] == "escalation")
+        .expect("escalation row");
     assert_eq!(esc["reason"], "sla_resolution");
-    assert_eq!(detail["handoff"]["slots"]["order_number"], "12345", "the transcript and context travel along");
+    assert_eq!(
+        detail["handoff"]["slots"]["order_number"], "12345",
+        "the transcript and context travel along"
+    );
     assert!(detail["messages"].as_array().expect("messages").iter().any(|m| m["internal"] == true));
 
     // Sequence numbers on the customer stream are 1, 2, 3, ... without gaps.
@@ -131,7 +157,8 @@ async fn resume_with_last_event_id_loses_and_repeats_nothing() {
     let rest = s.until(WAIT, |e| e.id == Some(6)).await;
     let ids: Vec<i64> = rest.iter().filter_map(|e| e.id).collect();
     assert_eq!(ids, vec![3, 4, 5, 6]);
-    let texts: Vec<String> = rest.iter().map(|e| e.data["message"]["text"].as_str().unwrap_or("").to_string()).collect();
+    let texts: Vec<String> =
+        rest.iter().map(|e| e.data["message"]["text"].as_str().unwrap_or("").to_string()).collect();
     assert_eq!(texts, ["first 2", "while away 0", "while away 1", "while away 2"]);
 
     // Live events keep coming on the resumed stream.
@@ -141,7 +168,12 @@ async fn resume_with_last_event_id_loses_and_repeats_nothing() {
     assert!(s.next(Duration::from_millis(300)).await.is_none(), "no duplicates");
 
     // `?after=` works like Last-Event-ID (EventSource can't set headers, so the token can be a query too).
-    let r = t.client.get(format!("{}?after=6&token={}", c.path("/events"), c.token)).send().await.expect("stream");
+    let r = t
+        .client
+        .get(format!("{}?after=6&token={}", c.path("/events"), c.token))
+        .send()
+        .await
+        .expect("stream");
     assert_eq!(r.status(), 200);
     let mut s = Sse::new(r);
     assert_eq!(s.next(WAIT).await.and_then(|e| e.id), Some(7));
@@ -166,13 +198,23 @@ async fn queue_position_then_assignment_when_capacity_frees_or_agent_comes_onlin
 
     // The queue is visible to a capable agent, in order.
     let q: serde_json::Value = ana.get("/v1/agent/queue").await.json().await.expect("json");
-    let ids: Vec<&str> = q.as_array().expect("list").iter().filter_map(|c| c["conversation_id"].as_str()).collect();
+    let ids: Vec<&str> =
+        q.as_array().expect("list").iter().filter_map(|c| c["conversation_id"].as_str()).collect();
     assert_eq!(ids, [second.id.as_str(), third.id.as_str()]);
 
     // Ana resolves the first: the second is assigned to her, the third moves up.
     let mut s3 = third.stream(None).await;
     assert_eq!(ana.on(&first.id, "resolve", json!({})).await.status(), 200);
-    let st: serde_json::Value = t.client.get(second.path("")).bearer_auth(&second.token).send().await.expect("get").json().await.expect("json");
+    let st: serde_json::Value = t
+        .client
+        .get(second.path(""))
+        .bearer_auth(&second.token)
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(st["status"], "assigned");
     let moved = s3.until(WAIT, |e| e.event == "handoff.status" && e.data["position"] == 1).await;
     assert!(!moved.is_empty());
@@ -183,16 +225,41 @@ async fn queue_position_then_assignment_when_capacity_frees_or_agent_comes_onlin
     assert_eq!(joined.last().map(|e| e.data["agent_name"].clone()), Some(json!("Ben")));
 
     // Claiming, escalating by hand and handing back to the bot.
-    assert_eq!(ana.on(&second.id, "escalate", json!({"note": "needs a refund above my limit"})).await.status(), 200);
-    let st: serde_json::Value = t.client.get(second.path("")).bearer_auth(&second.token).send().await.expect("get").json().await.expect("json");
+    assert_eq!(
+        ana.on(&second.id, "escalate", json!({"note": "needs a refund above my limit"})).await.status(),
+        200
+    );
+    let st: serde_json::Value = t
+        .client
+        .get(second.path(""))
+        .bearer_auth(&second.token)
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
     assert_eq!((st["status"].as_str(), st["tier"].as_str()), (Some("queued"), Some("supervisor")));
     let sam = t.online_agent("sam@t", "Sam", "supervisor", &["orders"], 0).await;
     assert_eq!(sam.on(&second.id, "claim", json!({})).await.status(), 409, "capacity 0");
-    assert_eq!(ana.on(&second.id, "claim", json!({})).await.status(), 403, "agent tier cannot take supervisor work");
+    assert_eq!(
+        ana.on(&second.id, "claim", json!({})).await.status(),
+        403,
+        "agent tier cannot take supervisor work"
+    );
     sam.put("/v1/agent/presence", json!({"presence": "away", "capacity": 2})).await;
     assert_eq!(sam.on(&second.id, "claim", json!({})).await.status(), 200);
     assert_eq!(sam.on(&second.id, "handback", json!({"note": "self-service will do"})).await.status(), 200);
-    let st: serde_json::Value = t.client.get(second.path("")).bearer_auth(&second.token).send().await.expect("get").json().await.expect("json");
+    let st: serde_json::Value = t
+        .client
+        .get(second.path(""))
+        .bearer_auth(&second.token)
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(st["status"], "bot");
     t.stop().await;
 }

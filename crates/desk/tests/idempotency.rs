@@ -31,7 +31,8 @@ async fn a_retried_message_returns_the_stored_one() {
 
     // Concurrent retries of the same id still store one message.
     let futs: Vec<_> = (0..8).map(|_| c.say("race", "same text")).collect();
-    let statuses: Vec<u16> = futures_util::future::join_all(futs).await.iter().map(|r| r.status().as_u16()).collect();
+    let statuses: Vec<u16> =
+        futures_util::future::join_all(futs).await.iter().map(|r| r.status().as_u16()).collect();
     assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 1, "{statuses:?}");
     assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 7, "{statuses:?}");
     t.stop().await;
@@ -55,8 +56,10 @@ async fn a_second_handoff_returns_the_current_state() {
     let s2 = q.handoff("orders", "normal").await;
     assert_eq!(s1["status"], "queued");
     assert_eq!(s1, s2);
-    let detail: serde_json::Value = ana.get(&format!("/v1/agent/conversations/{}", q.id)).await.json().await.expect("json");
-    let handoffs = detail["audit"].as_array().expect("audit").iter().filter(|a| a["kind"] == "handoff").count();
+    let detail: serde_json::Value =
+        ana.get(&format!("/v1/agent/conversations/{}", q.id)).await.json().await.expect("json");
+    let handoffs =
+        detail["audit"].as_array().expect("audit").iter().filter(|a| a["kind"] == "handoff").count();
     assert_eq!(handoffs, 1, "one handoff recorded");
 
     // After resolution the conversation is closed.

@@ -32,7 +32,10 @@ async fn outside_business_hours_answers_offline_and_takes_a_ticket() {
     assert_eq!(state["offline_reason"], "outside_hours");
     let mut s = c.stream(None).await;
     let ev = s.until(WAIT, |e| e.event == "handoff.status").await;
-    assert_eq!(ev.last().map(|e| (e.data["status"].clone(), e.data["reason"].clone())), Some((json!("failed"), json!("outside_hours"))));
+    assert_eq!(
+        ev.last().map(|e| (e.data["status"].clone(), e.data["reason"].clone())),
+        Some((json!("failed"), json!("outside_hours")))
+    );
 
     let ticket = leave_ticket(&c).await;
     assert_eq!(ticket["name"], "Jana Nováková");
@@ -52,7 +55,10 @@ async fn a_wait_over_the_maximum_answers_offline() {
     let ana = t.online_agent("ana@t", "Ana", "agent", &["orders"], 1).await;
     assert_eq!(t.customer().await.handoff("orders", "normal").await["status"], "assigned");
     let second = t.customer().await.handoff("orders", "normal").await;
-    assert_eq!((second["status"].as_str(), second["estimated_wait_secs"].as_i64()), (Some("queued"), Some(60)));
+    assert_eq!(
+        (second["status"].as_str(), second["estimated_wait_secs"].as_i64()),
+        (Some("queued"), Some(60))
+    );
     // Position 2 would wait 120 s > 90 s.
     let c = t.customer().await;
     let state = c.handoff("orders", "normal").await;
@@ -76,7 +82,10 @@ async fn nobody_online_answers_offline() {
     t.add_agent("ana@t", "Ana", "agent", &["orders"], 3).await; // exists but offline
     let c = t.customer().await;
     let state = c.handoff("orders", "normal").await;
-    assert_eq!((state["status"].as_str(), state["offline_reason"].as_str()), (Some("offline"), Some("no_agent_online")));
+    assert_eq!(
+        (state["status"].as_str(), state["offline_reason"].as_str()),
+        (Some("offline"), Some("no_agent_online"))
+    );
     // An online agent of another department does not count.
     t.online_agent("ben@t", "Ben", "agent", &["billing"], 3).await;
     assert_eq!(t.customer().await.handoff("orders", "normal").await["status"], "offline");

@@ -43,11 +43,16 @@ async fn every_route_is_served_and_documented_in_openapi() {
         assert!(body["message"] != "route not found", "{method} {path} is not routed");
     }
     // And something not in the list is a JSON 404.
-    let res = app.clone().oneshot(Request::get("/v2/conversations").body(Body::empty()).expect("req")).await.expect("res");
+    let res = app
+        .clone()
+        .oneshot(Request::get("/v2/conversations").body(Body::empty()).expect("req"))
+        .await
+        .expect("res");
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     assert_eq!(body_json(res).await["error"], "not_found");
 
-    let res = app.oneshot(Request::get("/v1/openapi.json").body(Body::empty()).expect("req")).await.expect("res");
+    let res =
+        app.oneshot(Request::get("/v1/openapi.json").body(Body::empty()).expect("req")).await.expect("res");
     assert_eq!(res.status(), StatusCode::OK);
     let doc = body_json(res).await;
     assert_eq!(doc["openapi"], "3.1.0");
@@ -59,7 +64,8 @@ async fn every_route_is_served_and_documented_in_openapi() {
             }
         }
     }
-    let served: BTreeSet<(String, String)> = ROUTES.iter().map(|(m, p)| (m.to_string(), p.to_string())).collect();
+    let served: BTreeSet<(String, String)> =
+        ROUTES.iter().map(|(m, p)| (m.to_string(), p.to_string())).collect();
     let missing: Vec<_> = served.difference(&documented).collect();
     let extra: Vec<_> = documented.difference(&served).collect();
     assert!(missing.is_empty(), "routes missing from openapi.json: {missing:?}");
@@ -70,11 +76,14 @@ async fn every_route_is_served_and_documented_in_openapi() {
 async fn health_and_metrics() {
     let dir = tempfile::tempdir().expect("dir");
     let app = router(desk(dir.path()).await);
-    let res = app.clone().oneshot(Request::get("/healthz").body(Body::empty()).expect("req")).await.expect("res");
+    let res =
+        app.clone().oneshot(Request::get("/healthz").body(Body::empty()).expect("req")).await.expect("res");
     assert_eq!(res.status(), StatusCode::OK);
     let res = app.oneshot(Request::get("/metrics").body(Body::empty()).expect("req")).await.expect("res");
     assert_eq!(res.status(), StatusCode::OK);
-    let text = String::from_utf8(axum::body::to_bytes(res.into_body(), 1 << 20).await.expect("body").to_vec()).expect("utf8");
+    let text =
+        String::from_utf8(axum::body::to_bytes(res.into_body(), 1 << 20).await.expect("body").to_vec())
+            .expect("utf8");
     for name in [
         "handoff_messages_total",
         "handoff_handoffs_total",

@@ -62,7 +62,9 @@ impl ConversationStatus {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Bot, Self::Queued, Self::Assigned, Self::Offline, Self::Resolved].into_iter().find(|v| v.as_str() == s)
+        [Self::Bot, Self::Queued, Self::Assigned, Self::Offline, Self::Resolved]
+            .into_iter()
+            .find(|v| v.as_str() == s)
     }
 }
 
@@ -428,7 +430,11 @@ mod tests {
 
     #[test]
     fn customer_events_carry_their_type() {
-        let e = CustomerEvent::Escalated { from_tier: "agent".into(), to_tier: "supervisor".into(), reason: "sla".into() };
+        let e = CustomerEvent::Escalated {
+            from_tier: "agent".into(),
+            to_tier: "supervisor".into(),
+            reason: "sla".into(),
+        };
         let v = serde_json::to_value(&e).unwrap();
         assert_eq!(v["type"], e.kind());
         let r = serde_json::to_value(CustomerEvent::Resolved {}).unwrap();

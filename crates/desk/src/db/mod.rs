@@ -154,7 +154,8 @@ pub trait Database: Send + Sync + 'static {
     /// Open conversations with a deadline at or before `now`.
     async fn due_conversations(&self, now: i64) -> DbResult<Vec<ConversationRow>>;
 
-    async fn message_by_client_id(&self, conversation: &str, client_id: &str) -> DbResult<Option<MessageRow>>;
+    async fn message_by_client_id(&self, conversation: &str, client_id: &str)
+        -> DbResult<Option<MessageRow>>;
     async fn messages(&self, conversation: &str) -> DbResult<Vec<MessageRow>>;
     async fn events_after(&self, conversation: &str, after: i64, limit: i64) -> DbResult<Vec<EventRow>>;
     async fn audit(&self, conversation: &str) -> DbResult<Vec<AuditRow>>;

@@ -2,14 +2,17 @@
 
 use super::*;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
 use sqlx::Row;
 use std::borrow::Cow;
 use std::path::Path;
 use std::time::Duration;
 
 /// Migrations are compiled into the binary (no files needed next to it, no sqlx macros).
-const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "init", include_str!("../../migrations/sqlite/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] =
+    &[(1, "init", include_str!("../../migrations/sqlite/0001_init.sql"))];
 
 pub struct Sqlite {
     pool: SqlitePool,
@@ -36,7 +39,15 @@ impl Sqlite {
             migrations: Cow::Owned(
                 MIGRATIONS
                     .iter()
-                    .map(|(v, d, sql)| Migration::new(*v, Cow::Borrowed(*d), MigrationType::Simple, Cow::Borrowed(*sql), false))
+                    .map(|(v, d, sql)| {
+                        Migration::new(
+                            *v,
+                            Cow::Borrowed(*d),
+                            MigrationType::Simple,
+                            Cow::Borrowed(*sql),
+                            false,
+                        )
+                    })
                     .collect(),
             ),
             ..Migrator::DEFAULT
@@ -264,14 +275,16 @@ impl Database for Sqlite {
             .await?;
         }
         for e in &c.events {
-            sqlx::query("INSERT INTO events (conversation_id, seq, kind, payload, created_at) VALUES (?, ?, ?, ?, ?)")
-                .bind(&v.id)
-                .bind(e.seq)
-                .bind(&e.kind)
-                .bind(&e.payload)
-                .bind(e.created_at)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO events (conversation_id, seq, kind, payload, created_at) VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(&v.id)
+            .bind(e.seq)
+            .bind(&e.kind)
+            .bind(&e.payload)
+            .bind(e.created_at)
+            .execute(&mut *tx)
+            .await?;
         }
         for a in &c.audit {
             insert_audit(&mut *tx, a).await?;
@@ -312,7 +325,11 @@ impl Database for Sqlite {
         rows.iter().map(conversation).collect()
     }
 
-    async fn message_by_client_id(&self, conversation: &str, client_id: &str) -> DbResult<Option<MessageRow>> {
+    async fn message_by_client_id(
+        &self,
+        conversation: &str,
+        client_id: &str,
+    ) -> DbResult<Option<MessageRow>> {
         let row = sqlx::query("SELECT * FROM messages WHERE conversation_id = ? AND client_id = ?")
             .bind(conversation)
             .bind(client_id)
@@ -382,12 +399,16 @@ impl Database for Sqlite {
     }
 
     async fn agent(&self, id: i64) -> DbResult<Option<AgentRow>> {
-        let row = sqlx::query("SELECT * FROM agents WHERE id = ?").bind(id).fetch_optional(&self.pool).await?;
+        let row =
+            sqlx::query("SELECT * FROM agents WHERE id = ?").bind(id).fetch_optional(&self.pool).await?;
         row.as_ref().map(agent).transpose()
     }
 
     async fn agent_by_email(&self, email: &str) -> DbResult<Option<AgentRow>> {
-        let row = sqlx::query("SELECT * FROM agents WHERE email = ?").bind(email).fetch_optional(&self.pool).await?;
+        let row = sqlx::query("SELECT * FROM agents WHERE email = ?")
+            .bind(email)
+            .fetch_optional(&self.pool)
+            .await?;
         row.as_ref().map(agent).transpose()
     }
 

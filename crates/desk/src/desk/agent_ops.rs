@@ -7,8 +7,8 @@ use crate::metrics::Metrics;
 use crate::secret;
 use crate::sites::LoadedSite;
 use handoff_protocol::v1::{
-    AgentInfo, AuditEntry, ConversationDetail, ConversationStatus, ConversationSummary, CustomerEvent, Message,
-    Presence, Ticket,
+    AgentInfo, AuditEntry, ConversationDetail, ConversationStatus, ConversationSummary, CustomerEvent,
+    Message, Presence, Ticket,
 };
 
 /// A logged-in agent's session, as issued at login (tokens shown once).
@@ -52,7 +52,11 @@ impl Desk {
     }
 
     /// The agent behind a session cookie; `csrf` must match for mutating requests.
-    pub async fn session_agent(&self, token: &str, csrf: Option<Option<&str>>) -> ApiResult<(AgentRow, SessionRow)> {
+    pub async fn session_agent(
+        &self,
+        token: &str,
+        csrf: Option<Option<&str>>,
+    ) -> ApiResult<(AgentRow, SessionRow)> {
         let no = || ApiError::unauthorized("no_session", "log in first (session cookie missing or expired)");
         let s = self.db.session(&secret::hash_token(token)).await?.ok_or_else(no)?;
         if s.expires_at <= now_ms() {
@@ -88,7 +92,12 @@ impl Desk {
         })
     }
 
-    pub async fn set_presence(&self, agent: &AgentRow, presence: Presence, capacity: Option<u32>) -> ApiResult<AgentInfo> {
+    pub async fn set_presence(
+        &self,
+        agent: &AgentRow,
+        presence: Presence,
+        capacity: Option<u32>,
+    ) -> ApiResult<AgentInfo> {
         let capacity = capacity.unwrap_or(agent.capacity);
         if capacity > 100 {
             return Err(ApiError::unprocessable("invalid_capacity", "capacity must be 0 to 100"));
@@ -109,7 +118,8 @@ impl Desk {
             .filter(|c| self.sites.get(&c.site_key).is_some_and(|s| can_take(agent, s, c)))
             .collect();
         out.sort_by_key(|c| {
-            let rank = self.sites.get(&c.site_key).map(|s| s.priority_rank(c.priority.as_deref().unwrap_or("")));
+            let rank =
+                self.sites.get(&c.site_key).map(|s| s.priority_rank(c.priority.as_deref().unwrap_or("")));
             (std::cmp::Reverse(rank), c.queued_at)
         });
         Ok(out.into_iter().map(summary).collect())
@@ -124,7 +134,10 @@ impl Desk {
         let conv = self.db.conversation(id).await?.ok_or_else(|| ApiError::not_found("conversation"))?;
         let site = self.site(&conv.site_key)?;
         if conv.agent_id != Some(agent.id) && !can_take(agent, site, &conv) {
-            return Err(ApiError::forbidden("not_your_conversation", "this conversation is outside your departments or tier"));
+            return Err(ApiError::forbidden(
+                "not_your_conversation",
+                "this conversation is outside your departments or tier",
+            ));
         }
         Ok((conv, site))
     }
@@ -186,7 +199,8 @@ impl Desk {
     pub async fn reply(&self, agent: &AgentRow, id: &str, text: &str, internal: bool) -> ApiResult<Message> {
         self.check_text(text)?;
         let _w = self.write().await;
-        let (conv, site) = if internal { self.visible(agent, id).await? } else { self.mine(agent, id).await? };
+        let (conv, site) =
+            if internal { self.visible(agent, id).await? } else { self.mine(agent, id).await? };
         let mut ch = Change::new(site, conv);
         let m = ch.message("agent", Some(agent), text, None, internal);
         if !internal && ch.conv.first_reply_at.is_none() {
@@ -206,20 +220,35 @@ impl Desk {
         }
         let (n, max) = (text.chars().count(), self.config.limits.message_chars);
         if n > max {
-            return Err(ApiError::unprocessable("too_long", format!("text has {n} characters; at most {max} are allowed")));
+            return Err(ApiError::unprocessable(
+                "too_long",
+                format!("text has {n} characters; at most {max} are allowed"),
+            ));
         }
         Ok(())
     }
 
     /// Functional escalation: to the team with the right skill, back through its queue.
-    pub async fn transfer(&self, agent: &AgentRow, id: &str, department: &str, note: Option<&str>) -> ApiResult<ConversationSummary> {
+    pub async fn transfer(
+        &self,
+        agent: &AgentRow,
+        id: &str,
+        department: &str,
+        note: Option<&str>,
+    ) -> ApiResult<ConversationSummary> {
         let _w = self.write().await;
         let (conv, site) = self.mine(agent, id).await?;
         if !site.has_department(department) {
-            return Err(ApiError::unprocessable("unknown_department", format!("no department {department:?}")));
+            return Err(ApiError::unprocessable(
+                "unknown_department",
+                format!("no department {department:?}"),
+            ));
         }
         if conv.department.as_deref() == Some(department) {
-            return Err(ApiError::conflict("same_department", "the conversation is already in this department"));
+            return Err(ApiError::conflict(
+                "same_department",
+                "the conversation is already in this department",
+            ));
         }
         let from = conv.department.clone().unwrap_or_default();
         let mut ch = Change::new(site, conv);
@@ -230,7 +259,10 @@ impl Desk {
         }
         ch.requeue(Some(agent), "transferred");
         ch.conv.department = Some(department.to_string());
-        ch.event(&CustomerEvent::Transferred { from_department: from.clone(), to_department: department.to_string() });
+        ch.event(&CustomerEvent::Transferred {
+            from_department: from.clone(),
+            to_department: department.to_string(),
+        });
         ch.audit_move("transfer", reason, Some(from), ch.conv.tier.clone());
         if let Some(a) = ch.audit_last_mut() {
             a.agent_id = Some(agent.id);
@@ -257,7 +289,12 @@ impl Desk {
         ch.requeue(Some(agent), "escalated");
         ch.conv.tier = Some(to.clone());
         ch.event(&CustomerEvent::Escalated { from_tier: from.clone(), to_tier: to, reason: "manual".into() });
-        ch.audit_move("escalation", if note.trim().is_empty() { "manual" } else { note }, ch.conv.department.clone(), Some(from));
+        ch.audit_move(
+            "escalation",
+            if note.trim().is_empty() { "manual" } else { note },
+            ch.conv.department.clone(),
+            Some(from),
+        );
         if let Some(a) = ch.audit_last_mut() {
             a.agent_id = Some(agent.id);
         }
@@ -274,7 +311,12 @@ impl Desk {
         ch.conv.status = ConversationStatus::Resolved;
         ch.conv.first_response_due = None;
         ch.conv.resolution_due = None;
-        ch.event(&CustomerEvent::HandoffStatus { status: "completed".into(), position: None, estimated_wait_secs: None, reason: None });
+        ch.event(&CustomerEvent::HandoffStatus {
+            status: "completed".into(),
+            position: None,
+            estimated_wait_secs: None,
+            reason: None,
+        });
         ch.event(&CustomerEvent::Resolved {});
         ch.audit("resolution", "resolved", Some(agent.id));
         let conv = self.apply(ch).await?;
@@ -310,7 +352,10 @@ impl Desk {
         let (conv, _) = self.mine(agent, id).await?;
         self.hub.publish_conversation(
             &conv.id,
-            crate::hub::Live::Ephemeral(CustomerEvent::Typing { author: handoff_protocol::v1::Author::Agent, typing }),
+            crate::hub::Live::Ephemeral(CustomerEvent::Typing {
+                author: handoff_protocol::v1::Author::Agent,
+                typing,
+            }),
         );
         Ok(())
     }

@@ -34,7 +34,12 @@ impl<'s> Change<'s> {
     pub fn event(&mut self, e: &CustomerEvent) {
         self.conv.last_seq += 1;
         let payload = serde_json::to_string(e).unwrap_or_else(|_| "{}".into());
-        self.events.push(EventRow { seq: self.conv.last_seq, kind: e.kind().to_string(), payload, created_at: self.now });
+        self.events.push(EventRow {
+            seq: self.conv.last_seq,
+            kind: e.kind().to_string(),
+            payload,
+            created_at: self.now,
+        });
     }
 
     /// Records a step of the escalation path with its reason.
@@ -54,7 +59,13 @@ impl<'s> Change<'s> {
     }
 
     /// Like [`Change::audit`] for a move from one department/tier to another.
-    pub fn audit_move(&mut self, kind: &str, reason: &str, from_department: Option<String>, from_tier: Option<String>) {
+    pub fn audit_move(
+        &mut self,
+        kind: &str,
+        reason: &str,
+        from_department: Option<String>,
+        from_tier: Option<String>,
+    ) {
         self.audit(kind, reason, self.conv.agent_id);
         if let Some(a) = self.audit.last_mut() {
             a.from_department = from_department;
@@ -71,7 +82,14 @@ impl<'s> Change<'s> {
     }
 
     /// Stores a message; a non-internal one also goes to the customer stream.
-    pub fn message(&mut self, author: &str, agent: Option<&AgentRow>, text: &str, client_id: Option<String>, internal: bool) -> MessageRow {
+    pub fn message(
+        &mut self,
+        author: &str,
+        agent: Option<&AgentRow>,
+        text: &str,
+        client_id: Option<String>,
+        internal: bool,
+    ) -> MessageRow {
         self.conv.last_message_id += 1;
         let m = MessageRow {
             conversation_id: self.conv.id.clone(),
@@ -113,7 +131,10 @@ impl<'s> Change<'s> {
             if let Some(a) = agent {
                 self.event(&CustomerEvent::AgentLeft { agent_name: a.name.clone() });
             }
-            self.notify(id, AgentEvent::AssignmentLost { conversation_id: self.conv.id.clone(), reason: reason.into() });
+            self.notify(
+                id,
+                AgentEvent::AssignmentLost { conversation_id: self.conv.id.clone(), reason: reason.into() },
+            );
         }
         self.conv.status = ConversationStatus::Queued;
         self.conv.queued_at = Some(self.now);

@@ -9,8 +9,8 @@ use crate::secret;
 use crate::sites::LoadedSite;
 use chrono::Utc;
 use handoff_protocol::v1::{
-    AgentEvent, ConversationStarted, ConversationStatus, CustomerEvent, HandoffRequest, HandoffState, PostMessage,
-    Rating, StartConversation, Ticket, TicketRequest,
+    AgentEvent, ConversationStarted, ConversationStatus, CustomerEvent, HandoffRequest, HandoffState,
+    PostMessage, Rating, StartConversation, Ticket, TicketRequest,
 };
 
 /// Length limits of short fields, in characters.
@@ -20,7 +20,10 @@ const MAX_URL: usize = 2048;
 fn too_long(field: &str, value: &str, max: usize) -> ApiResult<()> {
     let n = value.chars().count();
     if n > max {
-        return Err(ApiError::unprocessable("too_long", format!("{field} has {n} characters; at most {max} are allowed")));
+        return Err(ApiError::unprocessable(
+            "too_long",
+            format!("{field} has {n} characters; at most {max} are allowed"),
+        ));
     }
     Ok(())
 }
@@ -41,18 +44,23 @@ pub struct Caller<'a> {
 impl Desk {
     fn check_origin(&self, site: &LoadedSite, origin: Option<&str>) -> ApiResult<()> {
         match origin {
-            Some(o) if !site.origin_allowed(o) => {
-                Err(ApiError::forbidden("origin_not_allowed", format!("origin {o:?} is not allowed for this site")))
-            }
+            Some(o) if !site.origin_allowed(o) => Err(ApiError::forbidden(
+                "origin_not_allowed",
+                format!("origin {o:?} is not allowed for this site"),
+            )),
             _ => Ok(()),
         }
     }
 
     /// Loads a conversation for its customer: the token must be this conversation's own.
-    pub async fn customer_conversation(&self, id: &str, caller: &Caller<'_>) -> ApiResult<(ConversationRow, &LoadedSite)> {
-        let token = caller
-            .token
-            .ok_or_else(|| ApiError::unauthorized("missing_token", "send the conversation token as `Authorization: Bearer`"))?;
+    pub async fn customer_conversation(
+        &self,
+        id: &str,
+        caller: &Caller<'_>,
+    ) -> ApiResult<(ConversationRow, &LoadedSite)> {
+        let token = caller.token.ok_or_else(|| {
+            ApiError::unauthorized("missing_token", "send the conversation token as `Authorization: Bearer`")
+        })?;
         let conv = self.db.conversation(id).await?.ok_or_else(|| ApiError::not_found("conversation"))?;
         if !secret::same(&secret::hash_token(token), &conv.token_hash) {
             return Err(ApiError::forbidden("bad_token", "this token does not open this conversation"));
@@ -66,16 +74,23 @@ impl Desk {
         self.conversation_limiter.check(id).map_err(ApiError::too_many)
     }
 
-    pub async fn start(&self, req: StartConversation, origin: Option<&str>) -> ApiResult<ConversationStarted> {
-        let site = self
-            .sites
-            .get(&req.site_key)
-            .ok_or_else(|| ApiError::unprocessable("unknown_site", format!("no site with key {:?}", req.site_key)))?;
+    pub async fn start(
+        &self,
+        req: StartConversation,
+        origin: Option<&str>,
+    ) -> ApiResult<ConversationStarted> {
+        let site = self.sites.get(&req.site_key).ok_or_else(|| {
+            ApiError::unprocessable("unknown_site", format!("no site with key {:?}", req.site_key))
+        })?;
         self.check_origin(site, origin)?;
         if !site.content.settings.site.locales.contains(&req.locale) {
             return Err(ApiError::unprocessable(
                 "unknown_locale",
-                format!("locale {:?} is not one of {}", req.locale, site.content.settings.site.locales.join(", ")),
+                format!(
+                    "locale {:?} is not one of {}",
+                    req.locale,
+                    site.content.settings.site.locales.join(", ")
+                ),
             ));
         }
         if let Some(u) = &req.page_url {
@@ -115,7 +130,12 @@ impl Desk {
 
     /// Stores a customer message. `Ok((message, true))` if it is new, `(stored, false)` for a
     /// retry with the same client id and text.
-    pub async fn customer_message(&self, id: &str, caller: &Caller<'_>, req: PostMessage) -> ApiResult<(MessageRow, bool)> {
+    pub async fn customer_message(
+        &self,
+        id: &str,
+        caller: &Caller<'_>,
+        req: PostMessage,
+    ) -> ApiResult<(MessageRow, bool)> {
         required("client_id", &req.client_id)?;
         too_long("client_id", &req.client_id, MAX_SHORT)?;
         required("text", &req.text)?;
@@ -126,7 +146,10 @@ impl Desk {
             if m.text == req.text {
                 return Ok((m, false));
             }
-            return Err(ApiError::conflict("client_id_reused", "this client_id was already used for a different text"));
+            return Err(ApiError::conflict(
+                "client_id_reused",
+                "this client_id was already used for a different text",
+            ));
         }
         if conv.status == ConversationStatus::Resolved {
             return Err(ApiError::conflict("conversation_closed", "the conversation is resolved"));
@@ -164,7 +187,10 @@ impl Desk {
             ));
         }
         if !s.site.locales.contains(&req.locale) {
-            return Err(ApiError::unprocessable("unknown_locale", format!("locale {:?} is not served", req.locale)));
+            return Err(ApiError::unprocessable(
+                "unknown_locale",
+                format!("locale {:?} is not served", req.locale),
+            ));
         }
         too_long("detail", &req.detail, self.config.limits.message_chars)?;
         for e in &req.transcript {
@@ -174,7 +200,12 @@ impl Desk {
     }
 
     /// Starts the escalation path. Idempotent: while queued or assigned, answers the current state.
-    pub async fn initiate(&self, id: &str, caller: &Caller<'_>, req: HandoffRequest) -> ApiResult<HandoffState> {
+    pub async fn initiate(
+        &self,
+        id: &str,
+        caller: &Caller<'_>,
+        req: HandoffRequest,
+    ) -> ApiResult<HandoffState> {
         let w = self.write().await;
         let (conv, site) = self.customer_conversation(id, caller).await?;
         match conv.status {
@@ -274,7 +305,10 @@ impl Desk {
         let _w = self.write().await;
         let (conv, site) = self.customer_conversation(id, caller).await?;
         if conv.status != ConversationStatus::Resolved {
-            return Err(ApiError::conflict("not_resolved", "a conversation can be rated once it is resolved"));
+            return Err(ApiError::conflict(
+                "not_resolved",
+                "a conversation can be rated once it is resolved",
+            ));
         }
         if conv.rating.is_some() {
             if conv.rating == Some(i64::from(req.score)) && conv.rating_comment == req.comment {
@@ -355,7 +389,10 @@ impl Desk {
         let (conv, _) = self.customer_conversation(id, caller).await?;
         self.hub.publish_conversation(
             id,
-            crate::hub::Live::Ephemeral(CustomerEvent::Typing { author: handoff_protocol::v1::Author::Customer, typing }),
+            crate::hub::Live::Ephemeral(CustomerEvent::Typing {
+                author: handoff_protocol::v1::Author::Customer,
+                typing,
+            }),
         );
         if let (ConversationStatus::Assigned, Some(agent)) = (conv.status, conv.agent_id) {
             self.hub.notify_agent(agent, AgentEvent::Typing { conversation_id: id.to_string(), typing });

@@ -20,7 +20,8 @@ impl Desk {
         let agents = self.db.agents().await?;
         let mut loads = self.db.active_counts().await?;
         queued.sort_by_key(|c| {
-            let rank = self.sites.get(&c.site_key).map(|s| s.priority_rank(c.priority.as_deref().unwrap_or("")));
+            let rank =
+                self.sites.get(&c.site_key).map(|s| s.priority_rank(c.priority.as_deref().unwrap_or("")));
             (Reverse(rank), c.queued_at, c.id.clone())
         });
         let mut positions: HashMap<(String, String, String), u32> = HashMap::new();
@@ -29,7 +30,9 @@ impl Desk {
             let (Some(dep), Some(tier)) = (conv.department.clone(), conv.tier.clone()) else { continue };
             let level = site.tier_level(&tier).unwrap_or(usize::MAX);
             let cands = candidates(&agents, &loads, site);
-            if let Some(agent) = routing::pick(&cands, &dep, level).and_then(|id| agents.iter().find(|a| a.id == id)) {
+            if let Some(agent) =
+                routing::pick(&cands, &dep, level).and_then(|id| agents.iter().find(|a| a.id == id))
+            {
                 let mut ch = Change::new(site, conv);
                 ch.assign(agent, "auto");
                 self.apply(ch).await?;

@@ -46,7 +46,9 @@ pub fn now_ms() -> i64 {
 }
 
 pub fn rfc3339(ms: i64) -> String {
-    DateTime::<Utc>::from_timestamp_millis(ms).unwrap_or_default().to_rfc3339_opts(SecondsFormat::Millis, true)
+    DateTime::<Utc>::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
 pub fn wire_message(m: &MessageRow) -> Message {
@@ -83,7 +85,11 @@ pub fn summary(c: &ConversationRow) -> ConversationSummary {
 }
 
 /// Agents as routing sees them for one site (tier levels are per site ladder).
-pub fn candidates<'a>(agents: &'a [AgentRow], loads: &HashMap<i64, u32>, site: &LoadedSite) -> Vec<Candidate<'a>> {
+pub fn candidates<'a>(
+    agents: &'a [AgentRow],
+    loads: &HashMap<i64, u32>,
+    site: &LoadedSite,
+) -> Vec<Candidate<'a>> {
     agents
         .iter()
         .map(|a| Candidate {
@@ -139,7 +145,10 @@ impl Desk {
         let (commit, notices) = ch.finish();
         self.db.commit(&commit).await?;
         if !commit.events.is_empty() {
-            self.hub.publish_conversation(&commit.conversation.id, crate::hub::Live::Committed(commit.conversation.last_seq));
+            self.hub.publish_conversation(
+                &commit.conversation.id,
+                crate::hub::Live::Committed(commit.conversation.last_seq),
+            );
         }
         for (agent, event) in notices {
             self.hub.notify_agent(agent, event);
@@ -179,7 +188,12 @@ impl Desk {
         Ok(s)
     }
 
-    pub(crate) async fn estimate(&self, site: &LoadedSite, c: &ConversationRow, position: u32) -> ApiResult<u64> {
+    pub(crate) async fn estimate(
+        &self,
+        site: &LoadedSite,
+        c: &ConversationRow,
+        position: u32,
+    ) -> ApiResult<u64> {
         let agents = self.db.agents().await?;
         let loads = self.db.active_counts().await?;
         let cands = candidates(&agents, &loads, site);

@@ -62,7 +62,11 @@ impl Desk {
             }
             if let Some(to) = &next {
                 ch.conv.tier = Some(to.clone());
-                ch.event(&CustomerEvent::Escalated { from_tier: current.clone(), to_tier: to.clone(), reason: reason.into() });
+                ch.event(&CustomerEvent::Escalated {
+                    from_tier: current.clone(),
+                    to_tier: to.clone(),
+                    reason: reason.into(),
+                });
                 ch.audit_move("escalation", reason, ch.conv.department.clone(), Some(current.clone()));
                 Metrics::inc(&self.metrics.escalations);
                 ch.conv.queue_position = None;

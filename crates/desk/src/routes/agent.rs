@@ -51,7 +51,8 @@ pub async fn login(
     let s = desk.login(&req.email, &req.password).await?;
     let info = desk.agent_info(&s.agent).await?;
     let mut res = Json(LoggedIn { agent: info, csrf_token: s.csrf_token }).into_response();
-    res.headers_mut().insert(header::SET_COOKIE, session_cookie(&desk, &s.token, desk.config.session_ttl.as_secs())?);
+    res.headers_mut()
+        .insert(header::SET_COOKIE, session_cookie(&desk, &s.token, desk.config.session_ttl.as_secs())?);
     Ok(res)
 }
 
@@ -82,11 +83,19 @@ pub async fn conversations(State(desk): State<Arc<Desk>>, auth: AgentAuth) -> Ap
     Ok(Json(desk.my_conversations(&auth.agent).await?))
 }
 
-pub async fn detail(State(desk): State<Arc<Desk>>, auth: AgentAuth, Path(id): Path<String>) -> ApiResult<impl IntoResponse> {
+pub async fn detail(
+    State(desk): State<Arc<Desk>>,
+    auth: AgentAuth,
+    Path(id): Path<String>,
+) -> ApiResult<impl IntoResponse> {
     Ok(Json(desk.detail(&auth.agent, &id).await?))
 }
 
-pub async fn claim(State(desk): State<Arc<Desk>>, auth: AgentAuth, Path(id): Path<String>) -> ApiResult<impl IntoResponse> {
+pub async fn claim(
+    State(desk): State<Arc<Desk>>,
+    auth: AgentAuth,
+    Path(id): Path<String>,
+) -> ApiResult<impl IntoResponse> {
     Ok(Json(desk.claim(&auth.agent, &id).await?))
 }
 
@@ -126,7 +135,11 @@ pub async fn escalate(
     Ok(Json(desk.escalate(&auth.agent, &id, &req.note).await?))
 }
 
-pub async fn resolve(State(desk): State<Arc<Desk>>, auth: AgentAuth, Path(id): Path<String>) -> ApiResult<impl IntoResponse> {
+pub async fn resolve(
+    State(desk): State<Arc<Desk>>,
+    auth: AgentAuth,
+    Path(id): Path<String>,
+) -> ApiResult<impl IntoResponse> {
     Ok(Json(desk.resolve(&auth.agent, &id).await?))
 }
 

@@ -25,7 +25,11 @@ pub async fn start(
     Ok((StatusCode::CREATED, Json(started)))
 }
 
-pub async fn state(State(desk): State<Arc<Desk>>, Path(id): Path<String>, headers: HeaderMap) -> ApiResult<impl IntoResponse> {
+pub async fn state(
+    State(desk): State<Arc<Desk>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<impl IntoResponse> {
     let token = bearer(&headers, None);
     let (conv, _) = desk.customer_conversation(&id, &caller(&headers, &token)).await?;
     Ok(Json(desk.state(&conv).await?))

@@ -55,7 +55,7 @@ pub fn router(desk: Arc<Desk>) -> Router {
         .route("/v1/conversations", post(customer::start))
         .route("/v1/conversations/{id}", get(customer::state))
         .route("/v1/conversations/{id}/messages", post(customer::message))
-        .route("/v1/conversations/{id}/handoff", post(customer::handoff).layer(big.clone()))
+        .route("/v1/conversations/{id}/handoff", post(customer::handoff).layer(big))
         .route("/v1/conversations/{id}/events", get(stream::customer))
         .route("/v1/conversations/{id}/typing", post(customer::typing))
         .route("/v1/conversations/{id}/rating", post(customer::rating))
@@ -98,6 +98,10 @@ fn cors(desk: Arc<Desk>) -> CorsLayer {
             origin.to_str().is_ok_and(|o| desk.sites.any_origin_allowed(o))
         }))
         .allow_methods([Method::GET, Method::POST])
-        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, HeaderName::from_static("last-event-id")])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            header::AUTHORIZATION,
+            HeaderName::from_static("last-event-id"),
+        ])
         .expose_headers([header::RETRY_AFTER])
 }

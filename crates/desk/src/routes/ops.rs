@@ -20,13 +20,17 @@ pub async fn healthz(State(desk): State<Arc<Desk>>) -> impl IntoResponse {
         Ok(()) => (StatusCode::OK, axum::Json(serde_json::json!({"status": "ok"}))),
         Err(e) => {
             tracing::error!(error = %e, "health check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, axum::Json(serde_json::json!({"status": "database unavailable"})))
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                axum::Json(serde_json::json!({"status": "database unavailable"})),
+            )
         }
     }
 }
 
 pub async fn metrics(State(desk): State<Arc<Desk>>) -> impl IntoResponse {
-    let queued = desk.db.conversations_with_status(ConversationStatus::Queued).await.map(|v| v.len()).unwrap_or(0);
+    let queued =
+        desk.db.conversations_with_status(ConversationStatus::Queued).await.map(|v| v.len()).unwrap_or(0);
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], desk.metrics.render(queued as u64))
 }
 

@@ -43,12 +43,15 @@ pub async fn customer(
 ) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     let token = bearer(&headers, q.get("token").map(String::as_str));
     desk.customer_conversation(&id, &Caller { token: token.as_deref(), origin: origin(&headers) }).await?;
-    let after = match headers.get("last-event-id").and_then(|v| v.to_str().ok()).or(q.get("after").map(String::as_str)) {
+    let after = match headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .or(q.get("after").map(String::as_str))
+    {
         None => 0,
-        Some(s) => s
-            .trim()
-            .parse::<i64>()
-            .map_err(|_| ApiError::bad_request("invalid_event_id", format!("event id {s:?} is not a number")))?,
+        Some(s) => s.trim().parse::<i64>().map_err(|_| {
+            ApiError::bad_request("invalid_event_id", format!("event id {s:?} is not a number"))
+        })?,
     };
     // Subscribe before the first read: anything committed after this point wakes us up, and
     // anything committed before it is in the database.
@@ -103,25 +106,19 @@ pub async fn agent(
     let stop = desk.shutdown_signal();
     let open = Open::new(desk.clone());
     let s = stream::unfold((open, rx, stop), |(open, mut rx, mut stop)| async move {
-        loop {
-            if *stop.borrow() {
-                return None;
-            }
-            tokio::select! {
-                r = rx.recv() => match r {
-                    Ok(e) => {
-                        let data = serde_json::to_string(&e).unwrap_or_default();
-                        return Some((Ok(Event::default().event(e.kind()).data(data)), (open, rx, stop)));
-                    }
-                    // A slow console missed notices: tell it to reload its lists.
-                    Err(RecvError::Lagged(_)) => {
-                        return Some((Ok(Event::default().event("resync").data("{}")), (open, rx, stop)));
-                    }
-                    Err(RecvError::Closed) => return None,
-                },
-                _ = stop.changed() => return None,
-            }
+        if *stop.borrow() {
+            return None;
         }
+        let event = tokio::select! {
+            r = rx.recv() => match r {
+                Ok(e) => Event::default().event(e.kind()).data(serde_json::to_string(&e).unwrap_or_default()),
+                // A slow console missed notices: tell it to reload its lists.
+                Err(RecvError::Lagged(_)) => Event::default().event("resync").data("{}"),
+                Err(RecvError::Closed) => return None,
+            },
+            _ = stop.changed() => return None,
+        };
+        Some((Ok(event), (open, rx, stop)))
     });
     Ok(Sse::new(s).keep_alive(KeepAlive::default()))
 }

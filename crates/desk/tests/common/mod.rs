@@ -85,7 +85,14 @@ impl TestDesk {
         format!("{}{path}", self.base)
     }
 
-    pub async fn add_agent(&self, email: &str, name: &str, tier: &str, departments: &[&str], capacity: u32) -> i64 {
+    pub async fn add_agent(
+        &self,
+        email: &str,
+        name: &str,
+        tier: &str,
+        departments: &[&str],
+        capacity: u32,
+    ) -> i64 {
         self.desk
             .db
             .insert_agent(&AgentRow {
@@ -111,7 +118,14 @@ impl TestDesk {
     }
 
     /// An online agent with the given capacity.
-    pub async fn online_agent(&self, email: &str, name: &str, tier: &str, departments: &[&str], capacity: u32) -> Agent {
+    pub async fn online_agent(
+        &self,
+        email: &str,
+        name: &str,
+        tier: &str,
+        departments: &[&str],
+        capacity: u32,
+    ) -> Agent {
         self.add_agent(email, name, tier, departments, capacity).await;
         let a = self.agent(email).await;
         let r = a.put("/v1/agent/presence", json!({"presence": "online", "capacity": capacity})).await;
@@ -124,7 +138,8 @@ impl TestDesk {
             let _ = tx.send(());
         }
         if let Some(t) = self.task.take() {
-            let _ = tokio::time::timeout(Duration::from_secs(10), t).await.expect("graceful shutdown in time");
+            let _ =
+                tokio::time::timeout(Duration::from_secs(10), t).await.expect("graceful shutdown in time");
         }
     }
 }
@@ -233,7 +248,12 @@ impl Agent {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(format!("{}{path}", self.base)).header("cookie", &self.cookie).send().await.expect("get")
+        self.client
+            .get(format!("{}{path}", self.base))
+            .header("cookie", &self.cookie)
+            .send()
+            .await
+            .expect("get")
     }
 
     pub async fn post(&self, path: &str, body: Value) -> reqwest::Response {
