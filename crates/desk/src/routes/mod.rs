@@ -13,7 +13,8 @@ use axum::Router;
 use std::sync::Arc;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
 
 /// Every route the router serves, as `(method, path)`. Tests check that each one is served and
 /// documented in the OpenAPI file, so this list, the router and the docs cannot drift apart.
@@ -87,7 +88,14 @@ pub fn router(desk: Arc<Desk>) -> Router {
     if let Some(dir) = &desk.config.static_dir {
         app = app.fallback_service(ServeDir::new(dir));
     }
-    app.layer(DefaultBodyLimit::max(limits.body_bytes)).layer(TraceLayer::new_for_http()).with_state(desk)
+    app.layer(DefaultBodyLimit::max(limits.body_bytes))
+        .layer(
+            // One INFO line per request (method, path, status, latency); bodies are never logged.
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .with_state(desk)
 }
 
 /// CORS for the customer routes: a preflight does not say which site it is for, so any origin
