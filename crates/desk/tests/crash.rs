@@ -187,3 +187,55 @@ fn usage_and_agent_add_validation() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("marketing"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_shuts_down_gracefully_with_open_streams() {
+    let dir = tempfile::tempdir().expect("dir");
+    let config = dir.path().join("handoff.toml");
+    let www = dir.path().join("www");
+    std::fs::create_dir_all(&www).expect("mkdir");
+    std::fs::write(www.join("widget.js"), "console.log('widget')").expect("write");
+    std::fs::write(&config, config_text(&dir.path().join("data"), "", "")).expect("config");
+    let mut desk = {
+        let mut child = bin()
+            .args(["serve", "--config"])
+            .arg(&config)
+            .args(["--listen", "127.0.0.1:0", "--static"])
+            .arg(&www)
+            .env("HANDOFF_LOG_FORMAT", "json")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("desk starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("read");
+        let base = line.trim().trim_start_matches("listening on ").to_string();
+        Desk { child, base }
+    };
+    let client = client();
+    // The static directory is served for paths the API does not own.
+    let js = client.get(format!("{}/widget.js", desk.base)).send().await.expect("get");
+    assert_eq!(js.status(), 200);
+    assert_eq!(js.text().await.expect("text"), "console.log('widget')");
+
+    let c = Customer::start(&client, &desk.base).await;
+    assert_eq!(c.say("1", "before shutdown").await.status(), 201);
+    let mut s = c.stream(None).await;
+    assert!(s.next(WAIT).await.is_some());
+    let pid = desk.child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().expect("kill").success());
+    // The stream ends and the process exits 0 promptly.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(st) = desk.child.try_wait().expect("wait") {
+            break st;
+        }
+        assert!(std::time::Instant::now() < deadline, "desk did not exit after SIGTERM");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert!(status.success(), "{status:?}");
+    assert!(s.next(Duration::from_secs(2)).await.is_none(), "stream ended");
+    // The WAL was checkpointed: the main database file holds the message.
+    let wal = dir.path().join("data/handoff.db-wal");
+    assert!(!wal.exists() || std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0) == 0, "WAL left behind");
+}

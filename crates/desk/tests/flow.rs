@@ -263,3 +263,47 @@ async fn queue_position_then_assignment_when_capacity_frees_or_agent_comes_onlin
     assert_eq!(st["status"], "bot");
     t.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agent_who_does_not_reply_in_time_loses_the_conversation() {
+    let t = spawn("", "[site.sla.high]\nfirst_response_secs = 0.5\nresolution_secs = 600\n").await;
+    let ana = t.online_agent("ana@t", "Ana", "agent", &["orders"], 2).await;
+    let mut ana_events = ana.stream().await;
+    let c = t.customer().await;
+    let mut s = c.stream(None).await;
+    // A handoff to the `bot` tier goes to the site's first human tier.
+    let mut body = handoff_body("orders", "high");
+    body["tier"] = json!("bot");
+    let r = c.post("/handoff", body).await;
+    let state: serde_json::Value = r.json().await.expect("json");
+    assert_eq!((state["status"].as_str(), state["tier"].as_str()), (Some("assigned"), Some("agent")));
+
+    // Typing travels both ways without an id.
+    assert_eq!(c.post("/typing", json!({"typing": true})).await.status(), 204);
+    let typing = ana_events.until(WAIT, |e| e.event == "typing").await;
+    assert_eq!(typing.last().map(|e| e.data["typing"].clone()), Some(json!(true)));
+    assert_eq!(ana.on(&c.id, "typing", json!({"typing": true})).await.status(), 204);
+    let seen = s.until(WAIT, |e| e.event == "typing").await;
+    let ev = seen.last().expect("typing");
+    assert_eq!((ev.id, ev.data["author"].as_str()), (None, Some("agent")));
+
+    // Ana never replies: after 0.5 s she loses it, and it goes up to the supervisor queue.
+    let lost = ana_events.until(Duration::from_secs(10), |e| e.event == "assignment.lost").await;
+    assert_eq!(lost.last().map(|e| e.data["reason"].clone()), Some(json!("first_response_timeout")));
+    let seen = s.until(WAIT, |e| e.event == "escalated").await;
+    assert_eq!(seen.last().map(|e| e.data["reason"].clone()), Some(json!("sla_first_response")));
+    assert!(seen.iter().any(|e| e.event == "agent.left"));
+    let st: serde_json::Value =
+        t.client.get(c.path("")).bearer_auth(&c.token).send().await.expect("get").json().await.expect("json");
+    assert_eq!((st["status"].as_str(), st["tier"].as_str()), (Some("queued"), Some("supervisor")));
+    assert_eq!(ana.on(&c.id, "messages", json!({"text": "sorry, here now"})).await.status(), 409);
+
+    let r = ana.get(&format!("/v1/agent/conversations/{}", c.id)).await;
+    assert_eq!(r.status(), 403, "an agent-tier agent cannot open supervisor work");
+    let audit = t.desk.db.audit(&c.id).await.expect("audit");
+    let lost = audit.iter().find(|a| a.kind == "assignment_lost").expect("assignment_lost row");
+    assert_eq!((lost.reason.as_str(), lost.agent_id), ("first_response_timeout", Some(ana.id)));
+    let breach = audit.iter().find(|a| a.kind == "sla_breach").expect("sla_breach row");
+    assert_eq!(breach.reason, "first_response");
+    t.stop().await;
+}

@@ -387,13 +387,7 @@ impl Desk {
     /// Ephemeral: shown to the agent, never stored.
     pub async fn customer_typing(&self, id: &str, caller: &Caller<'_>, typing: bool) -> ApiResult<()> {
         let (conv, _) = self.customer_conversation(id, caller).await?;
-        self.hub.publish_conversation(
-            id,
-            crate::hub::Live::Ephemeral(CustomerEvent::Typing {
-                author: handoff_protocol::v1::Author::Customer,
-                typing,
-            }),
-        );
+        // Only to the agent: the customer's own stream does not echo it back.
         if let (ConversationStatus::Assigned, Some(agent)) = (conv.status, conv.agent_id) {
             self.hub.notify_agent(agent, AgentEvent::Typing { conversation_id: id.to_string(), typing });
         }
