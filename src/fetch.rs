@@ -7,7 +7,9 @@ use web_sys::Response;
 
 /// Downloads and compiles the bundle at `url`; the error is for the console, not the customer.
 pub async fn load(url: &str) -> Result<Engine, String> {
-    let js = |e: JsValue| format!("{e:?}");
+    // JS's own toString ("TypeError: Failed to fetch"): the release build compiles `{:?}` to
+    // nothing (-Zfmt-debug=none, see xtask/src/dist.rs).
+    let js = |e: JsValue| String::from(js_sys::Object::from(e).to_string());
     let window = web_sys::window().ok_or("no window")?;
     let resp: Response =
         JsFuture::from(window.fetch_with_str(url)).await.map_err(js)?.dyn_into().map_err(js)?;

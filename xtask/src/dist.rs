@@ -6,6 +6,15 @@ use crate::{sizes, tools};
 use anyhow::{bail, Context, Result};
 use std::path::PathBuf;
 
+/// rustc flags for the release widget only, each measured in docs/benchmarks.md:
+/// `-Zlocation-detail=none` drops the file/line strings of panic locations (the customer never
+/// sees them) and `-Zfmt-debug=none` compiles `{:?}` to nothing (only panic and log text uses
+/// it). Together about 8 KiB brotli. They are unstable flags on the pinned stable 1.95
+/// toolchain, so the build sets RUSTC_BOOTSTRAP=1, and uses its own target dir
+/// (target/dist) because RUSTC_BOOTSTRAP changes how proc-macro2 and friends configure
+/// themselves: sharing target/ would rebuild them on every switch between test and dist.
+const SIZE_FLAGS: &str = "-Zlocation-detail=none -Zfmt-debug=none";
+
 pub fn pkg_dir() -> PathBuf {
     cmd::root().join("pkg")
 }
@@ -30,7 +39,11 @@ pub fn dist() -> Result<sizes::Report> {
     // table. Customers download brotli bytes. See docs/benchmarks.md.
     run(
         "dist: trunk build",
-        cmd::command("trunk").args(["build", "--release", "--offline", "--dist", "pkg"]),
+        cmd::command("trunk")
+            .args(["build", "--release", "--offline", "--dist", "pkg"])
+            .env("CARGO_TARGET_DIR", cmd::target_dir().join("dist"))
+            .env("RUSTC_BOOTSTRAP", "1")
+            .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", SIZE_FLAGS),
     )?;
     let pkg = pkg_dir();
 

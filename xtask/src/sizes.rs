@@ -10,7 +10,7 @@ pub const TARGET: u64 = 120 * 1024;
 /// The ceiling `dist` enforces until the target is met: the measured size plus a little room,
 /// so that any change that makes the widget heavier fails instead of drifting. Lower it
 /// whenever the bundle shrinks; never raise it without a line in docs/benchmarks.md.
-pub const CEILING: u64 = 157 * 1024;
+pub const CEILING: u64 = 143 * 1024;
 
 pub struct Row {
     pub path: String,

@@ -234,7 +234,7 @@ impl Engine {
                 _ => scored.push((h.owner as usize, c, h.specificity)),
             }
         }
-        scored.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
+        crate::sort::sort_by(&mut scored, |a, b| b.1.total_cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
         scored.into_iter().map(|(i, c, _)| (i, c)).collect()
     }
 

@@ -21,6 +21,7 @@ pub mod model;
 pub mod normalize;
 pub mod search;
 pub mod slots;
+pub mod sort;
 pub mod stopwords;
 pub mod typo;
 

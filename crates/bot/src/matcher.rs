@@ -281,8 +281,7 @@ impl Matcher {
             }
             per_token.push(scratch.clone());
         }
-        candidates.sort_unstable();
-        candidates.dedup();
+        crate::sort::sort_dedup(&mut candidates);
 
         let mut best: Vec<Hit> = Vec::new();
         for pid in candidates {
@@ -304,7 +303,7 @@ impl Matcher {
                 None => best.push(hit),
             }
         }
-        best.sort_unstable_by_key(|h| (h.owner, h.tag));
+        crate::sort::sort_by(&mut best, |a, b| (a.owner, a.tag).cmp(&(b.owner, b.tag)));
         best
     }
 

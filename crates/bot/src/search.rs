@@ -69,7 +69,7 @@ impl ArticleIndex {
             add(&plain_blocks(&a.blocks), BODY_WEIGHT);
             idx.doc_len.push(len);
             // Weighted term frequency: the weights of each term's occurrences, summed.
-            occurrences.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            crate::sort::sort_by(&mut occurrences, |a, b| a.0.cmp(&b.0));
             let mut tf: Vec<(String, f32)> = Vec::new();
             for (term, w) in occurrences {
                 match tf.last_mut() {
@@ -141,7 +141,7 @@ impl ArticleIndex {
                 SearchHit { article: idx.docs[doc], score: if all { s * 2.0 } else { s } }
             })
             .collect();
-        hits.sort_unstable_by(|a, b| b.score.total_cmp(&a.score).then(a.article.cmp(&b.article)));
+        crate::sort::sort_by(&mut hits, |a, b| b.score.total_cmp(&a.score).then(a.article.cmp(&b.article)));
         hits.truncate(limit);
         hits
     }

@@ -47,8 +47,7 @@ impl TypoIndex {
                 candidates.extend(ids);
             }
         }
-        candidates.sort_unstable();
-        candidates.dedup();
+        crate::sort::sort_dedup(&mut candidates);
         candidates.retain(|&id| {
             let word = &words[id as usize];
             let allowed = budget.min(typo_budget(word.chars().count()));
