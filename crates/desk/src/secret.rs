@@ -44,6 +44,12 @@ pub fn hash_password(password: &str) -> Result<String, HashError> {
         .map_err(|e| HashError(e.to_string()))
 }
 
+/// A valid argon2 hash of nothing anyone knows, for verifying logins of unknown emails.
+pub fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| hash_password(&token()).unwrap_or_default())
+}
+
 pub fn verify_password(password: &str, stored: &str) -> bool {
     PasswordHash::new(stored)
         .is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())

@@ -52,7 +52,7 @@ fn start(config: &Path) -> Desk {
 async fn kill_9_loses_no_acknowledged_message_and_no_deadline() {
     let dir = tempfile::tempdir().expect("dir");
     let config = dir.path().join("handoff.toml");
-    let sla = "[site.sla.high]\nfirst_response_secs = 3\nresolution_secs = 600\n";
+    let sla = "[site.sla.high]\nfirst_response_secs = 4\nresolution_secs = 600\n";
     std::fs::write(&config, config_text(&dir.path().join("data"), "", sla)).expect("config");
 
     // `agent add` with the password on stdin.
@@ -119,7 +119,7 @@ async fn kill_9_loses_no_acknowledged_message_and_no_deadline() {
     let ids: Vec<i64> = seen.iter().filter_map(|e| e.id).collect();
     assert_eq!(ids, (1..=ids.len() as i64).collect::<Vec<_>>());
 
-    // The first-response deadline (3 s after the handoff) fires in the new process.
+    // The first-response deadline (4 s after the handoff) fires in the new process.
     let esc = s.until(Duration::from_secs(20), |e| e.event == "escalated").await;
     let e = esc.last().expect("escalated");
     assert_eq!(

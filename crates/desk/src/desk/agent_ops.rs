@@ -27,15 +27,22 @@ fn can_take(agent: &AgentRow, site: &LoadedSite, conv: &ConversationRow) -> bool
 impl Desk {
     pub async fn login(&self, email: &str, password: &str) -> ApiResult<NewSession> {
         let bad = || ApiError::unauthorized("bad_credentials", "unknown email or wrong password");
-        let agent = self.db.agent_by_email(email).await?.ok_or_else(bad)?;
-        let (pw, hash) = (password.to_string(), agent.password_hash.clone());
+        let agent = self.db.agent_by_email(email).await?;
+        // An unknown email still costs one argon2 verification, so timing does not reveal
+        // which emails exist.
+        let hash = agent
+            .as_ref()
+            .map(|a| a.password_hash.clone())
+            .unwrap_or_else(|| secret::dummy_hash().to_string());
+        let pw = password.to_string();
         // argon2 is deliberately slow: keep it off the async workers.
         let ok = tokio::task::spawn_blocking(move || secret::verify_password(&pw, &hash))
             .await
             .map_err(|e| ApiError::internal(format!("password check failed: {e}")))?;
-        if !ok {
-            return Err(bad());
-        }
+        let agent = match agent {
+            Some(a) if ok => a,
+            _ => return Err(bad()),
+        };
         let (token, csrf_token) = (secret::token(), secret::token());
         let now = now_ms();
         let ttl = i64::try_from(self.config.session_ttl.as_millis()).unwrap_or(i64::MAX);

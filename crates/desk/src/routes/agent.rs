@@ -5,12 +5,13 @@ use crate::db::{AgentRow, SessionRow};
 use crate::desk::Desk;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{cookie, ClientIp, JsonBody};
-use axum::extract::{FromRequestParts, Path, State};
+use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use handoff_protocol::v1::{AgentText, LoggedIn, Login, Note, SetPresence, Transfer, Typing};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 pub const SESSION_COOKIE: &str = "handoff_session";
@@ -75,8 +76,20 @@ pub async fn presence(
     Ok(Json(desk.set_presence(&auth.agent, req.presence, req.capacity).await?))
 }
 
-pub async fn queue(State(desk): State<Arc<Desk>>, auth: AgentAuth) -> ApiResult<impl IntoResponse> {
-    Ok(Json(desk.queue(&auth.agent).await?))
+/// `?department=` and `?tier=` narrow the list to one queue.
+pub async fn queue(
+    State(desk): State<Arc<Desk>>,
+    auth: AgentAuth,
+    Query(q): Query<HashMap<String, String>>,
+) -> ApiResult<impl IntoResponse> {
+    let mut list = desk.queue(&auth.agent).await?;
+    if let Some(d) = q.get("department") {
+        list.retain(|c| c.department.as_ref() == Some(d));
+    }
+    if let Some(t) = q.get("tier") {
+        list.retain(|c| c.tier.as_ref() == Some(t));
+    }
+    Ok(Json(list))
 }
 
 pub async fn conversations(State(desk): State<Arc<Desk>>, auth: AgentAuth) -> ApiResult<impl IntoResponse> {

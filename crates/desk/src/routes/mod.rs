@@ -13,7 +13,7 @@ use axum::Router;
 use std::sync::Arc;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
-use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 /// Every route the router serves, as `(method, path)`. Tests check that each one is served and
@@ -92,7 +92,10 @@ pub fn router(desk: Arc<Desk>) -> Router {
         .layer(
             // One INFO line per request (method, path, status, latency); bodies are never logged.
             TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                // The path only: the query may carry a conversation token (`?token=`).
+                .make_span_with(|req: &axum::http::Request<axum::body::Body>| {
+                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+                })
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
         .with_state(desk)
