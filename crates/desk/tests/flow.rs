@@ -163,6 +163,13 @@ async fn resume_with_last_event_id_loses_and_repeats_nothing() {
 
     // Live events keep coming on the resumed stream.
     assert_eq!(c.say("c0", "live").await.status(), 201);
+    let metrics = t.client.get(t.url("/metrics")).send().await.expect("metrics").text().await.expect("text");
+    let open: i64 = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("handoff_open_streams "))
+        .and_then(|v| v.parse().ok())
+        .expect("gauge");
+    assert!(open >= 1, "an open stream is counted: {metrics}");
     let live = s.next(WAIT).await.expect("live event");
     assert_eq!(live.id, Some(7));
     assert!(s.next(Duration::from_millis(300)).await.is_none(), "no duplicates");

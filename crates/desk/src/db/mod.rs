@@ -171,6 +171,8 @@ pub trait Database: Send + Sync + 'static {
     async fn insert_session(&self, s: &SessionRow) -> DbResult<()>;
     async fn session(&self, token_hash: &str) -> DbResult<Option<SessionRow>>;
     async fn delete_session(&self, token_hash: &str) -> DbResult<()>;
+    /// Removes sessions that expired at or before `now`; returns how many.
+    async fn delete_expired_sessions(&self, now: i64) -> DbResult<u64>;
 
     /// Stores the ticket and its audit row together.
     async fn insert_ticket(&self, t: &TicketRow, audit: &AuditRow) -> DbResult<i64>;

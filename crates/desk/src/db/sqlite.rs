@@ -476,6 +476,12 @@ impl Database for Sqlite {
         Ok(())
     }
 
+    async fn delete_expired_sessions(&self, now: i64) -> DbResult<u64> {
+        let done =
+            sqlx::query("DELETE FROM sessions WHERE expires_at <= ?").bind(now).execute(&self.pool).await?;
+        Ok(done.rows_affected())
+    }
+
     async fn insert_ticket(&self, t: &TicketRow, audit: &AuditRow) -> DbResult<i64> {
         let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
@@ -499,5 +505,88 @@ impl Database for Sqlite {
     async fn tickets(&self) -> DbResult<Vec<TicketRow>> {
         let rows = sqlx::query("SELECT * FROM tickets ORDER BY id DESC").fetch_all(&self.pool).await?;
         rows.iter().map(ticket).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn conv(id: &str) -> ConversationRow {
+        ConversationRow {
+            id: id.into(),
+            site_key: "demo".into(),
+            locale: "en".into(),
+            page_url: None,
+            token_hash: "h".into(),
+            status: ConversationStatus::Bot,
+            department: None,
+            tier: None,
+            priority: None,
+            reason: None,
+            handoff_json: None,
+            agent_id: None,
+            queued_at: None,
+            queue_position: None,
+            first_response_due: None,
+            resolution_due: None,
+            first_reply_at: None,
+            offline_reason: None,
+            rating: None,
+            rating_comment: None,
+            last_seq: 0,
+            last_message_id: 0,
+            created_at: 1,
+            updated_at: 1,
+        }
+    }
+
+    fn event(seq: i64) -> EventRow {
+        EventRow { seq, kind: "message".into(), payload: "{}".into(), created_at: 1 }
+    }
+
+    #[tokio::test]
+    async fn commits_are_atomic_and_checked_against_the_sequence() {
+        let dir = tempfile::tempdir().expect("dir");
+        let db = Sqlite::open(dir.path()).await.expect("open");
+        db.insert_conversation(&conv("c1")).await.expect("insert");
+        let mut next = conv("c1");
+        next.status = ConversationStatus::Queued;
+        next.first_response_due = Some(500);
+        next.last_seq = 2;
+        let commit = Commit {
+            conversation: next.clone(),
+            expected_last_seq: 0,
+            messages: vec![],
+            events: vec![event(1), event(2)],
+            audit: vec![],
+        };
+        db.commit(&commit).await.expect("commit");
+        // Replaying the same commit is stale now: rejected, nothing half-written.
+        assert!(matches!(db.commit(&commit).await, Err(DbError::Conflict(_))));
+        assert_eq!(db.events_after("c1", 0, 10).await.expect("events").len(), 2);
+        assert_eq!(db.events_after("c1", 1, 10).await.expect("events")[0].seq, 2);
+        // A failing statement inside the transaction rolls the conversation update back.
+        let mut bad = next.clone();
+        bad.last_seq = 3;
+        let dup = Commit {
+            conversation: bad,
+            expected_last_seq: 2,
+            messages: vec![],
+            events: vec![event(2)],
+            audit: vec![],
+        };
+        assert!(db.commit(&dup).await.is_err(), "duplicate sequence number");
+        assert_eq!(db.conversation("c1").await.expect("get").map(|c| c.last_seq), Some(2));
+        // Deadlines are found by the sweeper query.
+        assert!(db.due_conversations(499).await.expect("due").is_empty());
+        assert_eq!(db.due_conversations(500).await.expect("due").len(), 1);
+        db.close().await;
+        // Reopening runs the migrations idempotently and keeps the data.
+        let db = Sqlite::open(dir.path()).await.expect("reopen");
+        assert_eq!(
+            db.conversation("c1").await.expect("get").map(|c| c.status),
+            Some(ConversationStatus::Queued)
+        );
     }
 }

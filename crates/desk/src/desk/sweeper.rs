@@ -83,6 +83,8 @@ impl Desk {
             }
             self.apply(ch).await?;
         }
+        // Housekeeping rides along: expired sessions are useless, drop them.
+        self.db.delete_expired_sessions(now).await?;
         self.dispatch().await
     }
 }
