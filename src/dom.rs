@@ -36,10 +36,11 @@ pub fn page_locales() -> Vec<String> {
     out
 }
 
-/// Focuses an element once the current render has reached the page.
-pub fn focus_later(f: impl FnOnce() -> Option<web_sys::HtmlElement> + 'static) {
+/// Focuses the element with this id once the current render has reached the page. By id, not
+/// by `NodeRef`: every node ref type and every closure type here is code of its own in the wasm.
+pub fn focus_later(id: String) {
     leptos::prelude::request_animation_frame(move || {
-        if let Some(el) = f() {
+        if let Some(el) = by_id(&id) {
             let _ = el.focus();
         }
     });

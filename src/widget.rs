@@ -11,7 +11,6 @@ use crate::state::{ChatState, Event, Screen};
 use crate::storage;
 use handoff_bot::model::{pick, Named, Settings};
 use handoff_bot::{Conversation, Engine, Turn};
-use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -29,65 +28,26 @@ pub fn next_instance() -> u32 {
     INSTANCES.fetch_add(1, Ordering::Relaxed) + 1
 }
 
+/// What the widget has from the start, before its site is loaded: the launcher, the panel
+/// around the screens and the interface language. The loading state and the loaded widget share
+/// it, so the launcher and the dialog are rendered (and compiled) once.
 #[derive(Clone, Copy)]
-pub struct Ui {
-    pub engine: StoredValue<Arc<Engine>>,
-    pub conv: StoredValue<Conversation>,
-    /// What the customer did so far (stored for a reload).
-    events: StoredValue<Vec<Event>>,
-    pub chat: RwSignal<ChatState>,
-    pub locale: RwSignal<String>,
-    pub screen: RwSignal<Screen>,
+pub struct Frame {
     pub open: RwSignal<bool>,
-    /// Bot messages waiting behind the typing indicator.
-    pub typing: RwSignal<u32>,
+    pub screen: RwSignal<Screen>,
+    pub locale: RwSignal<String>,
     pub instance: u32,
-    persist: bool,
-    pub launcher: NodeRef<html::Button>,
-    pub composer: NodeRef<html::Textarea>,
 }
 
-pub fn use_ui() -> Ui {
-    expect_context::<Ui>()
-}
-
-impl Ui {
-    /// Sets the widget up for `engine`: starts a conversation in the best of the customer's
-    /// `preferred` locales and, with `persist`, replays what the customer did before a reload.
-    pub fn new(
-        engine: Arc<Engine>,
-        preferred: &[String],
-        persist: bool,
-        open: RwSignal<bool>,
-        launcher: NodeRef<html::Button>,
-        instance: u32,
-    ) -> Ui {
-        let locale = engine.site().best_locale(preferred.iter().map(String::as_str));
-        let (conv, greeting) = engine.start(&locale);
-        let saved = if persist { storage::load(&engine.site().settings.site.key) } else { Vec::new() };
-        let ui = Ui {
-            locale: RwSignal::new(locale.clone()),
-            engine: StoredValue::new(engine),
-            conv: StoredValue::new(conv),
-            events: StoredValue::new(vec![Event::Start(locale)]),
-            chat: RwSignal::new(ChatState::new(greeting)),
+impl Frame {
+    /// A new frame; `preferred` are the customer's locales, best first.
+    pub fn new(preferred: &[String]) -> Frame {
+        Frame {
+            open: RwSignal::new(false),
             screen: RwSignal::new(Screen::Portal),
-            open,
-            typing: RwSignal::new(0),
-            instance,
-            persist,
-            launcher,
-            composer: NodeRef::new(),
-        };
-        if matches!(saved.first(), Some(Event::Start(_))) && saved.len() > 1 {
-            ui.events.set_value(Vec::new());
-            for event in saved {
-                ui.apply(event, false);
-            }
-            // A returning customer was chatting: show them the chat.
-            ui.screen.set(Screen::Chat);
+            locale: RwSignal::new(i18n::best(preferred.iter().map(String::as_str)).to_string()),
+            instance: next_instance(),
         }
-        ui
     }
 
     /// A page-unique element id.
@@ -103,8 +63,85 @@ impl Ui {
     /// Interface text as a reactive closure for views. Every call site shares this one closure
     /// type, so the view code for it is compiled once (this keeps the wasm small).
     pub fn tr(&self, key: Key) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
-        let ui = *self;
-        move || ui.t(key)
+        let locale = self.locale;
+        move || locale.with(|l| i18n::t(l, key))
+    }
+
+    pub fn toggle(&self) {
+        if self.open.get_untracked() {
+            self.close();
+        } else {
+            self.open.set(true);
+            // Move the focus into the panel, to the control the current screen starts with
+            // (while the site loads there is none).
+            let name = match self.screen.get_untracked() {
+                Screen::Portal => "search",
+                Screen::Article(_) => "article",
+                Screen::Chat => "message",
+            };
+            dom::focus_later(self.id(name));
+        }
+    }
+
+    /// Closes the panel and gives the focus back to the launcher.
+    pub fn close(&self) {
+        self.open.set(false);
+        dom::focus_later(self.id("launcher"));
+    }
+}
+
+#[derive(Clone, Copy)]
+pub struct Ui {
+    pub frame: Frame,
+    pub engine: StoredValue<Arc<Engine>>,
+    pub conv: StoredValue<Conversation>,
+    /// What the customer did so far (stored for a reload).
+    events: StoredValue<Vec<Event>>,
+    pub chat: RwSignal<ChatState>,
+    /// Bot messages waiting behind the typing indicator.
+    pub typing: RwSignal<u32>,
+    persist: bool,
+}
+
+/// `ui.locale`, `ui.screen`, `ui.id(..)`, `ui.tr(..)`: the frame's parts read as the widget's.
+impl std::ops::Deref for Ui {
+    type Target = Frame;
+    fn deref(&self) -> &Frame {
+        &self.frame
+    }
+}
+
+pub fn use_ui() -> Ui {
+    expect_context::<Ui>()
+}
+
+impl Ui {
+    /// Sets the widget up for `engine` in `frame`: starts a conversation in the best of the
+    /// customer's `preferred` locales and, with `persist`, replays what the customer did before
+    /// a reload.
+    pub fn new(engine: Arc<Engine>, preferred: &[String], persist: bool, frame: Frame) -> Ui {
+        let locale = engine.site().best_locale(preferred.iter().map(String::as_str));
+        let (conv, greeting) = engine.start(&locale);
+        let saved = if persist { storage::load(&engine.site().settings.site.key) } else { Vec::new() };
+        frame.locale.set(locale.clone());
+        let ui = Ui {
+            frame,
+            engine: StoredValue::new(engine),
+            conv: StoredValue::new(conv),
+            events: StoredValue::new(vec![Event::Start(locale)]),
+            chat: RwSignal::new(ChatState::new(greeting)),
+            typing: RwSignal::new(0),
+            persist,
+        };
+        if matches!(saved.first(), Some(Event::Start(_))) && saved.len() > 1 {
+            ui.events.set_value(Vec::new());
+            for event in saved {
+                ui.apply(event, false);
+            }
+            // A returning customer was chatting: show them the chat.
+            ui.screen.set(Screen::Chat);
+        }
+        ui
     }
 
     /// A localised site name (department, tier) by id, reactive on the locale.
@@ -120,36 +157,13 @@ impl Ui {
         })
     }
 
-    pub fn toggle(&self) {
-        if self.open.get_untracked() {
-            self.close();
-        } else {
-            self.open.set(true);
-            // Move the focus into the panel, to the control the current screen starts with.
-            let id = match self.screen.get_untracked() {
-                Screen::Portal => self.id("search"),
-                Screen::Article(_) => self.id("article"),
-                Screen::Chat => self.id("message"),
-            };
-            dom::focus_later(move || dom::by_id(&id));
-        }
-    }
-
-    /// Closes the panel and gives the focus back to the launcher.
-    pub fn close(&self) {
-        self.open.set(false);
-        let launcher = self.launcher;
-        dom::focus_later(move || launcher.get_untracked().map(Into::into));
-    }
-
     pub fn show_chat(&self) {
         self.screen.set(Screen::Chat);
         self.focus_composer();
     }
 
     pub fn focus_composer(&self) {
-        let composer = self.composer;
-        dom::focus_later(move || composer.get_untracked().map(Into::into));
+        dom::focus_later(self.id("message"));
     }
 
     pub fn open_article(&self, id: &str) {

@@ -502,3 +502,27 @@ async fn the_page_widget_loads_its_site_or_apologises() {
     assert_eq!(tab.get_attribute("aria-pressed").as_deref(), Some("true"));
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn arriving_messages_keep_the_log_and_the_customers_draft() {
+    let root = widget("en");
+    open_chat(&root).await;
+    let greeting = get(&root, ".hf-msg");
+    say(&root, "Where is my order?").await;
+    // The customer starts the next message while the bot is still typing.
+    let ta = type_text(&root, "FH-12").await;
+    ta.focus().unwrap();
+    ta.set_selection_range(2, 2).unwrap();
+    wait_for(&root, ".hf-msg--bot", "order number").await;
+    sleep(50).await;
+    // The new answer was appended: the messages already shown (and announced) are the same
+    // nodes, and the draft keeps its text, the focus and the caret.
+    assert!(get(&root, ".hf-msg").is_same_node(Some(&greeting)));
+    assert_eq!(all(&root, ".hf-msg").len(), 3);
+    let log = get(&root, ".hf-log");
+    assert!(log.last_element_child().unwrap().class_list().contains("hf-typing"));
+    let active = document().active_element().expect("something has the focus");
+    assert!(active.is_same_node(Some(&ta)), "the composer keeps the focus");
+    assert_eq!(ta.value(), "FH-12");
+    assert_eq!(ta.selection_start().unwrap(), Some(2));
+}

@@ -4,16 +4,13 @@ use super::rich::render_blocks;
 use crate::i18n::Key;
 use crate::state::Screen;
 use crate::widget::use_ui;
-use leptos::html;
 use leptos::prelude::*;
 
 #[component]
 pub fn ArticleView(id: String) -> impl IntoView {
     let ui = use_ui();
-    // None: not answered yet; Some(true): "Yes" (thanked).
-    let feedback = RwSignal::new(None::<bool>);
-    let heading: NodeRef<html::H2> = NodeRef::new();
-    crate::dom::focus_later(move || heading.get_untracked().map(Into::into));
+    // Answered "Yes" or "No" (both thank the customer).
+    let answered = RwSignal::new(false);
 
     // The article in the current locale, falling back to the site default, then to any.
     let article = {
@@ -26,6 +23,7 @@ pub fn ArticleView(id: String) -> impl IntoView {
         }
     };
     let title_id = ui.id("article");
+    crate::dom::focus_later(title_id.clone());
     let feedback_id = ui.id("feedback");
     let feedback_label = feedback_id.clone();
     let id_no = id.clone();
@@ -38,17 +36,17 @@ pub fn ArticleView(id: String) -> impl IntoView {
                 {ui.tr(Key::Back)}
             </button>
             {move || article().map(|(title, blocks)| view! {
-                <h2 class="hf-article-title" id=title_id.clone() tabindex="-1" node_ref=heading>{title}</h2>
+                <h2 class="hf-article-title" id=title_id.clone() tabindex="-1">{title}</h2>
                 <div class="hf-article-body">{render_blocks(blocks)}</div>
             })}
             <div class="hf-feedback" role="group" aria-labelledby=feedback_label>
                 <p id=feedback_id class="hf-feedback-question">{ui.tr(Key::Helpful)}</p>
                 <Show
-                    when=move || feedback.get().is_none()
+                    when=move || !answered.get()
                     fallback=move || view! { <p class="hf-thanks" role="status">{ui.tr(Key::ThanksFeedback)}</p> }
                 >
                     <div class="hf-feedback-buttons">
-                        <button type="button" class="hf-button hf-button--secondary" on:click=move |_| feedback.set(Some(true))>
+                        <button type="button" class="hf-button hf-button--secondary" on:click=move |_| answered.set(true)>
                             {ui.tr(Key::Yes)}
                         </button>
                         <button
@@ -57,7 +55,7 @@ pub fn ArticleView(id: String) -> impl IntoView {
                             on:click={
                                 let id = id_no.clone();
                                 move |_| {
-                                    feedback.set(Some(false));
+                                    answered.set(true);
                                     ui.article_unhelpful(&id);
                                 }
                             }

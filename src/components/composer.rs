@@ -46,7 +46,6 @@ pub fn Composer() -> impl IntoView {
                 maxlength=MAX_MESSAGE.to_string()
                 placeholder=ui.tr(Key::MessagePlaceholder)
                 aria-describedby=counter_id.clone()
-                node_ref=ui.composer
                 prop:value=move || draft.get()
                 on:input=move |ev| draft.set(event_target_value(&ev))
                 on:keydown=on_keydown

@@ -115,9 +115,16 @@ impl<T: Codec> Codec for Vec<T> {
             v.put(w);
         }
     }
+    // Plain loops rather than `collect::<Result<_, _>>()`: the iterator adapters behind that
+    // were instantiated once per element type and cost ~6 KB of wasm. The capacity is capped
+    // because `n` comes from the file.
     fn get(r: &mut Reader) -> Result<Self, BundleError> {
         let n = r.num()?;
-        (0..n).map(|_| T::get(r)).collect()
+        let mut v = Vec::with_capacity(n.min(256) as usize);
+        for _ in 0..n {
+            v.push(T::get(r)?);
+        }
+        Ok(v)
     }
 }
 
@@ -144,9 +151,16 @@ impl<T: Codec> Codec for BTreeMap<String, T> {
             v.put(w);
         }
     }
+    // `insert` one by one: `BTreeMap::from_iter` sorts first (a stable sort per value type,
+    // ~2.5 KB of wasm each), and the bundle is written in key order anyway.
     fn get(r: &mut Reader) -> Result<Self, BundleError> {
         let n = r.num()?;
-        (0..n).map(|_| Ok((String::get(r)?, T::get(r)?))).collect()
+        let mut m = BTreeMap::new();
+        for _ in 0..n {
+            let k = String::get(r)?;
+            m.insert(k, T::get(r)?);
+        }
+        Ok(m)
     }
 }
 
