@@ -2,6 +2,7 @@
 
 mod bench;
 mod cmd;
+mod desk;
 mod dist;
 mod screenshot;
 mod serve;
@@ -18,7 +19,8 @@ cargo xtask <command>
                         trunk 0.21.14, chromium, chromedriver, binaryen (wasm-opt)
   dist                  setup, check + release build of the widget into pkg/, export the demo
                         site to pkg/sites/demo.bundle, print raw/brotli sizes (budget 120 KiB)
-  run                   dist, then serve pkg/ on http://127.0.0.1:8080/ (HANDOFF_PORT overrides)
+  run                   dist, then the desk with the demo site (demo agents seeded), serving
+                        pkg/ on http://127.0.0.1:8080/ (HANDOFF_PORT overrides)
   serve [DIR]           serve pkg/ (or DIR) as it is, without building
   test                  the whole suite (.ci/run calls exactly this)
   bench [ARGS...]       cargo bench -p handoff-bot [ARGS...], then the bundle sizes
@@ -33,7 +35,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("setup") => tools::setup(),
         Some("dist") => dist::dist().map(|_| ()),
-        Some("run") => dist::dist().and_then(|_| serve::serve_pkg()),
+        Some("run") => dist::dist().and_then(|_| desk::run_desk()),
         Some("serve") => match rest.first() {
             Some(dir) => serve::serve_dir(std::path::Path::new(dir)),
             None => serve::serve_pkg(),

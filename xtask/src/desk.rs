@@ -1,0 +1,25 @@
+//! `cargo xtask run`: the desk with the demo site, serving the widget bundle from pkg/.
+//!
+//! One process serves everything on one origin: the portal page, the widget bundle, the demo
+//! site bundle and the handoff protocol (/v1/...). The demo agents are seeded so the console
+//! can be tried at once; their password is printed by the desk and written in
+//! crates/desk/demo.toml.
+
+use crate::cmd::{self, run};
+use crate::{dist, serve};
+use anyhow::Result;
+
+/// Builds the desk (debug: it is quick to build and plenty fast for a demo) and runs it in the
+/// foreground until Ctrl-C; the desk shuts down gracefully on SIGINT/SIGTERM.
+pub fn run_desk() -> Result<()> {
+    let port = serve::port()?;
+    let pkg = dist::pkg_dir();
+    let listen = format!("127.0.0.1:{port}");
+    println!("\nxtask: starting the desk on http://{listen}/ (portal and widget), Ctrl-C stops");
+    run(
+        "run: desk",
+        cmd::cargo()
+            .args(["run", "-q", "-p", "handoff-desk", "--", "serve", "--config", "crates/desk/demo.toml"])
+            .args(["--static", &pkg.to_string_lossy(), "--listen", &listen, "--seed-demo"]),
+    )
+}
