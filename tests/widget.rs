@@ -526,3 +526,32 @@ async fn arriving_messages_keep_the_log_and_the_customers_draft() {
     assert_eq!(ta.value(), "FH-12");
     assert_eq!(ta.selection_start().unwrap(), Some(2));
 }
+
+#[wasm_bindgen_test]
+async fn the_launcher_and_panel_stay_while_the_site_loads() {
+    let root = new_root();
+    root.set_id("handoff-root");
+    let url = format!("data:application/json,{}", String::from(js_sys::encode_uri_component(DEMO)));
+    root.set_attribute("data-site", &url).unwrap();
+    root.set_attribute("data-locale", "de").unwrap();
+    handoff_widget::start();
+    // Opened while the site is still loading: the panel says so.
+    let launcher = get(&root, ".hf-launcher");
+    assert_eq!(get(&root, ".hf-notice").get_attribute("role").as_deref(), Some("status"));
+    launcher.click();
+    // Once loaded, the same launcher and the same open dialog show the widget.
+    wait_for(&root, ".hf-tab", "Hilfe").await;
+    assert!(get(&root, ".hf-launcher").is_same_node(Some(&launcher)));
+    assert_eq!(launcher.get_attribute("aria-expanded").as_deref(), Some("true"));
+    let panel = get(&root, ".hf-panel");
+    assert!(!panel.hidden());
+    assert_eq!(panel.get_attribute("role").as_deref(), Some("dialog"));
+    let title = get(&root, &format!("#{}", panel.get_attribute("aria-labelledby").unwrap()));
+    assert_eq!(text(&title), engine().site().settings.site.name);
+    // Escape closes it and gives the focus back to the launcher.
+    panel.dispatch_event(&key("Escape", false)).unwrap();
+    sleep(50).await;
+    assert!(panel.hidden());
+    assert!(document().active_element().unwrap().is_same_node(Some(&launcher)));
+    root.remove();
+}
