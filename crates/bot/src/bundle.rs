@@ -9,7 +9,6 @@
 
 use crate::markdown::{Block, Inline};
 use crate::model::*;
-use std::collections::BTreeMap;
 
 /// First field of every bundle; bump when the model changes.
 pub const MAGIC: &str = "handoff-bundle/1";
@@ -143,7 +142,7 @@ impl<T: Codec> Codec for Option<T> {
     }
 }
 
-impl<T: Codec> Codec for BTreeMap<String, T> {
+impl<T: Codec> Codec for StrMap<T> {
     fn put(&self, w: &mut Writer) {
         w.num(self.len() as u32);
         for (k, v) in self {
@@ -151,11 +150,11 @@ impl<T: Codec> Codec for BTreeMap<String, T> {
             v.put(w);
         }
     }
-    // `insert` one by one: `BTreeMap::from_iter` sorts first (a stable sort per value type,
-    // ~2.5 KB of wasm each), and the bundle is written in key order anyway.
+    // Written in key order, so each insert appends; from_pairs would also repair a bundle
+    // edited by hand.
     fn get(r: &mut Reader) -> Result<Self, BundleError> {
         let n = r.num()?;
-        let mut m = BTreeMap::new();
+        let mut m = StrMap::new();
         for _ in 0..n {
             let k = String::get(r)?;
             m.insert(k, T::get(r)?);
@@ -321,9 +320,9 @@ mod tests {
     fn strings_lists_and_maps_round_trip() {
         let v: Vec<String> = vec!["a".into(), "".into(), "ä\nb".into()];
         assert_eq!(decode::<Vec<String>>(&encode(&v)), Ok(v));
-        let mut m: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut m: StrMap<Vec<String>> = StrMap::new();
         m.insert("de".into(), vec!["mensch*".into()]);
-        assert_eq!(decode::<BTreeMap<String, Vec<String>>>(&encode(&m)), Ok(m));
+        assert_eq!(decode::<StrMap<Vec<String>>>(&encode(&m)), Ok(m));
     }
 
     #[test]

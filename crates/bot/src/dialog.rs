@@ -129,7 +129,12 @@ fn run_one(engine: &Engine, d: &Dialog) -> Vec<String> {
     failures
 }
 
-fn check_turn(spec: &TurnSpec, turn: &Turn, slots: &BTreeMap<String, String>, failures: &mut Vec<String>) {
+fn check_turn(
+    spec: &TurnSpec,
+    turn: &Turn,
+    slots: &crate::model::StrMap<String>,
+    failures: &mut Vec<String>,
+) {
     let got_intent = turn.intent.as_ref().map(|s| s.intent.as_str()).unwrap_or("none");
     if let Some(want) = &spec.intent {
         if want != got_intent {

@@ -7,7 +7,7 @@
 use crate::builtin::{self, say, Say};
 use crate::charcase::{is_lower, is_upper};
 use crate::matcher::{Hit, Matcher, MatcherBuilder, Message};
-use crate::model::{pick, ArticleUnhelpfulPolicy, Intent, Site, Step};
+use crate::model::{pick, ArticleUnhelpfulPolicy, Intent, Localized, Site, Step, StrMap};
 use crate::normalize::{normalize, tokens};
 use crate::search::{ArticleIndex, SearchHit};
 use crate::slots;
@@ -72,7 +72,7 @@ pub struct Conversation {
     pub locale: String,
     pub transcript: Vec<TranscriptEntry>,
     pub intents: Vec<IntentHit>,
-    pub slots: BTreeMap<String, String>,
+    pub slots: StrMap<String>,
     /// Customer messages so far.
     pub turns: u32,
     unmatched: u32,
@@ -101,7 +101,7 @@ pub struct Engine {
 fn phrase_matcher(
     mut b: MatcherBuilder,
     builtin: &[(&str, &[&str])],
-    extra: &BTreeMap<String, Vec<String>>,
+    extra: &StrMap<Vec<String>>,
     what: &str,
 ) -> Result<Matcher, Vec<Problem>> {
     let mut problems = Vec::new();
@@ -194,7 +194,7 @@ impl Engine {
         }
     }
 
-    fn text<'a>(&'a self, t: &'a BTreeMap<String, String>, locale: &str) -> &'a str {
+    fn text<'a>(&'a self, t: &'a Localized, locale: &str) -> &'a str {
         pick(t, locale, &self.site.settings.site.default_locale)
     }
 
@@ -434,7 +434,7 @@ impl Engine {
         Turn { replies, ..Default::default() }
     }
 
-    fn question(&self, conv: &Conversation, step: &Step, text: &BTreeMap<String, String>) -> Reply {
+    fn question(&self, conv: &Conversation, step: &Step, text: &Localized) -> Reply {
         let quick_replies = step
             .options
             .iter()
@@ -640,7 +640,14 @@ impl Engine {
             locale,
             transcript: conv.transcript.clone(),
             intents: conv.intents.clone(),
-            slots: conv.slots.clone(),
+            slots: {
+                // The wire type is a BTreeMap; insert one by one (from_iter would sort again).
+                let mut m = BTreeMap::new();
+                for (k, v) in &conv.slots {
+                    m.insert(k.clone(), v.clone());
+                }
+                m
+            },
             article: conv.article.clone(),
             page_url: None,
         };
@@ -650,7 +657,7 @@ impl Engine {
 }
 
 /// Inserts `{slot}` values; unknown placeholders stay as written.
-fn fill(template: &str, slots: &BTreeMap<String, String>) -> String {
+fn fill(template: &str, slots: &StrMap<String>) -> String {
     let mut out = template.to_string();
     for (k, v) in slots {
         out = out.replace(&format!("{{{k}}}"), v);

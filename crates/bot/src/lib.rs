@@ -23,6 +23,7 @@ pub mod search;
 pub mod slots;
 pub mod sort;
 pub mod stopwords;
+pub mod strmap;
 pub mod typo;
 
 pub use engine::{Conversation, Engine, QuickReply, Reply, Scored, Turn};

@@ -171,7 +171,7 @@ pub fn load(files: &[File]) -> Result<Site, Vec<Problem>> {
     }
     Ok(Site {
         settings,
-        slot_types,
+        slot_types: slot_types.into_iter().collect(),
         intents: intents.into_iter().map(|(i, _, _)| i).collect(),
         articles: {
             let mut a: Vec<Article> = articles.into_iter().map(|(a, _, _)| a).collect();

@@ -4,11 +4,11 @@
 //! read from the bundle the widget downloads (see [`crate::bundle`]), so the browser never parses TOML or Markdown.
 //! Unknown keys are rejected so that a typo in a content file is an error, not a silent default.
 
+pub use crate::strmap::StrMap;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// Text in every site locale, keyed by locale code.
-pub type Localized = BTreeMap<String, String>;
+pub type Localized = StrMap<String>;
 
 /// Looks a localised text up, falling back to the site default, then to any text at all.
 pub fn pick<'a>(text: &'a Localized, locale: &str, default_locale: &str) -> &'a str {
@@ -25,7 +25,7 @@ pub fn pick<'a>(text: &'a Localized, locale: &str, default_locale: &str) -> &'a 
 pub struct Site {
     pub settings: Settings,
     #[serde(default)]
-    pub slot_types: BTreeMap<String, SlotType>,
+    pub slot_types: StrMap<SlotType>,
     pub intents: Vec<Intent>,
     pub articles: Vec<Article>,
 }
@@ -87,8 +87,8 @@ pub struct HandoffPolicy {
     pub frustration_threshold: u32,
     pub min_confidence: f32,
     pub article_unhelpful: ArticleUnhelpfulPolicy,
-    pub explicit_phrases: BTreeMap<String, Vec<String>>,
-    pub angry_words: BTreeMap<String, Vec<String>>,
+    pub explicit_phrases: StrMap<Vec<String>>,
+    pub angry_words: StrMap<Vec<String>>,
 }
 
 impl Default for HandoffPolicy {
@@ -99,8 +99,8 @@ impl Default for HandoffPolicy {
             frustration_threshold: 2,
             min_confidence: 0.45,
             article_unhelpful: ArticleUnhelpfulPolicy::Offer,
-            explicit_phrases: BTreeMap::new(),
-            angry_words: BTreeMap::new(),
+            explicit_phrases: StrMap::new(),
+            angry_words: StrMap::new(),
         }
     }
 }
@@ -130,8 +130,8 @@ pub struct Intent {
     pub priority: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub articles: Vec<String>,
-    pub patterns: BTreeMap<String, Vec<String>>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub patterns: StrMap<Vec<String>>,
+    #[serde(default, skip_serializing_if = "StrMap::is_empty")]
     pub answer: Localized,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub quick_replies: Vec<QuickReplyDef>,
@@ -160,7 +160,7 @@ pub struct Step {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub choose: Option<String>,
     pub prompt: Localized,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "StrMap::is_empty")]
     pub retry: Localized,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub options: Vec<ChoiceOption>,

@@ -8,6 +8,7 @@ use crate::markdown::plain_blocks;
 use crate::model::Article;
 use crate::normalize::tokens;
 use crate::stopwords::is_stopword;
+use crate::strmap::StrMap;
 use crate::typo::TypoIndex;
 use std::collections::BTreeMap;
 
@@ -44,14 +45,14 @@ struct LocaleIndex {
 
 #[derive(Debug, Clone, Default)]
 pub struct ArticleIndex {
-    locales: BTreeMap<String, LocaleIndex>,
+    locales: StrMap<LocaleIndex>,
 }
 
 impl ArticleIndex {
     pub fn new(articles: &[Article]) -> ArticleIndex {
-        let mut locales: BTreeMap<String, LocaleIndex> = BTreeMap::new();
+        let mut locales: StrMap<LocaleIndex> = StrMap::new();
         for (ai, a) in articles.iter().enumerate() {
-            let idx = locales.entry(a.locale.clone()).or_default();
+            let idx = locales.get_or_insert_with(&a.locale, LocaleIndex::default);
             let slot = idx.docs.len() as u32;
             idx.docs.push(ai);
             let mut occurrences: Vec<(String, f32)> = Vec::new();
