@@ -31,7 +31,7 @@ const RANGES: &[(u32, u32, u32, bool)] = &[
 const SPECIAL: &[(u32, u32)] = &[(0x178, 0xFF), (0x4C0, 0x4CF)];
 
 fn in_range(u: u32, (first, last, _, alternating): (u32, u32, u32, bool)) -> bool {
-    (first..=last).contains(&u) && (!alternating || (u - first) % 2 == 0)
+    (first..=last).contains(&u) && (!alternating || (u - first).is_multiple_of(2))
 }
 
 /// The lower case of `c` (itself when it has none, or is outside the covered scripts).

@@ -182,7 +182,7 @@ pub fn load(files: &[File]) -> Result<Site, Vec<Problem>> {
 }
 
 fn missing_locales(text: &Localized, locales: &[String]) -> Vec<String> {
-    locales.iter().filter(|l| text.get(*l).is_none_or(|t| t.trim().is_empty())).cloned().collect()
+    locales.iter().filter(|l| text.get(l).is_none_or(|t| t.trim().is_empty())).cloned().collect()
 }
 
 fn unknown_locales<'a>(keys: impl Iterator<Item = &'a String>, locales: &[String]) -> Vec<String> {
