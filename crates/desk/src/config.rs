@@ -60,6 +60,18 @@ struct RawSite {
     hours: Option<RawHours>,
     #[serde(default)]
     sla: BTreeMap<String, RawSla>,
+    #[serde(default)]
+    canned: Vec<RawCanned>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCanned {
+    id: String,
+    department: String,
+    locale: String,
+    title: String,
+    text: String,
 }
 
 // No deny_unknown_fields: the weekday keys are flattened into `days`, where unknown names are
@@ -117,7 +129,12 @@ pub struct SiteConfig {
     pub hours: BusinessHours,
     /// Per priority id; priorities without an entry use [`DEFAULT_SLA`].
     pub sla: BTreeMap<String, SlaPolicy>,
+    /// Prepared answers per department and locale (`[[site.canned]]`), for the console.
+    pub canned: Vec<CannedResponse>,
 }
+
+/// `[[site.canned]]`: `id`, `department`, `locale`, `title`, `text`.
+pub type CannedResponse = handoff_protocol::v1::CannedResponse;
 
 pub const DEFAULT_SLA: SlaPolicy =
     SlaPolicy { first_response: Duration::from_secs(300), resolution: Duration::from_secs(24 * 3600) };
@@ -240,6 +257,17 @@ fn site(s: RawSite, base: &Path) -> Result<SiteConfig, ConfigError> {
         avg_handle: Duration::from_secs(s.avg_handle_secs.unwrap_or(300)),
         hours,
         sla,
+        canned: s
+            .canned
+            .into_iter()
+            .map(|c| CannedResponse {
+                id: c.id,
+                department: c.department,
+                locale: c.locale,
+                title: c.title,
+                text: c.text,
+            })
+            .collect(),
     })
 }
 

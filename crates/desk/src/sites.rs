@@ -63,6 +63,23 @@ impl Sites {
                             ));
                         }
                     }
+                    let locales = &site.settings.site.locales;
+                    let mut ids = std::collections::HashSet::new();
+                    for c in &config.canned {
+                        let at = format!("{}: canned {:?}", config.content.display(), c.id);
+                        if site.department(&c.department).is_none() {
+                            problems.push(format!("{at}: unknown department {:?}", c.department));
+                        }
+                        if !locales.contains(&c.locale) {
+                            problems.push(format!("{at}: locale {:?} is not one of the site's", c.locale));
+                        }
+                        if c.text.trim().is_empty() || c.title.trim().is_empty() {
+                            problems.push(format!("{at}: title and text must not be empty"));
+                        }
+                        if !ids.insert((&c.id, &c.locale)) {
+                            problems.push(format!("{at}: id given twice for locale {:?}", c.locale));
+                        }
+                    }
                     let tiers = site.settings.tiers.iter().map(|t| t.id.clone()).collect();
                     let loaded =
                         LoadedSite { key: key.clone(), content: site, config: config.clone(), tiers };

@@ -25,6 +25,10 @@ pub struct StartConversation {
     pub locale: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_url: Option<String>,
+    /// Optional opaque id of the customer's browser or account (the site chooses; at most 200
+    /// characters): agents see the earlier conversations with the same id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visitor_id: Option<String>,
 }
 
 /// Answer to [`StartConversation`]. The token is shown once; the desk keeps only its hash.
@@ -214,6 +218,20 @@ pub struct Ticket {
     pub message: String,
     pub transcript: Vec<TranscriptEntry>,
     pub created_at: String,
+    /// `open` or `answered`.
+    #[serde(default = "open")]
+    pub status: String,
+    /// The agent's stored answer (sending it by email is outside the desk).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answered_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answered_at: Option<String>,
+}
+
+fn open() -> String {
+    "open".into()
 }
 
 // ---------------------------------------------------------------- events
@@ -373,6 +391,15 @@ pub struct ConversationSummary {
     pub locale: String,
     pub agent_id: Option<i64>,
     pub queued_at: Option<String>,
+    /// The running SLA deadlines (RFC 3339), when a clock runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_response_due: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolution_due: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_url: Option<String>,
+    #[serde(default)]
+    pub created_at: String,
 }
 
 /// `GET /v1/agent/conversations/{id}`: everything needed to take over.
@@ -422,6 +449,50 @@ pub struct Transfer {
 pub struct Note {
     #[serde(default)]
     pub note: String,
+}
+
+/// `GET /v1/agent/canned`: a prepared answer of a department, in one locale.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CannedResponse {
+    pub id: String,
+    pub department: String,
+    pub locale: String,
+    pub title: String,
+    pub text: String,
+}
+
+/// `POST /v1/agent/conversations/{id}/reassign`: a supervisor gives a conversation to an agent
+/// (their own id: take it over).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reassign {
+    pub agent_id: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// One escalation-path step in the supervisor's list: an audit row and its conversation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecentEscalation {
+    pub conversation_id: String,
+    pub department: Option<String>,
+    #[serde(flatten)]
+    pub entry: AuditEntry,
+}
+
+/// `GET /v1/agent/supervisor/overview`: the supervisor's departments at a glance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SupervisorOverview {
+    /// Agents sharing a department with the supervisor, with presence and load.
+    pub agents: Vec<AgentInfo>,
+    /// Waiting conversations of those departments (every tier), in service order.
+    pub queued: Vec<ConversationSummary>,
+    /// Conversations being worked now.
+    pub assigned: Vec<ConversationSummary>,
+    /// Open conversations whose SLA deadline has passed.
+    pub breaches: Vec<ConversationSummary>,
+    /// Escalations and SLA breaches, newest first (at most 50).
+    pub escalations: Vec<RecentEscalation>,
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 //! single transaction, so an event, its message and its audit rows are stored together or not
 //! at all. Times are milliseconds since the Unix epoch.
 
+pub mod group;
 pub mod sqlite;
 
 use async_trait::async_trait;
@@ -37,6 +38,8 @@ pub struct ConversationRow {
     pub site_key: String,
     pub locale: String,
     pub page_url: Option<String>,
+    /// The site's opaque customer id, when the widget sent one.
+    pub visitor_id: Option<String>,
     pub token_hash: String,
     pub status: ConversationStatus,
     pub department: Option<String>,
@@ -127,6 +130,10 @@ pub struct TicketRow {
     pub message: String,
     pub transcript_json: String,
     pub created_at: i64,
+    pub answer: Option<String>,
+    /// Name of the agent who answered.
+    pub answered_by: Option<String>,
+    pub answered_at: Option<i64>,
 }
 
 /// One atomic change to a conversation: its new state plus what happened.
@@ -149,6 +156,16 @@ pub trait Database: Send + Sync + 'static {
     async fn insert_conversation(&self, c: &ConversationRow) -> DbResult<()>;
     async fn conversation(&self, id: &str) -> DbResult<Option<ConversationRow>>;
     async fn commit(&self, c: &Commit) -> DbResult<()>;
+    /// Like [`Database::commit`] (atomic, visible to readers), but it may return before the
+    /// change is durable: call [`Database::sync`] before acknowledging or announcing it. Lets the
+    /// desk release its write lock before the disk flush, so concurrent changes share one.
+    async fn commit_unsynced(&self, c: &Commit) -> DbResult<()> {
+        self.commit(c).await
+    }
+    /// Returns when every change committed before the call is durable.
+    async fn sync(&self) -> DbResult<()> {
+        Ok(())
+    }
     async fn conversations_with_status(&self, status: ConversationStatus) -> DbResult<Vec<ConversationRow>>;
     async fn conversations_of_agent(&self, agent_id: i64) -> DbResult<Vec<ConversationRow>>;
     /// Open conversations with a deadline at or before `now`.
@@ -175,6 +192,27 @@ pub trait Database: Send + Sync + 'static {
     async fn delete_expired_sessions(&self, now: i64) -> DbResult<u64>;
 
     /// Stores the ticket and its audit row together.
+    /// The site's other conversations of this visitor, newest first (at most `limit`).
+    async fn conversations_of_visitor(
+        &self,
+        site_key: &str,
+        visitor_id: &str,
+        limit: i64,
+    ) -> DbResult<Vec<ConversationRow>>;
+    /// The newest audit rows of these kinds, newest first.
+    async fn recent_audit(&self, kinds: &[&str], limit: i64) -> DbResult<Vec<AuditRow>>;
+
+    async fn ticket(&self, id: i64) -> DbResult<Option<TicketRow>>;
+    /// Stores the answer if the ticket has none yet; `false` if it was already answered.
+    async fn answer_ticket(
+        &self,
+        id: i64,
+        answer: &str,
+        by: &str,
+        at: i64,
+        audit: &AuditRow,
+    ) -> DbResult<bool>;
+
     async fn insert_ticket(&self, t: &TicketRow, audit: &AuditRow) -> DbResult<i64>;
     async fn tickets(&self) -> DbResult<Vec<TicketRow>>;
 }

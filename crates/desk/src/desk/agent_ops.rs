@@ -18,7 +18,7 @@ pub struct NewSession {
     pub csrf_token: String,
 }
 
-fn can_take(agent: &AgentRow, site: &LoadedSite, conv: &ConversationRow) -> bool {
+pub(super) fn can_take(agent: &AgentRow, site: &LoadedSite, conv: &ConversationRow) -> bool {
     let dep_ok = conv.department.as_ref().is_some_and(|d| agent.departments.contains(d));
     let level = conv.tier.as_deref().and_then(|t| site.tier_level(t));
     dep_ok && level.is_some_and(|l| site.tier_level(&agent.tier).is_some_and(|a| a >= l))
@@ -137,7 +137,11 @@ impl Desk {
     }
 
     /// Loads a conversation an agent may look at: theirs, or one they could take.
-    async fn visible(&self, agent: &AgentRow, id: &str) -> ApiResult<(ConversationRow, &LoadedSite)> {
+    pub(super) async fn visible(
+        &self,
+        agent: &AgentRow,
+        id: &str,
+    ) -> ApiResult<(ConversationRow, &LoadedSite)> {
         let conv = self.db.conversation(id).await?.ok_or_else(|| ApiError::not_found("conversation"))?;
         let site = self.site(&conv.site_key)?;
         if conv.agent_id != Some(agent.id) && !can_take(agent, site, &conv) {
@@ -221,7 +225,7 @@ impl Desk {
         Ok(wire_message(&m))
     }
 
-    fn check_text(&self, text: &str) -> ApiResult<()> {
+    pub(super) fn check_text(&self, text: &str) -> ApiResult<()> {
         if text.trim().is_empty() {
             return Err(ApiError::unprocessable("missing_field", "text must not be empty"));
         }

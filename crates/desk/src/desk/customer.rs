@@ -96,6 +96,10 @@ impl Desk {
         if let Some(u) = &req.page_url {
             too_long("page_url", u, MAX_URL)?;
         }
+        let visitor_id = req.visitor_id.filter(|v| !v.trim().is_empty());
+        if let Some(v) = &visitor_id {
+            too_long("visitor_id", v, MAX_SHORT)?;
+        }
         let token = secret::token();
         let now = now_ms();
         let conv = ConversationRow {
@@ -103,6 +107,7 @@ impl Desk {
             site_key: site.key.clone(),
             locale: req.locale,
             page_url: req.page_url,
+            visitor_id,
             token_hash: secret::hash_token(&token),
             status: ConversationStatus::Bot,
             department: None,
@@ -140,7 +145,7 @@ impl Desk {
         too_long("client_id", &req.client_id, MAX_SHORT)?;
         required("text", &req.text)?;
         too_long("text", &req.text, self.config.limits.message_chars)?;
-        let _w = self.write().await;
+        let w = self.write().await;
         let (conv, site) = self.customer_conversation(id, caller).await?;
         if let Some(m) = self.db.message_by_client_id(id, &req.client_id).await? {
             if m.text == req.text {
@@ -160,7 +165,10 @@ impl Desk {
             let message = super::wire_message(&m);
             ch.notify(agent, AgentEvent::Message { conversation_id: id.to_string(), message });
         }
-        self.apply(ch).await?;
+        // Group commit: the lock covers the read-modify-write and the commit, not the fsync.
+        let unsynced = self.apply_unsynced(ch).await?;
+        drop(w);
+        self.publish(unsynced).await?;
         Metrics::inc(&self.metrics.messages);
         Ok((m, true))
     }
@@ -351,6 +359,9 @@ impl Desk {
             message: req.message,
             transcript_json: serde_json::to_string(&req.transcript).unwrap_or_else(|_| "[]".into()),
             created_at: now,
+            answer: None,
+            answered_by: None,
+            answered_at: None,
         };
         let audit = AuditRow {
             conversation_id: conv.id.clone(),
@@ -380,6 +391,10 @@ pub fn wire_ticket(t: TicketRow) -> Ticket {
         message: t.message,
         transcript: serde_json::from_str(&t.transcript_json).unwrap_or_default(),
         created_at: super::rfc3339(t.created_at),
+        status: if t.answer.is_some() { "answered" } else { "open" }.into(),
+        answer: t.answer,
+        answered_by: t.answered_by,
+        answered_at: t.answered_at.map(super::rfc3339),
     }
 }
 

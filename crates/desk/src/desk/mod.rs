@@ -9,6 +9,7 @@ mod agent_ops;
 mod change;
 mod customer;
 mod dispatch;
+mod supervisor;
 mod sweeper;
 
 pub use change::Change;
@@ -16,7 +17,7 @@ pub use customer::Caller;
 pub use sweeper::spawn_sweeper;
 
 use crate::config::Config;
-use crate::db::{AgentRow, ConversationRow, Database, MessageRow};
+use crate::db::{AgentRow, Commit, ConversationRow, Database, MessageRow};
 use crate::error::{ApiError, ApiResult};
 use crate::hub::Hub;
 use crate::metrics::Metrics;
@@ -24,7 +25,9 @@ use crate::ratelimit::RateLimiter;
 use crate::routing::{self, Candidate};
 use crate::sites::{LoadedSite, Sites};
 use chrono::{DateTime, SecondsFormat, Utc};
-use handoff_protocol::v1::{Author, ConversationStatus, ConversationSummary, HandoffState, Message};
+use handoff_protocol::v1::{
+    AgentEvent, Author, ConversationStatus, ConversationSummary, HandoffState, Message,
+};
 use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::{watch, Mutex, MutexGuard};
@@ -39,6 +42,13 @@ pub struct Desk {
     pub conversation_limiter: RateLimiter,
     write: Mutex<()>,
     shutdown: watch::Sender<bool>,
+}
+
+/// A change committed by [`Desk::apply_unsynced`], not yet durable nor announced.
+#[must_use = "call Desk::publish: the change is neither durable nor announced yet"]
+pub(crate) struct Unsynced {
+    commit: Commit,
+    notices: Vec<(i64, AgentEvent)>,
 }
 
 pub fn now_ms() -> i64 {
@@ -81,6 +91,10 @@ pub fn summary(c: &ConversationRow) -> ConversationSummary {
         locale: c.locale.clone(),
         agent_id: c.agent_id,
         queued_at: c.queued_at.map(rfc3339),
+        first_response_due: c.first_response_due.map(rfc3339),
+        resolution_due: c.resolution_due.map(rfc3339),
+        page_url: c.page_url.clone(),
+        created_at: rfc3339(c.created_at),
     }
 }
 
@@ -144,6 +158,24 @@ impl Desk {
     pub(crate) async fn apply(&self, ch: Change<'_>) -> ApiResult<ConversationRow> {
         let (commit, notices) = ch.finish();
         self.db.commit(&commit).await?;
+        Ok(self.announce(commit, notices))
+    }
+
+    /// Group commit: commits a change without waiting for the disk. The caller releases the write
+    /// lock, then calls [`Desk::publish`], which waits until the change is durable before anything
+    /// is acknowledged or announced; changes committed meanwhile share one fsync.
+    pub(crate) async fn apply_unsynced(&self, ch: Change<'_>) -> ApiResult<Unsynced> {
+        let (commit, notices) = ch.finish();
+        self.db.commit_unsynced(&commit).await?;
+        Ok(Unsynced { commit, notices })
+    }
+
+    pub(crate) async fn publish(&self, u: Unsynced) -> ApiResult<ConversationRow> {
+        self.db.sync().await?;
+        Ok(self.announce(u.commit, u.notices))
+    }
+
+    fn announce(&self, commit: Commit, notices: Vec<(i64, AgentEvent)>) -> ConversationRow {
         if !commit.events.is_empty() {
             self.hub.publish_conversation(
                 &commit.conversation.id,
@@ -153,7 +185,7 @@ impl Desk {
         for (agent, event) in notices {
             self.hub.notify_agent(agent, event);
         }
-        Ok(commit.conversation)
+        commit.conversation
     }
 
     /// The customer-facing state; queue position and wait estimate while queued.

@@ -10,7 +10,7 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use handoff_protocol::v1::{AgentText, LoggedIn, Login, Note, SetPresence, Transfer, Typing};
+use handoff_protocol::v1::{AgentText, LoggedIn, Login, Note, Reassign, SetPresence, Transfer, Typing};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -177,4 +177,44 @@ pub async fn typing(
 
 pub async fn tickets(State(desk): State<Arc<Desk>>, auth: AgentAuth) -> ApiResult<impl IntoResponse> {
     Ok(Json(desk.tickets(&auth.agent).await?))
+}
+
+pub async fn answer_ticket(
+    State(desk): State<Arc<Desk>>,
+    auth: AgentAuth,
+    Path(id): Path<String>,
+    JsonBody(req): JsonBody<AgentText>,
+) -> ApiResult<impl IntoResponse> {
+    let id: i64 = id.parse().map_err(|_| ApiError::not_found("ticket"))?;
+    Ok(Json(desk.answer_ticket(&auth.agent, id, &req.text).await?))
+}
+
+/// `?locale=` narrows the list to one language.
+pub async fn canned(
+    State(desk): State<Arc<Desk>>,
+    auth: AgentAuth,
+    Query(q): Query<HashMap<String, String>>,
+) -> ApiResult<impl IntoResponse> {
+    Ok(Json(desk.canned(&auth.agent, q.get("locale").map(String::as_str))))
+}
+
+pub async fn history(
+    State(desk): State<Arc<Desk>>,
+    auth: AgentAuth,
+    Path(id): Path<String>,
+) -> ApiResult<impl IntoResponse> {
+    Ok(Json(desk.history(&auth.agent, &id).await?))
+}
+
+pub async fn reassign(
+    State(desk): State<Arc<Desk>>,
+    auth: AgentAuth,
+    Path(id): Path<String>,
+    JsonBody(req): JsonBody<Reassign>,
+) -> ApiResult<impl IntoResponse> {
+    Ok(Json(desk.reassign(&auth.agent, &id, req.agent_id, req.note.as_deref()).await?))
+}
+
+pub async fn overview(State(desk): State<Arc<Desk>>, auth: AgentAuth) -> ApiResult<impl IntoResponse> {
+    Ok(Json(desk.overview(&auth.agent).await?))
 }

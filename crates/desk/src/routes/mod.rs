@@ -44,6 +44,11 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/v1/agent/conversations/{id}/typing"),
     ("GET", "/v1/agent/events"),
     ("GET", "/v1/agent/tickets"),
+    ("POST", "/v1/agent/tickets/{id}/answer"),
+    ("GET", "/v1/agent/canned"),
+    ("GET", "/v1/agent/conversations/{id}/history"),
+    ("POST", "/v1/agent/conversations/{id}/reassign"),
+    ("GET", "/v1/agent/supervisor/overview"),
     ("GET", "/v1/openapi.json"),
     ("GET", "/healthz"),
     ("GET", "/metrics"),
@@ -79,7 +84,12 @@ pub fn router(desk: Arc<Desk>) -> Router {
         .route("/v1/agent/conversations/{id}/handback", post(agent::hand_back))
         .route("/v1/agent/conversations/{id}/typing", post(agent::typing))
         .route("/v1/agent/events", get(stream::agent))
-        .route("/v1/agent/tickets", get(agent::tickets));
+        .route("/v1/agent/tickets", get(agent::tickets))
+        .route("/v1/agent/tickets/{id}/answer", post(agent::answer_ticket))
+        .route("/v1/agent/canned", get(agent::canned))
+        .route("/v1/agent/conversations/{id}/history", get(agent::history))
+        .route("/v1/agent/conversations/{id}/reassign", post(agent::reassign))
+        .route("/v1/agent/supervisor/overview", get(agent::overview));
     let ops = Router::new()
         .route("/v1/openapi.json", get(ops::openapi))
         .route("/healthz", get(ops::healthz))

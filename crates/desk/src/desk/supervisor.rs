@@ -1,0 +1,211 @@
+//! What the console needs beyond the agent moves: canned responses, the customer's earlier
+//! conversations, answering offline tickets, and the supervisor's view and moves (overview,
+//! take over, reassign).
+
+use super::agent_ops::can_take;
+use super::{now_ms, summary, Change, Desk};
+use crate::db::{AgentRow, AuditRow, ConversationRow};
+use crate::error::{ApiError, ApiResult};
+use crate::sites::LoadedSite;
+use handoff_protocol::v1::{
+    AgentEvent, AuditEntry, CannedResponse, ConversationStatus, ConversationSummary, CustomerEvent,
+    RecentEscalation, SupervisorOverview, Ticket,
+};
+
+/// How many earlier conversations and escalations the lists show.
+const HISTORY_LIMIT: i64 = 20;
+const ESCALATIONS_LIMIT: usize = 50;
+
+/// A supervisor is anyone above the site's first human tier (the tier the bot hands off to).
+pub fn is_supervisor(agent: &AgentRow, site: &LoadedSite) -> bool {
+    let first = site.tier_level(&site.content.settings.handoff.first_tier).unwrap_or(0);
+    site.tier_level(&agent.tier).is_some_and(|l| l > first)
+}
+
+fn shares_department(agent: &AgentRow, department: Option<&str>) -> bool {
+    department.is_some_and(|d| agent.departments.iter().any(|a| a == d))
+}
+
+fn open(c: &ConversationRow) -> bool {
+    matches!(c.status, ConversationStatus::Queued | ConversationStatus::Assigned)
+}
+
+impl Desk {
+    /// Canned responses of the agent's departments (all locales; the console picks).
+    pub fn canned(&self, agent: &AgentRow, locale: Option<&str>) -> Vec<CannedResponse> {
+        self.sites
+            .iter()
+            .flat_map(|s| s.config.canned.iter())
+            .filter(|c| agent.departments.contains(&c.department))
+            .filter(|c| locale.is_none_or(|l| c.locale == l))
+            .cloned()
+            .collect()
+    }
+
+    /// The same visitor's other conversations on this site, newest first.
+    pub async fn history(&self, agent: &AgentRow, id: &str) -> ApiResult<Vec<ConversationSummary>> {
+        let (conv, _) = self.visible(agent, id).await?;
+        let Some(visitor) = conv.visitor_id.as_deref() else { return Ok(vec![]) };
+        let rows = self.db.conversations_of_visitor(&conv.site_key, visitor, HISTORY_LIMIT + 1).await?;
+        Ok(rows.iter().filter(|c| c.id != conv.id).take(HISTORY_LIMIT as usize).map(summary).collect())
+    }
+
+    fn supervisor_site(&self, agent: &AgentRow, site_key: Option<&str>) -> ApiResult<()> {
+        let ok = match site_key {
+            Some(k) => self.sites.get(k).is_some_and(|s| is_supervisor(agent, s)),
+            None => self.sites.iter().any(|s| is_supervisor(agent, s)),
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden("not_supervisor", "only supervisors and managers can do this"))
+        }
+    }
+
+    pub async fn overview(&self, sup: &AgentRow) -> ApiResult<SupervisorOverview> {
+        self.supervisor_site(sup, None)?;
+        let mine = |c: &&ConversationRow| shares_department(sup, c.department.as_deref());
+        let mut agents = Vec::new();
+        for a in self.db.agents().await? {
+            if a.departments.iter().any(|d| sup.departments.contains(d)) {
+                agents.push(self.agent_info(&a).await?);
+            }
+        }
+        let queued_rows = self.db.conversations_with_status(ConversationStatus::Queued).await?;
+        let mut queued: Vec<&ConversationRow> = queued_rows.iter().filter(mine).collect();
+        queued.sort_by_key(|c| {
+            let rank =
+                self.sites.get(&c.site_key).map(|s| s.priority_rank(c.priority.as_deref().unwrap_or("")));
+            (std::cmp::Reverse(rank), c.queued_at)
+        });
+        let assigned_rows = self.db.conversations_with_status(ConversationStatus::Assigned).await?;
+        let assigned: Vec<&ConversationRow> = assigned_rows.iter().filter(mine).collect();
+        let now = now_ms();
+        let breached = |c: &&&ConversationRow| {
+            c.first_response_due.is_some_and(|d| d <= now) || c.resolution_due.is_some_and(|d| d <= now)
+        };
+        let breaches = queued.iter().chain(assigned.iter()).filter(breached).map(|c| summary(c)).collect();
+        let mut escalations = Vec::new();
+        for a in self.db.recent_audit(&["escalation", "sla_breach", "transfer"], 500).await? {
+            if escalations.len() >= ESCALATIONS_LIMIT {
+                break;
+            }
+            let dep = a.to_department.clone().or_else(|| a.from_department.clone());
+            let Some(conv) = self.db.conversation(&a.conversation_id).await? else { continue };
+            let conv_dep = conv.department.clone();
+            if !shares_department(sup, dep.as_deref()) && !shares_department(sup, conv_dep.as_deref()) {
+                continue;
+            }
+            escalations.push(recent(a, conv_dep));
+        }
+        Ok(SupervisorOverview {
+            agents,
+            queued: queued.into_iter().map(summary).collect(),
+            assigned: assigned.into_iter().map(summary).collect(),
+            breaches,
+            escalations,
+        })
+    }
+
+    /// A supervisor gives an open conversation of their departments to `target` (themselves:
+    /// take over). The previous agent, if any, loses it with reason `reassigned`.
+    pub async fn reassign(
+        &self,
+        sup: &AgentRow,
+        id: &str,
+        target: i64,
+        note: Option<&str>,
+    ) -> ApiResult<ConversationSummary> {
+        let _w = self.write().await;
+        let conv = self.db.conversation(id).await?.ok_or_else(|| ApiError::not_found("conversation"))?;
+        let site = self.site(&conv.site_key)?;
+        self.supervisor_site(sup, Some(&conv.site_key))?;
+        if !shares_department(sup, conv.department.as_deref()) {
+            return Err(ApiError::forbidden("not_your_conversation", "outside your departments"));
+        }
+        if !open(&conv) {
+            return Err(ApiError::conflict(
+                "not_open",
+                "only queued or assigned conversations can be reassigned",
+            ));
+        }
+        let to =
+            self.db.agent(target).await?.ok_or_else(|| {
+                ApiError::unprocessable("unknown_agent", format!("no agent with id {target}"))
+            })?;
+        if conv.agent_id == Some(to.id) {
+            return Err(ApiError::conflict("already_assigned", "the conversation is already theirs"));
+        }
+        if !can_take(&to, site, &conv) {
+            return Err(ApiError::forbidden("not_capable", "that agent's departments or tier do not fit"));
+        }
+        let active = self.db.active_counts().await?.get(&to.id).copied().unwrap_or(0);
+        if active >= to.capacity && to.id != sup.id {
+            // A supervisor may take over beyond their own capacity; others are protected.
+            return Err(ApiError::conflict("at_capacity", "that agent is at their maximum of chats"));
+        }
+        let mut ch = Change::new(site, conv);
+        if let Some(n) = note.filter(|n| !n.trim().is_empty()) {
+            self.check_text(n)?;
+            ch.message("agent", Some(sup), n, None, true);
+        }
+        if let Some(prev) = ch.conv.agent_id {
+            if let Some(p) = self.db.agent(prev).await? {
+                ch.event(&CustomerEvent::AgentLeft { agent_name: p.name.clone() });
+            }
+            ch.notify(
+                prev,
+                AgentEvent::AssignmentLost { conversation_id: id.to_string(), reason: "reassigned".into() },
+            );
+        }
+        ch.assign(&to, if to.id == sup.id { "takeover" } else { "reassign" });
+        if let Some(a) = ch.audit_last_mut() {
+            a.agent_id = Some(to.id);
+        }
+        let conv = self.apply(ch).await?;
+        self.dispatch().await?;
+        Ok(summary(&conv))
+    }
+
+    /// Stores the answer to an offline ticket and marks it answered (sending it by email is
+    /// outside the desk). A second answer is `409 already_answered`.
+    pub async fn answer_ticket(&self, agent: &AgentRow, id: i64, text: &str) -> ApiResult<Ticket> {
+        self.check_text(text)?;
+        let t = self.db.ticket(id).await?.ok_or_else(|| ApiError::not_found("ticket"))?;
+        let now = now_ms();
+        let audit = AuditRow {
+            conversation_id: t.conversation_id.clone().unwrap_or_default(),
+            site_key: t.site_key.clone(),
+            kind: "ticket_answer".into(),
+            reason: "answered".into(),
+            from_department: None,
+            to_department: None,
+            from_tier: None,
+            to_tier: None,
+            agent_id: Some(agent.id),
+            at: now,
+        };
+        if !self.db.answer_ticket(id, text, &agent.name, now, &audit).await? {
+            return Err(ApiError::conflict("already_answered", "this ticket has an answer already"));
+        }
+        let t = self.db.ticket(id).await?.ok_or_else(|| ApiError::not_found("ticket"))?;
+        Ok(super::customer::wire_ticket(t))
+    }
+}
+
+fn recent(a: AuditRow, department: Option<String>) -> RecentEscalation {
+    RecentEscalation {
+        conversation_id: a.conversation_id,
+        department,
+        entry: AuditEntry {
+            kind: a.kind,
+            reason: a.reason,
+            from_department: a.from_department,
+            to_department: a.to_department,
+            from_tier: a.from_tier,
+            to_tier: a.to_tier,
+            agent_id: a.agent_id,
+            at: super::rfc3339(a.at),
+        },
+    }
+}
