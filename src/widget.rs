@@ -10,14 +10,15 @@ use crate::i18n::{self, Key};
 use crate::state::{ChatState, Event, Screen};
 use crate::storage;
 use handoff_bot::model::{pick, Named, Settings};
-use handoff_bot::{Conversation, Engine, Turn};
+use handoff_bot::{Conversation, Engine, Reply, Turn};
+use handoff_protocol::Handoff;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 /// How long the "Assistant is typing…" indicator shows before each bot message.
-pub const TYPING_MS: i32 = 350;
+pub const TYPING_MS: u64 = 350;
 /// The composer's limit, in UTF-16 units as the browser counts `maxlength`.
 pub const MAX_MESSAGE: usize = 1000;
 
@@ -90,6 +91,23 @@ impl Frame {
     }
 }
 
+/// What a button in the loaded widget does (see [`Ui::on_click`]).
+#[derive(Clone)]
+pub enum Action {
+    /// The Help tab and "Back": the portal.
+    Portal,
+    /// The Chat tab and "Chat with us" when nothing was found.
+    Chat,
+    /// An article link or card.
+    Article(String),
+    /// A quick reply: sends its text.
+    Say(String),
+    /// "Yes" (`None`) or "No" (the article id) under an article; sets the flag that thanks.
+    Answered(RwSignal<bool>, Option<String>),
+    /// "Still need help? Chat with us" under an article.
+    FromArticle(String),
+}
+
 #[derive(Clone, Copy)]
 pub struct Ui {
     pub frame: Frame,
@@ -155,6 +173,32 @@ impl Ui {
                 .map(|n| pick(&n.name, &locale, &settings.site.default_locale).to_string())
                 .unwrap_or_else(|| id.to_string())
         })
+    }
+
+    /// The click handler of every button inside the loaded widget. All of them share this one
+    /// closure type, so the event-listener code is in the wasm once instead of once per button.
+    pub fn on_click(&self, action: Action) -> impl Fn(leptos::ev::MouseEvent) + Clone + 'static {
+        let ui = *self;
+        move |_| ui.run(&action)
+    }
+
+    fn run(&self, action: &Action) {
+        match action {
+            Action::Portal => self.screen.set(Screen::Portal),
+            Action::Chat => self.show_chat(),
+            Action::Article(id) => self.open_article(id),
+            Action::Say(text) => {
+                self.send(text);
+                self.focus_composer();
+            }
+            Action::Answered(answered, unhelpful) => {
+                answered.set(true);
+                if let Some(id) = unhelpful {
+                    self.article_unhelpful(id);
+                }
+            }
+            Action::FromArticle(id) => self.chat_from_article(id),
+        }
     }
 
     pub fn show_chat(&self) {
@@ -248,7 +292,6 @@ impl Ui {
     /// Shows the bot's replies (one by one behind the typing indicator when `animate`), then
     /// the handoff notice.
     fn show_turn(&self, turn: Turn, animate: bool) {
-        let ui = *self;
         let notice = turn.handoff.map(|mut h| {
             h.page_url = dom::page_url();
             let locale = self.locale.get_untracked();
@@ -265,12 +308,6 @@ impl Ui {
             );
             (h, text)
         });
-        let finish = move |chat: &mut ChatState, notice: Option<(handoff_protocol::Handoff, String)>| {
-            if let Some((handoff, text)) = notice {
-                chat.push_system(text);
-                chat.handoff = Some(handoff);
-            }
-        };
         if !animate {
             self.chat.update(|c| {
                 for reply in turn.replies {
@@ -284,21 +321,42 @@ impl Ui {
             return;
         }
         self.typing.update(|n| *n += 1);
-        spawn_local(async move {
-            for reply in turn.replies {
-                dom::sleep(TYPING_MS).await;
-                if ui.chat.try_update(|c| c.push_reply(reply)).is_none() {
-                    return; // the widget is gone
+        let mut replies = turn.replies;
+        replies.reverse();
+        self.reveal(replies, notice);
+    }
+
+    /// Shows the next of `replies` (reversed: the next one is last) after the typing delay, then
+    /// the others the same way, then the handoff `notice`. Chained JS timers rather than a
+    /// future: no future or executor code for it in the wasm.
+    fn reveal(self, mut replies: Vec<Reply>, notice: Option<(Handoff, String)>) {
+        let Some(reply) = replies.pop() else {
+            self.chat.try_update(|c| finish(c, notice));
+            self.typing.try_update(|n| *n = n.saturating_sub(1));
+            return;
+        };
+        set_timeout(
+            move || {
+                // Nothing to do once the widget is gone.
+                if self.chat.try_update(|c| c.push_reply(reply)).is_some() {
+                    self.reveal(replies, notice);
                 }
-            }
-            ui.chat.try_update(|c| finish(c, notice));
-            ui.typing.try_update(|n| *n = n.saturating_sub(1));
-        });
+            },
+            Duration::from_millis(TYPING_MS),
+        );
     }
 
     /// The department a person will come from, while the customer waits.
     pub fn waiting_for(&self) -> Option<String> {
         let dept = self.chat.with(|c| c.handoff.as_ref().map(|h| h.department.clone()))?;
         Some(self.site_name(|s| &s.departments, &dept))
+    }
+}
+
+/// The handoff notice, once the bot's replies are shown.
+fn finish(chat: &mut ChatState, notice: Option<(Handoff, String)>) {
+    if let Some((handoff, text)) = notice {
+        chat.push_system(text);
+        chat.handoff = Some(handoff);
     }
 }

@@ -2,8 +2,7 @@
 
 use super::rich::render_blocks;
 use crate::i18n::Key;
-use crate::state::Screen;
-use crate::widget::use_ui;
+use crate::widget::{use_ui, Action};
 use leptos::prelude::*;
 
 #[component]
@@ -31,7 +30,7 @@ pub fn ArticleView(id: String) -> impl IntoView {
 
     view! {
         <article class="hf-article">
-            <button type="button" class="hf-back" on:click=move |_| ui.screen.set(Screen::Portal)>
+            <button type="button" class="hf-back" on:click=ui.on_click(Action::Portal)>
                 <span aria-hidden="true">"← "</span>
                 {ui.tr(Key::Back)}
             </button>
@@ -46,19 +45,13 @@ pub fn ArticleView(id: String) -> impl IntoView {
                     fallback=move || view! { <p class="hf-thanks" role="status">{ui.tr(Key::ThanksFeedback)}</p> }
                 >
                     <div class="hf-feedback-buttons">
-                        <button type="button" class="hf-button hf-button--secondary" on:click=move |_| answered.set(true)>
+                        <button type="button" class="hf-button hf-button--secondary" on:click=ui.on_click(Action::Answered(answered, None))>
                             {ui.tr(Key::Yes)}
                         </button>
                         <button
                             type="button"
                             class="hf-button hf-button--secondary"
-                            on:click={
-                                let id = id_no.clone();
-                                move |_| {
-                                    answered.set(true);
-                                    ui.article_unhelpful(&id);
-                                }
-                            }
+                            on:click=ui.on_click(Action::Answered(answered, Some(id_no.clone())))
                         >
                             {ui.tr(Key::No)}
                         </button>
@@ -67,7 +60,7 @@ pub fn ArticleView(id: String) -> impl IntoView {
             </div>
             <div class="hf-still">
                 <p>{ui.tr(Key::StillNeedHelp)}</p>
-                <button type="button" class="hf-button" on:click=move |_| ui.chat_from_article(&id_chat)>
+                <button type="button" class="hf-button" on:click=ui.on_click(Action::FromArticle(id_chat))>
                     {ui.tr(Key::ChatWithUs)}
                 </button>
             </div>

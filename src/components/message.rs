@@ -1,10 +1,10 @@
 //! One chat message: who said it (for screen readers), the text, article cards and, under the
 //! newest bot message, its quick replies.
 
-use super::rich::render_text;
+use super::rich::{el, render_text};
 use crate::i18n::Key;
 use crate::state::{Message, Speaker};
-use crate::widget::use_ui;
+use crate::widget::{use_ui, Action};
 use leptos::prelude::*;
 
 #[component]
@@ -18,8 +18,8 @@ pub fn MessageView(msg: Message) -> impl IntoView {
     };
     // Customer text is shown exactly as typed; bot text may carry links and bold.
     let body = match speaker {
-        Speaker::Customer => view! { <p>{text}</p> }.into_any(),
-        _ => render_text(&text).into_any(),
+        Speaker::Customer => vec![el("p", vec![text.into_any()])],
+        _ => render_text(&text),
     };
     let cards = (!articles.is_empty()).then(|| {
         view! {
@@ -38,7 +38,7 @@ pub fn MessageView(msg: Message) -> impl IntoView {
                         };
                         view! {
                             <li>
-                                <button type="button" class="hf-card" on:click=move |_| ui.open_article(&aid)>
+                                <button type="button" class="hf-card" on:click=ui.on_click(Action::Article(aid))>
                                     <span class="hf-card-title">{title}</span>
                                     <span class="hf-card-arrow" aria-hidden="true">"→"</span>
                                 </button>
@@ -60,12 +60,9 @@ pub fn MessageView(msg: Message) -> impl IntoView {
                             <button
                                 type="button"
                                 class="hf-quick-reply"
-                                on:click=move |_| {
-                                    ui.send(&q.send);
-                                    ui.focus_composer();
-                                }
+                                on:click=ui.on_click(Action::Say(q.send))
                             >
-                                {q.label.clone()}
+                                {q.label}
                             </button>
                         })
                         .collect_view()}

@@ -8,7 +8,7 @@ use super::portal::Portal;
 use super::shell::close_button;
 use crate::i18n::Key;
 use crate::state::Screen;
-use crate::widget::Ui;
+use crate::widget::{Action, Ui};
 use leptos::prelude::*;
 
 #[component]
@@ -23,10 +23,10 @@ pub fn Widget(ui: Ui) -> impl IntoView {
             {close_button(ui.frame)}
         </div>
         <div class="hf-tabs" role="group" aria-label=ui.tr(Key::TabsLabel)>
-            <button type="button" class="hf-tab" aria-pressed=tab(true) on:click=move |_| ui.screen.set(Screen::Portal)>
+            <button type="button" class="hf-tab" aria-pressed=tab(true) on:click=ui.on_click(Action::Portal)>
                 {ui.tr(Key::TabHelp)}
             </button>
-            <button type="button" class="hf-tab" aria-pressed=tab(false) on:click=move |_| ui.show_chat()>
+            <button type="button" class="hf-tab" aria-pressed=tab(false) on:click=ui.on_click(Action::Chat)>
                 {ui.tr(Key::TabChat)}
             </button>
         </div>

@@ -2,7 +2,7 @@
 
 use crate::i18n::{fill, Key};
 use crate::state::Screen;
-use crate::widget::use_ui;
+use crate::widget::{use_ui, Action};
 use handoff_bot::model::pick;
 use leptos::prelude::*;
 
@@ -71,8 +71,8 @@ pub fn Portal() -> impl IntoView {
                     .map(|entry| {
                         view! {
                             <li>
-                                <button type="button" class="hf-article-link" on:click=move |_| ui.open_article(&entry.id)>
-                                    {entry.title.clone()}
+                                <button type="button" class="hf-article-link" on:click=ui.on_click(Action::Article(entry.id))>
+                                    {entry.title}
                                 </button>
                             </li>
                         }
@@ -97,13 +97,15 @@ pub fn Portal() -> impl IntoView {
                 />
             </div>
             <p class="hf-sr" role="status">
-                {move || results.get().map(|r| fill(ui.t(Key::ResultsFound), &[("n", &r.len().to_string())]))}
+                {move || {
+                    results.get().map(|r| fill(ui.t(Key::ResultsFound), &[("n", &r.len().to_string())])).unwrap_or_default()
+                }}
             </p>
             {move || match results.get() {
                 Some(found) if found.is_empty() => view! {
                     <div class="hf-empty">
                         <p>{ui.tr(Key::NoResults)}</p>
-                        <button type="button" class="hf-button" on:click=move |_| ui.show_chat()>
+                        <button type="button" class="hf-button" on:click=ui.on_click(Action::Chat)>
                             {ui.tr(Key::ChatWithUs)}
                         </button>
                     </div>
