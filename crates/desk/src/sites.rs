@@ -76,8 +76,9 @@ impl Sites {
                         if c.text.trim().is_empty() || c.title.trim().is_empty() {
                             problems.push(format!("{at}: title and text must not be empty"));
                         }
-                        if !ids.insert((&c.id, &c.locale)) {
-                            problems.push(format!("{at}: id given twice for locale {:?}", c.locale));
+                        if !ids.insert((&c.department, &c.id, &c.locale)) {
+                            problems
+                                .push(format!("{at}: given twice for {:?} in {:?}", c.department, c.locale));
                         }
                     }
                     let tiers = site.settings.tiers.iter().map(|t| t.id.clone()).collect();
