@@ -6,10 +6,10 @@
 //! once, and only the patterns reached through the index are checked, so the cost grows with the
 //! message, not with the number of intents.
 
+use crate::intern::Interner;
 use crate::normalize::tokens;
 use crate::stopwords::is_stopword;
 use crate::typo::TypoIndex;
-use std::collections::BTreeMap;
 
 /// Minimum letters before `*` in a prefix pattern: shorter prefixes match too much.
 pub const MIN_PREFIX: usize = 3;
@@ -87,8 +87,8 @@ impl Message {
 
 #[derive(Debug, Default, Clone)]
 pub struct MatcherBuilder {
-    words: BTreeMap<String, u32>,
-    prefixes: BTreeMap<String, u32>,
+    words: Interner,
+    prefixes: Interner,
     term_text: Vec<String>,
     patterns: Vec<Pattern>,
     exact: bool,
@@ -108,12 +108,11 @@ impl MatcherBuilder {
     fn term(&mut self, word: String, prefix: bool) -> u32 {
         let next = self.term_text.len() as u32;
         let map = if prefix { &mut self.prefixes } else { &mut self.words };
-        if let Some(&id) = map.get(&word) {
-            return id;
+        let id = map.get_or_insert(&word, next);
+        if id == next {
+            self.term_text.push(word);
         }
-        map.insert(word.clone(), next);
-        self.term_text.push(word);
-        next
+        id
     }
 
     /// Compiles `pattern` for `owner`; `tag` is returned with hits (e.g. the locale index).
@@ -191,7 +190,7 @@ impl MatcherBuilder {
         }
         let mut typo_index = TypoIndex::default();
         if !self.exact {
-            for (word, &id) in &self.words {
+            for (word, id) in self.words.iter() {
                 typo_index.add(word, id);
             }
         }
@@ -226,8 +225,8 @@ fn check_prefix(folded: &str, prefix: bool, raw: &str) -> Result<(), PatternErro
 /// Compiled patterns of one kind (intents, or the handoff phrases).
 #[derive(Debug, Clone)]
 pub struct Matcher {
-    words: BTreeMap<String, u32>,
-    prefixes: BTreeMap<String, u32>,
+    words: Interner,
+    prefixes: Interner,
     typo_index: TypoIndex,
     term_text: Vec<String>,
     postings: Vec<Vec<u32>>,
@@ -243,19 +242,19 @@ impl Matcher {
     /// The terms one folded token matches, with their scores.
     fn resolve(&self, token: &str, out: &mut Vec<(u32, f32)>) {
         out.clear();
-        if let Some(&id) = self.words.get(token) {
+        if let Some(id) = self.words.get(token) {
             out.push((id, 1.0));
         }
         if !self.prefixes.is_empty() {
             // Every prefix of the token with at least MIN_PREFIX characters, and the token itself.
             for (count, (i, _)) in token.char_indices().enumerate() {
                 if count >= MIN_PREFIX {
-                    if let Some(&id) = self.prefixes.get(&token[..i]) {
+                    if let Some(id) = self.prefixes.get(&token[..i]) {
                         out.push((id, 1.0));
                     }
                 }
             }
-            if let Some(&id) = self.prefixes.get(token) {
+            if let Some(id) = self.prefixes.get(token) {
                 out.push((id, 1.0));
             }
         }
@@ -263,7 +262,7 @@ impl Matcher {
             return;
         }
         let words = &self.words;
-        for id in self.typo_index.find(token, &self.term_text, |d| words.get(d).copied()) {
+        for id in self.typo_index.find(token, &self.term_text, |d| words.get(d)) {
             out.push((id, TYPO_SCORE));
         }
     }

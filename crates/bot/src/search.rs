@@ -4,13 +4,13 @@
 //! query word matches exactly, as a prefix (so "retu" already finds "return"), or with a typo;
 //! exact matches score highest. Scores are BM25-like so long articles do not win by length.
 
+use crate::intern::Interner;
 use crate::markdown::plain_blocks;
 use crate::model::Article;
 use crate::normalize::tokens;
 use crate::stopwords::is_stopword;
 use crate::strmap::StrMap;
 use crate::typo::TypoIndex;
-use std::collections::BTreeMap;
 
 const TITLE_WEIGHT: f32 = 3.0;
 const TAG_WEIGHT: f32 = 2.0;
@@ -31,7 +31,7 @@ pub struct SearchHit {
 #[derive(Debug, Clone, Default)]
 struct LocaleIndex {
     docs: Vec<usize>,
-    terms: BTreeMap<String, u32>,
+    terms: Interner,
     /// Sorted vocabulary for prefix lookups.
     sorted: Vec<(String, u32)>,
     typo: TypoIndex,
@@ -80,7 +80,7 @@ impl ArticleIndex {
             }
             for (term, f) in tf {
                 let next = idx.postings.len() as u32;
-                let id = *idx.terms.entry(term).or_insert(next);
+                let id = idx.terms.get_or_insert(&term, next);
                 if id == next {
                     idx.postings.push(Vec::new());
                 }
@@ -89,13 +89,13 @@ impl ArticleIndex {
         }
         for idx in locales.values_mut() {
             idx.avg_len = idx.doc_len.iter().sum::<f32>() / idx.doc_len.len().max(1) as f32;
-            idx.sorted = idx.terms.iter().map(|(t, id)| (t.clone(), *id)).collect();
-            // BTreeMap iterates in order: `sorted` is sorted already.
+            idx.sorted = idx.terms.iter().map(|(t, id)| (t.to_string(), id)).collect();
+            crate::sort::sort_by(&mut idx.sorted, |a, b| a.0.cmp(&b.0));
             idx.text = vec![String::new(); idx.postings.len()];
             for (t, id) in &idx.sorted {
                 idx.text[*id as usize] = t.clone();
             }
-            for (t, &id) in &idx.terms {
+            for (t, id) in idx.terms.iter() {
                 idx.typo.add(t, id);
             }
         }
@@ -152,7 +152,7 @@ impl LocaleIndex {
     /// The indexed terms a query word stands for, with how well each matches.
     fn expand(&self, word: &str) -> Vec<(u32, f32)> {
         let mut out = Vec::new();
-        if let Some(&id) = self.terms.get(word) {
+        if let Some(id) = self.terms.get(word) {
             out.push((id, 1.0));
         }
         if word.chars().count() >= 2 {
@@ -167,7 +167,7 @@ impl LocaleIndex {
         }
         if out.is_empty() {
             let terms = &self.terms;
-            for id in self.typo.find(word, &self.text, |d| terms.get(d).copied()) {
+            for id in self.typo.find(word, &self.text, |d| terms.get(d)) {
                 out.push((id, TYPO_SCORE));
             }
         }

@@ -5,12 +5,15 @@
 //! string, so candidates come from a few look-ups instead of a scan of the vocabulary; each
 //! candidate is then confirmed with a bounded edit distance.
 
+use crate::intern::Interner;
 use crate::normalize::{deletes, edit_distance, typo_budget};
-use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Default)]
 pub struct TypoIndex {
-    deletes: BTreeMap<String, Vec<u32>>,
+    /// Deletion string -> index into `lists`.
+    deletes: Interner,
+    /// The word ids indexed under each deletion string.
+    lists: Vec<Vec<u32>>,
 }
 
 impl TypoIndex {
@@ -23,7 +26,12 @@ impl TypoIndex {
         let mut buf = Vec::new();
         deletes(word, budget, &mut buf);
         for d in buf {
-            let ids = self.deletes.entry(d).or_default();
+            let next = self.lists.len() as u32;
+            let list = self.deletes.get_or_insert(&d, next);
+            if list == next {
+                self.lists.push(Vec::new());
+            }
+            let ids = &mut self.lists[list as usize];
             if !ids.contains(&id) {
                 ids.push(id);
             }
@@ -38,14 +46,13 @@ impl TypoIndex {
         if budget == 0 {
             return Vec::new();
         }
-        let mut candidates: Vec<u32> = self.deletes.get(token).cloned().unwrap_or_default();
+        let list = |s: &str| self.deletes.get(s).map(|i| self.lists[i as usize].as_slice()).unwrap_or(&[]);
+        let mut candidates: Vec<u32> = list(token).to_vec();
         let mut dels = Vec::new();
         deletes(token, budget, &mut dels);
         for d in &dels {
             candidates.extend(exact(d));
-            if let Some(ids) = self.deletes.get(d) {
-                candidates.extend(ids);
-            }
+            candidates.extend(list(d));
         }
         crate::sort::sort_dedup(&mut candidates);
         candidates.retain(|&id| {
