@@ -3,8 +3,14 @@
 //!
 //! Explicit-handoff phrases and angry words are matched in every language whatever the
 //! conversation's locale, because customers mix languages ("můžu mluvit s agentem? please").
+//! These tables are read when content is loaded ([`lang`]) and travel in the site's
+//! [`Lang`]: the engine only ever reads the site's copy, so none of this is compiled into the
+//! widget.
+//!
 //! Patterns use the syntax of docs/content.md and are folded like everything else, so each is
 //! found with and without diacritics and, for Bulgarian, in Cyrillic or Latin letters.
+
+use crate::model::{Lang, StrMap};
 
 /// Ways to ask for a person, per locale.
 pub const EXPLICIT: &[(&str, &[&str])] = &[
@@ -75,7 +81,8 @@ pub const ANGRY: &[(&str, &[&str])] = &[
     ("tl", &["nakakainis", "walang kwenta", "galit", "grabe", "bwisit", "nakakabwisit", "scam"]),
 ];
 
-/// The bot's own sentences.
+/// The bot's own sentences. The order is the order of [`Lang::sentences`]: add new ones at
+/// the end (a bundle made before carries fewer, and a missing sentence reads as empty).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Say {
     NotUnderstood,
@@ -93,6 +100,44 @@ pub enum Say {
     Transfer,
     NoRepeat,
     HandedBack,
+}
+
+impl Say {
+    pub const ALL: [Say; 14] = [
+        Say::NotUnderstood,
+        Say::NotUnderstoodArticles,
+        Say::Retry,
+        Say::ChooseRetry,
+        Say::ArticleUnhelpfulOffer,
+        Say::TalkToPerson,
+        Say::LeadExplicit,
+        Say::LeadFallback,
+        Say::LeadFrustration,
+        Say::LeadRule,
+        Say::LeadArticleUnhelpful,
+        Say::Transfer,
+        Say::NoRepeat,
+        Say::HandedBack,
+    ];
+}
+
+/// The language pack for a site with `locales`: sentences in those locales, and the
+/// phrase and angry-word lists of every language.
+pub fn lang(locales: &[String]) -> Lang {
+    let list = |table: &[(&str, &[&str])]| -> StrMap<Vec<String>> {
+        table
+            .iter()
+            .map(|(l, items)| (l.to_string(), items.iter().map(|s| s.to_string()).collect()))
+            .collect()
+    };
+    Lang {
+        sentences: locales
+            .iter()
+            .map(|l| (l.clone(), Say::ALL.iter().map(|&s| say(s, l).to_string()).collect()))
+            .collect(),
+        explicit: list(EXPLICIT),
+        angry: list(ANGRY),
+    }
 }
 
 pub fn say(what: Say, locale: &str) -> &'static str {

@@ -4,7 +4,7 @@
 //! [`Engine`] is the compiled, immutable site (shared by all conversations); [`Conversation`]
 //! is one customer's state, plain serialisable data so the widget can keep it across page loads.
 
-use crate::builtin::{self, say, Say};
+use crate::builtin::Say;
 use crate::charcase::{is_lower, is_upper};
 use crate::matcher::{Hit, Matcher, MatcherBuilder, Message};
 use crate::model::{pick, ArticleUnhelpfulPolicy, Intent, Localized, Site, Step, StrMap};
@@ -100,13 +100,13 @@ pub struct Engine {
 /// Compiles a phrase list (built-in plus the site's own) into a matcher; owner 0 for all.
 fn phrase_matcher(
     mut b: MatcherBuilder,
-    builtin: &[(&str, &[&str])],
+    builtin: &StrMap<Vec<String>>,
     extra: &StrMap<Vec<String>>,
     what: &str,
 ) -> Result<Matcher, Vec<Problem>> {
     let mut problems = Vec::new();
     for (_, phrases) in builtin {
-        for p in *phrases {
+        for p in phrases {
             if let Err(e) = b.add(0, 0, p) {
                 problems.push(Problem::new("(built-in)", None, format!("{what} '{p}': {e}")));
             }
@@ -150,12 +150,12 @@ impl Engine {
         let policy = &site.settings.handoff;
         let explicit = phrase_matcher(
             MatcherBuilder::new(),
-            builtin::EXPLICIT,
+            &site.lang.explicit,
             &policy.explicit_phrases,
             "explicit phrase",
         );
         let angry =
-            phrase_matcher(MatcherBuilder::exact(), builtin::ANGRY, &policy.angry_words, "angry word");
+            phrase_matcher(MatcherBuilder::exact(), &site.lang.angry, &policy.angry_words, "angry word");
         let (explicit, angry) = match (explicit, angry) {
             (Ok(e), Ok(a)) if problems.is_empty() => (e, a),
             (e, a) => {
@@ -340,8 +340,11 @@ impl Engine {
             .map(|h| self.site.articles[h.article].id.clone())
             .collect();
         let what = if suggestions.is_empty() { Say::NotUnderstood } else { Say::NotUnderstoodArticles };
-        let reply =
-            Reply { text: say(what, &conv.locale).to_string(), quick_replies: vec![], articles: suggestions };
+        let reply = Reply {
+            text: self.site.lang.say(what, &conv.locale).to_string(),
+            quick_replies: vec![],
+            articles: suggestions,
+        };
         self.push_bot(conv, &reply);
         Turn { replies: vec![reply], ..Default::default() }
     }
@@ -491,7 +494,7 @@ impl Engine {
                 let mut reply = if step.retry.is_empty() {
                     let generic = if step.choose.is_some() { Say::ChooseRetry } else { Say::Retry };
                     let mut r = self.question(conv, step, &step.prompt);
-                    r.text = format!("{} {}", say(generic, &conv.locale), r.text);
+                    r.text = format!("{} {}", self.site.lang.say(generic, &conv.locale), r.text);
                     r
                 } else {
                     self.question(conv, step, &step.retry)
@@ -547,9 +550,9 @@ impl Engine {
             }
             ArticleUnhelpfulPolicy::Offer => {
                 conv.article_unhelpful = true;
-                let talk = say(Say::TalkToPerson, &conv.locale).to_string();
+                let talk = self.site.lang.say(Say::TalkToPerson, &conv.locale).to_string();
                 let reply = Reply {
-                    text: say(Say::ArticleUnhelpfulOffer, &conv.locale).to_string(),
+                    text: self.site.lang.say(Say::ArticleUnhelpfulOffer, &conv.locale).to_string(),
                     quick_replies: vec![QuickReply { label: talk.clone(), send: talk }],
                     articles: vec![],
                 };
@@ -579,7 +582,7 @@ impl Engine {
         conv.flow = None;
         conv.article_unhelpful = false;
         let reply = Reply {
-            text: say(Say::HandedBack, &conv.locale).to_string(),
+            text: self.site.lang.say(Say::HandedBack, &conv.locale).to_string(),
             quick_replies: vec![],
             articles: vec![],
         };
@@ -625,9 +628,13 @@ impl Engine {
         let tier_name = self.site.tier(&tier).map(|t| self.text(&t.name, &locale)).unwrap_or(&tier);
         let text = format!(
             "{} {} {}",
-            say(lead, &locale),
-            say(Say::Transfer, &locale).replace("{department}", dept_name).replace("{tier}", tier_name),
-            say(Say::NoRepeat, &locale)
+            self.site.lang.say(lead, &locale),
+            self.site
+                .lang
+                .say(Say::Transfer, &locale)
+                .replace("{department}", dept_name)
+                .replace("{tier}", tier_name),
+            self.site.lang.say(Say::NoRepeat, &locale)
         );
         let reply = Reply { text, quick_replies: vec![], articles: vec![] };
         self.push_bot(conv, &reply);

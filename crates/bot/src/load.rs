@@ -169,6 +169,7 @@ pub fn load(files: &[File]) -> Result<Site, Vec<Problem>> {
     if !problems.is_empty() {
         return Err(problems);
     }
+    let settings_locales = settings.site.locales.clone();
     Ok(Site {
         settings,
         slot_types: slot_types.into_iter().collect(),
@@ -178,6 +179,7 @@ pub fn load(files: &[File]) -> Result<Site, Vec<Problem>> {
             a.sort_by(|x, y| (&x.locale, &x.id).cmp(&(&y.locale, &y.id)));
             a
         },
+        lang: crate::builtin::lang(&settings_locales),
     })
 }
 

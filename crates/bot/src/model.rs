@@ -28,6 +28,31 @@ pub struct Site {
     pub slot_types: StrMap<SlotType>,
     pub intents: Vec<Intent>,
     pub articles: Vec<Article>,
+    /// The bot's built-in language data for this site, filled in by [`crate::load`].
+    #[serde(default)]
+    pub lang: Lang,
+}
+
+/// What the bot knows of each language without any site content (see [`crate::builtin`]),
+/// carried with the site instead of compiled into the widget: the widget's code holds no
+/// language tables, and a site downloads sentences only for its own locales.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lang {
+    /// Per site locale, the bot's own sentences in [`Say`](crate::builtin::Say) order.
+    pub sentences: StrMap<Vec<String>>,
+    /// Ways to ask for a person, per language (all six: customers mix languages).
+    pub explicit: StrMap<Vec<String>>,
+    /// Angry words, per language (all six).
+    pub angry: StrMap<Vec<String>>,
+}
+
+impl Lang {
+    /// The bot's sentence in `locale`, or in the first locale that has one.
+    pub fn say(&self, what: crate::builtin::Say, locale: &str) -> &str {
+        let list = self.sentences.get(locale).or_else(|| self.sentences.values().next());
+        list.and_then(|l| l.get(what as usize)).map(String::as_str).unwrap_or("")
+    }
 }
 
 /// `site.toml`.

@@ -308,3 +308,43 @@ fn one_clear_word_in_a_longer_sentence_is_understood() {
         assert_eq!(intent(&say(&e, &mut c, msg)), "refund", "{locale}: {msg}");
     }
 }
+
+/// The built-in language data travels in the bundle (the widget compiles no tables of its
+/// own): an engine made from an exported bundle speaks, recognises requests for a person and
+/// angry words exactly like one compiled from the content folder.
+#[test]
+fn an_engine_from_the_bundle_keeps_the_built_in_language_data() {
+    let site = handoff_bot::load::load(&fixture::files()).expect("fixture loads");
+    assert_eq!(site.lang.sentences.keys().cloned().collect::<Vec<_>>(), ["bg", "cs", "de", "en", "pt", "tl"]);
+    let bundle = handoff_bot::bundle::encode(&site);
+    let from_bundle = handoff_bot::engine_from_bundle(&bundle).expect("bundle compiles");
+    let native = fixture::engine();
+    for (locale, msg) in [
+        ("de", "Ich möchte mit einem Menschen sprechen"),
+        ("bg", "искам да говоря с човек"),
+        ("tl", "walang kwenta talaga, walang kwenta"),
+        ("cs", "blablabla qwerty"),
+    ] {
+        let (mut a, _) = native.start(locale);
+        let (mut b, _) = from_bundle.start(locale);
+        for turn in 0..2 {
+            let ta = native.reply(&mut a, msg);
+            let tb = from_bundle.reply(&mut b, msg);
+            assert_eq!(text(&ta), text(&tb), "{locale}: {msg}");
+            // After a handoff the bot is silent; before, it always answers.
+            assert!(turn > 0 || !text(&tb).is_empty(), "{locale}: the bot said nothing");
+            assert_eq!(ta.handoff.map(|h| h.reason), tb.handoff.map(|h| h.reason), "{locale}: {msg}");
+        }
+    }
+}
+
+/// A site with fewer locales carries sentences only for those.
+#[test]
+fn the_language_pack_holds_sentences_for_the_site_locales_only() {
+    let lang = handoff_bot::builtin::lang(&["de".to_string(), "pt".to_string()]);
+    assert_eq!(lang.sentences.keys().cloned().collect::<Vec<_>>(), ["de", "pt"]);
+    assert_eq!(lang.explicit.len(), 6, "phrases of every language: customers mix languages");
+    assert!(lang.say(handoff_bot::builtin::Say::HandedBack, "de").starts_with("Ich bin wieder da"));
+    // An unknown locale falls back to the first the site has, never to nothing.
+    assert!(!lang.say(handoff_bot::builtin::Say::HandedBack, "fr").is_empty());
+}
