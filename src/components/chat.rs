@@ -6,13 +6,14 @@ use super::message::MessageView;
 use crate::i18n::{fill, Key};
 use crate::state::Screen;
 use crate::widget::use_ui;
+use leptos::html;
 use leptos::prelude::*;
 use leptos::tachys::view::{Mountable, Render};
 
 #[component]
 pub fn Chat() -> impl IntoView {
     let ui = use_ui();
-    let log_id = ui.id("log");
+    let log: NodeRef<html::Div> = NodeRef::new();
     let parent = Owner::current().expect("components render inside an owner");
 
     // Messages are only ever appended, or all replaced on a restart (ids keep counting), so
@@ -25,7 +26,7 @@ pub fn Chat() -> impl IntoView {
         let messages = ui.chat.with(|c| c.messages.clone());
         ui.typing.track();
         ui.screen.track();
-        let Some(el) = crate::dom::by_id(&log_id) else { return };
+        let Some(el) = log.get() else { return };
         shown.retain_mut(|(id, _, view): &mut (u32, Owner, _)| {
             let keep = messages.iter().any(|m| m.id == *id);
             if !keep {
@@ -49,7 +50,7 @@ pub fn Chat() -> impl IntoView {
 
     view! {
         <section class="hf-chat" hidden=move || ui.screen.get() != Screen::Chat>
-            <div id=ui.id("log") class="hf-log" role="log" aria-live="polite" aria-label=ui.tr(Key::Conversation)>
+            <div class="hf-log" role="log" aria-live="polite" aria-label=ui.tr(Key::Conversation) node_ref=log>
                 <p class="hf-typing" hidden=move || ui.typing.get() == 0>
                     <span class="hf-dots" aria-hidden="true"><span></span><span></span><span></span></span>
                     <span class="hf-sr">{ui.tr(Key::Typing)}</span>

@@ -7,7 +7,9 @@ use crate::i18n::Key;
 use crate::widget::{Frame, Ui};
 use handoff_bot::Engine;
 use leptos::ev::KeyboardEvent;
+use leptos::html;
 use leptos::prelude::*;
+use leptos::tachys::view::{Mountable, Render};
 use std::sync::Arc;
 
 #[derive(Clone)]
@@ -27,6 +29,30 @@ pub fn Shell(status: RwSignal<Load>, preferred: Vec<String>, persist: bool) -> i
             frame.close();
         }
     };
+    let panel: NodeRef<html::Div> = NodeRef::new();
+    let parent = Owner::current().expect("components render inside an owner");
+
+    // The loaded widget is built once, not returned from a reactive closure: a view behind a
+    // closure (or `into_any`) gets diffing code for its whole tree in the wasm, and this one
+    // never changes. A site that is ready at once (`mount`) is shown at once; one that loads
+    // is mounted into the panel when it is ready, with an owner that is a child of the shell's
+    // so its signals live as long as the widget.
+    let initial = match status.get_untracked() {
+        Load::Ready(engine) => Some(widget(engine, &preferred, persist, frame)),
+        _ => None,
+    };
+    // The widget's owner and view once shown (kept here, alive); `Some(None)`: shown at once.
+    let mut later = initial.is_some().then_some(None);
+    Effect::new(move |_| {
+        let (Load::Ready(engine), Some(el)) = (status.get(), panel.get()) else { return };
+        if later.is_none() {
+            let owner = parent.child();
+            let mut view = owner.with(|| untrack(|| widget(engine, &preferred, persist, frame).build()));
+            view.mount(&el, None);
+            later = Some(Some((owner, view)));
+        }
+    });
+
     view! {
         <div class="hf-widget" lang=move || frame.locale.get()>
             <Launcher frame=frame />
@@ -38,31 +64,33 @@ pub fn Shell(status: RwSignal<Load>, preferred: Vec<String>, persist: bool) -> i
                 aria-labelledby=frame.id("title")
                 hidden=move || !frame.open.get()
                 on:keydown=on_keydown
+                node_ref=panel
             >
-                {move || match status.get() {
-                    Load::Ready(engine) => {
-                        view! { <Widget ui=Ui::new(engine, &preferred, persist, frame) /> }.into_any()
-                    }
-                    state => {
-                        let (key, role) = match state {
-                            Load::Failed => (Key::Error, "alert"),
-                            _ => (Key::Loading, "status"),
-                        };
-                        view! {
-                            <div class="hf-header">
-                                <p class="hf-title" id=frame.id("title")>{frame.t(Key::HelpCenter)}</p>
-                                {close_button(frame)}
-                            </div>
-                            <div class="hf-body">
-                                <p class="hf-notice" role=role>{frame.t(key)}</p>
-                            </div>
-                        }
-                        .into_any()
-                    }
+                {move || {
+                    let (key, role) = match status.get() {
+                        Load::Ready(_) => return None,
+                        Load::Failed => (Key::Error, "alert"),
+                        Load::Loading => (Key::Loading, "status"),
+                    };
+                    Some(view! {
+                        <div class="hf-header">
+                            <p class="hf-title" id=frame.id("title")>{frame.t(Key::HelpCenter)}</p>
+                            {close_button(frame)}
+                        </div>
+                        <div class="hf-body">
+                            <p class="hf-notice" role=role>{frame.t(key)}</p>
+                        </div>
+                    })
                 }}
+                {initial}
             </div>
         </div>
     }
+}
+
+/// The loaded widget (one function, so both ways of showing it are the same view type).
+fn widget(engine: Arc<Engine>, preferred: &[String], persist: bool, frame: Frame) -> impl IntoView {
+    view! { <Widget ui=Ui::new(engine, preferred, persist, frame) /> }
 }
 
 /// The panel header's close button (the same while loading and once loaded).
