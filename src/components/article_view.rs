@@ -1,8 +1,10 @@
 //! One help article, with "Was this helpful?" and the way into the chat.
 
 use super::rich::render_blocks;
+use super::swap::{swap, Place};
 use crate::i18n::Key;
 use crate::widget::{use_ui, Action};
+use leptos::html;
 use leptos::prelude::*;
 
 #[component]
@@ -28,17 +30,24 @@ pub fn ArticleView(id: String) -> impl IntoView {
     let id_no = id.clone();
     let id_chat = id;
 
+    // The title and text, built anew when the language changes (see super::swap).
+    let feedback: NodeRef<html::Div> = NodeRef::new();
+    swap(Place::Before(feedback), move || {
+        article().map(|(title, blocks)| {
+            view! {
+                <h2 class="hf-article-title" id=title_id.clone() tabindex="-1">{title}</h2>
+                <div class="hf-article-body">{render_blocks(blocks)}</div>
+            }
+        })
+    });
+
     view! {
         <article class="hf-article">
             <button type="button" class="hf-back" on:click=ui.on_click(Action::Portal)>
                 <span aria-hidden="true">"← "</span>
                 {ui.tr(Key::Back)}
             </button>
-            {move || article().map(|(title, blocks)| view! {
-                <h2 class="hf-article-title" id=title_id.clone() tabindex="-1">{title}</h2>
-                <div class="hf-article-body">{render_blocks(blocks)}</div>
-            })}
-            <div class="hf-feedback" role="group" aria-labelledby=feedback_label>
+            <div class="hf-feedback" node_ref=feedback role="group" aria-labelledby=feedback_label>
                 <p id=feedback_id class="hf-feedback-question">{ui.tr(Key::Helpful)}</p>
                 <Show
                     when=move || !answered.get()

@@ -10,3 +10,4 @@ pub mod panel;
 pub mod portal;
 pub mod rich;
 pub mod shell;
+pub mod swap;

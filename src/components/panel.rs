@@ -6,15 +6,24 @@ use super::chat::Chat;
 use super::locale_picker::LocalePicker;
 use super::portal::Portal;
 use super::shell::close_button;
+use super::swap::{swap, Place};
 use crate::i18n::Key;
 use crate::state::Screen;
 use crate::widget::{Action, Ui};
+use leptos::html;
 use leptos::prelude::*;
 
 #[component]
 pub fn Widget(ui: Ui) -> impl IntoView {
     provide_context(ui);
     let site_name = ui.engine.with_value(|e| e.site().settings.site.name.clone());
+    // The article screen is built anew for each article (see super::swap); the hidden screens
+    // take no room, so it can come after them.
+    let body: NodeRef<html::Div> = NodeRef::new();
+    swap(Place::In(body), move || match ui.screen.get() {
+        Screen::Article(id) => Some(view! { <ArticleView id=id /> }),
+        _ => None,
+    });
     let tab = move |help: bool| move || (ui.screen.with(Screen::is_help) == help).to_string();
     view! {
         <div class="hf-header">
@@ -30,12 +39,8 @@ pub fn Widget(ui: Ui) -> impl IntoView {
                 {ui.tr(Key::TabChat)}
             </button>
         </div>
-        <div class="hf-body">
+        <div class="hf-body" node_ref=body>
             <Portal />
-            {move || match ui.screen.get() {
-                Screen::Article(id) => view! { <ArticleView id=id /> }.into_any(),
-                _ => ().into_any(),
-            }}
             <Chat />
         </div>
     }

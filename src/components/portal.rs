@@ -1,9 +1,12 @@
 //! The self-service portal: search as you type, or browse articles by category.
 
+use super::swap::{swap, Place};
 use crate::i18n::{fill, Key};
 use crate::state::Screen;
 use crate::widget::{use_ui, Action};
 use handoff_bot::model::pick;
+use leptos::either::EitherOf3;
+use leptos::html;
 use leptos::prelude::*;
 
 /// Search results shown at most.
@@ -82,9 +85,38 @@ pub fn Portal() -> impl IntoView {
         }
     };
 
+    // What the portal lists: built anew for each query (see super::swap).
+    let search: NodeRef<html::Div> = NodeRef::new();
+    swap(Place::End(search), move || match results.get() {
+        Some(found) if found.is_empty() => EitherOf3::A(view! {
+            <div class="hf-empty">
+                <p>{ui.tr(Key::NoResults)}</p>
+                <button type="button" class="hf-button" on:click=ui.on_click(Action::Chat)>
+                    {ui.tr(Key::ChatWithUs)}
+                </button>
+            </div>
+        }),
+        Some(found) => EitherOf3::B(view! { <div class="hf-results">{list(found)}</div> }),
+        None => EitherOf3::C(view! {
+            <div class="hf-categories">
+                <h2 class="hf-section-title">{ui.tr(Key::Categories)}</h2>
+                {categories
+                    .get()
+                    .into_iter()
+                    .map(|(name, entries)| view! {
+                        <div class="hf-category">
+                            <h3 class="hf-category-title">{name}</h3>
+                            {list(entries)}
+                        </div>
+                    })
+                    .collect_view()}
+            </div>
+        }),
+    });
+
     view! {
         <section class="hf-portal" hidden=move || ui.screen.get() != Screen::Portal>
-            <div class="hf-search">
+            <div class="hf-search" node_ref=search>
                 <label class="hf-label" for=search_id.clone()>{ui.tr(Key::SearchLabel)}</label>
                 <input
                     type="search"
@@ -101,34 +133,6 @@ pub fn Portal() -> impl IntoView {
                     results.get().map(|r| fill(ui.t(Key::ResultsFound), &[("n", &r.len().to_string())])).unwrap_or_default()
                 }}
             </p>
-            {move || match results.get() {
-                Some(found) if found.is_empty() => view! {
-                    <div class="hf-empty">
-                        <p>{ui.tr(Key::NoResults)}</p>
-                        <button type="button" class="hf-button" on:click=ui.on_click(Action::Chat)>
-                            {ui.tr(Key::ChatWithUs)}
-                        </button>
-                    </div>
-                }
-                .into_any(),
-                Some(found) => view! { <div class="hf-results">{list(found)}</div> }.into_any(),
-                None => view! {
-                    <div class="hf-categories">
-                        <h2 class="hf-section-title">{ui.tr(Key::Categories)}</h2>
-                        {categories
-                            .get()
-                            .into_iter()
-                            .map(|(name, entries)| view! {
-                                <div class="hf-category">
-                                    <h3 class="hf-category-title">{name}</h3>
-                                    {list(entries)}
-                                </div>
-                            })
-                            .collect_view()}
-                    </div>
-                }
-                .into_any(),
-            }}
         </section>
     }
 }
