@@ -555,3 +555,31 @@ async fn the_launcher_and_panel_stay_while_the_site_loads() {
     assert!(document().active_element().unwrap().is_same_node(Some(&launcher)));
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn an_open_article_follows_the_language_and_old_quick_replies_go_away() {
+    let root = widget("en");
+    open(&root).await;
+    get(&root, ".hf-category .hf-article-link").click();
+    let h2 = wait_el(&root, ".hf-article h2").await;
+    let title_en = text(&h2);
+    let select: HtmlSelectElement = get(&root, ".hf-locale select").dyn_into().unwrap();
+    select.set_value("de");
+    select.dispatch_event(&event("change")).unwrap();
+    wait_for(&root, ".hf-back", "Zurück").await;
+    sleep(20).await;
+    let title_de = text(&get(&root, ".hf-article h2"));
+    assert_ne!(title_de, title_en, "the article is shown in German");
+    assert_eq!(all(&root, ".hf-article h2").len(), 1);
+    assert!(!all(&root, ".hf-article-body p, .hf-article-body li").is_empty());
+
+    // "No": the chat offers a person; once answered, that offer is no longer shown.
+    let no = all(&root, ".hf-feedback button").into_iter().find(|b| text(b) == "Nein").expect("a No button");
+    no.click();
+    let talk = wait_for(&root, ".hf-quick-reply", "").await;
+    let quick = talk.parent_element().unwrap();
+    assert!(!quick.has_attribute("hidden"));
+    say(&root, "Wo ist meine Bestellung?").await;
+    wait_for(&root, ".hf-msg--bot", "Bestellnummer").await;
+    assert!(quick.has_attribute("hidden"), "quick replies of an answered message are hidden");
+}

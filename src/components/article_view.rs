@@ -49,23 +49,23 @@ pub fn ArticleView(id: String) -> impl IntoView {
             </button>
             <div class="hf-feedback" node_ref=feedback role="group" aria-labelledby=feedback_label>
                 <p id=feedback_id class="hf-feedback-question">{ui.tr(Key::Helpful)}</p>
-                <Show
-                    when=move || !answered.get()
-                    fallback=move || view! { <p class="hf-thanks" role="status">{ui.tr(Key::ThanksFeedback)}</p> }
-                >
-                    <div class="hf-feedback-buttons">
+                // The buttons hide and the thanks appear once answered: flags on two elements
+                // rather than views that come and go (and their code in the wasm).
+                <div class="hf-feedback-buttons" hidden=move || answered.get()>
                         <button type="button" class="hf-button hf-button--secondary" on:click=ui.on_click(Action::Answered(answered, None))>
                             {ui.tr(Key::Yes)}
                         </button>
                         <button
                             type="button"
                             class="hf-button hf-button--secondary"
-                            on:click=ui.on_click(Action::Answered(answered, Some(id_no.clone())))
+                            on:click=ui.on_click(Action::Answered(answered, Some(id_no)))
                         >
                             {ui.tr(Key::No)}
                         </button>
-                    </div>
-                </Show>
+                </div>
+                <p class="hf-thanks" role="status" hidden=move || !answered.get()>
+                    {move || if answered.get() { ui.t(Key::ThanksFeedback) } else { "" }}
+                </p>
             </div>
             <div class="hf-still">
                 <p>{ui.tr(Key::StillNeedHelp)}</p>

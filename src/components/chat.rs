@@ -56,12 +56,11 @@ pub fn Chat() -> impl IntoView {
                     <span class="hf-sr">{ui.tr(Key::Typing)}</span>
                 </p>
             </div>
-            {move || ui.waiting_for().map(|dept| view! {
-                <p class="hf-waiting">
-                    <span class="hf-waiting-dot" aria-hidden="true"></span>
-                    {fill(ui.t(Key::Waiting), &[("department", &dept)])}
-                </p>
-            })}
+            // Hidden until a person is on the way: a flag rather than a view that comes and goes.
+            <p class="hf-waiting" hidden=move || ui.chat.with(|c| c.handoff.is_none())>
+                <span class="hf-waiting-dot" aria-hidden="true"></span>
+                {move || ui.waiting_for().map(|dept| fill(ui.t(Key::Waiting), &[("department", &dept)])).unwrap_or_default()}
+            </p>
             <Composer />
         </section>
     }

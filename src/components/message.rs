@@ -51,8 +51,9 @@ pub fn MessageView(msg: Message) -> impl IntoView {
     });
     let quick = (!quick_replies.is_empty()).then(|| {
         view! {
-            <Show when=move || ui.chat.with(|c| c.is_last(id))>
-                <div class="hf-quick">
+            // Hidden rather than removed once answered: a flag on one element instead of a view
+            // that comes and goes (and its code in the wasm). Hidden buttons cannot be reached.
+            <div class="hf-quick" hidden=move || !ui.chat.with(|c| c.is_last(id))>
                     {quick_replies
                         .iter()
                         .cloned()
@@ -66,8 +67,7 @@ pub fn MessageView(msg: Message) -> impl IntoView {
                             </button>
                         })
                         .collect_view()}
-                </div>
-            </Show>
+            </div>
         }
     });
     view! {
