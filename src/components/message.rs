@@ -1,7 +1,7 @@
 //! One chat message: who said it (for screen readers), the text, article cards and, under the
 //! newest bot message, its quick replies.
 
-use super::rich::{el, render_text};
+use super::rich::render_text;
 use crate::i18n::Key;
 use crate::state::{Message, Speaker};
 use crate::widget::{use_ui, Action};
@@ -17,10 +17,7 @@ pub fn MessageView(msg: Message) -> impl IntoView {
         Speaker::System => Key::Notice,
     };
     // Customer text is shown exactly as typed; bot text may carry links and bold.
-    let body = match speaker {
-        Speaker::Customer => vec![el("p", vec![text.into_any()])],
-        _ => render_text(&text),
-    };
+    let body = render_text(text, speaker != Speaker::Customer);
     let cards = (!articles.is_empty()).then(|| {
         view! {
             <ul class="hf-cards" aria-label=ui.tr(Key::RelatedArticles)>
