@@ -13,7 +13,6 @@ use leptos::prelude::*;
 const RESULTS: usize = 8;
 
 /// An article link in a list: a button that opens it in the portal.
-#[derive(Clone, PartialEq)]
 struct Entry {
     id: String,
     title: String,
@@ -25,7 +24,8 @@ pub fn Portal() -> impl IntoView {
     let query = RwSignal::new(String::new());
     let search_id = ui.id("search");
 
-    let results = Memo::new(move |_| {
+    // Plain closures, not memos: searching is microseconds, and each is read in one place.
+    let results = move || {
         let locale = ui.locale.get();
         query.with(|q| {
             if q.trim().is_empty() {
@@ -41,10 +41,10 @@ pub fn Portal() -> impl IntoView {
                     .collect::<Vec<_>>()
             }))
         })
-    });
+    };
 
     // Categories in site order, each with its articles in the current locale.
-    let categories = Memo::new(move |_| {
+    let categories = move || {
         let locale = ui.locale.get();
         ui.engine.with_value(|e| {
             let site = e.site();
@@ -64,7 +64,7 @@ pub fn Portal() -> impl IntoView {
                 .filter(|(_, entries)| !entries.is_empty())
                 .collect::<Vec<_>>()
         })
-    });
+    };
 
     let list = move |entries: Vec<Entry>| {
         view! {
@@ -87,7 +87,7 @@ pub fn Portal() -> impl IntoView {
 
     // What the portal lists: built anew for each query (see super::swap).
     let search: NodeRef<html::Div> = NodeRef::new();
-    swap(Place::End(search), move || match results.get() {
+    swap(Place::End(search), move || match results() {
         Some(found) if found.is_empty() => EitherOf3::A(view! {
             <div class="hf-empty">
                 <p>{ui.tr(Key::NoResults)}</p>
@@ -100,8 +100,7 @@ pub fn Portal() -> impl IntoView {
         None => EitherOf3::C(view! {
             <div class="hf-categories">
                 <h2 class="hf-section-title">{ui.tr(Key::Categories)}</h2>
-                {categories
-                    .get()
+                {categories()
                     .into_iter()
                     .map(|(name, entries)| view! {
                         <div class="hf-category">
@@ -130,7 +129,7 @@ pub fn Portal() -> impl IntoView {
             </div>
             <p class="hf-sr" role="status">
                 {move || {
-                    results.get().map(|r| fill(ui.t(Key::ResultsFound), &[("n", &r.len().to_string())])).unwrap_or_default()
+                    results().map(|r| fill(ui.t(Key::ResultsFound), &[("n", &r.len().to_string())])).unwrap_or_default()
                 }}
             </p>
         </section>
