@@ -376,7 +376,7 @@ fn raise_nofile() -> u64 {
             libc::setrlimit(libc::RLIMIT_NOFILE, &l);
             libc::getrlimit(libc::RLIMIT_NOFILE, &mut l);
         }
-        l.rlim_cur as u64
+        l.rlim_cur
     }
 }
 
@@ -595,6 +595,14 @@ async fn run(p: &Params, dir: &Path, nofile: u64) -> Res<()> {
     desk.stop();
     let out = out?;
     println!("desk RSS at the end: {rss_end} kB");
+    let log = std::fs::read_to_string(dir.join("desk.log")).unwrap_or_default();
+    let problems: Vec<&str> = log.lines().filter(|l| l.contains("WARN") || l.contains("ERROR")).collect();
+    if !problems.is_empty() {
+        println!("desk log: {} warnings/errors, the first ones:", problems.len());
+        for l in problems.iter().take(5) {
+            println!("  {l}");
+        }
+    }
     let _ = std::io::stdout().write_all(out.as_bytes());
     Ok(())
 }
@@ -752,12 +760,14 @@ async fn measure(p: &Params, chats: usize, capacity: usize, desk: &DeskProcess) 
                         }
                     }
                     Ok(r) => {
-                        eprintln!("message: {} {}", r.status, r.text());
-                        errors.fetch_add(1, Ordering::Relaxed);
+                        if errors.fetch_add(1, Ordering::Relaxed) < 10 {
+                            eprintln!("message: {} {}", r.status, r.text());
+                        }
                     }
                     Err(e) => {
-                        eprintln!("message: {e}");
-                        errors.fetch_add(1, Ordering::Relaxed);
+                        if errors.fetch_add(1, Ordering::Relaxed) < 10 {
+                            eprintln!("message: {e}");
+                        }
                         conn = None;
                     }
                 }

@@ -60,7 +60,7 @@ impl Sqlite {
             ..Migrator::DEFAULT
         };
         migrator.run(&pool).await?;
-        let group = GroupCommit::open(&options, &dir.join("handoff.db")).await?;
+        let group = GroupCommit::open(&options, &dir.join("handoff.db"), pool.clone()).await?;
         Ok(Sqlite { pool, group })
     }
 }
