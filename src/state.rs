@@ -43,6 +43,9 @@ pub struct ChatState {
     next_id: u32,
     /// Set once the bot handed the conversation to a person; the desk picks it up from here.
     pub handoff: Option<Handoff>,
+    /// Bot messages waiting behind the typing indicator (part of the chat's state rather than a
+    /// signal of its own: every signal type is code of its own in the wasm).
+    pub typing: u32,
 }
 
 impl ChatState {

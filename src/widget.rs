@@ -91,6 +91,13 @@ impl Frame {
     }
 }
 
+/// The bot's side of the conversation and what the customer did so far (stored for a reload),
+/// in one stored value: every stored value type is code of its own in the wasm.
+struct Session {
+    conv: Conversation,
+    events: Vec<Event>,
+}
+
 /// What a button in the loaded widget does (see [`Ui::on_click`]).
 #[derive(Clone)]
 pub enum Action {
@@ -112,12 +119,8 @@ pub enum Action {
 pub struct Ui {
     pub frame: Frame,
     pub engine: StoredValue<Arc<Engine>>,
-    pub conv: StoredValue<Conversation>,
-    /// What the customer did so far (stored for a reload).
-    events: StoredValue<Vec<Event>>,
+    session: StoredValue<Session>,
     pub chat: RwSignal<ChatState>,
-    /// Bot messages waiting behind the typing indicator.
-    pub typing: RwSignal<u32>,
     persist: bool,
 }
 
@@ -145,14 +148,12 @@ impl Ui {
         let ui = Ui {
             frame,
             engine: StoredValue::new(engine),
-            conv: StoredValue::new(conv),
-            events: StoredValue::new(vec![Event::Start(locale)]),
+            session: StoredValue::new(Session { conv, events: vec![Event::Start(locale)] }),
             chat: RwSignal::new(ChatState::new(greeting)),
-            typing: RwSignal::new(0),
             persist,
         };
         if matches!(saved.first(), Some(Event::Start(_))) && saved.len() > 1 {
-            ui.events.set_value(Vec::new());
+            ui.session.update_value(|s| s.events.clear());
             for event in saved {
                 ui.apply(event, false);
             }
@@ -249,17 +250,19 @@ impl Ui {
             Event::Start(locale) => {
                 let (conv, greeting) = engine.start(locale);
                 self.locale.set(conv.locale.clone());
-                self.conv.set_value(conv);
+                self.session.update_value(|s| s.conv = conv);
                 self.chat.update(|c| c.restart(greeting));
                 None
             }
             Event::Say(text) => {
                 self.chat.update(|c| c.push_customer(text));
-                self.conv.try_update_value(|conv| engine.reply(conv, text))
+                self.session.try_update_value(|s| engine.reply(&mut s.conv, text))
             }
-            Event::Unhelpful(id) => self.conv.try_update_value(|conv| engine.article_unhelpful(conv, id)),
+            Event::Unhelpful(id) => {
+                self.session.try_update_value(|s| engine.article_unhelpful(&mut s.conv, id))
+            }
             Event::FromArticle(id) => {
-                self.conv.update_value(|conv| engine.from_article(conv, id));
+                self.session.update_value(|s| engine.from_article(&mut s.conv, id));
                 None
             }
             Event::Locale(locale) => {
@@ -268,21 +271,23 @@ impl Ui {
                 }
                 // A chat the customer has not written in yet starts over, so that the greeting
                 // is in the new language too; otherwise the conversation continues.
-                if !self.chat.with_untracked(ChatState::customer_spoke) && self.typing.get_untracked() == 0 {
+                if self.chat.with_untracked(|c| !c.customer_spoke() && c.typing == 0) {
                     let (mut conv, greeting) = engine.start(locale);
-                    conv.article = self.conv.with_value(|c| c.article.clone());
-                    self.conv.set_value(conv);
+                    self.session.update_value(|s| {
+                        conv.article = s.conv.article.take();
+                        s.conv = conv;
+                    });
                     self.chat.update(|c| c.restart(greeting));
                 } else {
-                    self.conv.update_value(|conv| engine.set_locale(conv, locale));
+                    self.session.update_value(|s| engine.set_locale(&mut s.conv, locale));
                 }
                 self.locale.set(locale.clone());
                 None
             }
         };
-        self.events.update_value(|e| e.push(event));
+        self.session.update_value(|s| s.events.push(event));
         if self.persist && animate {
-            self.events.with_value(|e| storage::save(&engine.site().settings.site.key, e));
+            self.session.with_value(|s| storage::save(&engine.site().settings.site.key, &s.events));
         }
         if let Some(turn) = turn {
             self.show_turn(turn, animate);
@@ -320,7 +325,7 @@ impl Ui {
         if turn.replies.is_empty() && notice.is_none() {
             return;
         }
-        self.typing.update(|n| *n += 1);
+        self.chat.update(|c| c.typing += 1);
         let mut replies = turn.replies;
         replies.reverse();
         self.reveal(replies, notice);
@@ -331,8 +336,10 @@ impl Ui {
     /// future: no future or executor code for it in the wasm.
     fn reveal(self, mut replies: Vec<Reply>, notice: Option<(Handoff, String)>) {
         let Some(reply) = replies.pop() else {
-            self.chat.try_update(|c| finish(c, notice));
-            self.typing.try_update(|n| *n = n.saturating_sub(1));
+            self.chat.try_update(|c| {
+                finish(c, notice);
+                c.typing = c.typing.saturating_sub(1);
+            });
             return;
         };
         set_timeout(

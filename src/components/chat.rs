@@ -24,7 +24,6 @@ pub fn Chat() -> impl IntoView {
     let mut shown = Vec::new();
     Effect::new(move |_| {
         let messages = ui.chat.with(|c| c.messages.clone());
-        ui.typing.track();
         ui.screen.track();
         let Some(el) = log.get() else { return };
         shown.retain_mut(|(id, _, view): &mut (u32, Owner, _)| {
@@ -51,7 +50,7 @@ pub fn Chat() -> impl IntoView {
     view! {
         <section class="hf-chat" hidden=move || ui.screen.get() != Screen::Chat>
             <div class="hf-log" role="log" aria-live="polite" aria-label=ui.tr(Key::Conversation) node_ref=log>
-                <p class="hf-typing" hidden=move || ui.typing.get() == 0>
+                <p class="hf-typing" hidden=move || ui.chat.with(|c| c.typing == 0)>
                     <span class="hf-dots" aria-hidden="true"><span></span><span></span><span></span></span>
                     <span class="hf-sr">{ui.tr(Key::Typing)}</span>
                 </p>
