@@ -21,11 +21,26 @@ pub enum Place {
 }
 
 /// Shows the view `render` returns at `place`, and whenever a signal `render` reads changes,
-/// replaces it with a freshly built one. Each view gets its own owner (a child of the caller's,
-/// not of the effect's, which is cleaned up on every run) that lives as long as it is shown.
+/// replaces it with a freshly built one.
 pub fn swap<V: Render + 'static>(place: Place, render: impl Fn() -> V + 'static) {
+    swap_erased(
+        place,
+        Box::new(move || {
+            let view = render();
+            Box::new(move || Box::new(view.build()) as Box<dyn Mountable>)
+        }),
+    );
+}
+
+/// A view to build, made by a reactive read.
+type Builder = Box<dyn FnOnce() -> Box<dyn Mountable>>;
+
+/// The effect behind [`swap`], not generic: its code is in the wasm once for every use. Each
+/// view gets its own owner (a child of the caller's, not of the effect's, which is cleaned up on
+/// every run) that lives as long as it is shown.
+fn swap_erased(place: Place, render: Box<dyn Fn() -> Builder>) {
     let parent = Owner::current().expect("components render inside an owner");
-    let mut shown: Option<(Owner, V::State)> = None;
+    let mut shown: Option<(Owner, Box<dyn Mountable>)> = None;
     Effect::new(move |_| {
         let (el, marker): (Option<web_sys::Element>, Option<web_sys::Node>) = match place {
             Place::In(el) => (el.get().map(Into::into), None),
@@ -33,12 +48,12 @@ pub fn swap<V: Render + 'static>(place: Place, render: impl Fn() -> V + 'static)
             Place::End(el) => (el.get().and_then(|m| m.parent_element()), None),
         };
         let owner = parent.child();
-        let view = owner.with(&render);
+        let build = owner.with(&render);
         let Some(el) = el else { return };
         if let Some((_, old)) = shown.as_mut() {
             old.unmount();
         }
-        let mut state = owner.with(|| untrack(|| view.build()));
+        let mut state = owner.with(|| untrack(build));
         state.mount(&el, marker.as_ref());
         shown = Some((owner, state));
     });
