@@ -256,8 +256,15 @@ impl DeskProcess {
     }
 }
 
-fn desk_binary() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_handoff-desk"))
+/// The release binary cargo built for this bench, copied into the temp dir first: another build
+/// in the same target directory may replace target/release/handoff-desk while the test runs.
+fn desk_binary(dir: &Path) -> Res<PathBuf> {
+    let copy = dir.join("handoff-desk");
+    if !copy.exists() {
+        std::fs::copy(env!("CARGO_BIN_EXE_handoff-desk"), &copy)
+            .map_err(|e| format!("copy the desk: {e}"))?;
+    }
+    Ok(copy)
 }
 
 fn write_config(dir: &Path) -> Res<PathBuf> {
@@ -294,9 +301,10 @@ resolution_secs = 864000
     Ok(path)
 }
 
-fn add_agents(config: &Path, n: usize, capacity: usize) -> Res<()> {
+fn add_agents(config: &Path, dir: &Path, n: usize, capacity: usize) -> Res<()> {
+    let bin = desk_binary(dir)?;
     for i in 0..n {
-        let out = Command::new(desk_binary())
+        let out = Command::new(&bin)
             .args(["agent", "add", "--config"])
             .arg(config)
             .args(["--email", &format!("load{i}@bench.test"), "--name", &format!("Load {i}")])
@@ -318,7 +326,7 @@ fn start_desk(config: &Path, dir: &Path) -> Res<DeskProcess> {
     let err = log.try_clone().map_err(|e| e.to_string())?;
     // The child inherits our raised RLIMIT_NOFILE. Request logs (one INFO line per request) are
     // turned down to warnings so the numbers measure the desk, not writing 1,000 lines a second.
-    let child = Command::new(desk_binary())
+    let child = Command::new(desk_binary(dir)?)
         .args(["serve", "--config"])
         .arg(config)
         .env("RUST_LOG", std::env::var("LOAD_DESK_LOG").unwrap_or_else(|_| "warn".into()))
@@ -587,16 +595,23 @@ async fn run(p: &Params, dir: &Path, nofile: u64) -> Res<()> {
         p.streams, chats, p.agents, p.rate, p.secs, p.warmup_secs);
     println!("load average at start: {}", loadavg());
     let config = write_config(dir)?;
-    add_agents(&config, p.agents, capacity)?;
+    add_agents(&config, dir, p.agents, capacity)?;
     let desk = start_desk(&config, dir)?;
     let out = measure(p, chats, capacity, &desk).await;
+    let mut desk = desk;
+    if let Ok(Some(status)) = desk.child.try_wait() {
+        let log = std::fs::read_to_string(dir.join("desk.log")).unwrap_or_default();
+        let tail: Vec<&str> = log.lines().rev().take(20).collect();
+        return Err(format!("the desk died during the test ({status}); its log ends:\n{}", tail.join("\n")));
+    }
     let pid = desk.pid();
     let rss_end = vm_rss_kb(pid).unwrap_or(0);
     desk.stop();
     let out = out?;
     println!("desk RSS at the end: {rss_end} kB");
     let log = std::fs::read_to_string(dir.join("desk.log")).unwrap_or_default();
-    let problems: Vec<&str> = log.lines().filter(|l| l.contains("WARN") || l.contains("ERROR")).collect();
+    let problems: Vec<&str> =
+        log.lines().filter(|l| l.contains("WARN") || l.contains("ERROR") || l.contains("panicked")).collect();
     if !problems.is_empty() {
         println!("desk log: {} warnings/errors, the first ones:", problems.len());
         for l in problems.iter().take(5) {
