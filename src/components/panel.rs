@@ -21,7 +21,8 @@ pub fn Widget(ui: Ui) -> impl IntoView {
     // take no room, so it can come after them.
     let body: NodeRef<html::Div> = NodeRef::new();
     swap(Place::In(body), move || match ui.screen.get() {
-        Screen::Article(id) => Some(view! { <ArticleView id=id /> }),
+        // Untracked: only a change of screen may replace the article.
+        Screen::Article(id) => Some(untrack(|| view! { <ArticleView id=id /> })),
         _ => None,
     });
     let tab = move |help: bool| move || (ui.screen.with(Screen::is_help) == help).to_string();

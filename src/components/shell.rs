@@ -3,13 +3,14 @@
 
 use super::launcher::Launcher;
 use super::panel::Widget;
+use super::swap::{swap, Place};
 use crate::i18n::Key;
 use crate::widget::{Frame, Ui};
 use handoff_bot::Engine;
+use leptos::either::Either;
 use leptos::ev::KeyboardEvent;
 use leptos::html;
 use leptos::prelude::*;
-use leptos::tachys::view::{Mountable, Render};
 use std::sync::Arc;
 
 #[derive(Clone)]
@@ -30,27 +31,35 @@ pub fn Shell(status: RwSignal<Load>, preferred: Vec<String>, persist: bool) -> i
         }
     };
     let panel: NodeRef<html::Div> = NodeRef::new();
-    let parent = Owner::current().expect("components render inside an owner");
 
     // The loaded widget is built once, not returned from a reactive closure: a view behind a
     // closure (or `into_any`) gets diffing code for its whole tree in the wasm, and this one
-    // never changes. A site that is ready at once (`mount`) is shown at once; one that loads
-    // is mounted into the panel when it is ready, with an owner that is a child of the shell's
-    // so its signals live as long as the widget.
+    // never changes. A site that is ready at once (`mount`) is shown at once; otherwise the
+    // panel says "Loading…" (or apologises) until the widget replaces that (see super::swap).
     let initial = match status.get_untracked() {
         Load::Ready(engine) => Some(widget(engine, &preferred, persist, frame)),
         _ => None,
     };
-    // The widget's owner and view once shown (kept here, alive); `Some(None)`: shown at once.
-    let mut later = initial.is_some().then_some(None);
-    Effect::new(move |_| {
-        let (Load::Ready(engine), Some(el)) = (status.get(), panel.get()) else { return };
-        if later.is_none() {
-            let owner = parent.child();
-            let mut view = owner.with(|| untrack(|| widget(engine, &preferred, persist, frame).build()));
-            view.mount(&el, None);
-            later = Some(Some((owner, view)));
-        }
+    let shown_at_once = initial.is_some();
+    swap(Place::In(panel), move || {
+        let (key, role) = match status.get() {
+            _ if shown_at_once => return None,
+            // Untracked: only a change of `status` may replace the widget (it never does).
+            Load::Ready(engine) => {
+                return Some(Either::Left(untrack(|| widget(engine, &preferred, persist, frame))))
+            }
+            Load::Failed => (Key::Error, "alert"),
+            Load::Loading => (Key::Loading, "status"),
+        };
+        Some(Either::Right(view! {
+            <div class="hf-header">
+                <p class="hf-title" id=frame.id("title")>{frame.t(Key::HelpCenter)}</p>
+                {close_button(frame)}
+            </div>
+            <div class="hf-body">
+                <p class="hf-notice" role=role>{frame.t(key)}</p>
+            </div>
+        }))
     });
 
     view! {
@@ -66,22 +75,6 @@ pub fn Shell(status: RwSignal<Load>, preferred: Vec<String>, persist: bool) -> i
                 on:keydown=on_keydown
                 node_ref=panel
             >
-                {move || {
-                    let (key, role) = match status.get() {
-                        Load::Ready(_) => return None,
-                        Load::Failed => (Key::Error, "alert"),
-                        Load::Loading => (Key::Loading, "status"),
-                    };
-                    Some(view! {
-                        <div class="hf-header">
-                            <p class="hf-title" id=frame.id("title")>{frame.t(Key::HelpCenter)}</p>
-                            {close_button(frame)}
-                        </div>
-                        <div class="hf-body">
-                            <p class="hf-notice" role=role>{frame.t(key)}</p>
-                        </div>
-                    })
-                }}
                 {initial}
             </div>
         </div>
