@@ -9,6 +9,8 @@ mod agent_ops;
 mod change;
 mod customer;
 mod dispatch;
+#[cfg(test)]
+mod group_tests;
 mod supervisor;
 mod sweeper;
 
@@ -35,7 +37,7 @@ use tokio::sync::{watch, Mutex, MutexGuard};
 pub struct Desk {
     pub db: Arc<dyn Database>,
     pub sites: Sites,
-    pub hub: Hub,
+    pub hub: Arc<Hub>,
     pub metrics: Metrics,
     pub config: Config,
     pub ip_limiter: RateLimiter,
@@ -47,8 +49,44 @@ pub struct Desk {
 /// A change committed by [`Desk::apply_unsynced`], not yet durable nor announced.
 #[must_use = "call Desk::publish: the change is neither durable nor announced yet"]
 pub(crate) struct Unsynced {
-    commit: Commit,
+    /// `None` once announced.
+    commit: Option<Commit>,
     notices: Vec<(i64, AgentEvent)>,
+    db: Arc<dyn Database>,
+    hub: Arc<Hub>,
+}
+
+impl Drop for Unsynced {
+    /// The request was dropped between commit and announcement (the client hung up while it
+    /// waited for the fsync): the change is committed, so finish the job in the background and
+    /// still tell the streams and agents once it is durable.
+    fn drop(&mut self) {
+        let Some(commit) = self.commit.take() else { return };
+        let (db, hub, notices) = (self.db.clone(), self.hub.clone(), std::mem::take(&mut self.notices));
+        if let Ok(rt) = tokio::runtime::Handle::try_current() {
+            rt.spawn(async move {
+                match db.sync().await {
+                    Ok(()) => {
+                        announce(&hub, &commit, notices);
+                    }
+                    Err(e) => tracing::error!(error = %e, "sync after a dropped request failed"),
+                }
+            });
+        }
+    }
+}
+
+/// Wakes the conversation's streams and notifies agents of a durable change.
+fn announce(hub: &Hub, commit: &Commit, notices: Vec<(i64, AgentEvent)>) {
+    if !commit.events.is_empty() {
+        hub.publish_conversation(
+            &commit.conversation.id,
+            crate::hub::Live::Committed(commit.conversation.last_seq),
+        );
+    }
+    for (agent, event) in notices {
+        hub.notify_agent(agent, event);
+    }
 }
 
 pub fn now_ms() -> i64 {
@@ -125,7 +163,7 @@ impl Desk {
             conversation_limiter: RateLimiter::new(l.conversation_burst, l.conversation_per_minute),
             db,
             sites,
-            hub: Hub::default(),
+            hub: Arc::default(),
             metrics: Metrics::default(),
             config,
             write: Mutex::new(()),
@@ -158,7 +196,8 @@ impl Desk {
     pub(crate) async fn apply(&self, ch: Change<'_>) -> ApiResult<ConversationRow> {
         let (commit, notices) = ch.finish();
         self.db.commit(&commit).await?;
-        Ok(self.announce(commit, notices))
+        announce(&self.hub, &commit, notices);
+        Ok(commit.conversation)
     }
 
     /// Group commit: commits a change without waiting for the disk. The caller releases the write
@@ -167,25 +206,16 @@ impl Desk {
     pub(crate) async fn apply_unsynced(&self, ch: Change<'_>) -> ApiResult<Unsynced> {
         let (commit, notices) = ch.finish();
         self.db.commit_unsynced(&commit).await?;
-        Ok(Unsynced { commit, notices })
+        Ok(Unsynced { commit: Some(commit), notices, db: self.db.clone(), hub: self.hub.clone() })
     }
 
-    pub(crate) async fn publish(&self, u: Unsynced) -> ApiResult<ConversationRow> {
+    /// Waits until the change is durable, then announces it. If the sync fails the request
+    /// answers 500 and the dropped [`Unsynced`] retries the sync and the announcement.
+    pub(crate) async fn publish(&self, mut u: Unsynced) -> ApiResult<ConversationRow> {
         self.db.sync().await?;
-        Ok(self.announce(u.commit, u.notices))
-    }
-
-    fn announce(&self, commit: Commit, notices: Vec<(i64, AgentEvent)>) -> ConversationRow {
-        if !commit.events.is_empty() {
-            self.hub.publish_conversation(
-                &commit.conversation.id,
-                crate::hub::Live::Committed(commit.conversation.last_seq),
-            );
-        }
-        for (agent, event) in notices {
-            self.hub.notify_agent(agent, event);
-        }
-        commit.conversation
+        let commit = u.commit.take().ok_or_else(|| ApiError::internal("change announced twice"))?;
+        announce(&self.hub, &commit, std::mem::take(&mut u.notices));
+        Ok(commit.conversation)
     }
 
     /// The customer-facing state; queue position and wait estimate while queued.
