@@ -53,8 +53,7 @@ pub fn Composer() -> impl IntoView {
             <div class="hf-composer-row">
                 <span
                     id=counter_id
-                    class="hf-counter"
-                    class:hf-counter--low=move || left() < ANNOUNCE_BELOW
+                    class=move || if left() < ANNOUNCE_BELOW { "hf-counter hf-counter--low" } else { "hf-counter" }
                     aria-live=move || (left() < ANNOUNCE_BELOW).then_some("polite")
                 >
                     {move || ui.locale.with(|l| chars_left(l, left()))}
