@@ -91,9 +91,11 @@ impl Frame {
     }
 }
 
-/// The bot's side of the conversation and what the customer did so far (stored for a reload),
-/// in one stored value: every stored value type is code of its own in the wasm.
+/// The site's engine, the bot's side of the conversation and what the customer did so far
+/// (stored for a reload), in one stored value: every stored value type is code of its own in
+/// the wasm.
 struct Session {
+    engine: Arc<Engine>,
     conv: Conversation,
     events: Vec<Event>,
 }
@@ -118,7 +120,6 @@ pub enum Action {
 #[derive(Clone, Copy)]
 pub struct Ui {
     pub frame: Frame,
-    pub engine: StoredValue<Arc<Engine>>,
     session: StoredValue<Session>,
     pub chat: RwSignal<ChatState>,
     persist: bool,
@@ -147,8 +148,7 @@ impl Ui {
         frame.locale.set(locale.clone());
         let ui = Ui {
             frame,
-            engine: StoredValue::new(engine),
-            session: StoredValue::new(Session { conv, events: vec![Event::Start(locale)] }),
+            session: StoredValue::new(Session { engine, conv, events: vec![Event::Start(locale)] }),
             chat: RwSignal::new(ChatState::new(greeting)),
             persist,
         };
@@ -163,10 +163,15 @@ impl Ui {
         ui
     }
 
+    /// Runs `f` with the site's engine.
+    pub fn with_engine<T>(&self, f: impl FnOnce(&Arc<Engine>) -> T) -> T {
+        self.session.with_value(|s| f(&s.engine))
+    }
+
     /// A localised site name (department, tier) by id, reactive on the locale.
     pub fn site_name(&self, list: fn(&Settings) -> &Vec<Named>, id: &str) -> String {
         let locale = self.locale.get();
-        self.engine.with_value(|e| {
+        self.with_engine(|e| {
             let settings = &e.site().settings;
             list(settings)
                 .iter()
@@ -245,7 +250,7 @@ impl Ui {
     /// Runs one customer action against the bot and shows the outcome; `animate` shows bot
     /// messages behind the typing indicator (not when replaying after a reload).
     pub fn apply(&self, event: Event, animate: bool) {
-        let engine = self.engine.get_value();
+        let engine = self.with_engine(Arc::clone);
         let turn = match &event {
             Event::Start(locale) => {
                 let (conv, greeting) = engine.start(locale);

@@ -18,7 +18,7 @@ pub fn ArticleView(id: String) -> impl IntoView {
         let id = id.clone();
         move || {
             let locale = ui.locale.get();
-            ui.engine.with_value(|e| {
+            ui.with_engine(|e| {
                 e.site().article_for(&id, &locale).map(|a| (a.title.clone(), a.blocks.clone()))
             })
         }

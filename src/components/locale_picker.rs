@@ -7,7 +7,7 @@ use leptos::prelude::*;
 #[component]
 pub fn LocalePicker() -> impl IntoView {
     let ui = use_ui();
-    let locales = ui.engine.with_value(|e| e.site().settings.site.locales.clone());
+    let locales = ui.with_engine(|e| e.site().settings.site.locales.clone());
     let id = ui.id("locale");
     view! {
         <div class="hf-locale">

@@ -28,7 +28,7 @@ pub fn MessageView(msg: Message) -> impl IntoView {
                             let aid = aid.clone();
                             move || {
                                 let locale = ui.locale.get();
-                                ui.engine.with_value(|e| {
+                                ui.with_engine(|e| {
                                     e.site().article_for(&aid, &locale).map(|a| a.title.clone()).unwrap_or_else(|| aid.clone())
                                 })
                             }

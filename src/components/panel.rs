@@ -16,7 +16,7 @@ use leptos::prelude::*;
 #[component]
 pub fn Widget(ui: Ui) -> impl IntoView {
     provide_context(ui);
-    let site_name = ui.engine.with_value(|e| e.site().settings.site.name.clone());
+    let site_name = ui.with_engine(|e| e.site().settings.site.name.clone());
     // The article screen is built anew for each article (see super::swap); the hidden screens
     // take no room, so it can come after them.
     let body: NodeRef<html::Div> = NodeRef::new();

@@ -31,7 +31,7 @@ pub fn Portal() -> impl IntoView {
             if q.trim().is_empty() {
                 return None;
             }
-            Some(ui.engine.with_value(|e| {
+            Some(ui.with_engine(|e| {
                 e.search(&locale, q, RESULTS)
                     .into_iter()
                     .map(|hit| {
@@ -46,7 +46,7 @@ pub fn Portal() -> impl IntoView {
     // Categories in site order, each with its articles in the current locale.
     let categories = move || {
         let locale = ui.locale.get();
-        ui.engine.with_value(|e| {
+        ui.with_engine(|e| {
             let site = e.site();
             let default = &site.settings.site.default_locale;
             site.settings
