@@ -60,6 +60,15 @@ async fn canned_responses_follow_the_agents_departments_and_locale() {
     assert_eq!(ids, vec![("greet", "en"), ("greet", "de")], "billing's refund is not Ana's");
     let de: Value = ana.get("/v1/agent/canned?locale=de").await.json().await.expect("json");
     assert_eq!(de[0]["text"], "Hallo, ich sehe mir Ihre Bestellung gleich an.");
+    // The sites' departments and tiers, for transfer targets and their names.
+    let sites: Value = ana.get("/v1/agent/sites").await.json().await.expect("json");
+    assert_eq!(sites[0]["key"], "demo");
+    let deps: Vec<&str> =
+        sites[0]["departments"].as_array().expect("deps").iter().filter_map(|d| d["id"].as_str()).collect();
+    assert_eq!(deps, ["orders", "returns", "billing", "account", "technical"]);
+    assert_eq!(sites[0]["departments"][2]["name"]["de"], "Zahlungen & Rechnungen");
+    assert_eq!(sites[0]["tiers"][3]["id"], "manager");
+    assert_eq!(t.client.get(t.url("/v1/agent/sites")).send().await.expect("get").status(), 401);
     // Without a session: 401.
     let r = t.client.get(t.url("/v1/agent/canned")).send().await.expect("get");
     assert_eq!(r.status(), 401);

@@ -461,6 +461,26 @@ pub struct CannedResponse {
     pub text: String,
 }
 
+/// A department or tier of a site with its names per locale.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NamedItem {
+    pub id: String,
+    pub name: BTreeMap<String, String>,
+}
+
+/// `GET /v1/agent/sites`: what a console needs to know about each site it serves.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SiteSummary {
+    pub key: String,
+    pub name: String,
+    pub locales: Vec<String>,
+    /// Lowest first.
+    pub priorities: Vec<String>,
+    pub departments: Vec<NamedItem>,
+    /// The escalation ladder, lowest first.
+    pub tiers: Vec<NamedItem>,
+}
+
 /// `POST /v1/agent/conversations/{id}/reassign`: a supervisor gives a conversation to an agent
 /// (their own id: take it over).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -9,7 +9,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::sites::LoadedSite;
 use handoff_protocol::v1::{
     AgentEvent, AuditEntry, CannedResponse, ConversationStatus, ConversationSummary, CustomerEvent,
-    RecentEscalation, SupervisorOverview, Ticket,
+    NamedItem, RecentEscalation, SiteSummary, SupervisorOverview, Ticket,
 };
 
 /// How many earlier conversations and escalations the lists show.
@@ -30,7 +30,37 @@ fn open(c: &ConversationRow) -> bool {
     matches!(c.status, ConversationStatus::Queued | ConversationStatus::Assigned)
 }
 
+fn named(list: &[handoff_bot::model::Named]) -> Vec<NamedItem> {
+    list.iter()
+        .map(|n| NamedItem {
+            id: n.id.clone(),
+            name: n.name.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        })
+        .collect()
+}
+
 impl Desk {
+    /// The sites' departments, tiers, priorities and locales (for transfer targets and names).
+    pub fn site_summaries(&self) -> Vec<SiteSummary> {
+        let mut out: Vec<SiteSummary> = self
+            .sites
+            .iter()
+            .map(|s| {
+                let set = &s.content.settings;
+                SiteSummary {
+                    key: s.key.clone(),
+                    name: set.site.name.clone(),
+                    locales: set.site.locales.clone(),
+                    priorities: set.site.priorities.clone(),
+                    departments: named(&set.departments),
+                    tiers: named(&set.tiers),
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| a.key.cmp(&b.key));
+        out
+    }
+
     /// Canned responses of the agent's departments (all locales; the console picks).
     pub fn canned(&self, agent: &AgentRow, locale: Option<&str>) -> Vec<CannedResponse> {
         self.sites
@@ -159,6 +189,11 @@ impl Desk {
             );
         }
         ch.assign(&to, if to.id == sup.id { "takeover" } else { "reassign" });
+        // The new person gets a fresh first-response clock when nobody has answered yet.
+        if ch.conv.first_reply_at.is_none() {
+            let sla = site.sla(ch.conv.priority.as_deref().unwrap_or(""));
+            ch.conv.first_response_due = Some(crate::sla::after(ch.now, sla.first_response));
+        }
         if let Some(a) = ch.audit_last_mut() {
             a.agent_id = Some(to.id);
         }

@@ -218,3 +218,8 @@ pub async fn reassign(
 pub async fn overview(State(desk): State<Arc<Desk>>, auth: AgentAuth) -> ApiResult<impl IntoResponse> {
     Ok(Json(desk.overview(&auth.agent).await?))
 }
+
+/// Departments, tiers, priorities and locales of every site (names per locale).
+pub async fn sites(State(desk): State<Arc<Desk>>, _auth: AgentAuth) -> ApiResult<impl IntoResponse> {
+    Ok(Json(desk.site_summaries()))
+}

@@ -46,6 +46,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/v1/agent/tickets"),
     ("POST", "/v1/agent/tickets/{id}/answer"),
     ("GET", "/v1/agent/canned"),
+    ("GET", "/v1/agent/sites"),
     ("GET", "/v1/agent/conversations/{id}/history"),
     ("POST", "/v1/agent/conversations/{id}/reassign"),
     ("GET", "/v1/agent/supervisor/overview"),
@@ -87,6 +88,7 @@ pub fn router(desk: Arc<Desk>) -> Router {
         .route("/v1/agent/tickets", get(agent::tickets))
         .route("/v1/agent/tickets/{id}/answer", post(agent::answer_ticket))
         .route("/v1/agent/canned", get(agent::canned))
+        .route("/v1/agent/sites", get(agent::sites))
         .route("/v1/agent/conversations/{id}/history", get(agent::history))
         .route("/v1/agent/conversations/{id}/reassign", post(agent::reassign))
         .route("/v1/agent/supervisor/overview", get(agent::overview));

@@ -1,0 +1,147 @@
+//! All I/O with the desk: JSON over the browser's fetch, same origin, with the session cookie
+//! and, on every mutating request, the `X-CSRF-Token` the login returned (kept in
+//! sessionStorage so a reload of the tab keeps working).
+
+use crate::browser;
+use handoff_protocol::v1::*;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Request, RequestCredentials, RequestInit, Response};
+
+const CSRF_KEY: &str = "handoff-console-csrf";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiError {
+    /// HTTP status; 0 when the desk could not be reached.
+    pub status: u16,
+    pub code: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.message, self.code)
+    }
+}
+
+fn network(e: JsValue) -> ApiError {
+    ApiError {
+        status: 0,
+        code: "network".into(),
+        message: e.as_string().unwrap_or_else(|| String::from(js_sys::Object::from(e).to_string())),
+    }
+}
+
+async fn send(method: &str, path: &str, body: Option<String>) -> Result<(u16, String), ApiError> {
+    let init = RequestInit::new();
+    init.set_method(method);
+    init.set_credentials(RequestCredentials::SameOrigin);
+    let headers = web_sys::Headers::new().map_err(network)?;
+    headers.set("Accept", "application/json").map_err(network)?;
+    if method != "GET" {
+        headers.set("X-CSRF-Token", &browser::session_get(CSRF_KEY).unwrap_or_default()).map_err(network)?;
+    }
+    if let Some(b) = &body {
+        headers.set("Content-Type", "application/json").map_err(network)?;
+        init.set_body(&JsValue::from_str(b));
+    }
+    init.set_headers(&headers);
+    let req = Request::new_with_str_and_init(path, &init).map_err(network)?;
+    let window = web_sys::window().ok_or_else(|| network(JsValue::from_str("no window")))?;
+    let resp: Response = JsFuture::from(window.fetch_with_request(&req))
+        .await
+        .map_err(network)?
+        .dyn_into()
+        .map_err(network)?;
+    let text =
+        JsFuture::from(resp.text().map_err(network)?).await.map_err(network)?.as_string().unwrap_or_default();
+    let status = resp.status();
+    if !(200..300).contains(&status) {
+        let (code, message) = match serde_json::from_str::<ErrorBody>(&text) {
+            Ok(e) => (e.error, e.message),
+            Err(_) => ("http".to_string(), format!("HTTP {status}")),
+        };
+        return Err(ApiError { status, code, message });
+    }
+    Ok((status, text))
+}
+
+async fn call<T: DeserializeOwned>(method: &str, path: &str, body: Option<String>) -> Result<T, ApiError> {
+    let (_, text) = send(method, path, body).await?;
+    serde_json::from_str(&text).map_err(|e| ApiError {
+        status: 200,
+        code: "bad_json".into(),
+        message: e.to_string(),
+    })
+}
+
+fn json<B: Serialize>(b: &B) -> Option<String> {
+    serde_json::to_string(b).ok()
+}
+
+pub async fn login(email: &str, password: &str) -> Result<AgentInfo, ApiError> {
+    let body = Login { email: email.into(), password: password.into() };
+    let r: LoggedIn = call("POST", "/v1/agent/login", json(&body)).await?;
+    browser::session_set(CSRF_KEY, &r.csrf_token);
+    Ok(r.agent)
+}
+
+pub async fn logout() {
+    let _ = send("POST", "/v1/agent/logout", None).await;
+    browser::session_remove(CSRF_KEY);
+}
+
+pub async fn me() -> Result<AgentInfo, ApiError> {
+    call("GET", "/v1/agent/me", None).await
+}
+
+pub async fn presence(p: Presence, capacity: Option<u32>) -> Result<AgentInfo, ApiError> {
+    call("PUT", "/v1/agent/presence", json(&SetPresence { presence: p, capacity })).await
+}
+
+pub async fn queue() -> Result<Vec<ConversationSummary>, ApiError> {
+    call("GET", "/v1/agent/queue", None).await
+}
+
+pub async fn mine() -> Result<Vec<ConversationSummary>, ApiError> {
+    call("GET", "/v1/agent/conversations", None).await
+}
+
+pub async fn detail(id: &str) -> Result<ConversationDetail, ApiError> {
+    call("GET", &format!("/v1/agent/conversations/{id}"), None).await
+}
+
+pub async fn history(id: &str) -> Result<Vec<ConversationSummary>, ApiError> {
+    call("GET", &format!("/v1/agent/conversations/{id}/history"), None).await
+}
+
+pub async fn canned() -> Result<Vec<CannedResponse>, ApiError> {
+    call("GET", "/v1/agent/canned", None).await
+}
+
+/// A move on a conversation (`claim`, `resolve`, `transfer`, ...) with its JSON body.
+pub async fn act(id: &str, action: &str, body: serde_json::Value) -> Result<serde_json::Value, ApiError> {
+    call("POST", &format!("/v1/agent/conversations/{id}/{action}"), Some(body.to_string())).await
+}
+
+pub async fn typing(id: &str, typing: bool) {
+    let _ = send("POST", &format!("/v1/agent/conversations/{id}/typing"), json(&Typing { typing })).await;
+}
+
+pub async fn tickets() -> Result<Vec<Ticket>, ApiError> {
+    call("GET", "/v1/agent/tickets", None).await
+}
+
+pub async fn answer_ticket(id: i64, text: &str) -> Result<Ticket, ApiError> {
+    call("POST", &format!("/v1/agent/tickets/{id}/answer"), json(&AgentText { text: text.into() })).await
+}
+
+pub async fn overview() -> Result<SupervisorOverview, ApiError> {
+    call("GET", "/v1/agent/supervisor/overview", None).await
+}
+
+pub async fn sites() -> Result<Vec<SiteSummary>, ApiError> {
+    call("GET", "/v1/agent/sites", None).await
+}

@@ -1,0 +1,98 @@
+//! Small browser helpers: clock, storage, title, sound, desktop notifications, focus.
+
+use wasm_bindgen::JsCast;
+
+pub fn now_ms() -> i64 {
+    js_sys::Date::now() as i64
+}
+
+fn session() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
+}
+
+pub fn session_get(key: &str) -> Option<String> {
+    session()?.get_item(key).ok().flatten()
+}
+
+pub fn session_set(key: &str, value: &str) {
+    if let Some(s) = session() {
+        let _ = s.set_item(key, value);
+    }
+}
+
+pub fn session_remove(key: &str) {
+    if let Some(s) = session() {
+        let _ = s.remove_item(key);
+    }
+}
+
+pub fn set_title(title: &str) {
+    if let Some(d) = web_sys::window().and_then(|w| w.document()) {
+        d.set_title(title);
+    }
+}
+
+pub fn set_lang(locale: &str) {
+    if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        let _ = el.set_attribute("lang", locale);
+    }
+}
+
+pub fn languages() -> Vec<String> {
+    let Some(w) = web_sys::window() else { return vec![] };
+    w.navigator().languages().iter().filter_map(|v| v.as_string()).collect()
+}
+
+/// A short two-note chime through WebAudio (nothing if the browser blocks audio).
+pub fn chime() {
+    let Ok(ctx) = web_sys::AudioContext::new() else { return };
+    let t = ctx.current_time();
+    for (i, freq) in [880.0f32, 1320.0].into_iter().enumerate() {
+        let (Ok(osc), Ok(gain)) = (ctx.create_oscillator(), ctx.create_gain()) else { return };
+        osc.set_type(web_sys::OscillatorType::Sine);
+        osc.frequency().set_value(freq);
+        let start = t + i as f64 * 0.12;
+        gain.gain().set_value(0.0);
+        let _ = gain.gain().linear_ramp_to_value_at_time(0.15, start + 0.01);
+        let _ = gain.gain().linear_ramp_to_value_at_time(0.0, start + 0.11);
+        let _ = osc.connect_with_audio_node(&gain);
+        let _ = gain.connect_with_audio_node(&ctx.destination());
+        let _ = osc.start_with_when(start);
+        let _ = osc.stop_with_when(start + 0.12);
+    }
+}
+
+pub fn notifications_granted() -> bool {
+    web_sys::Notification::permission() == web_sys::NotificationPermission::Granted
+}
+
+pub fn notifications_supported() -> bool {
+    js_sys::Reflect::has(&js_sys::global(), &"Notification".into()).unwrap_or(false)
+}
+
+pub fn request_notifications() {
+    if notifications_supported() {
+        let _ = web_sys::Notification::request_permission();
+    }
+}
+
+/// A desktop notification when permitted and the tab is hidden.
+pub fn desktop_notify(title: &str, body: &str) {
+    if !notifications_supported() || !notifications_granted() {
+        return;
+    }
+    let hidden = web_sys::window().and_then(|w| w.document()).map(|d| d.hidden()).unwrap_or(false);
+    if !hidden {
+        return;
+    }
+    let opts = web_sys::NotificationOptions::new();
+    opts.set_body(body);
+    let _ = web_sys::Notification::new_with_options(title, &opts);
+}
+
+pub fn focus(id: &str) {
+    let el = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id));
+    if let Some(el) = el.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = el.focus();
+    }
+}

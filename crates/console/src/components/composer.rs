@@ -1,0 +1,119 @@
+//! Writing to the customer (Enter sends, Shift+Enter a new line; typing reaches the customer),
+//! canned responses of the conversation's department in its locale, and internal notes.
+
+use crate::api;
+use crate::app::{ctx, load_detail};
+use crate::i18n::Key;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde_json::json;
+
+#[component]
+pub fn Composer(id: String, mine: bool, locale: String, department: String) -> impl IntoView {
+    let c = ctx();
+    let text = RwSignal::new(String::new());
+    let note = RwSignal::new(String::new());
+    let typing_sent = RwSignal::new(false);
+    let id_send = id.clone();
+    let send = move || {
+        let body = text.get_untracked();
+        if body.trim().is_empty() {
+            return;
+        }
+        let id = id_send.clone();
+        text.set(String::new());
+        typing_sent.set(false);
+        spawn_local(async move {
+            match api::act(&id, "messages", json!({ "text": body })).await {
+                Ok(_) => load_detail(c, id),
+                Err(e) => {
+                    text.set(body);
+                    c.fail(e);
+                }
+            }
+        });
+    };
+    let send_key = send.clone();
+    let id_typing = id.clone();
+    let on_input = move |e: leptos::ev::Event| {
+        let v = event_target_value(&e);
+        let now = !v.trim().is_empty();
+        if now != typing_sent.get_untracked() {
+            typing_sent.set(now);
+            let id = id_typing.clone();
+            spawn_local(async move { api::typing(&id, now).await });
+        }
+        text.set(v);
+    };
+    let id_note = id.clone();
+    let add_note = move |_| {
+        let body = note.get_untracked();
+        if body.trim().is_empty() {
+            return;
+        }
+        let id = id_note.clone();
+        spawn_local(async move {
+            match api::act(&id, "notes", json!({ "text": body })).await {
+                Ok(_) => {
+                    note.set(String::new());
+                    load_detail(c, id);
+                }
+                Err(e) => c.fail(e),
+            }
+        });
+    };
+    let canned = move || {
+        let (l, d) = (locale.clone(), department.clone());
+        c.canned.with(|all| {
+            let mut list: Vec<_> =
+                all.iter().filter(|x| x.department == d && x.locale == l).cloned().collect();
+            if list.is_empty() {
+                list = all.iter().filter(|x| x.department == d && x.locale == "en").cloned().collect();
+            }
+            list
+        })
+    };
+    view! {
+        <div class="composer">
+            <Show when=move || mine>
+                <label for="reply">{move || c.t(Key::Reply)}</label>
+                <textarea id="reply" rows="3" aria-describedby="reply-hint"
+                    prop:value=move || text.get()
+                    on:input=on_input.clone()
+                    on:keydown={
+                        let send = send_key.clone();
+                        move |e: leptos::ev::KeyboardEvent| {
+                            if e.key() == "Enter" && !e.shift_key() && !e.is_composing() {
+                                e.prevent_default();
+                                send();
+                            }
+                        }
+                    }></textarea>
+                <p id="reply-hint" class="hint">{move || c.t(Key::ReplyHint)}</p>
+                <div class="row">
+                    <button type="button" class="primary" on:click={ let send = send.clone(); move |_| send() }>{move || c.t(Key::Send)}</button>
+                    <label for="canned" class="sr-only">{move || c.t(Key::Canned)}</label>
+                    <select id="canned" on:change=move |e| {
+                        let v = event_target_value(&e);
+                        if let Some(x) = c.canned.with_untracked(|l| l.iter().find(|x| format!("{}/{}/{}", x.department, x.locale, x.id) == v).cloned()) {
+                            text.update(|t| { if !t.is_empty() { t.push(' '); } t.push_str(&x.text); });
+                            crate::browser::focus("reply");
+                        }
+                    }>
+                        <option value="" selected=true>{move || c.t(Key::Canned)}</option>
+                        {{ let canned = canned.clone(); move || canned().into_iter().map(|x| {
+                            let v = format!("{}/{}/{}", x.department, x.locale, x.id);
+                            view! { <option value=v>{x.title.clone()}</option> }
+                        }).collect_view() }}
+                    </select>
+                </div>
+            </Show>
+            <details class="note-box">
+                <summary>{move || c.t(Key::Note)}</summary>
+                <label for="note" class="sr-only">{move || c.t(Key::Note)}</label>
+                <textarea id="note" rows="2" prop:value=move || note.get() on:input=move |e| note.set(event_target_value(&e))></textarea>
+                <button type="button" class="secondary" on:click=add_note>{move || c.t(Key::AddNote)}</button>
+            </details>
+        </div>
+    }
+}

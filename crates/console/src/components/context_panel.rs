@@ -1,0 +1,75 @@
+//! Everything known before answering: why the bot handed over, what it understood, the bot
+//! transcript, where the customer was, earlier conversations, and the escalation path so far.
+
+use crate::app::{ctx, open};
+use crate::i18n::{self, Key};
+use handoff_protocol::Role;
+use leptos::prelude::*;
+
+#[component]
+pub fn ContextPanel() -> impl IntoView {
+    let c = ctx();
+    let handoff = Memo::new(move |_| c.detail.with(|d| d.as_ref().and_then(|d| d.handoff.clone())));
+    let page = Memo::new(move |_| c.detail.with(|d| d.as_ref().and_then(|d| d.summary.page_url.clone())));
+    let audit = move || c.detail.with(|d| d.as_ref().map(|d| d.audit.clone()).unwrap_or_default());
+    view! {
+        <aside class="context" aria-labelledby="context-h">
+            <h2 id="context-h" class="sr-only">{move || c.t(Key::Reason)}</h2>
+            {move || handoff.get().map(|h| {
+                let l = c.locale.get();
+                let reason = i18n::reason(&l, &serde_json::to_value(h.reason).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default());
+                let page_url = h.page_url.clone().or_else(|| page.get());
+                view! {
+                    <dl class="facts stacked">
+                        <div><dt>{c.t(Key::Reason)}</dt><dd class="reason">{reason}</dd></div>
+                        {(!h.detail.is_empty()).then(|| view! { <div><dt>{c.t(Key::Detail)}</dt><dd>{h.detail.clone()}</dd></div> })}
+                        <div><dt>{c.t(Key::Locale)}</dt><dd>{h.locale.clone()}</dd></div>
+                        {page_url.map(|u| view! { <div><dt>{c.t(Key::Page)}</dt><dd class="url">{u}</dd></div> })}
+                        <div><dt>{c.t(Key::Intents)}</dt><dd>
+                            <ul class="chips">{h.intents.iter().map(|i| view! {
+                                <li>{format!("{} {:.0}%", i.intent, i.confidence * 100.0)}</li>
+                            }).collect_view()}</ul>
+                        </dd></div>
+                        <div><dt>{c.t(Key::Slots)}</dt><dd>
+                            <ul class="chips">{h.slots.iter().map(|(k, v)| view! { <li>{format!("{k}: {v}")}</li> }).collect_view()}</ul>
+                        </dd></div>
+                    </dl>
+                    <h3>{c.t(Key::Transcript)}</h3>
+                    <ol class="transcript">
+                        {h.transcript.iter().map(|e| {
+                            let (who, class) = match e.role {
+                                Role::Customer => (c.t(Key::Customer), "tr tr-customer"),
+                                _ => (c.t(Key::Bot), "tr tr-bot"),
+                            };
+                            view! { <li class=class><span class="who">{who}": "</span><span class="msg-text">{e.text.clone()}</span></li> }
+                        }).collect_view()}
+                    </ol>
+                }
+            })}
+            <h3>{move || c.t(Key::Earlier)}</h3>
+            {move || {
+                let list = c.history.get();
+                if list.is_empty() {
+                    view! { <p class="empty">{c.t(Key::NoEarlier)}</p> }.into_any()
+                } else {
+                    view! { <ul class="history">{list.into_iter().map(|h| {
+                        let id = h.conversation_id.clone();
+                        let label = format!("{} · {} · {}", h.created_at.get(..10).unwrap_or(""), h.department.clone().unwrap_or_default(), h.status.as_str());
+                        view! { <li><button type="button" class="link" on:click=move |_| open(c, id.clone())>{label}</button></li> }
+                    }).collect_view()}</ul> }.into_any()
+                }
+            }}
+            <h3>{move || c.t(Key::Audit)}</h3>
+            <ol class="audit">
+                {move || audit().into_iter().map(|a| {
+                    let mv = match (&a.from_tier, &a.to_tier, &a.from_department, &a.to_department) {
+                        (Some(f), Some(t), _, _) if f != t => format!(" {f} → {t}"),
+                        (_, _, Some(f), Some(t)) if f != t => format!(" {f} → {t}"),
+                        _ => String::new(),
+                    };
+                    view! { <li><time>{crate::time::hh_mm(&a.at)}</time>" "<strong>{a.kind.clone()}</strong>{mv}" — "{a.reason.clone()}</li> }
+                }).collect_view()}
+            </ol>
+        </aside>
+    }
+}

@@ -1,0 +1,60 @@
+//! The open conversation: header with its state and SLA, the moves, the messages with the
+//! composer, and the context panel beside them.
+
+use super::actions::Actions;
+use super::composer::Composer;
+use super::context_panel::ContextPanel;
+use super::message_list::MessageList;
+use super::sla_badge::SlaBadge;
+use crate::app::ctx;
+use crate::i18n::Key;
+use handoff_protocol::v1::ConversationStatus;
+use leptos::prelude::*;
+
+#[component]
+pub fn Conversation() -> impl IntoView {
+    let c = ctx();
+    // Rebuild the frame only when another conversation (or its state) is shown, not on every
+    // new message, so the composer keeps its text and focus.
+    let head = Memo::new(move |_| c.detail.with(|d| d.as_ref().map(|d| d.summary.clone())));
+    move || match head.get() {
+        None if c.open_id.with(Option::is_some) => {
+            view! { <p class="empty">{c.t(Key::Loading)}</p> }.into_any()
+        }
+        None => view! { <p class="empty">{move || c.t(Key::PickOne)}</p> }.into_any(),
+        Some(s) => {
+            let mine = c.me.with_untracked(|m| m.as_ref().map(|m| m.id)) == s.agent_id
+                && s.status == ConversationStatus::Assigned;
+            let short: String = s.conversation_id.chars().take(6).collect();
+            view! {
+                <article class="conversation" aria-labelledby="conversation-title">
+                    <header class="conv-head">
+                        <h1 id="conversation-title" tabindex="-1">
+                            {move || c.t(Key::Customer)}" #"{short}
+                        </h1>
+                        <dl class="facts">
+                            <div><dt>{move || c.t(Key::Status)}</dt><dd class="status">{s.status.as_str()}</dd></div>
+                            <div><dt>{move || c.t(Key::Department)}</dt><dd>{c.department(&s.site_key, s.department.as_deref().unwrap_or_default())}</dd></div>
+                            <div><dt>{move || c.t(Key::Tier)}</dt><dd>{s.tier.clone()}</dd></div>
+                            <div><dt>{move || c.t(Key::Priority)}</dt><dd>{s.priority.clone()}</dd></div>
+                        </dl>
+                        <SlaBadge conversation=s.clone()/>
+                    </header>
+                    <Actions summary=s.clone() mine=mine/>
+                    <div class="conv-body">
+                        <section class="thread" aria-labelledby="messages-h">
+                            <h2 id="messages-h">{move || c.t(Key::Messages)}</h2>
+                            <MessageList/>
+                            <Show when=move || c.typing.get() == c.open_id.get() && c.typing.with(Option::is_some)>
+                                <p class="typing">{move || c.t(Key::CustomerTyping)}</p>
+                            </Show>
+                            <Composer id=s.conversation_id.clone() mine=mine locale=s.locale.clone() department=s.department.clone().unwrap_or_default()/>
+                        </section>
+                        <ContextPanel/>
+                    </div>
+                </article>
+            }
+            .into_any()
+        }
+    }
+}

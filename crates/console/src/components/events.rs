@@ -1,0 +1,134 @@
+//! The agent's event stream (SSE): new work, assignments, customer messages, typing. Live
+//! only, so on every (re)connect and on `resync` the lists are reloaded. When the stream
+//! breaks (network drop, desk restart) it reconnects with a doubling delay.
+
+use crate::app::{self, Ctx};
+use crate::backoff;
+use crate::browser;
+use crate::i18n::Key;
+use handoff_protocol::v1::AgentEvent;
+use leptos::prelude::*;
+use std::cell::{Cell, RefCell};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{EventSource, MessageEvent};
+
+const EVENTS: [&str; 6] = ["queue.new", "assigned", "message", "assignment.lost", "typing", "resync"];
+
+struct Conn {
+    source: EventSource,
+    _handlers: Vec<Closure<dyn FnMut(web_sys::Event)>>,
+}
+
+thread_local! {
+    static CONN: RefCell<Option<Conn>> = const { RefCell::new(None) };
+    static ATTEMPT: Cell<u32> = const { Cell::new(0) };
+}
+
+pub fn disconnect() {
+    CONN.with(|c| {
+        if let Some(conn) = c.borrow_mut().take() {
+            conn.source.close();
+        }
+    });
+}
+
+pub fn connect(c: Ctx) {
+    disconnect();
+    let Ok(source) = EventSource::new("/v1/agent/events") else { return retry(c) };
+    let mut handlers = Vec::new();
+    let on_open = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+        let again = ATTEMPT.with(|a| a.replace(0)) > 0 || !c.connected.get_untracked();
+        c.connected.set(true);
+        if again {
+            app::reload(c);
+        }
+    });
+    source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+    handlers.push(on_open);
+    let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+        c.connected.set(false);
+        disconnect();
+        retry(c);
+    });
+    source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    handlers.push(on_error);
+    for name in EVENTS {
+        let h = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+            let data = e.dyn_ref::<MessageEvent>().and_then(|m| m.data().as_string()).unwrap_or_default();
+            handle(c, name, &data);
+        });
+        let _ = source.add_event_listener_with_callback(name, h.as_ref().unchecked_ref());
+        handlers.push(h);
+    }
+    CONN.with(|slot| *slot.borrow_mut() = Some(Conn { source, _handlers: handlers }));
+}
+
+fn retry(c: Ctx) {
+    let n = ATTEMPT.with(|a| {
+        let n = a.get();
+        a.set(n + 1);
+        n
+    });
+    set_timeout(
+        move || {
+            if c.me.get_untracked().is_some() {
+                connect(c);
+            }
+        },
+        std::time::Duration::from_millis(u64::from(backoff::delay_ms(n))),
+    );
+}
+
+fn handle(c: Ctx, name: &str, data: &str) {
+    if name == "resync" {
+        app::reload(c);
+        return;
+    }
+    let Ok(ev) = serde_json::from_str::<AgentEvent>(data) else { return };
+    let l = c.locale.get_untracked();
+    let tr = |k| crate::i18n::t(&l, k);
+    match ev {
+        AgentEvent::QueueNew { department, priority, .. } => {
+            let text = format!("{}: {department}, {priority}", tr(Key::NewWork));
+            c.say(text.clone());
+            browser::chime();
+            browser::desktop_notify(tr(Key::AppName), &text);
+            c.unseen.update(|n| *n += 1);
+            app::reload(c);
+        }
+        AgentEvent::Assigned { conversation_id } => {
+            c.say(tr(Key::AssignedToYou));
+            browser::chime();
+            browser::desktop_notify(tr(Key::AppName), tr(Key::AssignedToYou));
+            c.unseen.update(|n| *n += 1);
+            app::reload(c);
+            if c.open_id.get_untracked().is_none() && c.screen.get_untracked() == app::Screen::Work {
+                app::open(c, conversation_id);
+            }
+        }
+        AgentEvent::Message { conversation_id, message } => {
+            if c.open_id.get_untracked().as_deref() == Some(conversation_id.as_str()) {
+                c.detail.update(|d| {
+                    if let Some(d) = d {
+                        if !d.messages.iter().any(|m| m.id == message.id) {
+                            d.messages.push(message.clone());
+                        }
+                    }
+                });
+                c.typing.set(None);
+            } else {
+                c.unseen.update(|n| *n += 1);
+            }
+            c.say(format!("{}: {}", tr(Key::Customer), message.text));
+            browser::desktop_notify(tr(Key::Customer), &message.text);
+        }
+        AgentEvent::AssignmentLost { .. } => {
+            c.say(tr(Key::Lost));
+            app::reload(c);
+        }
+        AgentEvent::Typing { conversation_id, typing } => {
+            c.typing.set(typing.then_some(conversation_id));
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! The console's screens and parts, one job per file.
+
+pub mod actions;
+pub mod composer;
+pub mod context_panel;
+pub mod conversation;
+pub mod events;
+pub mod login;
+pub mod message_list;
+pub mod queue_list;
+pub mod shell;
+pub mod sla_badge;
+pub mod supervisor;
+pub mod tickets;
+pub mod topbar;

@@ -1,0 +1,67 @@
+//! The signed-in frame: top bar, the current screen, and the keyboard shortcuts
+//! (Alt+N next conversation, Alt+C claim, Alt+R resolve).
+
+use super::conversation::Conversation;
+use super::queue_list::QueueList;
+use super::supervisor::SupervisorView;
+use super::tickets::Tickets;
+use super::topbar::Topbar;
+use crate::app::{act, ctx, open, Ctx, Screen};
+use crate::i18n::Key;
+use crate::queue;
+use handoff_protocol::v1::ConversationStatus;
+use leptos::prelude::*;
+use serde_json::json;
+
+fn shortcut(c: Ctx, key: &str) -> bool {
+    match key {
+        "KeyN" => {
+            let mut mine = c.mine.get_untracked();
+            queue::sort(&mut mine);
+            let mut waiting = c.queue.get_untracked();
+            queue::sort(&mut waiting);
+            let order: Vec<String> = mine.into_iter().chain(waiting).map(|x| x.conversation_id).collect();
+            if let Some(next) = queue::next_after(&order, c.open_id.get_untracked().as_deref()) {
+                open(c, next.clone());
+            }
+            true
+        }
+        "KeyC" | "KeyR" => {
+            let Some(d) = c.detail.get_untracked() else { return true };
+            let mine = d.summary.agent_id == c.me.with_untracked(|m| m.as_ref().map(|m| m.id));
+            let id = d.summary.conversation_id.clone();
+            match (key, d.summary.status) {
+                ("KeyC", ConversationStatus::Queued) => act(c, id, "claim", json!({})),
+                ("KeyR", ConversationStatus::Assigned) if mine => act(c, id, "resolve", json!({})),
+                _ => {}
+            }
+            true
+        }
+        _ => false,
+    }
+}
+
+#[component]
+pub fn Shell() -> impl IntoView {
+    let c = ctx();
+    let handle = window_event_listener(leptos::ev::keydown, move |e| {
+        if e.alt_key() && !e.ctrl_key() && !e.meta_key() && shortcut(c, &e.code()) {
+            e.prevent_default();
+        }
+    });
+    on_cleanup(move || handle.remove());
+    view! {
+        <Topbar/>
+        {move || match c.screen.get() {
+            Screen::Work => view! {
+                <div class="work">
+                    <QueueList/>
+                    <main id="main" class="pane" tabindex="-1"><Conversation/></main>
+                </div>
+            }.into_any(),
+            Screen::Supervisor => view! { <main id="main" class="pane wide" tabindex="-1"><SupervisorView/></main> }.into_any(),
+            Screen::Tickets => view! { <main id="main" class="pane wide" tabindex="-1"><Tickets/></main> }.into_any(),
+        }}
+        <footer class="shortcuts">{move || c.t(Key::Shortcuts)}</footer>
+    }
+}

@@ -1,0 +1,179 @@
+//! Supervisors and managers: every queue of their departments with each agent's load, the
+//! waiting conversations, SLA breaches now, escalations and why; take over or reassign.
+
+use super::sla_badge::SlaBadge;
+use crate::app::{ctx, load_overview, open, Ctx};
+use crate::i18n::Key;
+use crate::time::hh_mm;
+use handoff_protocol::v1::{ConversationSummary, SupervisorOverview};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde_json::json;
+
+fn reassign(c: Ctx, id: String, agent_id: i64) {
+    spawn_local(async move {
+        match crate::api::act(&id, "reassign", json!({ "agent_id": agent_id })).await {
+            Ok(_) => {
+                load_overview(c);
+                crate::app::reload(c);
+            }
+            Err(e) => c.fail(e),
+        }
+    });
+}
+
+fn rows(c: Ctx, list: Vec<ConversationSummary>, o: &SupervisorOverview, table_id: &'static str) -> AnyView {
+    if list.is_empty() {
+        return view! { <p class="empty">{c.t(Key::None)}</p> }.into_any();
+    }
+    let agents = o.agents.clone();
+    view! {
+        <table class="grid" id=table_id>
+            <thead><tr>
+                <th scope="col">"#"</th>
+                <th scope="col">{c.t(Key::Department)}</th>
+                <th scope="col">{c.t(Key::Tier)}</th>
+                <th scope="col">{c.t(Key::Priority)}</th>
+                <th scope="col">{c.t(Key::Agents)}</th>
+                <th scope="col">"SLA"</th>
+                <th scope="col">{c.t(Key::ReassignTo)}</th>
+            </tr></thead>
+            <tbody>
+                {list.into_iter().map(|s| {
+                    let id = s.conversation_id.clone();
+                    let short: String = id.chars().take(6).collect();
+                    let owner = s.agent_id.and_then(|a| agents.iter().find(|x| x.id == a)).map(|a| a.name.clone()).unwrap_or_default();
+                    let me = c.me.with_untracked(|m| m.as_ref().map(|m| m.id)).unwrap_or_default();
+                    let pick = RwSignal::new(None::<i64>);
+                    let (id1, id2, id3) = (id.clone(), id.clone(), id.clone());
+                    let select_id = format!("{table_id}-to-{short}");
+                    let select_for = select_id.clone();
+                    view! {
+                        <tr>
+                            <td><button type="button" class="link" on:click=move |_| open(c, id1.clone())>"#"{short}</button></td>
+                            <td>{s.department.clone()}</td>
+                            <td>{s.tier.clone()}</td>
+                            <td>{s.priority.clone()}</td>
+                            <td>{owner}</td>
+                            <td><SlaBadge conversation=s.clone()/></td>
+                            <td class="row">
+                                <button type="button" class="secondary" on:click=move |_| reassign(c, id2.clone(), me)>{c.t(Key::TakeOver)}</button>
+                                <label for=select_for class="sr-only">{c.t(Key::ReassignTo)}</label>
+                                <select id=select_id on:change=move |e| pick.set(event_target_value(&e).parse().ok())>
+                                    <option value="">"—"</option>
+                                    {agents.iter().filter(|a| a.id != me).map(|a| view! { <option value=a.id.to_string()>{a.name.clone()}</option> }).collect_view()}
+                                </select>
+                                <button type="button" class="secondary" on:click=move |_| if let Some(a) = pick.get_untracked() { reassign(c, id3.clone(), a) }>{c.t(Key::Reassign)}</button>
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn SupervisorView() -> impl IntoView {
+    let c = ctx();
+    load_overview(c);
+    let poll = set_interval_with_handle(move || load_overview(c), std::time::Duration::from_secs(3));
+    on_cleanup(move || {
+        if let Ok(h) = poll {
+            h.clear();
+        }
+    });
+    move || {
+        let Some(o) = c.overview.get() else {
+            return view! { <p class="empty">{c.t(Key::Loading)}</p> }.into_any();
+        };
+        view! {
+            <div class="supervisor">
+                <h1>{c.t(Key::Supervisor)}</h1>
+                <section aria-labelledby="sup-agents">
+                    <h2 id="sup-agents">{c.t(Key::Agents)}</h2>
+                    <table class="grid">
+                        <thead><tr>
+                            <th scope="col">{c.t(Key::Name)}</th>
+                            <th scope="col">{c.t(Key::Tier)}</th>
+                            <th scope="col">{c.t(Key::Department)}</th>
+                            <th scope="col">{c.t(Key::Presence)}</th>
+                            <th scope="col">{c.t(Key::Active)}</th>
+                        </tr></thead>
+                        <tbody>
+                            {o.agents.iter().map(|a| {
+                                let pct = if a.capacity == 0 { 100 } else { (a.active * 100 / a.capacity).min(100) };
+                                view! {
+                                    <tr>
+                                        <td>{a.name.clone()}</td>
+                                        <td>{a.tier.clone()}</td>
+                                        <td>{a.departments.join(", ")}</td>
+                                        <td><span class=format!("dot presence-{}", a.presence.as_str())>{a.presence.as_str()}</span></td>
+                                        <td>
+                                            <span class="loadbar" role="img" aria-label=format!("{} / {}", a.active, a.capacity)>
+                                                <span style=format!("width:{pct}%")></span>
+                                            </span>
+                                            {format!(" {} / {}", a.active, a.capacity)}
+                                        </td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </section>
+                <section aria-labelledby="sup-breaches">
+                    <h2 id="sup-breaches">{c.t(Key::Breaches)}" "<span class="count">{o.breaches.len()}</span></h2>
+                    {rows(c, o.breaches.clone(), &o, "breaches")}
+                </section>
+                <section aria-labelledby="sup-queued">
+                    <h2 id="sup-queued">{c.t(Key::Queue)}" "<span class="count">{o.queued.len()}</span></h2>
+                    {rows(c, o.queued.clone(), &o, "queued")}
+                </section>
+                <section aria-labelledby="sup-assigned">
+                    <h2 id="sup-assigned">{c.t(Key::InProgress)}" "<span class="count">{o.assigned.len()}</span></h2>
+                    {rows(c, o.assigned.clone(), &o, "assigned")}
+                </section>
+                <section aria-labelledby="sup-esc">
+                    <h2 id="sup-esc">{c.t(Key::Escalations)}</h2>
+                    {if o.escalations.is_empty() {
+                        view! { <p class="empty">{c.t(Key::None)}</p> }.into_any()
+                    } else {
+                        view! {
+                            <table class="grid" id="escalations">
+                                <thead><tr>
+                                    <th scope="col">{c.t(Key::When)}</th>
+                                    <th scope="col">"#"</th>
+                                    <th scope="col">{c.t(Key::Department)}</th>
+                                    <th scope="col">{c.t(Key::Tier)}</th>
+                                    <th scope="col">{c.t(Key::Why)}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {o.escalations.iter().map(|e| {
+                                        let id = e.conversation_id.clone();
+                                        let short: String = id.chars().take(6).collect();
+                                        let tiers = match (&e.entry.from_tier, &e.entry.to_tier) {
+                                            (Some(f), Some(t)) if f != t => format!("{f} → {t}"),
+                                            (_, Some(t)) => t.clone(),
+                                            _ => String::new(),
+                                        };
+                                        view! {
+                                            <tr>
+                                                <td>{hh_mm(&e.entry.at)}</td>
+                                                <td><button type="button" class="link" on:click=move |_| open(c, id.clone())>"#"{short}</button></td>
+                                                <td>{e.department.clone()}</td>
+                                                <td>{tiers}</td>
+                                                <td class="why">{format!("{}: {}", e.entry.kind, e.entry.reason)}</td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any()
+                    }}
+                </section>
+            </div>
+        }
+        .into_any()
+    }
+}

@@ -1,0 +1,214 @@
+//! Every string of the console's own interface, in the six supported languages (the same set
+//! as the widget). Customer text, department and tier ids come from the desk as they are.
+//! Unknown locales fall back to English.
+
+/// The languages the console is written in.
+pub const LOCALES: [&str; 6] = ["en", "de", "cs", "bg", "pt", "tl"];
+
+macro_rules! keys {
+    ($($(#[$doc:meta])* $k:ident => [$en:expr, $de:expr, $cs:expr, $bg:expr, $pt:expr, $tl:expr],)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Key { $($(#[$doc])* $k,)* }
+
+        impl Key {
+            pub const ALL: &'static [Key] = &[$(Key::$k,)*];
+        }
+
+        fn table(key: Key) -> [&'static str; 6] {
+            match key { $(Key::$k => [$en, $de, $cs, $bg, $pt, $tl],)* }
+        }
+    };
+}
+
+keys! {
+    AppName => ["Handoff console", "Handoff-Konsole", "Konzole Handoff", "Конзола Handoff", "Consola Handoff", "Handoff console"],
+    SignInTitle => ["Sign in", "Anmelden", "Přihlášení", "Вход", "Iniciar sessão", "Mag-sign in"],
+    Email => ["Email", "E-Mail", "E-mail", "Имейл", "E-mail", "Email"],
+    Password => ["Password", "Passwort", "Heslo", "Парола", "Palavra-passe", "Password"],
+    SignIn => ["Sign in", "Anmelden", "Přihlásit se", "Влез", "Entrar", "Mag-sign in"],
+    SignOut => ["Sign out", "Abmelden", "Odhlásit se", "Изход", "Sair", "Mag-sign out"],
+    BadCredentials => ["Unknown email or wrong password.", "Unbekannte E-Mail oder falsches Passwort.", "Neznámý e-mail nebo špatné heslo.", "Непознат имейл или грешна парола.", "E-mail desconhecido ou palavra-passe errada.", "Hindi kilala ang email o mali ang password."],
+    Presence => ["Status", "Status", "Stav", "Статус", "Estado", "Status"],
+    Online => ["Online", "Online", "Online", "На линия", "Disponível", "Online"],
+    Away => ["Away", "Abwesend", "Nepřítomen", "Отсъства", "Ausente", "Wala muna"],
+    Offline => ["Offline", "Offline", "Offline", "Извън линия", "Offline", "Offline"],
+    /// "{active}" and "{capacity}" are filled in.
+    Load => ["Chats {active} of {capacity}", "Chats {active} von {capacity}", "Chaty {active} z {capacity}", "Чатове {active} от {capacity}", "Conversas {active} de {capacity}", "Chat {active} sa {capacity}"],
+    Capacity => ["Capacity", "Kapazität", "Kapacita", "Капацитет", "Capacidade", "Kapasidad"],
+    Language => ["Language", "Sprache", "Jazyk", "Език", "Idioma", "Wika"],
+    Work => ["Work", "Arbeit", "Práce", "Работа", "Trabalho", "Trabaho"],
+    Queue => ["Waiting", "Wartend", "Čekající", "Чакащи", "Em espera", "Naghihintay"],
+    Mine => ["My conversations", "Meine Gespräche", "Moje konverzace", "Моите разговори", "As minhas conversas", "Mga usapan ko"],
+    Supervisor => ["Supervisor", "Teamleitung", "Vedoucí", "Ръководител", "Supervisão", "Supervisor"],
+    Tickets => ["Offline tickets", "Offline-Anfragen", "Offline požadavky", "Офлайн заявки", "Pedidos offline", "Mga offline ticket"],
+    NothingWaiting => ["Nothing waiting.", "Nichts wartet.", "Nic nečeká.", "Няма чакащи.", "Nada em espera.", "Walang naghihintay."],
+    NoConversations => ["No conversations assigned to you.", "Ihnen sind keine Gespräche zugewiesen.", "Nemáte přidělené žádné konverzace.", "Нямате възложени разговори.", "Não tem conversas atribuídas.", "Wala kang naka-assign na usapan."],
+    /// "{time}" is filled in.
+    Waited => ["waiting {time}", "wartet {time}", "čeká {time}", "чака {time}", "à espera há {time}", "naghihintay {time}"],
+    /// "{time}" is filled in.
+    SlaLeft => ["SLA {time} left", "SLA noch {time}", "SLA zbývá {time}", "SLA остават {time}", "SLA faltam {time}", "SLA {time} na lang"],
+    /// "{time}" is filled in.
+    SlaOver => ["SLA breached {time} ago", "SLA seit {time} verletzt", "SLA překročeno před {time}", "SLA нарушено преди {time}", "SLA ultrapassado há {time}", "Lampas na sa SLA nang {time}"],
+    Open => ["Open", "Öffnen", "Otevřít", "Отвори", "Abrir", "Buksan"],
+    Claim => ["Claim", "Übernehmen", "Převzít", "Поеми", "Assumir", "Kunin"],
+    Reply => ["Reply to the customer", "Antwort an den Kunden", "Odpověď zákazníkovi", "Отговор до клиента", "Resposta ao cliente", "Sagot sa customer"],
+    ReplyHint => ["Enter sends, Shift+Enter adds a line", "Enter sendet, Umschalt+Enter für neue Zeile", "Enter odešle, Shift+Enter nový řádek", "Enter изпраща, Shift+Enter нов ред", "Enter envia, Shift+Enter muda de linha", "Enter para ipadala, Shift+Enter para bagong linya"],
+    Send => ["Send", "Senden", "Odeslat", "Изпрати", "Enviar", "Ipadala"],
+    Note => ["Internal note (never shown to the customer)", "Interne Notiz (nie für den Kunden sichtbar)", "Interní poznámka (zákazník ji nevidí)", "Вътрешна бележка (клиентът не я вижда)", "Nota interna (nunca visível para o cliente)", "Internal note (hindi makikita ng customer)"],
+    AddNote => ["Add note", "Notiz hinzufügen", "Přidat poznámku", "Добави бележка", "Adicionar nota", "Idagdag ang note"],
+    Canned => ["Canned responses", "Textbausteine", "Připravené odpovědi", "Готови отговори", "Respostas prontas", "Mga handang sagot"],
+    UseCanned => ["Insert", "Einfügen", "Vložit", "Вмъкни", "Inserir", "Ilagay"],
+    Transfer => ["Transfer", "Weiterleiten", "Předat", "Прехвърли", "Transferir", "Ilipat"],
+    Department => ["Department", "Abteilung", "Oddělení", "Отдел", "Departamento", "Departamento"],
+    Escalate => ["Escalate to next tier", "An nächste Stufe eskalieren", "Eskalovat o úroveň výš", "Ескалирай към следващото ниво", "Escalar para o nível seguinte", "I-escalate sa susunod na antas"],
+    EscalateNote => ["Why (for the next tier)", "Warum (für die nächste Stufe)", "Proč (pro vyšší úroveň)", "Защо (за следващото ниво)", "Porquê (para o nível seguinte)", "Bakit (para sa susunod na antas)"],
+    HandBack => ["Hand back to the bot", "An den Bot zurückgeben", "Vrátit botovi", "Върни на бота", "Devolver ao assistente", "Ibalik sa bot"],
+    Resolve => ["Resolve", "Erledigt", "Vyřešeno", "Приключи", "Resolver", "Lutasin"],
+    Reason => ["Handoff reason", "Übergabegrund", "Důvod předání", "Причина за предаване", "Motivo da transferência", "Dahilan ng handoff"],
+    Detail => ["Detail", "Detail", "Podrobnosti", "Подробности", "Detalhe", "Detalye"],
+    Intents => ["Intents", "Absichten", "Záměry", "Намерения", "Intenções", "Mga intent"],
+    Slots => ["Details collected", "Erfasste Angaben", "Zjištěné údaje", "Събрани данни", "Dados recolhidos", "Mga nakuhang detalye"],
+    Page => ["Page", "Seite", "Stránka", "Страница", "Página", "Pahina"],
+    Locale => ["Language", "Sprache", "Jazyk", "Език", "Idioma", "Wika"],
+    Priority => ["Priority", "Priorität", "Priorita", "Приоритет", "Prioridade", "Priyoridad"],
+    Tier => ["Tier", "Stufe", "Úroveň", "Ниво", "Nível", "Antas"],
+    Status => ["Status", "Status", "Stav", "Статус", "Estado", "Status"],
+    Transcript => ["Bot transcript", "Verlauf mit dem Bot", "Přepis rozhovoru s botem", "Разговор с бота", "Conversa com o assistente", "Usapan kasama ang bot"],
+    Messages => ["Messages", "Nachrichten", "Zprávy", "Съобщения", "Mensagens", "Mga mensahe"],
+    Earlier => ["Earlier conversations", "Frühere Gespräche", "Dřívější konverzace", "Предишни разговори", "Conversas anteriores", "Mga naunang usapan"],
+    NoEarlier => ["None known.", "Keine bekannt.", "Žádné nejsou známy.", "Няма известни.", "Nenhuma conhecida.", "Wala pang alam."],
+    Audit => ["Escalation path", "Eskalationsverlauf", "Průběh eskalace", "Път на ескалация", "Percurso de escalonamento", "Daan ng escalation"],
+    Customer => ["Customer", "Kunde", "Zákazník", "Клиент", "Cliente", "Customer"],
+    Bot => ["Bot", "Bot", "Bot", "Бот", "Assistente", "Bot"],
+    System => ["System", "System", "Systém", "Система", "Sistema", "System"],
+    InternalTag => ["internal note", "interne Notiz", "interní poznámka", "вътрешна бележка", "nota interna", "internal note"],
+    CustomerTyping => ["The customer is typing…", "Der Kunde schreibt…", "Zákazník píše…", "Клиентът пише…", "O cliente está a escrever…", "Nagta-type ang customer…"],
+    PickOne => ["Open a conversation from the list.", "Öffnen Sie ein Gespräch aus der Liste.", "Otevřete konverzaci ze seznamu.", "Отворете разговор от списъка.", "Abra uma conversa da lista.", "Magbukas ng usapan mula sa listahan."],
+    NewWork => ["New conversation waiting", "Neues Gespräch wartet", "Čeká nová konverzace", "Чака нов разговор", "Nova conversa em espera", "May bagong naghihintay na usapan"],
+    AssignedToYou => ["A conversation was assigned to you", "Ihnen wurde ein Gespräch zugewiesen", "Byla vám přidělena konverzace", "Възложен ви е разговор", "Foi-lhe atribuída uma conversa", "May usapang na-assign sa iyo"],
+    Lost => ["A conversation left your list", "Ein Gespräch ist nicht mehr bei Ihnen", "Konverzace vám byla odebrána", "Разговор напусна списъка ви", "Uma conversa saiu da sua lista", "May usapang inalis sa listahan mo"],
+    Reconnecting => ["Connection lost, reconnecting…", "Verbindung verloren, verbinde neu…", "Spojení ztraceno, připojuji znovu…", "Връзката е прекъсната, свързване отново…", "Ligação perdida, a religar…", "Naputol ang koneksyon, kumokonekta ulit…"],
+    Agents => ["Agents", "Mitarbeitende", "Pracovníci", "Служители", "Agentes", "Mga agent"],
+    Name => ["Name", "Name", "Jméno", "Име", "Nome", "Pangalan"],
+    Active => ["Active chats", "Aktive Chats", "Aktivní chaty", "Активни чатове", "Conversas ativas", "Aktibong chat"],
+    InProgress => ["In progress", "In Bearbeitung", "Probíhající", "В процес", "Em curso", "Ginagawa"],
+    Breaches => ["SLA breaches now", "Aktuelle SLA-Verletzungen", "Aktuální překročení SLA", "Текущи нарушения на SLA", "SLA ultrapassados agora", "Mga lampas sa SLA ngayon"],
+    Escalations => ["Escalations to your tier", "Eskalationen an Ihre Stufe", "Eskalace na vaši úroveň", "Ескалации към вашето ниво", "Escalonamentos para o seu nível", "Mga escalation sa antas mo"],
+    When => ["When", "Wann", "Kdy", "Кога", "Quando", "Kailan"],
+    Why => ["Why", "Warum", "Proč", "Защо", "Porquê", "Bakit"],
+    None => ["None.", "Keine.", "Žádné.", "Няма.", "Nenhum.", "Wala."],
+    TakeOver => ["Take over", "Selbst übernehmen", "Převzít sám", "Поеми лично", "Assumir eu", "Ako na ang bahala"],
+    ReassignTo => ["Reassign to", "Neu zuweisen an", "Přidělit komu", "Възложи на", "Reatribuir a", "Ilipat kay"],
+    Reassign => ["Reassign", "Zuweisen", "Přidělit", "Възложи", "Reatribuir", "Ilipat"],
+    NoTickets => ["No offline tickets.", "Keine Offline-Anfragen.", "Žádné offline požadavky.", "Няма офлайн заявки.", "Sem pedidos offline.", "Walang offline ticket."],
+    Answer => ["Answer", "Antwort", "Odpověď", "Отговор", "Resposta", "Sagot"],
+    SaveAnswer => ["Save answer and close", "Antwort speichern und schließen", "Uložit odpověď a uzavřít", "Запази отговора и затвори", "Guardar resposta e fechar", "I-save ang sagot at isara"],
+    AnsweredBy => ["Answered by {name}", "Beantwortet von {name}", "Odpověděl(a) {name}", "Отговорено от {name}", "Respondido por {name}", "Sinagot ni {name}"],
+    Shortcuts => ["Shortcuts: Alt+N next conversation, Alt+C claim, Alt+R resolve", "Tastenkürzel: Alt+N nächstes Gespräch, Alt+C übernehmen, Alt+R erledigt", "Zkratky: Alt+N další konverzace, Alt+C převzít, Alt+R vyřešeno", "Клавиши: Alt+N следващ разговор, Alt+C поеми, Alt+R приключи", "Atalhos: Alt+N conversa seguinte, Alt+C assumir, Alt+R resolver", "Shortcut: Alt+N susunod na usapan, Alt+C kunin, Alt+R lutasin"],
+    Notifications => ["Desktop notifications", "Desktop-Benachrichtigungen", "Oznámení na ploše", "Известия на работния плот", "Notificações no ambiente de trabalho", "Mga desktop notification"],
+    Loading => ["Loading…", "Lädt…", "Načítám…", "Зареждане…", "A carregar…", "Naglo-load…"],
+    Failed => ["That did not work:", "Das hat nicht geklappt:", "To se nepovedlo:", "Не се получи:", "Não funcionou:", "Hindi ito gumana:"],
+    ReasonExplicit => ["asked for a person", "wollte einen Menschen", "chtěl(a) člověka", "поиска човек", "pediu uma pessoa", "humingi ng tao"],
+    ReasonFallback => ["the bot did not understand", "der Bot hat nicht verstanden", "bot nerozuměl", "ботът не разбра", "o assistente não percebeu", "hindi naintindihan ng bot"],
+    ReasonFrustration => ["customer frustrated", "Kunde verärgert", "zákazník je rozladěný", "клиентът е раздразнен", "cliente frustrado", "naiinis ang customer"],
+    ReasonRule => ["a rule hands this over", "eine Regel übergibt das", "předáno podle pravidla", "правило предава това", "uma regra transfere isto", "ipinapasa ito ng isang rule"],
+    ReasonArticle => ["the article did not help", "der Artikel half nicht", "článek nepomohl", "статията не помогна", "o artigo não ajudou", "hindi nakatulong ang artikulo"],
+}
+
+/// The interface text for `key` in `locale`.
+pub fn t(locale: &str, key: Key) -> &'static str {
+    let i = LOCALES.iter().position(|l| *l == locale).unwrap_or(0);
+    table(key)[i]
+}
+
+/// Fills `{name}` placeholders.
+pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut s = template.to_string();
+    for (k, v) in values {
+        s = s.replace(&format!("{{{k}}}"), v);
+    }
+    s
+}
+
+/// A handoff reason id in words; unknown ids are shown as they are.
+pub fn reason(locale: &str, id: &str) -> String {
+    let key = match id {
+        "explicit" => Key::ReasonExplicit,
+        "fallback" => Key::ReasonFallback,
+        "frustration" => Key::ReasonFrustration,
+        "rule" => Key::ReasonRule,
+        "article_unhelpful" => Key::ReasonArticle,
+        other => return other.to_string(),
+    };
+    t(locale, key).to_string()
+}
+
+/// A language's own name, for the language picker.
+pub fn language_name(locale: &str) -> &'static str {
+    match locale {
+        "de" => "Deutsch",
+        "cs" => "Čeština",
+        "bg" => "Български",
+        "pt" => "Português",
+        "tl" => "Tagalog",
+        _ => "English",
+    }
+}
+
+/// The browser's preferred language if the console speaks it, else English.
+pub fn pick(preferred: &[String]) -> &'static str {
+    for p in preferred {
+        let base = p.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+        if let Some(l) = LOCALES.iter().find(|l| **l == base) {
+            return l;
+        }
+    }
+    "en"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn placeholders(s: &str) -> Vec<String> {
+        let mut out: Vec<String> =
+            s.split('{').skip(1).filter_map(|p| p.split_once('}').map(|(k, _)| k.to_string())).collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn every_key_is_translated_into_every_language_with_the_same_placeholders() {
+        for key in Key::ALL {
+            let en = t("en", *key);
+            assert!(!en.trim().is_empty(), "{key:?} en");
+            for l in LOCALES {
+                let s = t(l, *key);
+                assert!(!s.trim().is_empty(), "{key:?} {l} is empty");
+                assert_eq!(placeholders(s), placeholders(en), "{key:?} {l}: placeholders differ");
+            }
+        }
+    }
+
+    #[test]
+    fn languages_are_really_translated() {
+        // Not a copy of English: most keys differ in every other language (Tagalog support
+        // teams keep many English words, so it gets a lower bar).
+        for l in &LOCALES[1..] {
+            let same = Key::ALL.iter().filter(|k| t(l, **k) == t("en", **k)).count();
+            let max = if *l == "tl" { Key::ALL.len() / 3 } else { Key::ALL.len() / 6 };
+            assert!(same <= max, "{l}: {same} of {} keys are English", Key::ALL.len());
+        }
+    }
+
+    #[test]
+    fn fills_picks_and_falls_back() {
+        assert_eq!(fill(t("de", Key::Load), &[("active", "1"), ("capacity", "3")]), "Chats 1 von 3");
+        assert_eq!(t("xx", Key::SignIn), "Sign in");
+        assert_eq!(pick(&["pt-BR".into(), "en".into()]), "pt");
+        assert_eq!(pick(&["fr".into()]), "en");
+        assert_eq!(reason("cs", "fallback"), "bot nerozuměl");
+        assert_eq!(reason("en", "custom"), "custom");
+        assert_eq!(language_name("bg"), "Български");
+    }
+}
