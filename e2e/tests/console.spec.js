@@ -2,14 +2,14 @@
 // Serial: the tests share one desk and build on each other's state (Ana stays online).
 const { test, expect } = require('@playwright/test');
 const AxeBuilder = require('@axe-core/playwright').default;
-const { handoff, stream, agentOnline, signIn, audit } = require('./helpers');
+const { visit, handoff, stream, agentOnline, signIn, audit } = require('./helpers');
 const path = require('path');
 
 test.describe.configure({ mode: 'serial' });
 
 const shot = async (page, name) => {
   if (process.env.SCREENSHOTS) {
-    await page.screenshot({ path: path.join(__dirname, '..', '..', 'docs', 'screenshots', `console-${name}.png`) });
+    await page.screenshot({ path: path.join(__dirname, '..', '..', 'docs', 'screenshots', `console-${name}.png`), fullPage: name === 'supervisor' });
   }
 };
 
@@ -22,7 +22,8 @@ test('an agent signs in, gets a handoff, reads the context, replies and transfer
   await page.getByLabel('Status').selectOption('online');
   await expect(page.locator('.load')).toContainText('Chats 0 of');
 
-  // A customer asks for a person; their message contains markup.
+  // A customer who visited before asks for a person; their message contains markup.
+  await visit('visitor-e2e');
   const c = await handoff({ text: 'where is my order? <b>x</b> <img src=x onerror=alert(1)>' });
   expect(c.handoff.status).toBe('assigned');
   const customer = await stream(c);
@@ -37,6 +38,7 @@ test('an agent signs in, gets a handoff, reads the context, replies and transfer
   await expect(page.locator('.messages .msg-customer .msg-text').first()).toHaveText('where is my order? <b>x</b> <img src=x onerror=alert(1)>');
   await expect(page.locator('.messages b, .messages img, .transcript b, .transcript img')).toHaveCount(0);
   await expect(page.locator('.conv-list .conv-item')).toHaveCount(1);
+  await expect(page.locator('.history')).toContainText('bot');
 
   // A canned response, then Enter sends; the reply reaches the customer's stream.
   await page.getByLabel('Canned responses').selectOption({ label: 'Order status' });
@@ -85,6 +87,15 @@ test('the queue shows waiting work with priority, wait and SLA; claim with the k
   await expect(page).toHaveTitle(/^\(\d+\) Handoff console/);
   expect(await audit(page, AxeBuilder, 'queue')).toEqual([]);
   await shot(page, 'queue');
+
+  // The network drops: the console says so, reconnects with backoff and reloads the lists.
+  await page.context().setOffline(true);
+  await page.evaluate(() => fetch('/v1/agent/me').catch(() => null));
+  await expect(page.locator('.banner', { hasText: 'reconnecting' })).toBeVisible({ timeout: 30_000 });
+  await handoff({ department: 'account', priority: 'normal', text: 'Please delete my account', visitor: 'v-5' });
+  await page.context().setOffline(false);
+  await expect(page.locator('.banner', { hasText: 'reconnecting' })).toBeHidden({ timeout: 30_000 });
+  await expect(page.locator('.lists .conv-item')).toHaveCount(5);
 
   // Alt+N opens the next conversation; Alt+C claims it (Ben makes room first).
   await page.getByLabel('Capacity').fill('3');

@@ -33,6 +33,15 @@ async function handoff({ department = 'orders', priority = 'normal', text = 'whe
   return c;
 }
 
+/** A conversation that only talked to the bot (an earlier visit of the same visitor). */
+async function visit(visitor) {
+  const started = await json(await fetch(`${BASE()}/v1/conversations`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ site_key: 'demo', locale: 'en', visitor_id: visitor }),
+  }));
+  return started.conversation_id;
+}
+
 /** Reads a customer event stream; `until(pred)` waits for a matching event. */
 async function stream(c) {
   const ctrl = new AbortController();
@@ -108,4 +117,4 @@ async function audit(page, AxeBuilder, name) {
   return bad;
 }
 
-module.exports = { handoff, stream, agentOnline, signIn, audit, PASSWORD };
+module.exports = { visit, handoff, stream, agentOnline, signIn, audit, PASSWORD };

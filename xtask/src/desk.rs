@@ -1,4 +1,5 @@
-//! `cargo xtask run`: the desk with the demo site, serving the widget bundle from pkg/.
+//! `cargo xtask run`: the desk with the demo site, serving the widget bundle from pkg/ and the
+//! agent console from pkg/console/ at /console/.
 //!
 //! One process serves everything on one origin: the portal page, the widget bundle, the demo
 //! site bundle and the handoff protocol (/v1/...). The demo agents are seeded so the console
@@ -16,6 +17,10 @@ pub fn run_desk() -> Result<()> {
     let pkg = dist::pkg_dir();
     let listen = format!("127.0.0.1:{port}");
     println!("\nxtask: starting the desk on http://{listen}/ (portal and widget), Ctrl-C stops");
+    println!("xtask: agent console on http://{listen}/console/");
+    println!("xtask:   agents:     ana@fernhill.example, ben@fernhill.example");
+    println!("xtask:   supervisor: sam@fernhill.example   manager: max@fernhill.example");
+    println!("xtask:   password:   fernhill-demo (all of them; set presence Online to get chats)");
     run(
         "run: desk",
         cmd::cargo()

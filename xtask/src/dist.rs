@@ -70,6 +70,8 @@ pub fn dist() -> Result<sizes::Report> {
             sizes::CEILING
         );
     }
+    // The agent console last: the widget's trunk build above replaces pkg/ as a whole.
+    crate::console::build()?;
     Ok(report)
 }
 

@@ -2,6 +2,7 @@
 
 mod bench;
 mod cmd;
+mod console;
 mod desk;
 mod dist;
 mod screenshot;
@@ -18,11 +19,14 @@ cargo xtask <command>
   setup                 install what is missing: wasm32 target, wasm-bindgen-cli 0.2.130,
                         trunk 0.21.14, chromium, chromedriver, binaryen (wasm-opt)
   dist                  setup, check + release build of the widget into pkg/, export the demo
-                        site to pkg/sites/demo.bundle, print raw/brotli sizes (budget 120 KiB)
+                        site to pkg/sites/demo.bundle, print raw/brotli sizes (budget 120 KiB),
+                        then the agent console into pkg/console/
   run                   dist, then the desk with the demo site (demo agents seeded), serving
-                        pkg/ on http://127.0.0.1:8080/ (HANDOFF_PORT overrides)
+                        pkg/ on http://127.0.0.1:8080/ and the console on /console/
+                        (HANDOFF_PORT overrides)
   serve [DIR]           serve pkg/ (or DIR) as it is, without building
   test                  the whole suite (.ci/run calls exactly this)
+  e2e                   build the agent console, then only its Playwright tests
   bench [ARGS...]       cargo bench -p handoff-bot [ARGS...], then the bundle sizes, then the
                         desk load test (without ARGS)
   bench desk            only the desk load test: 10,000 SSE streams held, 1,000 messages/s
@@ -43,6 +47,7 @@ fn main() -> ExitCode {
             None => serve::serve_pkg(),
         },
         Some("test") => return test::test(),
+        Some("e2e") => console::build().and_then(|_| console::e2e()),
         Some("bench") => bench::bench(rest),
         Some("screenshot") => screenshot::screenshot(rest),
         Some("help" | "-h" | "--help") | None => {

@@ -231,6 +231,45 @@ impl Dechunk {
 struct DeskProcess {
     child: Child,
     addr: SocketAddr,
+    dir: PathBuf,
+}
+
+fn desk_dir(d: &DeskProcess) -> PathBuf {
+    d.dir.clone()
+}
+
+/// Measures what an fsync costs on the database's file system while the load runs (the desk's
+/// acknowledgements wait for one): a 4 KiB write and an fdatasync every 20 ms on a probe file.
+struct FsyncProbe {
+    stop: Arc<AtomicBool>,
+    thread: std::thread::JoinHandle<Vec<u64>>,
+}
+
+impl FsyncProbe {
+    fn start(dir: PathBuf) -> FsyncProbe {
+        let stop = Arc::new(AtomicBool::new(false));
+        let s = stop.clone();
+        let thread = std::thread::spawn(move || {
+            let mut out = Vec::new();
+            let Ok(mut f) = std::fs::File::create(dir.join("fsync-probe")) else { return out };
+            let block = [7u8; 4096];
+            while !s.load(Ordering::Relaxed) {
+                let t = Instant::now();
+                if f.write_all(&block).and_then(|_| f.sync_data()).is_err() {
+                    break;
+                }
+                out.push(t.elapsed().as_nanos() as u64);
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            out
+        });
+        FsyncProbe { stop, thread }
+    }
+
+    fn stop(self) -> Vec<u64> {
+        self.stop.store(true, Ordering::Relaxed);
+        self.thread.join().unwrap_or_default()
+    }
 }
 
 impl DeskProcess {
@@ -335,7 +374,7 @@ fn start_desk(config: &Path, dir: &Path) -> Res<DeskProcess> {
         .stderr(Stdio::from(err))
         .spawn()
         .map_err(|e| format!("spawn desk: {e}"))?;
-    let mut desk = DeskProcess { child, addr: "127.0.0.1:0".parse().unwrap() };
+    let mut desk = DeskProcess { child, addr: "127.0.0.1:0".parse().unwrap(), dir: dir.join("data") };
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let text = std::fs::read_to_string(&log_path).unwrap_or_default();
@@ -578,7 +617,13 @@ fn main() {
         eprintln!("RLIMIT_NOFILE is {nofile}, the load needs about {needed} descriptors");
         std::process::exit(1);
     }
-    let dir = tempfile::tempdir().expect("temp dir");
+    // LOAD_TMPDIR=/dev/shm puts the database on tmpfs (fsync costs nothing): it separates the
+    // disk's share of the latency from the desk's own.
+    let dir = match std::env::var_os("LOAD_TMPDIR") {
+        Some(base) => tempfile::tempdir_in(base),
+        None => tempfile::tempdir(),
+    }
+    .expect("temp dir");
     let result = rt.block_on(run(&p, dir.path(), nofile));
     if let Err(e) = result {
         eprintln!("desk load test failed: {e}");
@@ -730,6 +775,7 @@ async fn measure(p: &Params, chats: usize, capacity: usize, desk: &DeskProcess) 
     let period = Duration::from_nanos(1_000_000_000 * p.senders as u64 / p.rate.max(1));
     let ticks = ((p.warmup_secs + p.secs) * p.rate) as usize / p.senders;
     let warmup_ticks = (p.warmup_secs * p.rate) as usize / p.senders;
+    let probe = FsyncProbe::start(desk_dir(desk));
     let cpu_before = cpu_ticks(pid);
     let load_start = Instant::now();
     let start_at = tokio::time::Instant::now() + Duration::from_millis(100);
@@ -810,6 +856,8 @@ async fn measure(p: &Params, chats: usize, capacity: usize, desk: &DeskProcess) 
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let cpu_after = cpu_ticks(pid);
+    let mut fsyncs = probe.stop();
+    fsyncs.sort_unstable();
     let clk_tck = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
     let desk_cpu = (cpu_after - cpu_before) as f64 / clk_tck / send_time.as_secs_f64() * 100.0;
     stop_agents.notify_waiters();
@@ -870,6 +918,13 @@ async fn measure(p: &Params, chats: usize, capacity: usize, desk: &DeskProcess) 
         pct(&acks, 100.0)
     ));
     report.push_str(&format!("desk CPU during the message phase: {desk_cpu:.0}% of one core\n"));
+    report.push_str(&format!(
+        "disk meanwhile (4 KiB write + fdatasync every 20 ms next to the database, {} samples): p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms\n",
+        fsyncs.len(),
+        pct(&fsyncs, 50.0),
+        pct(&fsyncs, 99.0),
+        pct(&fsyncs, 100.0)
+    ));
     report.push_str(&format!("load average at the end: {}\n", loadavg()));
     Ok(report)
 }

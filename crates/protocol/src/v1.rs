@@ -495,6 +495,7 @@ pub struct Reassign {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RecentEscalation {
     pub conversation_id: String,
+    pub site_key: String,
     pub department: Option<String>,
     #[serde(flatten)]
     pub entry: AuditEntry,

@@ -25,7 +25,8 @@ pub fn Composer(id: String, mine: bool, locale: String, department: String) -> i
         typing_sent.set(false);
         spawn_local(async move {
             match api::act(&id, "messages", json!({ "text": body })).await {
-                Ok(_) => load_detail(c, id),
+                // Fresh lists too: the first reply stops the first-response clock.
+                Ok(_) => crate::app::reload(c),
                 Err(e) => {
                     text.set(body);
                     c.fail(e);

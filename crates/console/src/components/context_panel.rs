@@ -54,7 +54,9 @@ pub fn ContextPanel() -> impl IntoView {
                 } else {
                     view! { <ul class="history">{list.into_iter().map(|h| {
                         let id = h.conversation_id.clone();
-                        let label = format!("{} · {} · {}", h.created_at.get(..10).unwrap_or(""), h.department.clone().unwrap_or_default(), h.status.as_str());
+                        let dep = h.department.as_deref().map(|d| c.department(&h.site_key, d));
+                        let label = [Some(h.created_at.get(..10).unwrap_or("").to_string()), dep, Some(h.status.as_str().to_string())]
+                            .into_iter().flatten().filter(|x| !x.is_empty()).collect::<Vec<_>>().join(" · ");
                         view! { <li><button type="button" class="link" on:click=move |_| open(c, id.clone())>{label}</button></li> }
                     }).collect_view()}</ul> }.into_any()
                 }

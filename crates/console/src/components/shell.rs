@@ -49,7 +49,18 @@ pub fn Shell() -> impl IntoView {
             e.prevent_default();
         }
     });
-    on_cleanup(move || handle.remove());
+    // The browser knows about a dropped network before the stream does: reconnect at once
+    // when it is back (the stream then reloads the lists).
+    let offline = window_event_listener(leptos::ev::offline, move |_| {
+        c.connected.set(false);
+        super::events::disconnect();
+    });
+    let online = window_event_listener(leptos::ev::online, move |_| super::events::connect(c));
+    on_cleanup(move || {
+        handle.remove();
+        offline.remove();
+        online.remove();
+    });
     view! {
         <Topbar/>
         {move || match c.screen.get() {

@@ -51,12 +51,12 @@ fn rows(c: Ctx, list: Vec<ConversationSummary>, o: &SupervisorOverview, table_id
                     view! {
                         <tr>
                             <td><button type="button" class="link" on:click=move |_| open(c, id1.clone())>"#"{short}</button></td>
-                            <td>{s.department.clone()}</td>
+                            <td>{c.department(&s.site_key, s.department.as_deref().unwrap_or_default())}</td>
                             <td>{s.tier.clone()}</td>
                             <td>{s.priority.clone()}</td>
                             <td>{owner}</td>
                             <td><SlaBadge conversation=s.clone()/></td>
-                            <td class="row">
+                            <td><div class="row">
                                 <button type="button" class="secondary" on:click=move |_| reassign(c, id2.clone(), me)>{c.t(Key::TakeOver)}</button>
                                 <label for=select_for class="sr-only">{c.t(Key::ReassignTo)}</label>
                                 <select id=select_id on:change=move |e| pick.set(event_target_value(&e).parse().ok())>
@@ -64,7 +64,7 @@ fn rows(c: Ctx, list: Vec<ConversationSummary>, o: &SupervisorOverview, table_id
                                     {agents.iter().filter(|a| a.id != me).map(|a| view! { <option value=a.id.to_string()>{a.name.clone()}</option> }).collect_view()}
                                 </select>
                                 <button type="button" class="secondary" on:click=move |_| if let Some(a) = pick.get_untracked() { reassign(c, id3.clone(), a) }>{c.t(Key::Reassign)}</button>
-                            </td>
+                            </div></td>
                         </tr>
                     }
                 }).collect_view()}
@@ -161,7 +161,7 @@ pub fn SupervisorView() -> impl IntoView {
                                             <tr>
                                                 <td>{hh_mm(&e.entry.at)}</td>
                                                 <td><button type="button" class="link" on:click=move |_| open(c, id.clone())>"#"{short}</button></td>
-                                                <td>{e.department.clone()}</td>
+                                                <td>{e.department.as_deref().map(|d| c.department(&e.site_key, d))}</td>
                                                 <td>{tiers}</td>
                                                 <td class="why">{format!("{}: {}", e.entry.kind, e.entry.reason)}</td>
                                             </tr>

@@ -80,44 +80,47 @@ pub fn Topbar() -> impl IntoView {
         })
     };
     view! {
-        <header class="topbar">
-            <span class="brand">{move || c.t(Key::AppName)}</span>
-            <nav class="tabs" aria-label=move || c.t(Key::AppName)>
-                {tab(Screen::Work, Key::Work)}
-                <Show when=move || c.is_supervisor()>{tab(Screen::Supervisor, Key::Supervisor)}</Show>
-                {tab(Screen::Tickets, Key::Tickets)}
-            </nav>
-            <span class="me">{move || c.me.with(|m| m.as_ref().map(|m| format!("{} · {}", m.name, m.tier)))}</span>
-            <span class="field-inline">
-                <label for="presence">{move || c.t(Key::Presence)}</label>
-                <select id="presence" class=move || format!("presence-{}", presence().as_str())
-                    on:change=move |e| { if let Some(p) = Presence::parse(&event_target_value(&e)) { set_presence(p) } }>
-                    {[(Presence::Online, Key::Online), (Presence::Away, Key::Away), (Presence::Offline, Key::Offline)]
-                        .into_iter()
-                        .map(|(p, k)| view! { <option value=p.as_str() selected=move || presence() == p>{move || c.t(k)}</option> })
-                        .collect_view()}
-                </select>
-            </span>
-            <span class="field-inline">
-                <label for="capacity">{move || c.t(Key::Capacity)}</label>
-                <input id="capacity" type="number" min="0" max="100" class="capacity"
-                    prop:value=move || c.me.with(|m| m.as_ref().map(|m| m.capacity.to_string()).unwrap_or_default())
-                    on:change=move |e| { if let Ok(n) = event_target_value(&e).parse::<u32>() { set_capacity(n) } } />
-            </span>
-            <span class="load" aria-live="polite">{load}</span>
-            <LanguagePicker id="language"/>
-            <Show when=|| browser::notifications_supported() && !browser::notifications_granted()>
-                <button type="button" class="secondary" on:click=|_| browser::request_notifications()>
-                    {move || c.t(Key::Notifications)}
-                </button>
+            <header class="topbar">
+                <span class="brand">{move || c.t(Key::AppName)}</span>
+                <nav class="tabs" aria-label=move || c.t(Key::AppName)>
+                    {tab(Screen::Work, Key::Work)}
+                    <Show when=move || c.is_supervisor()>{tab(Screen::Supervisor, Key::Supervisor)}</Show>
+                    {tab(Screen::Tickets, Key::Tickets)}
+                </nav>
+    <span class="me">{move || c.me.with(|m| m.as_ref().map(|m| format!("{} · {}", m.name, m.tier)))}</span>
+                <span class="field-inline">
+                    <label for="presence">{move || c.t(Key::Presence)}</label>
+                    <select id="presence" class=move || format!("presence-{}", presence().as_str())
+                        on:change=move |e| { if let Some(p) = Presence::parse(&event_target_value(&e)) { set_presence(p) } }>
+                        {[(Presence::Online, Key::Online), (Presence::Away, Key::Away), (Presence::Offline, Key::Offline)]
+                            .into_iter()
+                            .map(|(p, k)| view! { <option value=p.as_str() selected=move || presence() == p>{move || c.t(k)}</option> })
+                            .collect_view()}
+                    </select>
+                </span>
+                <span class="field-inline">
+                    <label for="capacity">{move || c.t(Key::Capacity)}</label>
+                    <input id="capacity" type="number" min="0" max="100" class="capacity"
+                        prop:value=move || c.me.with(|m| m.as_ref().map(|m| m.capacity.to_string()).unwrap_or_default())
+                        on:change=move |e| { if let Ok(n) = event_target_value(&e).parse::<u32>() { set_capacity(n) } } />
+                </span>
+                <span class="load" aria-live="polite">{load}</span>
+                <LanguagePicker id="language"/>
+                <Show when=|| browser::notifications_supported() && !browser::notifications_granted()>
+                    <button type="button" class="secondary icon" on:click=|_| browser::request_notifications()
+                        aria-label=move || c.t(Key::Notifications) title=move || c.t(Key::Notifications)>
+                        <svg aria-hidden="true" width="16" height="16" viewBox="0 0 24 24" fill="currentColor">
+                            <path d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22zm7-6V11a7 7 0 0 0-5.5-6.84V3a1.5 1.5 0 0 0-3 0v1.16A7 7 0 0 0 5 11v5l-2 2v1h18v-1z"/>
+                        </svg>
+                    </button>
+                </Show>
+                <button type="button" class="secondary" on:click=sign_out>{move || c.t(Key::SignOut)}</button>
+            </header>
+            <Show when=move || !c.connected.get()>
+                <p class="banner" role="alert">{move || c.t(Key::Reconnecting)}</p>
             </Show>
-            <button type="button" class="secondary" on:click=sign_out>{move || c.t(Key::SignOut)}</button>
-        </header>
-        <Show when=move || !c.connected.get()>
-            <p class="banner" role="alert">{move || c.t(Key::Reconnecting)}</p>
-        </Show>
-        <Show when=move || c.error.with(Option::is_some)>
-            <p class="banner error" role="alert">{move || c.error.get()}</p>
-        </Show>
-    }
+            <Show when=move || c.error.with(Option::is_some)>
+                <p class="banner error" role="alert">{move || c.error.get()}</p>
+            </Show>
+        }
 }

@@ -231,6 +231,7 @@ impl Desk {
 fn recent(a: AuditRow, department: Option<String>) -> RecentEscalation {
     RecentEscalation {
         conversation_id: a.conversation_id,
+        site_key: a.site_key,
         department,
         entry: AuditEntry {
             kind: a.kind,
