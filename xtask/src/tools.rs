@@ -130,7 +130,7 @@ fn trunk() -> Result<()> {
     }
 }
 
-/// chromium, chromium-driver and binaryen from apt.
+/// chromium, chromium-driver, binaryen and npm (with nodejs) from apt.
 fn system_packages() -> Result<()> {
     let mut missing = Vec::new();
     if Path::new(CHROMIUM).exists() {
@@ -155,6 +155,11 @@ fn system_packages() -> Result<()> {
         }
         None => missing.push(("binaryen", "wasm-opt".to_string())),
     }
+    // Node and npm run the agent console's Playwright tests (e2e/).
+    match which("npm") {
+        Some(path) => ok("npm", &path.display().to_string()),
+        None => missing.push(("npm", "npm".to_string())),
+    }
     if missing.is_empty() {
         return Ok(());
     }
@@ -166,13 +171,14 @@ fn system_packages() -> Result<()> {
             packages.join(" ")
         );
     }
-    // Install all three together: it is one apt transaction either way.
-    installing("chromium chromium-driver binaryen", &format!("{what} missing"));
+    // Install what is missing together: it is one apt transaction either way.
+    installing(&packages.join(" "), &format!("{what} missing"));
     run("setup", cmd::command("apt-get").arg("update"))?;
     run(
         "setup",
         cmd::command("apt-get")
-            .args(["install", "-y", "chromium", "chromium-driver", "binaryen"])
+            .args(["install", "-y"])
+            .args(&packages)
             .env("DEBIAN_FRONTEND", "noninteractive"),
     )?;
     for (package, path) in &missing {

@@ -82,7 +82,7 @@ fn canned_responses_with_unknown_departments_or_locales_are_refused() {
         "[[site.canned]]\nid = \"x\"\ndepartment = \"nope\"\nlocale = \"xx\"\ntitle = \"t\"\ntext = \"t\"\n";
     let text = config_text(&dir.path().join("data"), "", bad);
     let config = handoff_desk::config::Config::parse(&text, dir.path()).expect("parses");
-    let problems = handoff_desk::sites::Sites::load(&config.sites).err().expect("refused");
+    let Err(problems) = handoff_desk::sites::Sites::load(&config.sites) else { panic!("accepted") };
     let all = problems.join("\n");
     assert!(all.contains("unknown department \"nope\"") && all.contains("locale \"xx\""), "{all}");
     let typo =
@@ -208,6 +208,8 @@ async fn supervisor_overview_take_over_and_reassign() {
     assert_eq!(r.status(), 200);
     let s: Value = r.json().await.expect("json");
     assert_eq!((s["status"].as_str(), s["agent_id"].as_i64()), (Some("assigned"), Some(sam.id)));
+    // A fresh first-response clock for the one who took it over.
+    assert!(s["first_response_due"].is_string(), "{s}");
     assert_eq!(sam.on(&c.id, "reassign", json!({"agent_id": ana.id})).await.status(), 403);
     assert_eq!(sam.on(&c.id, "reassign", json!({"agent_id": sam.id})).await.status(), 409);
     assert_eq!(sam.on(&c.id, "reassign", json!({"agent_id": 999})).await.status(), 422);

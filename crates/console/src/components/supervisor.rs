@@ -103,7 +103,7 @@ pub fn SupervisorView() -> impl IntoView {
                         </tr></thead>
                         <tbody>
                             {o.agents.iter().map(|a| {
-                                let pct = if a.capacity == 0 { 100 } else { (a.active * 100 / a.capacity).min(100) };
+                                let pct = (a.active * 100).checked_div(a.capacity).unwrap_or(100).min(100);
                                 view! {
                                     <tr>
                                         <td>{a.name.clone()}</td>
