@@ -17,6 +17,13 @@ test('an agent signs in, gets a handoff, reads the context, replies and transfer
   await page.goto('/console/');
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
   expect(await audit(page, AxeBuilder, 'sign-in')).toEqual([]);
+  // Six interface languages; the page's lang follows.
+  await page.getByLabel('Language').selectOption('de');
+  await expect(page.getByRole('heading', { name: 'Anmelden' })).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'de');
+  await page.getByLabel('Sprache').selectOption('bg');
+  await expect(page.getByRole('button', { name: 'Влез' })).toBeVisible();
+  await page.getByLabel('Език').selectOption('en');
 
   await signIn(page, 'ana@fernhill.example');
   await page.getByLabel('Status').selectOption('online');

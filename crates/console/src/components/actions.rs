@@ -27,11 +27,19 @@ pub fn Actions(summary: ConversationSummary, mine: bool) -> impl IntoView {
     let target = RwSignal::new(departments(c, &site, &current).first().cloned().unwrap_or_default());
     let esc_note = RwSignal::new(String::new());
     let (i1, i2, i3, i4, i5) = (id.clone(), id.clone(), id.clone(), id.clone(), id.clone());
+    let i6 = id.clone();
+    // A supervisor looking at someone else's conversation can take it over.
+    let take_over = !mine && !queued && summary.status == ConversationStatus::Assigned && c.is_supervisor();
+    let me = c.me.with_untracked(|m| m.as_ref().map(|m| m.id)).unwrap_or_default();
     view! {
         <div class="actions" role="group" aria-label=move || c.t(Key::Work)>
             {queued.then(|| view! {
                 <button type="button" class="primary" aria-keyshortcuts="Alt+C"
                     on:click=move |_| act(c, i1.clone(), "claim", json!({}))>{move || c.t(Key::Claim)}</button>
+            })}
+            {take_over.then(|| view! {
+                <button type="button" class="primary"
+                    on:click=move |_| act(c, i6.clone(), "reassign", json!({"agent_id": me}))>{move || c.t(Key::TakeOver)}</button>
             })}
             {mine.then(|| view! {
                 <span class="field-inline">
