@@ -411,6 +411,17 @@ fn cpu_ticks(pid: u32) -> u64 {
     get(11) + get(12)
 }
 
+/// Nanoseconds the process's threads spent runnable but waiting for a CPU (sum over threads of
+/// the second field of /proc/<pid>/task/<tid>/schedstat).
+fn run_queue_wait_ns(pid: u32) -> u64 {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else { return 0 };
+    tasks
+        .flatten()
+        .filter_map(|t| std::fs::read_to_string(t.path().join("schedstat")).ok())
+        .filter_map(|s| s.split_whitespace().nth(1).and_then(|v| v.parse::<u64>().ok()))
+        .sum()
+}
+
 fn loadavg() -> String {
     std::fs::read_to_string("/proc/loadavg").unwrap_or_default().trim().to_string()
 }
@@ -777,6 +788,7 @@ async fn measure(p: &Params, chats: usize, capacity: usize, desk: &DeskProcess) 
     let warmup_ticks = (p.warmup_secs * p.rate) as usize / p.senders;
     let probe = FsyncProbe::start(desk_dir(desk));
     let cpu_before = cpu_ticks(pid);
+    let wait_before = run_queue_wait_ns(pid);
     let load_start = Instant::now();
     let start_at = tokio::time::Instant::now() + Duration::from_millis(100);
     let mut senders = Vec::new();
@@ -856,6 +868,7 @@ async fn measure(p: &Params, chats: usize, capacity: usize, desk: &DeskProcess) 
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let cpu_after = cpu_ticks(pid);
+    let waited = run_queue_wait_ns(pid).saturating_sub(wait_before) as f64 / 1e9;
     let mut fsyncs = probe.stop();
     fsyncs.sort_unstable();
     let clk_tck = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
@@ -917,7 +930,10 @@ async fn measure(p: &Params, chats: usize, capacity: usize, desk: &DeskProcess) 
         pct(&acks, 99.0),
         pct(&acks, 100.0)
     ));
-    report.push_str(&format!("desk CPU during the message phase: {desk_cpu:.0}% of one core\n"));
+    report.push_str(&format!(
+        "desk CPU during the message phase: {desk_cpu:.0}% of one core; its threads waited {waited:.2} s in all for a CPU (run queue, /proc schedstat) in those {:.1} s\n",
+        send_time.as_secs_f64()
+    ));
     report.push_str(&format!(
         "disk meanwhile (4 KiB write + fdatasync every 20 ms next to the database, {} samples): p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms\n",
         fsyncs.len(),
