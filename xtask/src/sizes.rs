@@ -79,7 +79,8 @@ pub fn brotli_len(data: &[u8]) -> Result<u64> {
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
         let path = entry?.path();
-        if path.is_file() && matches!(path.extension().and_then(|e| e.to_str()), Some("wasm" | "js" | "css")) {
+        if path.is_file() && matches!(path.extension().and_then(|e| e.to_str()), Some("wasm" | "js" | "css"))
+        {
             out.push(path);
         }
     }
