@@ -249,23 +249,7 @@ mod tests {
 
     #[test]
     fn every_sentence_exists_in_every_locale_and_differs_from_english() {
-        let all = [
-            Say::NotUnderstood,
-            Say::NotUnderstoodArticles,
-            Say::Retry,
-            Say::ChooseRetry,
-            Say::ArticleUnhelpfulOffer,
-            Say::TalkToPerson,
-            Say::LeadExplicit,
-            Say::LeadFallback,
-            Say::LeadFrustration,
-            Say::LeadRule,
-            Say::LeadArticleUnhelpful,
-            Say::Transfer,
-            Say::NoRepeat,
-            Say::HandedBack,
-        ];
-        for s in all {
+        for s in Say::ALL {
             let en = say(s, "en");
             for l in ["de", "cs", "bg", "pt", "tl"] {
                 assert_ne!(say(s, l), en, "{s:?} in {l}");

@@ -62,6 +62,39 @@ pub struct ConversationRow {
     pub updated_at: i64,
 }
 
+impl ConversationRow {
+    /// A conversation just started: with the bot, no handoff, nothing sent yet.
+    pub fn new_with_bot(id: String, site_key: String, locale: String, token_hash: String, now: i64) -> Self {
+        ConversationRow {
+            id,
+            site_key,
+            locale,
+            page_url: None,
+            visitor_id: None,
+            token_hash,
+            status: ConversationStatus::Bot,
+            department: None,
+            tier: None,
+            priority: None,
+            reason: None,
+            handoff_json: None,
+            agent_id: None,
+            queued_at: None,
+            queue_position: None,
+            first_response_due: None,
+            resolution_due: None,
+            first_reply_at: None,
+            offline_reason: None,
+            rating: None,
+            rating_comment: None,
+            last_seq: 0,
+            last_message_id: 0,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct MessageRow {
     pub conversation_id: String,

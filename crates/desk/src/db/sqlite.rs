@@ -610,33 +610,7 @@ mod tests {
     use super::*;
 
     fn conv(id: &str) -> ConversationRow {
-        ConversationRow {
-            id: id.into(),
-            site_key: "demo".into(),
-            locale: "en".into(),
-            page_url: None,
-            visitor_id: None,
-            token_hash: "h".into(),
-            status: ConversationStatus::Bot,
-            department: None,
-            tier: None,
-            priority: None,
-            reason: None,
-            handoff_json: None,
-            agent_id: None,
-            queued_at: None,
-            queue_position: None,
-            first_response_due: None,
-            resolution_due: None,
-            first_reply_at: None,
-            offline_reason: None,
-            rating: None,
-            rating_comment: None,
-            last_seq: 0,
-            last_message_id: 0,
-            created_at: 1,
-            updated_at: 1,
-        }
+        ConversationRow::new_with_bot(id.into(), "demo".into(), "en".into(), "h".into(), 1)
     }
 
     fn event(seq: i64) -> EventRow {

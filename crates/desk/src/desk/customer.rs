@@ -101,33 +101,16 @@ impl Desk {
             too_long("visitor_id", v, MAX_SHORT)?;
         }
         let token = secret::token();
-        let now = now_ms();
         let conv = ConversationRow {
-            id: secret::id(),
-            site_key: site.key.clone(),
-            locale: req.locale,
             page_url: req.page_url,
             visitor_id,
-            token_hash: secret::hash_token(&token),
-            status: ConversationStatus::Bot,
-            department: None,
-            tier: None,
-            priority: None,
-            reason: None,
-            handoff_json: None,
-            agent_id: None,
-            queued_at: None,
-            queue_position: None,
-            first_response_due: None,
-            resolution_due: None,
-            first_reply_at: None,
-            offline_reason: None,
-            rating: None,
-            rating_comment: None,
-            last_seq: 0,
-            last_message_id: 0,
-            created_at: now,
-            updated_at: now,
+            ..ConversationRow::new_with_bot(
+                secret::id(),
+                site.key.clone(),
+                req.locale,
+                secret::hash_token(&token),
+                now_ms(),
+            )
         };
         self.db.insert_conversation(&conv).await?;
         Ok(ConversationStarted { conversation_id: conv.id, token, status: ConversationStatus::Bot })
