@@ -7,8 +7,8 @@ use crate::metrics::Metrics;
 use crate::secret;
 use crate::sites::LoadedSite;
 use handoff_protocol::v1::{
-    AgentInfo, AuditEntry, ConversationDetail, ConversationStatus, ConversationSummary, CustomerEvent,
-    Message, Presence, Ticket,
+    AgentInfo, ConversationDetail, ConversationStatus, ConversationSummary, CustomerEvent, Message, Presence,
+    Ticket,
 };
 
 /// A logged-in agent's session, as issued at login (tokens shown once).
@@ -166,22 +166,7 @@ impl Desk {
     pub async fn detail(&self, agent: &AgentRow, id: &str) -> ApiResult<ConversationDetail> {
         let (conv, _) = self.visible(agent, id).await?;
         let messages = self.db.messages(id).await?.iter().map(wire_message).collect();
-        let audit = self
-            .db
-            .audit(id)
-            .await?
-            .into_iter()
-            .map(|a| AuditEntry {
-                kind: a.kind,
-                reason: a.reason,
-                from_department: a.from_department,
-                to_department: a.to_department,
-                from_tier: a.from_tier,
-                to_tier: a.to_tier,
-                agent_id: a.agent_id,
-                at: super::rfc3339(a.at),
-            })
-            .collect();
+        let audit = self.db.audit(id).await?.into_iter().map(super::wire_audit).collect();
         let handoff = conv.handoff_json.as_deref().and_then(|j| serde_json::from_str(j).ok());
         Ok(ConversationDetail { summary: summary(&conv), handoff, messages, audit })
     }

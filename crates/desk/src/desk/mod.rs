@@ -19,7 +19,7 @@ pub use customer::Caller;
 pub use sweeper::spawn_sweeper;
 
 use crate::config::Config;
-use crate::db::{AgentRow, Commit, ConversationRow, Database, MessageRow};
+use crate::db::{AgentRow, AuditRow, Commit, ConversationRow, Database, MessageRow};
 use crate::error::{ApiError, ApiResult};
 use crate::hub::Hub;
 use crate::metrics::Metrics;
@@ -114,6 +114,20 @@ pub fn wire_message(m: &MessageRow) -> Message {
         text: m.text.clone(),
         internal: m.internal,
         created_at: rfc3339(m.created_at),
+    }
+}
+
+/// An audit row as agents see it.
+pub fn wire_audit(a: AuditRow) -> handoff_protocol::v1::AuditEntry {
+    handoff_protocol::v1::AuditEntry {
+        kind: a.kind,
+        reason: a.reason,
+        from_department: a.from_department,
+        to_department: a.to_department,
+        from_tier: a.from_tier,
+        to_tier: a.to_tier,
+        agent_id: a.agent_id,
+        at: rfc3339(a.at),
     }
 }
 

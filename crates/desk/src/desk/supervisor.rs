@@ -8,8 +8,8 @@ use crate::db::{AgentRow, AuditRow, ConversationRow};
 use crate::error::{ApiError, ApiResult};
 use crate::sites::LoadedSite;
 use handoff_protocol::v1::{
-    AgentEvent, AuditEntry, CannedResponse, ConversationStatus, ConversationSummary, CustomerEvent,
-    NamedItem, RecentEscalation, SiteSummary, SupervisorOverview, Ticket,
+    AgentEvent, CannedResponse, ConversationStatus, ConversationSummary, CustomerEvent, NamedItem,
+    RecentEscalation, SiteSummary, SupervisorOverview, Ticket,
 };
 
 /// How many earlier conversations and escalations the lists show.
@@ -230,18 +230,9 @@ impl Desk {
 
 fn recent(a: AuditRow, department: Option<String>) -> RecentEscalation {
     RecentEscalation {
-        conversation_id: a.conversation_id,
-        site_key: a.site_key,
+        conversation_id: a.conversation_id.clone(),
+        site_key: a.site_key.clone(),
         department,
-        entry: AuditEntry {
-            kind: a.kind,
-            reason: a.reason,
-            from_department: a.from_department,
-            to_department: a.to_department,
-            from_tier: a.from_tier,
-            to_tier: a.to_tier,
-            agent_id: a.agent_id,
-            at: super::rfc3339(a.at),
-        },
+        entry: super::wire_audit(a),
     }
 }
