@@ -10,6 +10,7 @@
 pub mod config;
 pub mod db;
 pub mod desk;
+pub mod embed;
 pub mod error;
 pub mod extract;
 pub mod hours;

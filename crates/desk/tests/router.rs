@@ -34,7 +34,7 @@ async fn every_route_is_served_and_documented_in_openapi() {
     let dir = tempfile::tempdir().expect("dir");
     let app = router(desk(dir.path()).await);
     for (method, path) in ROUTES {
-        let uri = path.replace("{id}", "some-id");
+        let uri = path.replace("{id}", "some-id").replace("{key}", "demo");
         let req = Request::builder().method(*method).uri(&uri).body(Body::empty()).expect("request");
         let res = app.clone().oneshot(req).await.expect("response");
         let status = res.status();

@@ -2,15 +2,17 @@
 
 mod agent;
 mod customer;
+mod embed;
 mod ops;
 mod stream;
 
 use crate::desk::Desk;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{header, HeaderName, Method};
+use axum::http::{header, Extensions, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Version};
 use axum::routing::{get, post, put};
 use axum::Router;
 use std::sync::Arc;
+use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
@@ -50,6 +52,12 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/v1/agent/conversations/{id}/history"),
     ("POST", "/v1/agent/conversations/{id}/reassign"),
     ("GET", "/v1/agent/supervisor/overview"),
+    ("GET", "/v1/sites/{key}/embed-check"),
+    ("GET", "/embed.js"),
+    ("GET", "/embed/frame.js"),
+    ("GET", "/embed/frame.css"),
+    ("GET", "/widget/{key}"),
+    ("GET", "/help/{key}"),
     ("GET", "/v1/openapi.json"),
     ("GET", "/healthz"),
     ("GET", "/metrics"),
@@ -96,11 +104,20 @@ pub fn router(desk: Arc<Desk>) -> Router {
         .route("/v1/openapi.json", get(ops::openapi))
         .route("/healthz", get(ops::healthz))
         .route("/metrics", get(ops::metrics));
-    let mut app = customer.merge(agent).merge(ops).fallback(ops::not_found);
+    let embedding = Router::new()
+        .route("/v1/sites/{key}/embed-check", get(embed::check))
+        .route("/embed.js", get(embed::loader))
+        .route("/embed/frame.js", get(embed::frame_js))
+        .route("/embed/frame.css", get(embed::frame_css))
+        .route("/widget/{key}", get(embed::frame))
+        .route("/help/{key}", get(embed::portal));
+    let mut app = customer.merge(agent).merge(ops).merge(embedding).fallback(ops::not_found);
     if let Some(dir) = &desk.config.static_dir {
         app = app.fallback_service(ServeDir::new(dir));
     }
-    app.layer(DefaultBodyLimit::max(limits.body_bytes))
+    app.layer(axum::middleware::from_fn(immutable_assets))
+        .layer(CompressionLayer::new().br(true).gzip(true).compress_when(compressible))
+        .layer(DefaultBodyLimit::max(limits.body_bytes))
         .layer(
             // One INFO line per request (method, path, status, latency); bodies are never logged.
             TraceLayer::new_for_http()
@@ -111,6 +128,27 @@ pub fn router(desk: Arc<Desk>) -> Router {
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
         .with_state(desk)
+}
+
+/// Trunk's hashed asset names never change content: cache them for a year.
+async fn immutable_assets(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let hashed = crate::embed::is_hashed_asset(req.uri().path());
+    let mut res = next.run(req).await;
+    if hashed && res.status().is_success() {
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
+    }
+    res
+}
+
+/// Only scripts, styles and wasm are compressed (never the event streams or API answers).
+fn compressible(status: StatusCode, _: Version, headers: &HeaderMap, _: &Extensions) -> bool {
+    let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let kind = ["text/javascript", "application/javascript", "text/css", "application/wasm", "text/html"];
+    status.is_success() && kind.iter().any(|k| ct.starts_with(k))
 }
 
 /// CORS for the customer routes: a preflight does not say which site it is for, so any origin

@@ -1,0 +1,136 @@
+//! Embedding by script tag: `/embed.js`, the frame helpers, the widget page in an iframe
+//! (`/widget/{key}`), the full-page portal (`/help/{key}`) and the loader's origin check.
+
+use crate::desk::Desk;
+use crate::embed::{self, Mode, PageSpec, TrunkAssets};
+use crate::error::ApiError;
+use crate::sites::LoadedSite;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use std::sync::Arc;
+
+fn script(body: &'static str, content_type: &'static str, headers: &HeaderMap) -> Response {
+    let tag = embed::etag(body);
+    let etag = HeaderValue::from_str(&tag).unwrap_or(HeaderValue::from_static("\"0\""));
+    let cache = HeaderValue::from_static("public, max-age=300");
+    if headers.get(header::IF_NONE_MATCH).is_some_and(|v| v.as_bytes() == tag.as_bytes()) {
+        return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag), (header::CACHE_CONTROL, cache)])
+            .into_response();
+    }
+    let ct = HeaderValue::from_static(content_type);
+    ([(header::CONTENT_TYPE, ct), (header::ETAG, etag), (header::CACHE_CONTROL, cache)], body).into_response()
+}
+
+pub async fn loader(headers: HeaderMap) -> Response {
+    script(embed::LOADER_JS, "text/javascript; charset=utf-8", &headers)
+}
+
+pub async fn frame_js(headers: HeaderMap) -> Response {
+    script(embed::FRAME_JS, "text/javascript; charset=utf-8", &headers)
+}
+
+pub async fn frame_css(headers: HeaderMap) -> Response {
+    script(embed::FRAME_CSS, "text/css; charset=utf-8", &headers)
+}
+
+fn site<'a>(desk: &'a Desk, key: &str) -> Result<&'a LoadedSite, ApiError> {
+    desk.sites.get(key).ok_or_else(|| ApiError::not_found("site"))
+}
+
+fn refuse(origin: &str) -> ApiError {
+    ApiError::forbidden("origin_not_allowed", format!("origin {origin:?} is not allowed for this site"))
+}
+
+/// `GET /v1/sites/{key}/embed-check`: 204 when the calling page's `Origin` may embed the site
+/// (answered with CORS for that origin), 403 `origin_not_allowed` otherwise.
+pub async fn check(State(desk): State<Arc<Desk>>, Path(key): Path<String>, headers: HeaderMap) -> Response {
+    let site = match site(&desk, &key) {
+        Ok(s) => s,
+        Err(e) => return e.into_response(),
+    };
+    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()).unwrap_or("");
+    // A same-origin GET carries no Origin: the page is on the desk itself.
+    // The refusal is readable by the refused page too, so the loader can say why.
+    let mut res = if !origin.is_empty() && !site.origin_allowed(origin) {
+        refuse(origin).into_response()
+    } else {
+        StatusCode::NO_CONTENT.into_response()
+    };
+    if let Ok(v) = HeaderValue::from_str(origin) {
+        res.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, v);
+        res.headers_mut().insert(header::VARY, HeaderValue::from_static("origin"));
+    }
+    res
+}
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    origin: Option<String>,
+    locale: Option<String>,
+    department: Option<String>,
+}
+
+fn assets(desk: &Desk) -> Result<TrunkAssets, ApiError> {
+    let dir = desk.config.static_dir.as_ref().ok_or_else(|| ApiError::not_found("widget build"))?;
+    let html =
+        std::fs::read_to_string(dir.join("index.html")).map_err(|_| ApiError::not_found("widget build"))?;
+    TrunkAssets::from_index(&html).ok_or_else(|| ApiError::internal("index.html has no start script"))
+}
+
+fn html(page: String, csp: String) -> Response {
+    let csp = HeaderValue::from_str(&csp).unwrap_or(HeaderValue::from_static("default-src 'none'"));
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8")),
+            (header::CONTENT_SECURITY_POLICY, csp),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+            (header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")),
+        ],
+        page,
+    )
+        .into_response()
+}
+
+/// `GET /widget/{key}?origin=...`: the widget page for the loader's iframe. The host origin must
+/// be one of the site's allowed origins; `frame-ancestors` makes the browser hold it to that.
+pub async fn frame(
+    State(desk): State<Arc<Desk>>,
+    Path(key): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, ApiError> {
+    let site = site(&desk, &key)?;
+    let origin = q.origin.as_deref().unwrap_or("");
+    if !embed::valid_origin(origin) || !site.origin_allowed(origin) {
+        return Err(refuse(origin));
+    }
+    let assets = assets(&desk)?;
+    let spec = PageSpec {
+        site: &site.key,
+        mode: Mode::Frame,
+        host_origin: Some(origin),
+        locale: q.locale.as_deref(),
+        department: q.department.as_deref(),
+    };
+    let csp = embed::csp(&assets, &[origin.trim_end_matches('/').to_string()]);
+    Ok(html(embed::page(&assets, &spec), csp))
+}
+
+/// `GET /help/{key}`: the same widget as a full-page help portal (never framed).
+pub async fn portal(
+    State(desk): State<Arc<Desk>>,
+    Path(key): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, ApiError> {
+    let site = site(&desk, &key)?;
+    let assets = assets(&desk)?;
+    let spec = PageSpec {
+        site: &site.key,
+        mode: Mode::Page,
+        host_origin: None,
+        locale: q.locale.as_deref(),
+        department: None,
+    };
+    Ok(html(embed::page(&assets, &spec), embed::csp(&assets, &[])))
+}

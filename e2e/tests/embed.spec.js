@@ -1,0 +1,152 @@
+// Embedding by script tag (docs/embedding.md) in real Chromium: host pages on other origins
+// (127.0.0.1:18181 is in the e2e site's allowed_origins, 18182 is not) load the desk's
+// /embed.js; the widget opens in an iframe from the desk only when the launcher is clicked.
+const { test, expect } = require('@playwright/test');
+const http = require('http');
+
+const DESK = () => process.env.DESK_URL || 'http://127.0.0.1:18091';
+const ALLOWED = 18181;
+const REFUSED = 18182;
+const NONCE = 'e2e-nonce-1';
+
+// A hostile host: global CSS that resets everything and hides buttons, divs and iframes, and a
+// strict CSP of its own that allows only the desk for script, frame and fetch.
+const hostPage = ({ snippet = true } = {}) => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Host shop</title>
+<style nonce="${NONCE}">
+  * { all: unset !important; }
+  html, body { display: block !important; font: 16px serif !important; }
+  p, h1, main, section { display: block !important; margin: 8px !important; }
+  button, div, iframe, svg, span { display: none !important; }
+  h1 { color: rgb(200, 0, 0) !important; font-size: 30px !important; }
+</style>
+${snippet ? `<script nonce="${NONCE}">
+  window.__events = [];
+  window.Handoff = window.Handoff || function () { (Handoff.q = Handoff.q || []).push(arguments); };
+  Handoff('on', 'ready', function () { __events.push('ready'); });
+  Handoff('on', 'open', function () { __events.push('open'); });
+  Handoff('on', 'close', function () { __events.push('close'); });
+  Handoff('setLocale', 'de');
+</script>
+<script async src="${DESK()}/embed.js" data-site="demo" data-position="left"></script>` : ''}
+</head><body>
+<main><h1>Host shop</h1><p id="intro">Our products. <button id="own">Own button</button></p>
+<section><div class="card">Card</div><p>Footer</p></section></main>
+</body></html>`;
+
+function csp() {
+  const d = DESK();
+  return `default-src 'none'; script-src ${d} 'nonce-${NONCE}'; style-src 'nonce-${NONCE}'; frame-src ${d}; connect-src ${d}; img-src 'none'`;
+}
+
+let servers = [];
+test.beforeAll(async () => {
+  for (const port of [ALLOWED, REFUSED]) {
+    const server = http.createServer((req, res) => {
+      if (req.url === '/favicon.ico') { res.writeHead(404); res.end(); return; }
+      const snippet = !req.url.includes('nosnippet');
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp() });
+      res.end(hostPage({ snippet }));
+    });
+    await new Promise((ok) => server.listen(port, '127.0.0.1', ok));
+    servers.push(server);
+  }
+});
+test.afterAll(async () => {
+  await Promise.all(servers.map((s) => new Promise((ok) => s.close(ok))));
+  servers = [];
+});
+
+/** The host page's own DOM and the computed styles of its elements (the launcher left out). */
+const snapshot = (page) => page.evaluate(() => {
+  const props = ['display', 'color', 'font-size', 'font-family', 'margin-top', 'position', 'visibility'];
+  const skip = (el) => ['SCRIPT', 'STYLE', 'HANDOFF-LAUNCHER'].includes(el.tagName);
+  const out = [];
+  for (const el of document.querySelectorAll('html, html *')) {
+    if (el.closest('handoff-launcher') || skip(el)) continue;
+    const cs = getComputedStyle(el);
+    const kids = [...el.children].filter((c) => !skip(c)).map((c) => c.tagName).join(',');
+    out.push([el.tagName, el.id, el.className, kids, ...props.map((p) => cs.getPropertyValue(p))].join('|'));
+  }
+  out.push(document.body.innerText);
+  return out;
+});
+
+test('the snippet on a hostile page shows a working launcher; the widget loads only on click', async ({ page }) => {
+  const requests = [];
+  page.on('request', (r) => requests.push(r.url()));
+  const cspErrors = [];
+  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) cspErrors.push(m.text()); });
+
+  await page.goto(`http://127.0.0.1:${ALLOWED}/?nosnippet`);
+  const before = await snapshot(page);
+
+  await page.goto(`http://127.0.0.1:${ALLOWED}/`);
+  const launcher = page.locator('handoff-launcher .hl-btn');
+  await expect(launcher).toBeVisible();
+  const box = await launcher.boundingBox();
+  expect(box.width).toBeGreaterThan(40);
+  expect(box.x).toBeLessThan(100); // data-position="left"
+  // Queued before the loader arrived: the ready handler ran.
+  await expect.poll(() => page.evaluate(() => window.__events)).toEqual(['ready']);
+  await page.waitForTimeout(1000);
+  expect(requests.filter((u) => /\.wasm/.test(u))).toEqual([]);
+  expect(requests.filter((u) => u.includes('/widget/'))).toEqual([]);
+
+  await launcher.click();
+  const frame = page.frameLocator('handoff-launcher iframe');
+  await expect(page.locator('handoff-launcher iframe')).toBeVisible();
+  // The widget ran under the frame's strict CSP, opened at once, with its own launcher hidden.
+  await expect(frame.locator('.hf-panel')).toBeVisible();
+  await expect(frame.locator('.hf-locale select')).toBeVisible();
+  await expect(frame.locator('.hf-launcher')).toBeHidden();
+  // setLocale('de') was queued before the loader existed.
+  await expect(frame.locator('.hf-locale select')).toHaveValue('de');
+  expect(requests.some((u) => /\.wasm/.test(u))).toBe(true);
+  await expect.poll(() => page.evaluate(() => window.__events)).toEqual(['ready', 'open']);
+
+  // Closing from inside the widget hides the frame and tells the host.
+  await frame.locator('.hf-close').first().click();
+  await expect(page.locator('handoff-launcher iframe')).toBeHidden();
+  await expect.poll(() => page.evaluate(() => window.__events)).toEqual(['ready', 'open', 'close']);
+  expect(cspErrors.filter((t) => /Refused to (execute|load|apply)/.test(t))).toEqual([]);
+
+  expect(await snapshot(page)).toEqual(before);
+});
+
+test('the JS API opens, closes, toggles and switches the locale', async ({ page }) => {
+  await page.goto(`http://127.0.0.1:${ALLOWED}/`);
+  await expect(page.locator('handoff-launcher .hl-btn')).toBeVisible();
+  const iframe = page.locator('handoff-launcher iframe');
+  await page.evaluate(() => Handoff('open'));
+  await expect(iframe).toBeVisible();
+  const frame = page.frameLocator('handoff-launcher iframe');
+  await expect(frame.locator('.hf-locale select')).toHaveValue('de');
+  await page.evaluate(() => Handoff('setLocale', 'pt'));
+  await expect(frame.locator('.hf-locale select')).toHaveValue('pt');
+  await page.evaluate(() => Handoff('close'));
+  await expect(iframe).toBeHidden();
+  await page.evaluate(() => Handoff('toggle'));
+  await expect(iframe).toBeVisible();
+  await expect(frame.locator('.hf-panel')).toBeVisible();
+  await page.evaluate(() => Handoff('toggle'));
+  await expect(iframe).toBeHidden();
+  expect(await page.evaluate(() => window.__events)).toEqual(['ready', 'open', 'close', 'open', 'close']);
+  // Messages from anyone but the desk's frame are ignored.
+  await page.evaluate(() => window.postMessage({ handoff: 1, type: 'unread', value: 5 }, '*'));
+  await page.waitForTimeout(300);
+  await expect(page.locator('handoff-launcher .hl-badge')).toBeHidden();
+});
+
+test('a page on an origin the site does not allow gets no widget', async ({ page, request }) => {
+  const warnings = [];
+  page.on('console', (m) => { if (m.type() === 'warning') warnings.push(m.text()); });
+  await page.goto(`http://127.0.0.1:${REFUSED}/`);
+  await expect.poll(() => warnings.join('\n')).toContain('Handoff: not shown');
+  await expect(page.locator('handoff-launcher')).toHaveCount(0);
+  expect(await page.evaluate(() => window.__events)).toEqual([]);
+  const frame = await request.get(`${DESK()}/widget/demo?origin=${encodeURIComponent(`http://127.0.0.1:${REFUSED}`)}`);
+  expect(frame.status()).toBe(403);
+  const check = await request.get(`${DESK()}/v1/sites/demo/embed-check`, { headers: { origin: `http://127.0.0.1:${REFUSED}` } });
+  expect(check.status()).toBe(403);
+});
