@@ -1,8 +1,4 @@
-/* Handoff embed loader (served by the desk at /embed.js; docs/embedding.md).
-   <script async src="https://DESK/embed.js" data-site="demo"></script>
-   Draws only a launcher button in a closed shadow root; the widget (wasm, JS, CSS) loads on the
-   first click, in an iframe from the desk's origin. Talks to it by postMessage with exact
-   origins. API: Handoff('open'|'close'|'toggle'|'setLocale'|'setDepartment'|'on', ...). */
+/* Handoff embed loader, served as /embed.js: see docs/embedding.md. */
 (() => {
   'use strict';
   const w = window, d = document, me = d.currentScript, pre = w.Handoff || {};

@@ -52,7 +52,8 @@ pub fn dist() -> Result<sizes::Report> {
     run("dist: content export", &mut bot(&["export", "content/demo", "--out", "pkg/sites/demo.bundle"]))?;
 
     let report = sizes::measure(&pkg, &root).context("step dist: measuring pkg/")?;
-    let table = report.table();
+    let (loader, loader_line) = sizes::loader(&root).context("step dist: measuring the loader")?;
+    let table = format!("{}{loader_line}", report.table());
     println!("\n{table}");
     let out = sizes_file();
     if let Some(dir) = out.parent() {
@@ -70,6 +71,13 @@ pub fn dist() -> Result<sizes::Report> {
             sizes::CEILING
         );
     }
+    if loader.brotli > sizes::LOADER_LIMIT {
+        bail!(
+            "step dist: loader size failed: embed/loader.js is {} brotli bytes, over {}",
+            loader.brotli,
+            sizes::LOADER_LIMIT
+        );
+    }
     // The agent console last: the widget's trunk build above replaces pkg/ as a whole.
     crate::console::build()?;
     Ok(report)
@@ -85,6 +93,13 @@ fn bot(args: &[&str]) -> std::process::Command {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn embed_loader_is_within_two_kilobytes_brotli() {
+        let (row, line) = sizes::loader(&cmd::root()).unwrap();
+        println!("{line}");
+        assert!(row.brotli <= sizes::LOADER_LIMIT, "{line}");
+    }
 
     #[test]
     fn brotli_shrinks_repetitive_input() {
