@@ -10,6 +10,9 @@ use crate::cmd::{self, run};
 use crate::{dist, serve};
 use anyhow::Result;
 
+/// The demo host page (embed/demo-host/) runs on its own origin; crates/desk/demo.toml allows it.
+const DEMO_HOST_PORT: u16 = 8081;
+
 /// Builds the desk (debug: it is quick to build and plenty fast for a demo) and runs it in the
 /// foreground until Ctrl-C; the desk shuts down gracefully on SIGINT/SIGTERM.
 pub fn run_desk() -> Result<()> {
@@ -18,6 +21,15 @@ pub fn run_desk() -> Result<()> {
     let listen = format!("127.0.0.1:{port}");
     println!("\nxtask: starting the desk on http://{listen}/ (portal and widget), Ctrl-C stops");
     println!("xtask: agent console on http://{listen}/console/");
+    println!("xtask: full-page help portal on http://{listen}/help/demo");
+    let host = cmd::root().join("embed/demo-host");
+    match serve::spawn(&host, DEMO_HOST_PORT) {
+        Ok(()) => println!(
+            "xtask: demo host page embedding the widget by script tag on http://127.0.0.1:{DEMO_HOST_PORT}/{}",
+            if port == 8080 { String::new() } else { format!("?desk={port}") }
+        ),
+        Err(e) => println!("xtask: no demo host page: {e:#}"),
+    }
     println!("xtask:   agents:     ana@fernhill.example, ben@fernhill.example");
     println!("xtask:   supervisor: sam@fernhill.example   manager: max@fernhill.example");
     println!("xtask:   password:   fernhill-demo (all of them; set presence Online to get chats)");

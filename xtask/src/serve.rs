@@ -38,6 +38,21 @@ pub fn serve(dir: &Path, port: u16) -> Result<()> {
     })?;
     println!("Handoff portal: http://127.0.0.1:{port}/");
     println!("(serving {}; Ctrl-C stops)", root.display());
+    accept(listener, root);
+    Ok(())
+}
+
+/// Serve `dir` on 127.0.0.1:`port` from a background thread (the demo host page next to the
+/// desk in `cargo xtask run`).
+pub fn spawn(dir: &Path, port: u16) -> Result<()> {
+    let root = dir.canonicalize().with_context(|| format!("resolving {}", dir.display()))?;
+    let listener = TcpListener::bind(("127.0.0.1", port))
+        .with_context(|| format!("cannot listen on 127.0.0.1:{port} for the demo host page"))?;
+    std::thread::spawn(move || accept(listener, root));
+    Ok(())
+}
+
+fn accept(listener: TcpListener, root: PathBuf) {
     let root = Arc::new(root);
     let active = Arc::new(AtomicUsize::new(0));
     for stream in listener.incoming() {
@@ -53,7 +68,6 @@ pub fn serve(dir: &Path, port: u16) -> Result<()> {
             active.fetch_sub(1, Ordering::Relaxed);
         });
     }
-    Ok(())
 }
 
 pub fn content_type(path: &Path) -> &'static str {
