@@ -75,8 +75,15 @@ pub fn bearer(headers: &HeaderMap, query_token: Option<&str>) -> Option<String> 
         .or_else(|| query_token.map(str::to_string))
 }
 
+/// The calling page's origin, for the site's `allowed_origins` check. A page the desk served
+/// itself (the widget frame `/widget/{key}`, the portal `/help/{key}`) is same-origin: its
+/// Origin names the Host it talks to, and it is trusted like a request without Origin.
 pub fn origin(headers: &HeaderMap) -> Option<&str> {
-    headers.get(header::ORIGIN).and_then(|v| v.to_str().ok())
+    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok())?;
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let own =
+        host.is_some_and(|h| origin.split_once("://").is_some_and(|(_, rest)| rest.eq_ignore_ascii_case(h)));
+    (!own).then_some(origin)
 }
 
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {

@@ -162,6 +162,18 @@ async fn only_configured_origins() {
         .expect("post");
     assert_eq!(error_of(r).await.1["error"], "origin_not_allowed");
 
+    // The desk's own pages (the widget frame, the portal) are same-origin and always allowed.
+    let own = t.url("").trim_end_matches('/').to_string();
+    let r = t
+        .client
+        .post(t.url("/v1/conversations"))
+        .header("origin", &own)
+        .json(&json!({"site_key": "demo", "locale": "en"}))
+        .send()
+        .await
+        .expect("post");
+    assert!(r.status().is_success(), "{own}: {}", r.status());
+
     let c = t.customer().await;
     let r = t
         .client
