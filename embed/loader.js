@@ -5,6 +5,7 @@
   if (pre.loaded) return;
   const ds = (me && me.dataset) || {};
   const opt = (k) => (ds[k] != null ? ds[k] : pre[k]);
+  const flag = (k) => ![undefined, null, false, 'false'].includes(opt(k));
   const site = opt('site');
   const desk = new URL(pre.desk || (me && me.src) || '/', location.href).origin;
   const warn = (m) => console.warn('Handoff: ' + m);
@@ -90,8 +91,8 @@
     live = true;
     emit('ready');
     q.splice(0).forEach((a) => call(...a));
-    if (opt('open') != null && opt('open') !== 'false' && !opened) api.open();
-    if (opt('prefetch') != null && !frame) (w.requestIdleCallback || setTimeout)(load);
+    if (flag('open') && !opened) api.open();
+    if (flag('prefetch') && !frame) (w.requestIdleCallback || setTimeout)(load);
   };
   fetch(new URL('/v1/sites/' + encodeURIComponent(site) + '/embed-check', desk), { credentials: 'omit' })
     .then((r) => (r.ok ? start() : r.json().then((b) => warn(`not shown: ${b.message} (add ${location.origin} to the site's allowed_origins)`))))

@@ -11,7 +11,7 @@ const NONCE = 'e2e-nonce-1';
 
 // A hostile host: global CSS that resets everything and hides buttons, divs and iframes, and a
 // strict CSP of its own that allows only the desk for script, frame and fetch.
-const hostPage = ({ snippet = true } = {}) => `<!doctype html>
+const hostPage = ({ snippet = true, attrs = '' } = {}) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Host shop</title>
 <style nonce="${NONCE}">
   * { all: unset !important; }
@@ -28,7 +28,7 @@ ${snippet ? `<script nonce="${NONCE}">
   Handoff('on', 'close', function () { __events.push('close'); });
   Handoff('setLocale', 'de');
 </script>
-<script async src="${DESK()}/embed.js" data-site="demo" data-position="left"></script>` : ''}
+<script async src="${DESK()}/embed.js" data-site="demo" data-position="left"${attrs}></script>` : ''}
 </head><body>
 <main><h1>Host shop</h1><p id="intro">Our products. <button id="own">Own button</button></p>
 <section><div class="card">Card</div><p>Footer</p></section></main>
@@ -45,8 +45,9 @@ test.beforeAll(async () => {
     const server = http.createServer((req, res) => {
       if (req.url === '/favicon.ico') { res.writeHead(404); res.end(); return; }
       const snippet = !req.url.includes('nosnippet');
+      const attrs = ['open', 'prefetch'].filter((a) => req.url.includes(a)).map((a) => ` data-${a}`).join('');
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp() });
-      res.end(hostPage({ snippet }));
+      res.end(hostPage({ snippet, attrs }));
     });
     await new Promise((ok) => server.listen(port, '127.0.0.1', ok));
     servers.push(server);
@@ -149,4 +150,21 @@ test('a page on an origin the site does not allow gets no widget', async ({ page
   expect(frame.status()).toBe(403);
   const check = await request.get(`${DESK()}/v1/sites/demo/embed-check`, { headers: { origin: `http://127.0.0.1:${REFUSED}` } });
   expect(check.status()).toBe(403);
+});
+
+test('data-prefetch loads the widget hidden when idle; data-open opens it at once', async ({ page }) => {
+  const wasm = [];
+  page.on('request', (r) => { if (/\.wasm/.test(r.url())) wasm.push(r.url()); });
+  await page.goto(`http://127.0.0.1:${ALLOWED}/?prefetch`);
+  await expect.poll(() => wasm.length).toBeGreaterThan(0);
+  await expect(page.frameLocator('handoff-launcher iframe').locator('.hf-locale select')).toBeAttached();
+  await expect(page.locator('handoff-launcher iframe')).toBeHidden();
+  await page.locator('handoff-launcher .hl-btn').click();
+  await expect(page.locator('handoff-launcher iframe')).toBeVisible();
+  await expect(page.frameLocator('handoff-launcher iframe').locator('.hf-panel')).toBeVisible();
+
+  await page.goto(`http://127.0.0.1:${ALLOWED}/?open`);
+  await expect(page.locator('handoff-launcher iframe')).toBeVisible();
+  await expect(page.frameLocator('handoff-launcher iframe').locator('.hf-locale select')).toHaveValue('de');
+  await expect.poll(() => page.evaluate(() => window.__events)).toEqual(['ready', 'open']);
 });
