@@ -14,6 +14,7 @@ pub mod dialog;
 pub mod engine;
 #[cfg(feature = "fs")]
 pub mod fs;
+pub mod gaps;
 pub mod intern;
 pub mod load;
 pub mod markdown;

@@ -6,7 +6,10 @@ use std::path::Path;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
-  handoff-bot check <content-dir>                       validate everything, report every problem
+  handoff-bot check <content-dir> [--gaps <file.jsonl>]
+                                                        validate everything, report every problem;
+                                                        with --gaps, group the unmatched customer
+                                                        messages in the file into content gaps
   handoff-bot test <content-dir>                        run the dialog tests in <content-dir>/tests
   handoff-bot chat <content-dir> [--locale L] [--json]  talk to the bot (stdin, one message per line)
   handoff-bot export <content-dir> --out <file.bundle>    write the bundle the widget loads";
@@ -14,7 +17,7 @@ const USAGE: &str = "usage:
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("check") => with_dir(&args, check),
+        Some("check") => with_dir(&args, |dir| check(dir, &args)),
         Some("test") => with_dir(&args, test),
         Some("chat") => with_dir(&args, |dir| chat(dir, &args)),
         Some("export") => with_dir(&args, |dir| export(dir, &args)),
@@ -66,7 +69,7 @@ fn compile(dir: &Path, site: Site) -> Result<Engine, String> {
     Engine::new(site).map_err(|p| report(dir, &p))
 }
 
-fn check(dir: &Path) -> Result<(), String> {
+fn check(dir: &Path, args: &[String]) -> Result<(), String> {
     let (site, files) = load_site(dir)?;
     let (intents, articles, locales) =
         (site.intents.len(), site.articles.len(), site.settings.site.locales.len());
@@ -74,6 +77,45 @@ fn check(dir: &Path) -> Result<(), String> {
     // Dialog test files must at least be readable; whether they pass is `test`'s job.
     dialog::run(&engine, &files).map_err(|p| report(dir, &p))?;
     println!("{}: ok: {intents} intents, {articles} articles, {locales} locales", dir.display());
+    match flag(args, "--gaps") {
+        Some(file) => gaps(&engine, file),
+        None => Ok(()),
+    }
+}
+
+/// `check --gaps`: the unmatched messages grouped into topics, the costliest first.
+fn gaps(engine: &Engine, file: &str) -> Result<(), String> {
+    let text = std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}"))?;
+    let messages = handoff_bot::gaps::parse(file, &text).map_err(|problems| {
+        let mut s: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        s.push(format!("{} problem{} found", problems.len(), if problems.len() == 1 { "" } else { "s" }));
+        s.join("\n")
+    })?;
+    let report = handoff_bot::gaps::find(engine, &messages);
+    println!(
+        "\ngaps in {file}: {} messages, {} answered by the content now, {} gap{}:",
+        report.total,
+        report.answered_now,
+        report.gaps.len(),
+        if report.gaps.len() == 1 { "" } else { "s" }
+    );
+    for (i, g) in report.gaps.iter().enumerate() {
+        println!(
+            "{:>3}. [{}] {}: {} message{}, {} handed to a person",
+            i + 1,
+            g.locale,
+            g.words.join(", "),
+            g.messages,
+            if g.messages == 1 { "" } else { "s" },
+            g.handoffs
+        );
+        for (text, conv) in &g.examples {
+            match conv {
+                Some(c) => println!("       \"{text}\" ({c})"),
+                None => println!("       \"{text}\""),
+            }
+        }
+    }
     Ok(())
 }
 
