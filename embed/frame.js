@@ -60,8 +60,10 @@
     if (!m || m.handoff !== 1 || typeof m.type !== 'string') return;
     if (m.type === 'open') {
       shown = true;
-      unread = 0;
-      post('unread', 0);
+      if (unread) {
+        unread = 0;
+        post('unread', 0);
+      }
       open();
     } else if (m.type === 'close') {
       shown = false;

@@ -168,3 +168,25 @@ test('data-prefetch loads the widget hidden when idle; data-open opens it at onc
   await expect(page.frameLocator('handoff-launcher iframe').locator('.hf-locale select')).toHaveValue('de');
   await expect.poll(() => page.evaluate(() => window.__events)).toEqual(['ready', 'open']);
 });
+
+test('messages arriving while the widget is closed show as an unread badge and event', async ({ page }) => {
+  await page.goto(`http://127.0.0.1:${ALLOWED}/`);
+  await page.evaluate(() => Handoff('on', 'unread', (n) => window.__events.push(`unread:${n}`)));
+  await page.locator('handoff-launcher .hl-btn').click();
+  const frame = page.frameLocator('handoff-launcher iframe');
+  await expect(frame.locator('.hf-panel')).toBeVisible();
+  await page.evaluate(() => Handoff('close'));
+  await expect(page.locator('handoff-launcher iframe')).toBeHidden();
+  // Stand-in for an agent's reply rendered by the widget while the frame is hidden.
+  await frame.locator('.hf-panel').evaluate((panel) => {
+    const m = document.createElement('div');
+    m.className = 'hf-msg hf-msg--bot';
+    panel.appendChild(m);
+  });
+  const badge = page.locator('handoff-launcher .hl-badge');
+  await expect(badge).toBeVisible();
+  await expect(badge).toHaveText('1');
+  await page.locator('handoff-launcher .hl-btn').click();
+  await expect(badge).toBeHidden();
+  expect(await page.evaluate(() => window.__events)).toEqual(['ready', 'open', 'close', 'unread:1', 'open', 'unread:0']);
+});
