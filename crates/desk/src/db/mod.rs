@@ -169,6 +169,16 @@ pub struct TicketRow {
     pub answered_at: Option<i64>,
 }
 
+/// Everything the insights (`crate::insights`) need about the conversations a site started in a
+/// period: the conversations, all their audit rows (oldest first, whenever they happened) and
+/// the time of each one's first agent message to the customer (internal notes excluded).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PeriodRows {
+    pub conversations: Vec<ConversationRow>,
+    pub audit: Vec<AuditRow>,
+    pub first_agent_reply: HashMap<String, i64>,
+}
+
 /// One atomic change to a conversation: its new state plus what happened.
 #[derive(Debug, Clone)]
 pub struct Commit {
@@ -234,6 +244,10 @@ pub trait Database: Send + Sync + 'static {
     ) -> DbResult<Vec<ConversationRow>>;
     /// The newest audit rows of these kinds, newest first.
     async fn recent_audit(&self, kinds: &[&str], limit: i64) -> DbResult<Vec<AuditRow>>;
+
+    /// The conversations of `site_key` started in `[from, to)` with their audit rows and first
+    /// agent replies (see [`PeriodRows`]).
+    async fn period_rows(&self, site_key: &str, from: i64, to: i64) -> DbResult<PeriodRows>;
 
     async fn ticket(&self, id: i64) -> DbResult<Option<TicketRow>>;
     /// Stores the answer if the ticket has none yet; `false` if it was already answered.

@@ -16,6 +16,7 @@ use std::time::Duration;
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "init", include_str!("../../migrations/sqlite/0001_init.sql")),
     (2, "console", include_str!("../../migrations/sqlite/0002_console.sql")),
+    (3, "insights", include_str!("../../migrations/sqlite/0003_insights.sql")),
 ];
 
 pub struct Sqlite {
@@ -545,6 +546,49 @@ impl Database for Sqlite {
         }
         let rows = q.bind(limit).fetch_all(&self.pool).await?;
         rows.iter().map(audit_row).collect()
+    }
+
+    async fn period_rows(&self, site_key: &str, from: i64, to: i64) -> DbResult<PeriodRows> {
+        let conversations = sqlx::query(&format!(
+            "SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE site_key = ? AND created_at >= ? \
+             AND created_at < ? ORDER BY created_at, id"
+        ))
+        .bind(site_key)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(conversation)
+        .collect::<DbResult<Vec<_>>>()?;
+        let audit = sqlx::query(
+            "SELECT e.* FROM escalation_events e JOIN conversations c ON c.id = e.conversation_id \
+             WHERE c.site_key = ? AND c.created_at >= ? AND c.created_at < ? ORDER BY e.id",
+        )
+        .bind(site_key)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(audit_row)
+        .collect::<DbResult<Vec<_>>>()?;
+        let replies = sqlx::query(
+            "SELECT m.conversation_id, MIN(m.created_at) AS at FROM messages m \
+             JOIN conversations c ON c.id = m.conversation_id \
+             WHERE c.site_key = ? AND c.created_at >= ? AND c.created_at < ? \
+             AND m.author = 'agent' AND m.internal = 0 GROUP BY m.conversation_id",
+        )
+        .bind(site_key)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut first_agent_reply = HashMap::new();
+        for r in replies {
+            first_agent_reply.insert(r.try_get("conversation_id")?, r.try_get("at")?);
+        }
+        Ok(PeriodRows { conversations, audit, first_agent_reply })
     }
 
     async fn ticket(&self, id: i64) -> DbResult<Option<TicketRow>> {

@@ -1,0 +1,213 @@
+//! Escalation insights (issue 7), computed: per site and period, what the bot contained, where
+//! conversations escalated and why, how fast people answered, SLA attainment, what customers
+//! thought, and how it all moved over time. Plain serde structs, ready for a route or a CSV.
+//!
+//! **Cohort:** a period `[from, to)` selects the conversations the site *started* in it
+//! (`created_at`), and every figure follows those conversations through their whole stored
+//! history (audit rows, messages), also past `to`. Recent periods can still change while their
+//! conversations are open. Exact definitions: docs/protocol.md, "Insights (computed)".
+//!
+//! Everything is computed in Rust from one load per period ([`Database::period_rows`]).
+
+mod containment;
+mod flow;
+mod quality;
+mod speed;
+mod stats;
+mod trends;
+
+pub use containment::Containment;
+pub use flow::{Edge, EscalationFlow};
+pub use quality::{ArticleCount, Comment, Quality};
+pub use speed::{SlaFigures, SlaRow, Speed};
+pub use stats::{nearest_rank, ratio, Durations};
+pub use trends::{bucket_start, buckets, Bucket, Headline, HeadlineChange, TrendPoint, Trends};
+
+use crate::db::{AuditRow, ConversationRow, Database, DbError, PeriodRows};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// The handoff reasons of the protocol, always listed (zero when absent).
+pub const HANDOFF_REASONS: [&str; 5] = ["explicit", "fallback", "frustration", "rule", "article_unhelpful"];
+
+/// At most this many trend buckets per request (a year of days, ten years of weeks).
+pub const MAX_BUCKETS: usize = 1000;
+
+/// Narrows the conversations; every given field must match (see [`Filter::matches`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Filter {
+    /// The conversation was in this department at some point (any audit row names it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    /// The conversation reached this tier (any audit row names it; the bot tier matches every
+    /// conversation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<String>,
+    /// The conversation's locale.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    /// One of the conversation's handoffs had this reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// What to compute.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InsightsQuery {
+    pub site_key: String,
+    /// Milliseconds since the epoch, UTC; the period is `[from, to)`.
+    pub from: i64,
+    pub to: i64,
+    pub filter: Filter,
+    pub bucket: Bucket,
+    /// How many of the latest rating comments to return.
+    pub comments: usize,
+    /// The site's lowest tier (its `tiers` list, first entry): where every handoff comes from.
+    pub bot_tier: String,
+}
+
+impl InsightsQuery {
+    /// Daily buckets, the latest 10 comments, bot tier `bot`, no filter.
+    pub fn new(site_key: impl Into<String>, from: i64, to: i64) -> Self {
+        InsightsQuery {
+            site_key: site_key.into(),
+            from,
+            to,
+            filter: Filter::default(),
+            bucket: Bucket::Day,
+            comments: 10,
+            bot_tier: "bot".into(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum InsightsError {
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error("the period must end after it starts")]
+    EmptyPeriod,
+    #[error("the period has more than {MAX_BUCKETS} buckets; use a coarser bucket")]
+    TooManyBuckets,
+}
+
+/// Every figure of one site and period.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Insights {
+    pub site_key: String,
+    /// RFC 3339, UTC.
+    pub from: String,
+    pub to: String,
+    pub filter: Filter,
+    pub containment: Containment,
+    pub flow: EscalationFlow,
+    pub speed: Speed,
+    pub quality: Quality,
+    pub trends: Trends,
+}
+
+/// Loads the period and the one before it (same length) and computes every figure.
+pub async fn compute(db: &dyn Database, q: &InsightsQuery) -> Result<Insights, InsightsError> {
+    if q.to <= q.from {
+        return Err(InsightsError::EmptyPeriod);
+    }
+    if buckets(q.bucket, q.from, q.to).len() > MAX_BUCKETS {
+        return Err(InsightsError::TooManyBuckets);
+    }
+    let rows = db.period_rows(&q.site_key, q.from, q.to).await?;
+    let len = q.to - q.from;
+    let previous = db.period_rows(&q.site_key, q.from.saturating_sub(len), q.from).await?;
+    Ok(compute_rows(q, &rows, &previous))
+}
+
+/// [`compute`] on rows already loaded (`previous`: the period of equal length before `from`).
+pub fn compute_rows(q: &InsightsQuery, rows: &PeriodRows, previous: &PeriodRows) -> Insights {
+    let convs = conversations(rows, &q.filter, &q.bot_tier);
+    let before = conversations(previous, &q.filter, &q.bot_tier);
+    let fig = Figures::of(&convs, q);
+    let trends = trends::trends(q, &convs, &fig, &Figures::of(&before, q));
+    Insights {
+        site_key: q.site_key.clone(),
+        from: crate::desk::rfc3339(q.from),
+        to: crate::desk::rfc3339(q.to),
+        filter: q.filter.clone(),
+        containment: fig.containment,
+        flow: fig.flow,
+        speed: fig.speed,
+        quality: fig.quality,
+        trends,
+    }
+}
+
+/// The four figure groups of one set of conversations.
+pub(crate) struct Figures {
+    pub containment: Containment,
+    pub flow: EscalationFlow,
+    pub speed: Speed,
+    pub quality: Quality,
+}
+
+impl Figures {
+    pub(crate) fn of(convs: &[Conv<'_>], q: &InsightsQuery) -> Figures {
+        Figures {
+            containment: containment::containment(convs),
+            flow: flow::flow(convs, &q.bot_tier),
+            speed: speed::speed(convs),
+            quality: quality::quality(convs, q.comments),
+        }
+    }
+}
+
+/// One conversation with its audit rows (oldest first) and first agent reply.
+#[derive(Debug, Clone)]
+pub(crate) struct Conv<'a> {
+    pub row: &'a ConversationRow,
+    pub audit: Vec<&'a AuditRow>,
+    pub first_reply: Option<i64>,
+}
+
+impl Conv<'_> {
+    pub fn rows<'s>(&'s self, kind: &'s str) -> impl Iterator<Item = &'s AuditRow> + 's {
+        self.audit.iter().copied().filter(move |a| a.kind == kind)
+    }
+
+    /// When the customer first asked for a person (the first `handoff` row).
+    pub fn first_handoff(&self) -> Option<i64> {
+        self.rows("handoff").next().map(|a| a.at)
+    }
+}
+
+impl Filter {
+    pub(crate) fn matches(&self, c: &Conv<'_>, bot_tier: &str) -> bool {
+        let named =
+            |v: &str, f: fn(&AuditRow) -> [Option<&str>; 2]| c.audit.iter().any(|a| f(a).contains(&Some(v)));
+        self.locale.as_ref().is_none_or(|l| &c.row.locale == l)
+            && self
+                .department
+                .as_ref()
+                .is_none_or(|d| named(d, |a| [a.from_department.as_deref(), a.to_department.as_deref()]))
+            && self
+                .tier
+                .as_ref()
+                .is_none_or(|t| t == bot_tier || named(t, |a| [a.from_tier.as_deref(), a.to_tier.as_deref()]))
+            && self.reason.as_ref().is_none_or(|r| c.rows("handoff").any(|a| &a.reason == r))
+    }
+}
+
+/// The period's conversations that pass the filter, in start order.
+pub(crate) fn conversations<'a>(rows: &'a PeriodRows, filter: &Filter, bot_tier: &str) -> Vec<Conv<'a>> {
+    let mut audit: HashMap<&str, Vec<&AuditRow>> = HashMap::new();
+    for a in &rows.audit {
+        audit.entry(a.conversation_id.as_str()).or_default().push(a);
+    }
+    rows.conversations
+        .iter()
+        .map(|row| Conv {
+            row,
+            audit: audit.remove(row.id.as_str()).unwrap_or_default(),
+            first_reply: rows.first_agent_reply.get(&row.id).copied(),
+        })
+        .filter(|c| filter.matches(c, bot_tier))
+        .collect()
+}
