@@ -211,3 +211,99 @@ pub(crate) fn conversations<'a>(rows: &'a PeriodRows, filter: &Filter, bot_tier:
         .filter(|c| filter.matches(c, bot_tier))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn conv(id: &str, created_at: i64) -> ConversationRow {
+        ConversationRow::new_with_bot(id.into(), "s".into(), "en".into(), "h".into(), created_at)
+    }
+
+    fn row(id: &str, kind: &str, reason: &str, at: i64) -> AuditRow {
+        AuditRow {
+            conversation_id: id.into(),
+            site_key: "s".into(),
+            kind: kind.into(),
+            reason: reason.into(),
+            from_department: None,
+            to_department: Some("orders".into()),
+            from_tier: None,
+            to_tier: Some("agent".into()),
+            agent_id: None,
+            at,
+        }
+    }
+
+    fn query() -> InsightsQuery {
+        InsightsQuery::new("s", 0, 1_000_000)
+    }
+
+    #[test]
+    fn waits_reassignments_timeouts_and_a_second_handoff() {
+        let mut c = conv("c", 10);
+        // The latest handoff replaced the article_unhelpful one: not counted as unhelpful.
+        c.handoff_json = Some(r#"{"reason":"fallback"}"#.into());
+        c.rating = Some(9); // out of range: ignored
+        let mut e = conv("e", 20);
+        e.handoff_json = Some(r#"{"reason":"article_unhelpful"}"#.into());
+        let audit = vec![
+            row("c", "handoff", "article_unhelpful", 100),
+            row("c", "queued", "article_unhelpful", 100),
+            row("c", "assignment", "auto", 150),
+            row("c", "assignment", "reassign", 170), // not a wait
+            // First-response timeout: breach, lost, escalation at the same instant.
+            row("c", "sla_breach", "first_response", 400),
+            row("c", "assignment_lost", "first_response_timeout", 400),
+            row("c", "escalation", "sla_first_response", 400),
+            row("c", "assignment", "auto", 460),
+            row("c", "hand_back", "manual", 500),
+            row("c", "handoff", "fallback", 600),
+            row("c", "queued", "fallback", 600),
+            row("c", "assignment", "claim", 610),
+            row("c", "resolution", "resolved", 700),
+            row("e", "handoff", "article_unhelpful", 50),
+            row("e", "offline", "no_agent_online", 50),
+        ];
+        let rows = PeriodRows {
+            conversations: vec![c, e],
+            audit,
+            first_agent_reply: [("c".to_string(), 130)].into_iter().collect(),
+        };
+        let i = compute_rows(&query(), &rows, &PeriodRows::default());
+        assert_eq!((i.containment.started, i.containment.handed_off, i.containment.handoffs), (2, 2, 3));
+        assert_eq!(i.containment.handoffs_by_reason["article_unhelpful"], 2);
+        assert_eq!(i.containment.handoffs_by_reason["fallback"], 1);
+        assert_eq!((i.containment.handed_back, i.containment.offline), (1, 1));
+        // c: first wait 50, later waits 60 (timeout -> assignment) and 10 (second handoff).
+        assert_eq!(i.speed.queue_wait, Durations { count: 1, median_ms: Some(50), p90_ms: Some(50) });
+        assert_eq!(i.speed.requeue_wait, Durations { count: 2, median_ms: Some(10), p90_ms: Some(60) });
+        assert_eq!(i.speed.first_reply, Durations { count: 1, median_ms: Some(30), p90_ms: Some(30) });
+        assert_eq!(i.speed.resolution, Durations { count: 1, median_ms: Some(600), p90_ms: Some(600) });
+        assert_eq!(i.speed.without_reply, 1);
+        let t = &i.speed.sla.total;
+        assert_eq!((t.conversations, t.breached_conversations, t.first_response_breaches), (1, 1, 1));
+        assert_eq!(t.attainment, Some(0.0));
+        assert_eq!(i.quality.ratings, 0);
+        assert_eq!(
+            i.quality.unhelpful_articles,
+            vec![ArticleCount { article: String::new(), count: 1 }],
+            "only e's stored handoff says article_unhelpful, and it names no article"
+        );
+        let f = Filter { reason: Some("fallback".into()), ..Filter::default() };
+        let only_c = compute_rows(&InsightsQuery { filter: f, ..query() }, &rows, &PeriodRows::default());
+        assert_eq!(only_c.containment.started, 1);
+    }
+
+    #[test]
+    fn audit_rows_of_conversations_outside_the_rows_are_ignored() {
+        let rows = PeriodRows {
+            conversations: vec![conv("a", 5)],
+            audit: vec![row("zzz", "handoff", "rule", 5)],
+            first_agent_reply: HashMap::new(),
+        };
+        let i = compute_rows(&query(), &rows, &PeriodRows::default());
+        assert_eq!((i.containment.started, i.containment.contained, i.containment.handoffs), (1, 1, 0));
+        assert_eq!(i.containment.containment_rate, Some(1.0));
+    }
+}

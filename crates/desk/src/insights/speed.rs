@@ -16,8 +16,8 @@ pub struct Speed {
     /// Handoff -> first assignment (the first wait in the queue), over conversations assigned
     /// after a handoff.
     pub queue_wait: Durations,
-    /// Every later wait: back in the queue (escalation, transfer, first-response timeout) ->
-    /// the next assignment.
+    /// Every later wait: back in the queue (escalation, transfer, first-response timeout, a new
+    /// handoff after a hand-back) -> the next assignment.
     pub requeue_wait: Durations,
     pub sla: SlaFigures,
 }
