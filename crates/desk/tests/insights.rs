@@ -17,7 +17,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-const SLA: &str = "[site.sla.high]\nfirst_response_secs = 2\nresolution_secs = 600\n";
+const SLA: &str = "[site.sla.high]\nfirst_response_secs = 3\nresolution_secs = 600\n";
 
 struct Running {
     base: String,
@@ -172,7 +172,7 @@ async fn every_figure_of_a_known_history_is_exact() {
     let e = Customer::start(&client, &d.base).await;
     assert_eq!(handoff(&e, "account", "normal", "frustration", None).await["status"], "offline");
 
-    // D: queued (high: 2 s to a first reply), and the desk stops before the clock runs out.
+    // D: queued (high: 3 s to a first reply), and the desk stops before the clock runs out.
     let dd = Customer::start(&client, &d.base).await;
     assert_eq!(handoff(&dd, "returns", "high", "rule", None).await["status"], "queued");
     d.stop().await;
