@@ -1,7 +1,8 @@
 //! Handoff's customer widget: a self-service help portal and a chatbot that answers from the
 //! site's own content, and hands the conversation to a person when it should.
 //!
-//! The page includes `<div id="handoff-root" data-site="sites/demo.bundle" data-locale="">`; on
+//! The page includes `<div id="handoff-root" data-site="sites/demo.bundle" data-locale="">`
+//! (plus `data-mode="frame"` or `"page"` when the desk serves it embedded; docs/embedding.md); on
 //! start the widget fetches that bundle, compiles it with [`handoff_bot::Engine`] and mounts
 //! itself there. Everything runs in the browser: no server is asked anything until a person
 //! takes over.
@@ -69,6 +70,9 @@ pub fn start() {
         .unwrap_or_else(|| "sites/demo.bundle".into());
     let opts = Options { locale: el.get_attribute("data-locale"), persist: true };
     let preferred = opts.preferred();
+    // `data-mode="frame"` (the embed loader's iframe, /widget/<site>) and `"page"` (the portal,
+    // /help/<site>) start open; the desk's embed/frame.css hides the launcher there.
+    let open = matches!(el.get_attribute("data-mode").as_deref(), Some("frame" | "page"));
     leptos::mount::mount_to(el, move || {
         let status = RwSignal::new(Load::Loading);
         leptos::task::spawn_local(async move {
@@ -81,7 +85,7 @@ pub fn start() {
             };
             status.set(loaded);
         });
-        view! { <Shell status=status preferred=preferred persist=opts.persist /> }
+        view! { <Shell status=status preferred=preferred persist=opts.persist open=open /> }
     })
     .forget();
 }

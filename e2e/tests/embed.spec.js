@@ -192,3 +192,14 @@ test('messages arriving while the widget is closed show as an unread badge and e
   await expect(badge).toBeHidden();
   expect(await page.evaluate(() => window.__events)).toEqual(['ready', 'open', 'close', 'unread:1', 'open', 'unread:0']);
 });
+
+test('the full-page portal at /help/demo opens at once, without a launcher, under the strict CSP', async ({ page }) => {
+  const errors = [];
+  page.on('console', (m) => { if (/Refused to (execute|load|apply)/.test(m.text())) errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${DESK()}/help/demo`);
+  await expect(page.locator('.hf-panel')).toBeVisible();
+  await expect(page.locator('.hf-locale select')).toBeVisible();
+  await expect(page.locator('.hf-launcher')).toBeHidden();
+  expect(errors).toEqual([]);
+});

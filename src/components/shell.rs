@@ -22,8 +22,18 @@ pub enum Load {
 
 /// The widget in any loading state. `preferred` are the customer's locales, best first.
 #[component]
-pub fn Shell(status: RwSignal<Load>, preferred: Vec<String>, persist: bool) -> impl IntoView {
+pub fn Shell(
+    status: RwSignal<Load>,
+    preferred: Vec<String>,
+    persist: bool,
+    /// Start with the panel open (the embed frame and the full-page portal, see src/lib.rs).
+    #[prop(optional)]
+    open: bool,
+) -> impl IntoView {
     let frame = Frame::new(&preferred);
+    if open {
+        frame.open.set(true);
+    }
     let on_keydown = move |ev: KeyboardEvent| {
         if ev.key() == "Escape" {
             ev.stop_propagation();
