@@ -26,6 +26,7 @@
     sel.dispatchEvent(new Event('change', { bubbles: true }));
   };
   let wasOpen = false;
+  let loaded = false;
   let started = false;
   const watch = new MutationObserver((records) => {
     const b = launcher();
@@ -33,6 +34,8 @@
     if (!started) {
       started = true;
       open();
+      wasOpen = isOpen();
+      loaded = !!root.querySelector('.hf-locale');
       post('ready');
       return;
     }
@@ -43,7 +46,10 @@
     }
     if (wasOpen && !now && mode === 'page') open();
     wasOpen = now;
-    if (shown) return;
+    // Unread counts only what arrives after the widget loaded (not its greeting).
+    const wasLoaded = loaded;
+    loaded = !!root.querySelector('.hf-locale');
+    if (shown || !wasLoaded) return;
     const before = unread;
     for (const r of records) {
       for (const n of r.addedNodes) {

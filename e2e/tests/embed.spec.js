@@ -161,6 +161,9 @@ test('data-prefetch loads the widget hidden when idle; data-open opens it at onc
   await expect.poll(() => wasm.length).toBeGreaterThan(0);
   await expect(page.frameLocator('handoff-launcher iframe').locator('.hf-locale select')).toBeAttached();
   await expect(page.locator('handoff-launcher iframe')).toBeHidden();
+  // Loading hidden does not count the widget's greeting as unread.
+  await page.waitForTimeout(300);
+  await expect(page.locator('handoff-launcher .hl-badge')).toBeHidden();
   await page.locator('handoff-launcher .hl-btn').click();
   await expect(page.locator('handoff-launcher iframe')).toBeVisible();
   await expect(page.frameLocator('handoff-launcher iframe').locator('.hf-panel')).toBeVisible();
@@ -176,7 +179,7 @@ test('messages arriving while the widget is closed show as an unread badge and e
   await page.evaluate(() => Handoff('on', 'unread', (n) => window.__events.push(`unread:${n}`)));
   await page.locator('handoff-launcher .hl-btn').click();
   const frame = page.frameLocator('handoff-launcher iframe');
-  await expect(frame.locator('.hf-panel')).toBeVisible();
+  await expect(frame.locator('.hf-locale select')).toBeVisible();
   await page.evaluate(() => Handoff('close'));
   await expect(page.locator('handoff-launcher iframe')).toBeHidden();
   // Stand-in for an agent's reply rendered by the widget while the frame is hidden.
