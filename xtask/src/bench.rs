@@ -1,13 +1,16 @@
 //! `cargo xtask bench`: criterion benchmarks of the bot, the last measured bundle sizes, then the
-//! bounded loopback load test of the desk. `cargo xtask bench desk` runs only the load test.
+//! insights over 100,000 conversations and the bounded loopback load test of the desk.
+//! `cargo xtask bench desk` / `cargo xtask bench insights` run only that one.
 
 use crate::cmd::{self, run};
 use crate::dist::sizes_file;
 use anyhow::Result;
 
 pub fn bench(extra: &[String]) -> Result<()> {
-    if extra.first().map(String::as_str) == Some("desk") {
-        return desk_load();
+    match extra.first().map(String::as_str) {
+        Some("desk") => return desk_load(),
+        Some("insights") => return insights(),
+        _ => {}
     }
     run("bench", cmd::cargo().args(["bench", "-p", "handoff-bot"]).args(extra))?;
     let file = sizes_file();
@@ -19,6 +22,7 @@ pub fn bench(extra: &[String]) -> Result<()> {
     }
     // The desk load test takes about a minute; skip it when criterion was asked for a filter.
     if extra.is_empty() {
+        insights()?;
         desk_load()?;
     }
     println!("Record the figures in docs/benchmarks.md (criterion reports: target/criterion/).");
@@ -31,4 +35,11 @@ pub fn bench(extra: &[String]) -> Result<()> {
 fn desk_load() -> Result<()> {
     println!("\nDesk under load (loopback, release build):");
     run("desk load", cmd::cargo().args(["bench", "-p", "handoff-desk", "--bench", "load"]))
+}
+
+/// Escalation insights over 100,000 generated conversations (crates/desk/benches/insights.rs);
+/// `INSIGHTS_N` changes the number.
+fn insights() -> Result<()> {
+    println!("\nInsights over 100,000 conversations (release build):");
+    run("insights", cmd::cargo().args(["bench", "-p", "handoff-desk", "--bench", "insights"]))
 }

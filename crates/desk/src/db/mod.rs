@@ -174,9 +174,25 @@ pub struct TicketRow {
 /// the time of each one's first agent message to the customer (internal notes excluded).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PeriodRows {
-    pub conversations: Vec<ConversationRow>,
+    pub conversations: Vec<PeriodConversation>,
     pub audit: Vec<AuditRow>,
     pub first_agent_reply: HashMap<String, i64>,
+}
+
+/// What insights need of a conversation. Not the whole row: that carries the handoff JSON with
+/// its transcript (up to 256 KiB each), far too much to load for 100,000 conversations.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PeriodConversation {
+    pub id: String,
+    pub locale: String,
+    pub priority: Option<String>,
+    pub rating: Option<i64>,
+    pub rating_comment: Option<String>,
+    /// Set when the latest stored handoff was `article_unhelpful`: its article ("" when it
+    /// named none).
+    pub unhelpful_article: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
 }
 
 /// One atomic change to a conversation: its new state plus what happened.

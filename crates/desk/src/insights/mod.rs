@@ -23,7 +23,7 @@ pub use speed::{SlaFigures, SlaRow, Speed};
 pub use stats::{nearest_rank, ratio, Durations};
 pub use trends::{bucket_start, buckets, Bucket, Headline, HeadlineChange, TrendPoint, Trends};
 
-use crate::db::{AuditRow, ConversationRow, Database, DbError, PeriodRows};
+use crate::db::{AuditRow, Database, DbError, PeriodConversation, PeriodRows};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -115,9 +115,13 @@ pub async fn compute(db: &dyn Database, q: &InsightsQuery) -> Result<Insights, I
     if buckets(q.bucket, q.from, q.to).len() > MAX_BUCKETS {
         return Err(InsightsError::TooManyBuckets);
     }
-    let rows = db.period_rows(&q.site_key, q.from, q.to).await?;
     let len = q.to - q.from;
-    let previous = db.period_rows(&q.site_key, q.from.saturating_sub(len), q.from).await?;
+    // Both loads at once, on two pooled connections: the load is most of the time.
+    let (rows, previous) = futures_util::future::try_join(
+        db.period_rows(&q.site_key, q.from, q.to),
+        db.period_rows(&q.site_key, q.from.saturating_sub(len), q.from),
+    )
+    .await?;
     Ok(compute_rows(q, &rows, &previous))
 }
 
@@ -162,7 +166,7 @@ impl Figures {
 /// One conversation with its audit rows (oldest first) and first agent reply.
 #[derive(Debug, Clone)]
 pub(crate) struct Conv<'a> {
-    pub row: &'a ConversationRow,
+    pub row: &'a PeriodConversation,
     pub audit: Vec<&'a AuditRow>,
     pub first_reply: Option<i64>,
 }
@@ -216,8 +220,14 @@ pub(crate) fn conversations<'a>(rows: &'a PeriodRows, filter: &Filter, bot_tier:
 mod tests {
     use super::*;
 
-    fn conv(id: &str, created_at: i64) -> ConversationRow {
-        ConversationRow::new_with_bot(id.into(), "s".into(), "en".into(), "h".into(), created_at)
+    fn conv(id: &str, created_at: i64) -> PeriodConversation {
+        PeriodConversation {
+            id: id.into(),
+            locale: "en".into(),
+            created_at,
+            updated_at: created_at,
+            ..PeriodConversation::default()
+        }
     }
 
     fn row(id: &str, kind: &str, reason: &str, at: i64) -> AuditRow {
@@ -243,10 +253,10 @@ mod tests {
     fn waits_reassignments_timeouts_and_a_second_handoff() {
         let mut c = conv("c", 10);
         // The latest handoff replaced the article_unhelpful one: not counted as unhelpful.
-        c.handoff_json = Some(r#"{"reason":"fallback"}"#.into());
+        c.unhelpful_article = None;
         c.rating = Some(9); // out of range: ignored
         let mut e = conv("e", 20);
-        e.handoff_json = Some(r#"{"reason":"article_unhelpful"}"#.into());
+        e.unhelpful_article = Some(String::new()); // article_unhelpful, naming no article
         let audit = vec![
             row("c", "handoff", "article_unhelpful", 100),
             row("c", "queued", "article_unhelpful", 100),

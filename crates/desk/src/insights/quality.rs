@@ -34,13 +34,6 @@ pub struct ArticleCount {
     pub count: u64,
 }
 
-#[derive(serde::Deserialize)]
-struct StoredHandoff {
-    reason: String,
-    #[serde(default)]
-    article: Option<String>,
-}
-
 pub(crate) fn quality(convs: &[Conv<'_>], latest: usize) -> Quality {
     let mut q = Quality::default();
     let mut sum = 0i64;
@@ -64,10 +57,8 @@ pub(crate) fn quality(convs: &[Conv<'_>], latest: usize) -> Quality {
                 ));
             }
         }
-        let stored =
-            c.row.handoff_json.as_deref().and_then(|j| serde_json::from_str::<StoredHandoff>(j).ok());
-        if let Some(h) = stored.filter(|h| h.reason == "article_unhelpful") {
-            *articles.entry(h.article.unwrap_or_default()).or_default() += 1;
+        if let Some(article) = &c.row.unhelpful_article {
+            *articles.entry(article.clone()).or_default() += 1;
         }
     }
     q.average = ratio(0, q.ratings).map(|_| sum as f64 / q.ratings as f64);

@@ -1,0 +1,239 @@
+//! Insights over 100,000 conversations (issue 7: under 1 s on this machine).
+//!
+//! Builds a SQLite database with the desk's own migrations, then fills it in one transaction
+//! with 100,000 conversations over 90 days, and as many in the 90 days before (the page
+//! compares with the previous period), of a believable mix: bot-contained, handed off and
+//! resolved, escalated after an SLA breach, transferred, offline, rated. Then times
+//! `insights::compute` for the whole period (daily trends, no filter) and with a filter, each a
+//! few times, and prints min and median. Bounded: fixed sizes, no network.
+//! `cargo xtask bench insights` runs it; `INSIGHTS_N` changes the number of conversations.
+
+use handoff_desk::db::sqlite::Sqlite;
+use handoff_desk::insights::{compute, Bucket, Filter, InsightsQuery};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sqlx::{Connection, SqliteConnection};
+use std::time::{Duration, Instant};
+
+const DAY: i64 = 86_400_000;
+const START: i64 = 1_780_000_000_000; // 2026-05-28, a fixed date so runs compare
+const DEPARTMENTS: [&str; 5] = ["orders", "returns", "billing", "account", "technical"];
+const PRIORITIES: [&str; 4] = ["low", "normal", "high", "urgent"];
+const REASONS: [&str; 5] = ["explicit", "fallback", "frustration", "rule", "article_unhelpful"];
+const LOCALES: [&str; 6] = ["en", "de", "cs", "bg", "pt", "tl"];
+
+/// Deterministic xorshift: the same history on every run.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
+        from[self.below(from.len() as u64) as usize]
+    }
+}
+
+struct Audit<'a> {
+    kind: &'a str,
+    reason: &'a str,
+    from_department: Option<&'a str>,
+    to_department: Option<&'a str>,
+    from_tier: Option<&'a str>,
+    to_tier: Option<&'a str>,
+    at: i64,
+}
+
+fn audit<'a>(kind: &'a str, reason: &'a str, at: i64) -> Audit<'a> {
+    Audit { kind, reason, from_department: None, to_department: None, from_tier: None, to_tier: None, at }
+}
+
+async fn fill(file: &std::path::Path, n: u64) -> Result<(u64, u64), sqlx::Error> {
+    // A separate connection without fsyncs: this is test data, written once.
+    let options = SqliteConnectOptions::new()
+        .filename(file)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Off);
+    let mut conn = SqliteConnection::connect_with(&options).await?;
+    let mut tx = conn.begin().await?;
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let (mut audits, mut messages) = (0u64, 0u64);
+    for i in 0..n {
+        let id = format!("c{i:07}");
+        // Half before START (the previous period, loaded for the comparison), half after.
+        let created = START - 90 * DAY + (i as i64 * 180 * DAY) / n as i64 + rng.below(60_000) as i64;
+        let locale = rng.pick(&LOCALES);
+        let handed_off = rng.below(100) < 35;
+        let mut rows: Vec<Audit> = Vec::new();
+        let (mut status, mut dept, mut tier, mut prio, mut reason) = ("bot", None, None, None, None);
+        let mut rating = None;
+        let mut first_reply = None;
+        if handed_off {
+            let d = rng.pick(&DEPARTMENTS);
+            let r = rng.pick(&REASONS);
+            let p = rng.pick(&PRIORITIES);
+            let mut t = created + 30_000;
+            let mut h = audit("handoff", r, t);
+            (h.to_department, h.to_tier) = (Some(d), Some("agent"));
+            rows.push(h);
+            (dept, tier, prio, reason) = (Some(d), Some("agent"), Some(p), Some(r));
+            if rng.below(100) < 8 {
+                rows.push(audit("offline", "outside_hours", t));
+                status = "offline";
+            } else {
+                rows.push(audit("queued", r, t));
+                t += 5_000 + rng.below(600_000) as i64;
+                if rng.below(100) < 12 {
+                    rows.push(audit("sla_breach", "first_response", t));
+                    let mut e = audit("escalation", "sla_first_response", t);
+                    (e.from_tier, e.to_tier) = (Some("agent"), Some("supervisor"));
+                    rows.push(e);
+                    tier = Some("supervisor");
+                    t += 5_000 + rng.below(300_000) as i64;
+                }
+                rows.push(audit("assignment", "auto", t));
+                t += 10_000 + rng.below(240_000) as i64;
+                first_reply = Some(t);
+                if rng.below(100) < 10 {
+                    let to = rng.pick(&DEPARTMENTS);
+                    let mut tr = audit("transfer", "manual", t);
+                    (tr.from_department, tr.to_department) = (Some(d), Some(to));
+                    rows.push(tr);
+                    rows.push(audit("assignment", "auto", t + 60_000));
+                    dept = Some(to);
+                }
+                t += 60_000 + rng.below(3_600_000) as i64;
+                rows.push(audit("resolution", "agent", t));
+                status = "resolved";
+                if rng.below(100) < 40 {
+                    rating = Some(1 + rng.below(5) as i64);
+                }
+            }
+        }
+        sqlx::query(
+            "INSERT INTO conversations (id, site_key, locale, token_hash, status, department, tier, priority, \
+             reason, rating, rating_comment, last_seq, last_message_id, created_at, updated_at) \
+             VALUES (?, 'demo', ?, 'h', ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?)",
+        )
+        .bind(&id)
+        .bind(locale)
+        .bind(status)
+        .bind(dept)
+        .bind(tier)
+        .bind(prio)
+        .bind(reason)
+        .bind(rating)
+        .bind(rating.map(|r| format!("rated {r}")))
+        .bind(created)
+        .bind(created)
+        .execute(&mut *tx)
+        .await?;
+        for a in &rows {
+            sqlx::query(
+                "INSERT INTO escalation_events (conversation_id, site_key, kind, reason, from_department, \
+                 to_department, from_tier, to_tier, agent_id, at) VALUES (?, 'demo', ?, ?, ?, ?, ?, ?, NULL, ?)",
+            )
+            .bind(&id)
+            .bind(a.kind)
+            .bind(a.reason)
+            .bind(a.from_department)
+            .bind(a.to_department)
+            .bind(a.from_tier)
+            .bind(a.to_tier)
+            .bind(a.at)
+            .execute(&mut *tx)
+            .await?;
+            audits += 1;
+        }
+        if let Some(at) = first_reply {
+            sqlx::query(
+                "INSERT INTO messages (conversation_id, id, author, agent_id, author_name, text, internal, created_at) \
+                 VALUES (?, 1, 'agent', 1, 'Ana', 'Hello, I am looking into it.', 0, ?)",
+            )
+            .bind(&id)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+            messages += 1;
+        }
+    }
+    tx.commit().await?;
+    Ok((audits, messages))
+}
+
+fn summary(mut times: Vec<Duration>) -> String {
+    times.sort();
+    format!("min {:.0} ms, median {:.0} ms", ms(times[0]), ms(times[times.len() / 2]))
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // 100,000 conversations in the measured 90 days, as many in the 90 days before (the page
+    // compares with the previous period, so that one is loaded and computed too).
+    let per_period: u64 = std::env::var("INSIGHTS_N").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let n = 2 * per_period;
+    let dir = tempfile::tempdir()?;
+    let db = Sqlite::open(dir.path()).await?; // the desk's own schema and migrations
+    if std::env::var_os("INSIGHTS_KEEP").is_some() {
+        println!("insights: database kept in {}", dir.path().display());
+    }
+    let t = Instant::now();
+    let (audits, messages) = fill(&dir.path().join("handoff.db"), n).await?;
+    println!(
+        "insights: {n} conversations (two periods), {audits} audit rows, {messages} agent replies written in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+    let mut q = InsightsQuery::new("demo", START, START + 90 * DAY);
+    q.bucket = Bucket::Day;
+    q.bot_tier = "bot".into();
+    let mut runs = Vec::new();
+    let mut first = None;
+    for _ in 0..5 {
+        let t = Instant::now();
+        let insights = compute(&db, &q).await?;
+        runs.push(t.elapsed());
+        first.get_or_insert(insights);
+    }
+    let insights = first.ok_or("no run")?;
+    // Where the time goes: the load from SQLite, and the computation in Rust.
+    let t = Instant::now();
+    let rows = handoff_desk::db::Database::period_rows(&db, "demo", q.from, q.to).await?;
+    let load = t.elapsed();
+    let previous = handoff_desk::db::Database::period_rows(&db, "demo", q.from - 90 * DAY, q.from).await?;
+    let t = Instant::now();
+    handoff_desk::insights::compute_rows(&q, &rows, &previous);
+    println!(
+        "insights: of which loading one period's rows {:.0} ms ({} conversations), computing {:.0} ms",
+        ms(load),
+        rows.conversations.len(),
+        ms(t.elapsed())
+    );
+    let json = serde_json::to_value(&insights)?;
+    println!(
+        "insights: whole period, 90 daily buckets: {} (started {}, handed off {})",
+        summary(runs),
+        json["containment"]["started"],
+        json["containment"]["handed_off"]
+    );
+    q.filter = Filter { department: Some("billing".into()), locale: Some("de".into()), ..Filter::default() };
+    q.bucket = Bucket::Week;
+    let mut runs = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        compute(&db, &q).await?;
+        runs.push(t.elapsed());
+    }
+    println!("insights: filtered (billing, de), weekly buckets: {}", summary(runs));
+    if std::env::var_os("INSIGHTS_KEEP").is_some() {
+        std::mem::forget(dir);
+    }
+    Ok(())
+}
