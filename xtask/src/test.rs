@@ -13,7 +13,7 @@ const STEPS: &[Step] = &[
     ("dialog tests (handoff-bot test content/demo)", dialogs),
     ("widget tests in headless Chromium (wasm-bindgen-test)", widget),
     ("dist and size budget", bundle),
-    ("agent console end-to-end (Playwright in Chromium against a desk)", crate::console::e2e),
+    ("browser end-to-end: console and embedding (Playwright in Chromium against a desk)", crate::console::e2e),
 ];
 
 pub fn test() -> ExitCode {
