@@ -1,8 +1,8 @@
 //! The embedded default: SQLite in WAL mode, one file under the data directory.
 
 use super::group::GroupCommit;
-use futures_util::TryStreamExt;
 use super::*;
+use futures_util::TryStreamExt;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
