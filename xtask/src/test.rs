@@ -13,7 +13,10 @@ const STEPS: &[Step] = &[
     ("dialog tests (handoff-bot test content/demo)", dialogs),
     ("widget tests in headless Chromium (wasm-bindgen-test)", widget),
     ("dist and size budget", bundle),
-    ("browser end-to-end: console and embedding (Playwright in Chromium against a desk)", crate::console::e2e),
+    (
+        "browser end-to-end: console and embedding (Playwright in Chromium against a desk)",
+        crate::console::e2e,
+    ),
 ];
 
 pub fn test() -> ExitCode {
