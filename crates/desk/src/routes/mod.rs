@@ -111,12 +111,21 @@ pub fn router(desk: Arc<Desk>) -> Router {
         .route("/embed/frame.css", get(embed::frame_css))
         .route("/widget/{key}", get(embed::frame))
         .route("/help/{key}", get(embed::portal));
-    let mut app = customer.merge(agent).merge(ops).merge(embedding).fallback(ops::not_found);
+    // Files (the loader, the widget page, the static bundle) get cache headers and compression;
+    // the API and its event streams do not go through those layers: an SSE response must never
+    // be compressed, and each open stream would carry their per-response state (10,000 of them
+    // are held at once, see docs/benchmarks.md).
+    let mut files = embedding.fallback(ops::not_found);
     if let Some(dir) = &desk.config.static_dir {
-        app = app.fallback_service(ServeDir::new(dir));
+        files = files.fallback_service(ServeDir::new(dir));
     }
-    app.layer(axum::middleware::from_fn(immutable_assets))
-        .layer(CompressionLayer::new().br(true).gzip(true).compress_when(compressible))
+    let files = files
+        .layer(axum::middleware::from_fn(immutable_assets))
+        .layer(CompressionLayer::new().br(true).gzip(true).compress_when(compressible));
+    customer
+        .merge(agent)
+        .merge(ops)
+        .merge(files)
         .layer(DefaultBodyLimit::max(limits.body_bytes))
         .layer(
             // One INFO line per request (method, path, status, latency); bodies are never logged.
