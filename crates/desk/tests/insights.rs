@@ -10,7 +10,7 @@ use handoff_desk::config::Config;
 use handoff_desk::db::{AuditRow, Database};
 use handoff_desk::desk::Desk;
 use handoff_desk::insights::{self, Bucket, Durations, Edge, Filter, Insights, InsightsQuery, SlaRow};
-use handoff_desk::startup::{open_db, Application};
+use handoff_desk::startup::open_db;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -31,13 +31,7 @@ fn config(dir: &Path) -> Config {
 }
 
 async fn start(dir: &Path) -> Running {
-    let app = Application::build(config(dir)).await.expect("desk starts");
-    let base = format!("http://{}", app.local_addr().expect("addr"));
-    let desk = app.desk();
-    let (stop, rx) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(app.run_until(async move {
-        let _ = rx.await;
-    }));
+    let (base, desk, stop, task) = start_app(config(dir)).await;
     Running { base, desk, stop, task }
 }
 
@@ -55,25 +49,7 @@ impl Running {
         departments: &[&str],
         capacity: u32,
     ) -> Agent {
-        let hash = handoff_desk::secret::hash_password(PASSWORD).expect("hash");
-        self.desk
-            .db
-            .insert_agent(&handoff_desk::db::AgentRow {
-                id: 0,
-                email: email.into(),
-                name: name.into(),
-                password_hash: hash,
-                tier: tier.into(),
-                departments: departments.iter().map(|d| d.to_string()).collect(),
-                presence: "offline".into(),
-                capacity,
-            })
-            .await
-            .expect("agent");
-        let a = Agent::login(&client(), &self.base, email, PASSWORD).await;
-        let r = a.put("/v1/agent/presence", json!({"presence": "online", "capacity": capacity})).await;
-        assert_eq!(r.status(), 200);
-        a
+        online_agent(&self.desk, &self.base, email, name, tier, departments, capacity).await
     }
 }
 

@@ -60,6 +60,15 @@ pub async fn spawn(top_extra: &str, site_extra: &str) -> TestDesk {
     let dir = tempfile::tempdir().expect("temp dir");
     let text = config_text(&dir.path().join("data"), top_extra, site_extra);
     let config = Config::parse(&text, dir.path()).expect("test config");
+    let (base, desk, tx, task) = start_app(config).await;
+    TestDesk { base, desk, dir, client: client(), stop: Some(tx), task: Some(task) }
+}
+
+/// A desk running in this process: its base URL, its state, the sender that stops it
+/// gracefully and its task.
+pub async fn start_app(
+    config: Config,
+) -> (String, Arc<Desk>, tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<std::io::Result<()>>) {
     let app = Application::build(config).await.expect("desk starts");
     let addr = app.local_addr().expect("address");
     let desk = app.desk();
@@ -67,7 +76,48 @@ pub async fn spawn(top_extra: &str, site_extra: &str) -> TestDesk {
     let task = tokio::spawn(app.run_until(async move {
         let _ = rx.await;
     }));
-    TestDesk { base: format!("http://{addr}"), desk, dir, client: client(), stop: Some(tx), task: Some(task) }
+    (format!("http://{addr}"), desk, tx, task)
+}
+
+/// Creates an agent directly in the desk's database (with the shared test password).
+pub async fn add_agent(
+    desk: &Desk,
+    email: &str,
+    name: &str,
+    tier: &str,
+    departments: &[&str],
+    capacity: u32,
+) -> i64 {
+    desk.db
+        .insert_agent(&AgentRow {
+            id: 0,
+            email: email.into(),
+            name: name.into(),
+            password_hash: password_hash(),
+            tier: tier.into(),
+            departments: departments.iter().map(|d| d.to_string()).collect(),
+            presence: "offline".into(),
+            capacity,
+        })
+        .await
+        .expect("agent added")
+}
+
+/// Creates an agent, signs it in over HTTP and sets it online with `capacity`.
+pub async fn online_agent(
+    desk: &Desk,
+    base: &str,
+    email: &str,
+    name: &str,
+    tier: &str,
+    departments: &[&str],
+    capacity: u32,
+) -> Agent {
+    add_agent(desk, email, name, tier, departments, capacity).await;
+    let a = Agent::login(&client(), base, email, PASSWORD).await;
+    let r = a.put("/v1/agent/presence", json!({"presence": "online", "capacity": capacity})).await;
+    assert_eq!(r.status(), 200, "presence");
+    a
 }
 
 pub fn client() -> reqwest::Client {
@@ -93,20 +143,7 @@ impl TestDesk {
         departments: &[&str],
         capacity: u32,
     ) -> i64 {
-        self.desk
-            .db
-            .insert_agent(&AgentRow {
-                id: 0,
-                email: email.into(),
-                name: name.into(),
-                password_hash: password_hash(),
-                tier: tier.into(),
-                departments: departments.iter().map(|d| d.to_string()).collect(),
-                presence: "offline".into(),
-                capacity,
-            })
-            .await
-            .expect("agent added")
+        add_agent(&self.desk, email, name, tier, departments, capacity).await
     }
 
     pub async fn customer(&self) -> Customer {
@@ -126,11 +163,7 @@ impl TestDesk {
         departments: &[&str],
         capacity: u32,
     ) -> Agent {
-        self.add_agent(email, name, tier, departments, capacity).await;
-        let a = self.agent(email).await;
-        let r = a.put("/v1/agent/presence", json!({"presence": "online", "capacity": capacity})).await;
-        assert_eq!(r.status(), 200, "presence");
-        a
+        online_agent(&self.desk, &self.base, email, name, tier, departments, capacity).await
     }
 
     pub async fn stop(mut self) {
