@@ -78,8 +78,11 @@ fn check(dir: &Path, args: &[String]) -> Result<(), String> {
     dialog::run(&engine, &files).map_err(|p| report(dir, &p))?;
     println!("{}: ok: {intents} intents, {articles} articles, {locales} locales", dir.display());
     match flag(args, "--gaps") {
-        Some(file) => gaps(&engine, file),
-        None => Ok(()),
+        Some(file) if !file.starts_with("--") => gaps(&engine, file),
+        _ if args.iter().any(|a| a == "--gaps") => {
+            Err(format!("--gaps needs a file of unmatched messages\n{USAGE}"))
+        }
+        _ => Ok(()),
     }
 }
 
