@@ -57,6 +57,7 @@ struct RawSite {
     allowed_origins: Vec<String>,
     max_wait_secs: Option<u64>,
     avg_handle_secs: Option<u64>,
+    ticket_answer_secs: Option<u64>,
     hours: Option<RawHours>,
     #[serde(default)]
     sla: BTreeMap<String, RawSla>,
@@ -126,6 +127,8 @@ pub struct SiteConfig {
     pub allowed_origins: Vec<String>,
     pub max_wait: Duration,
     pub avg_handle: Duration,
+    /// A ticket's promised answer time after the next opening (`ticket_answer_secs`).
+    pub ticket_answer: Duration,
     pub hours: BusinessHours,
     /// Per priority id; priorities without an entry use [`DEFAULT_SLA`].
     pub sla: BTreeMap<String, SlaPolicy>,
@@ -135,6 +138,9 @@ pub struct SiteConfig {
 
 /// `[[site.canned]]`: `id`, `department`, `locale`, `title`, `text`.
 pub type CannedResponse = handoff_protocol::v1::CannedResponse;
+
+/// `ticket_answer_secs` when a site does not set it: one day.
+pub const DEFAULT_TICKET_ANSWER_SECS: u64 = 24 * 3600;
 
 pub const DEFAULT_SLA: SlaPolicy =
     SlaPolicy { first_response: Duration::from_secs(300), resolution: Duration::from_secs(24 * 3600) };
@@ -255,6 +261,7 @@ fn site(s: RawSite, base: &Path) -> Result<SiteConfig, ConfigError> {
         allowed_origins: s.allowed_origins.into_iter().map(|o| o.trim_end_matches('/').to_string()).collect(),
         max_wait: Duration::from_secs(s.max_wait_secs.unwrap_or(900)),
         avg_handle: Duration::from_secs(s.avg_handle_secs.unwrap_or(300)),
+        ticket_answer: Duration::from_secs(s.ticket_answer_secs.unwrap_or(DEFAULT_TICKET_ANSWER_SECS)),
         hours,
         sla,
         canned: s
@@ -315,6 +322,7 @@ mod tests {
             content = "content/demo"
             allowed_origins = ["https://shop.example/"]
             max_wait_secs = 60
+            ticket_answer_secs = 7200
             [site.hours]
             time_zone = "Europe/Prague"
             holidays = ["2026-12-24"]
@@ -337,6 +345,9 @@ mod tests {
         assert_eq!(s.hours.weekly[0].len(), 2);
         assert_eq!(s.hours.weekly[4].len(), 1);
         assert_eq!(s.sla["urgent"].first_response, Duration::from_millis(500));
+        assert_eq!(s.ticket_answer, Duration::from_secs(7200));
+        let d = Config::parse("[[site]]\ncontent = \"c\"\n", Path::new("/")).unwrap();
+        assert_eq!(d.sites[0].ticket_answer, Duration::from_secs(DEFAULT_TICKET_ANSWER_SECS));
     }
 
     #[test]

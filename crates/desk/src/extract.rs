@@ -28,6 +28,40 @@ where
     }
 }
 
+/// Like [`JsonBody`], but an empty body (with or without a `Content-Type`) is `T::default()`:
+/// for actions whose body is optional (`POST …/cancel`: empty or `{}`).
+pub struct OptionalJsonBody<T>(pub T);
+
+impl<S, T> FromRequest<S> for OptionalJsonBody<T>
+where
+    T: DeserializeOwned + Default,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let (parts, body) = req.into_parts();
+        let bytes = axum::body::Bytes::from_request(Request::from_parts(parts.clone(), body), state)
+            .await
+            .map_err(|r| {
+                if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::new(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "payload_too_large",
+                        "request body is too large",
+                    )
+                } else {
+                    ApiError::bad_request("invalid_body", r.body_text())
+                }
+            })?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(OptionalJsonBody(T::default()));
+        }
+        let req = Request::from_parts(parts, axum::body::Body::from(bytes));
+        JsonBody::<T>::from_request(req, state).await.map(|JsonBody(v)| OptionalJsonBody(v))
+    }
+}
+
 fn json_rejection(r: JsonRejection) -> ApiError {
     let text = r.body_text();
     if r.status() == StatusCode::PAYLOAD_TOO_LARGE {

@@ -1,7 +1,7 @@
 //! Business hours: when a site's team takes chats. Evaluated in the site's own IANA time zone so
 //! that daylight-saving changes and a desk running in UTC agree with the team's wall clock.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc, Weekday};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
 use std::collections::BTreeSet;
 
@@ -74,7 +74,38 @@ impl BusinessHours {
         let from_yesterday = day(yesterday).iter().any(|s| s.overnight() && time < s.end);
         today || from_yesterday
     }
+
+    /// The start of the next open period: `at` itself when open then, otherwise the earliest
+    /// shift start after it within [`NEXT_OPEN_HORIZON_DAYS`] local days; `None` when no shift
+    /// starts in that window (e.g. a schedule without openings).
+    pub fn next_open(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        if self.is_open(at) {
+            return Some(at);
+        }
+        let first = at.with_timezone(&self.tz).date_naive();
+        (0..=NEXT_OPEN_HORIZON_DAYS)
+            .map(|i| first + Duration::days(i))
+            .filter(|d| !self.holidays.contains(d))
+            .flat_map(|d| {
+                self.weekly[d.weekday().num_days_from_monday() as usize].iter().filter_map(move |s| {
+                    let local = d.and_time(s.start);
+                    // A start inside a daylight-saving gap (02:30 on the spring-forward night)
+                    // opens when the wall clock jumps past it: the first valid time after.
+                    let zoned = self.tz.from_local_datetime(&local).earliest().or_else(|| {
+                        (1..=4).find_map(|q| {
+                            self.tz.from_local_datetime(&(local + Duration::minutes(15 * q))).earliest()
+                        })
+                    })?;
+                    Some(zoned.with_timezone(&Utc))
+                })
+            })
+            .filter(|t| *t >= at)
+            .min()
+    }
 }
+
+/// How far [`BusinessHours::next_open`] looks ahead, in local days.
+pub const NEXT_OPEN_HORIZON_DAYS: i64 = 14;
 
 pub fn weekday_index(name: &str) -> Option<usize> {
     let w: Weekday = name.parse().ok()?;
@@ -84,7 +115,6 @@ pub fn weekday_index(name: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
 
     fn hours(tz: Tz, spans: &[(usize, &str)], holidays: &[&str]) -> BusinessHours {
         let mut weekly: [Vec<Span>; 7] = Default::default();
@@ -160,5 +190,64 @@ mod tests {
         assert!(Span::parse("25:00-26:00").is_err());
         assert_eq!(weekday_index("sat"), Some(5));
         assert_eq!(weekday_index("funday"), None);
+    }
+
+    #[test]
+    fn next_open_is_now_when_open() {
+        let h = hours(chrono_tz::UTC, &[(0, "09:00-17:00")], &[]);
+        let t = utc(2026, 11, 30, 10, 15); // Monday
+        assert_eq!(h.next_open(t), Some(t));
+        assert_eq!(BusinessHours::always().next_open(t), Some(t));
+    }
+
+    #[test]
+    fn next_open_later_today_tomorrow_and_next_week_in_the_sites_time_zone() {
+        // Mon and Wed 09:00-17:00 in Berlin (UTC+1 in winter). 2026-11-30 is a Monday.
+        let h = hours(chrono_tz::Europe::Berlin, &[(0, "09:00-17:00"), (2, "09:00-17:00")], &[]);
+        assert_eq!(h.next_open(utc(2026, 11, 30, 6, 0)), Some(utc(2026, 11, 30, 8, 0)), "later today");
+        assert_eq!(h.next_open(utc(2026, 11, 30, 16, 0)), Some(utc(2026, 12, 2, 8, 0)), "Wednesday");
+        assert_eq!(h.next_open(utc(2026, 12, 2, 16, 30)), Some(utc(2026, 12, 7, 8, 0)), "next Monday");
+    }
+
+    #[test]
+    fn next_open_with_an_overnight_shift() {
+        // Friday 22:00 to Saturday 06:00 UTC only. 2026-12-04 is a Friday.
+        let h = hours(chrono_tz::UTC, &[(4, "22:00-06:00")], &[]);
+        let fri_22 = utc(2026, 12, 4, 22, 0);
+        assert_eq!(h.next_open(utc(2026, 12, 4, 12, 0)), Some(fri_22));
+        let sat_3 = utc(2026, 12, 5, 3, 0);
+        assert_eq!(h.next_open(sat_3), Some(sat_3), "Saturday morning is still Friday's shift");
+        assert_eq!(h.next_open(utc(2026, 12, 5, 6, 0)), Some(utc(2026, 12, 11, 22, 0)), "next Friday");
+    }
+
+    #[test]
+    fn next_open_skips_holidays_but_not_a_night_shift_begun_before() {
+        // Thu 22:00-06:00 and Fri 09:00-17:00 UTC; 2026-12-25 (Friday) is a holiday.
+        let h = hours(chrono_tz::UTC, &[(3, "22:00-06:00"), (4, "09:00-17:00")], &["2026-12-25"]);
+        let fri_3 = utc(2026, 12, 25, 3, 0);
+        assert_eq!(h.next_open(fri_3), Some(fri_3), "Thursday's night shift runs into the holiday");
+        assert_eq!(
+            h.next_open(utc(2026, 12, 25, 6, 0)),
+            Some(utc(2026, 12, 31, 22, 0)),
+            "no Friday shift on the holiday: the next Thursday night"
+        );
+    }
+
+    #[test]
+    fn next_open_gives_up_after_the_horizon() {
+        let never = hours(chrono_tz::UTC, &[], &[]);
+        assert_eq!(never.next_open(utc(2026, 11, 30, 10, 0)), None);
+        // Open only on a date that is a holiday for the next weeks: nothing within 14 days.
+        let h = hours(chrono_tz::UTC, &[(0, "09:00-17:00")], &["2026-11-30", "2026-12-07", "2026-12-14"]);
+        assert_eq!(h.next_open(utc(2026, 11, 30, 0, 0)), None);
+        let h = hours(chrono_tz::UTC, &[(0, "09:00-17:00")], &["2026-11-30", "2026-12-07"]);
+        assert_eq!(h.next_open(utc(2026, 11, 30, 0, 0)), Some(utc(2026, 12, 14, 9, 0)));
+    }
+
+    #[test]
+    fn next_open_inside_a_daylight_saving_gap() {
+        // Berlin skips 02:00-03:00 on Sunday 2026-03-29: a 02:30 start opens at 03:00 CEST.
+        let h = hours(chrono_tz::Europe::Berlin, &[(6, "02:30-05:00")], &[]);
+        assert_eq!(h.next_open(utc(2026, 3, 28, 12, 0)), Some(utc(2026, 3, 29, 1, 0)));
     }
 }

@@ -206,6 +206,12 @@ pub struct TicketRequest {
     pub transcript: Vec<TranscriptEntry>,
 }
 
+/// `POST /v1/conversations/{id}/cancel`: the waiting customer gives up and goes back to the bot.
+/// The body may be empty or `{}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CancelHandoff {}
+
 /// A stored offline ticket.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Ticket {
@@ -228,6 +234,12 @@ pub struct Ticket {
     pub answered_by: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answered_at: Option<String>,
+    /// When the customer can expect an answer: the start of the site's next open business
+    /// period after the ticket was left (or then, if it was open) plus the site's
+    /// `ticket_answer_secs`. Fixed when the ticket is stored; absent on tickets stored before
+    /// the desk knew it (and when the site has no opening within 14 days).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer_expected_by: Option<String>,
 }
 
 fn open() -> String {

@@ -167,6 +167,8 @@ pub struct TicketRow {
     /// Name of the agent who answered.
     pub answered_by: Option<String>,
     pub answered_at: Option<i64>,
+    /// ms UTC: next opening + the site's `ticket_answer_secs`, fixed when stored.
+    pub answer_expected_by: Option<i64>,
 }
 
 /// Everything the insights (`crate::insights`) need about the conversations a site started in a

@@ -18,6 +18,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "init", include_str!("../../migrations/sqlite/0001_init.sql")),
     (2, "console", include_str!("../../migrations/sqlite/0002_console.sql")),
     (3, "insights", include_str!("../../migrations/sqlite/0003_insights.sql")),
+    (4, "ticket_answer_expected", include_str!("../../migrations/sqlite/0004_ticket_answer_expected.sql")),
 ];
 
 pub struct Sqlite {
@@ -142,6 +143,7 @@ fn ticket(r: &SqliteRow) -> DbResult<TicketRow> {
         answer: r.try_get("answer")?,
         answered_by: r.try_get("answered_by")?,
         answered_at: r.try_get("answered_at")?,
+        answer_expected_by: r.try_get("answer_expected_by")?,
     })
 }
 
@@ -665,8 +667,8 @@ impl Database for Sqlite {
     async fn insert_ticket(&self, t: &TicketRow, audit: &AuditRow) -> DbResult<i64> {
         let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
-            "INSERT INTO tickets (site_key, conversation_id, name, email, message, transcript_json, created_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO tickets (site_key, conversation_id, name, email, message, transcript_json, created_at, \
+             answer_expected_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&t.site_key)
         .bind(&t.conversation_id)
@@ -675,6 +677,7 @@ impl Database for Sqlite {
         .bind(&t.message)
         .bind(&t.transcript_json)
         .bind(t.created_at)
+        .bind(t.answer_expected_by)
         .execute(&mut *tx)
         .await?;
         insert_audit(&mut *tx, audit).await?;

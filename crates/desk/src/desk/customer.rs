@@ -286,6 +286,53 @@ impl Desk {
         self.state(&conv).await
     }
 
+    /// The waiting customer gives up: out of the queue (or the offline state), back to the bot.
+    /// Idempotent: already with the bot answers the current state.
+    pub async fn cancel(&self, id: &str, caller: &Caller<'_>) -> ApiResult<HandoffState> {
+        let w = self.write().await;
+        let (conv, site) = self.customer_conversation(id, caller).await?;
+        match conv.status {
+            ConversationStatus::Bot => {
+                drop(w);
+                return self.state(&conv).await;
+            }
+            ConversationStatus::Assigned => {
+                return Err(ApiError::conflict(
+                    "already_assigned",
+                    "a person has taken the conversation; it can no longer be cancelled",
+                ));
+            }
+            ConversationStatus::Resolved => {
+                return Err(ApiError::conflict("conversation_closed", "the conversation is resolved"));
+            }
+            ConversationStatus::Queued | ConversationStatus::Offline => {}
+        }
+        let was_queued = conv.status == ConversationStatus::Queued;
+        let mut ch = Change::new(site, conv);
+        ch.conv.status = ConversationStatus::Bot;
+        ch.conv.agent_id = None;
+        ch.conv.queue_position = None;
+        ch.conv.offline_reason = None;
+        ch.conv.first_response_due = None;
+        ch.conv.resolution_due = None;
+        ch.event(&CustomerEvent::HandoffStatus {
+            status: "returned_to_bot".into(),
+            position: None,
+            estimated_wait_secs: None,
+            reason: Some("cancelled".into()),
+        });
+        // A return to the bot like an agent's hand-back (insights count it and end the queue
+        // wait there); no agent, and the reason tells the two apart.
+        ch.audit("hand_back", "customer_cancelled", None);
+        let conv = self.apply(ch).await?;
+        if was_queued {
+            // The ones queued behind it move up and learn their new position.
+            self.dispatch().await?;
+        }
+        drop(w);
+        self.state(&conv).await
+    }
+
     pub async fn rate(&self, id: &str, caller: &Caller<'_>, req: Rating) -> ApiResult<()> {
         if !(1..=5).contains(&req.score) {
             return Err(ApiError::unprocessable("invalid_score", "score must be 1 to 5"));
@@ -325,7 +372,7 @@ impl Desk {
         }
         required("message", &req.message)?;
         too_long("message", &req.message, self.config.limits.message_chars)?;
-        let (conv, _) = self.customer_conversation(id, caller).await?;
+        let (conv, site) = self.customer_conversation(id, caller).await?;
         if conv.status != ConversationStatus::Offline {
             return Err(ApiError::conflict(
                 "not_offline",
@@ -333,6 +380,7 @@ impl Desk {
             ));
         }
         let now = now_ms();
+        let answer_expected_by = answer_expected_by(site, now);
         let row = TicketRow {
             id: 0,
             site_key: conv.site_key.clone(),
@@ -345,6 +393,7 @@ impl Desk {
             answer: None,
             answered_by: None,
             answered_at: None,
+            answer_expected_by,
         };
         let audit = AuditRow {
             conversation_id: conv.id.clone(),
@@ -378,7 +427,18 @@ pub fn wire_ticket(t: TicketRow) -> Ticket {
         answer: t.answer,
         answered_by: t.answered_by,
         answered_at: t.answered_at.map(super::rfc3339),
+        answer_expected_by: t.answer_expected_by.map(super::rfc3339),
     }
+}
+
+/// When a ticket left at `now_ms` can expect an answer (ms UTC): the start of the site's next
+/// open period (now if open) plus its `ticket_answer_secs`. `None` when the site has no opening
+/// within the search window.
+pub fn answer_expected_by(site: &LoadedSite, now_ms: i64) -> Option<i64> {
+    let now = chrono::DateTime::<Utc>::from_timestamp_millis(now_ms)?;
+    let open = site.config.hours.next_open(now)?;
+    let answer = i64::try_from(site.config.ticket_answer.as_millis()).unwrap_or(i64::MAX);
+    Some(open.timestamp_millis().saturating_add(answer))
 }
 
 impl Desk {

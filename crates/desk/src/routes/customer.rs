@@ -2,12 +2,14 @@
 
 use crate::desk::{wire_message, Caller, Desk};
 use crate::error::ApiResult;
-use crate::extract::{bearer, origin, ClientIp, JsonBody};
+use crate::extract::{bearer, origin, ClientIp, JsonBody, OptionalJsonBody};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
-use handoff_protocol::v1::{HandoffRequest, PostMessage, Rating, StartConversation, TicketRequest, Typing};
+use handoff_protocol::v1::{
+    CancelHandoff, HandoffRequest, PostMessage, Rating, StartConversation, TicketRequest, Typing,
+};
 use std::sync::Arc;
 
 fn caller<'a>(headers: &'a HeaderMap, token: &'a Option<String>) -> Caller<'a> {
@@ -61,6 +63,19 @@ pub async fn handoff(
     desk.check_conversation_rate(&id)?;
     let token = bearer(&headers, None);
     Ok(Json(desk.initiate(&id, &caller(&headers, &token), req).await?))
+}
+
+pub async fn cancel(
+    State(desk): State<Arc<Desk>>,
+    Path(id): Path<String>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    OptionalJsonBody(CancelHandoff {}): OptionalJsonBody<CancelHandoff>,
+) -> ApiResult<impl IntoResponse> {
+    desk.check_ip(ip)?;
+    desk.check_conversation_rate(&id)?;
+    let token = bearer(&headers, None);
+    Ok(Json(desk.cancel(&id, &caller(&headers, &token)).await?))
 }
 
 pub async fn typing(

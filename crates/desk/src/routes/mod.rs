@@ -25,6 +25,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/v1/conversations/{id}"),
     ("POST", "/v1/conversations/{id}/messages"),
     ("POST", "/v1/conversations/{id}/handoff"),
+    ("POST", "/v1/conversations/{id}/cancel"),
     ("GET", "/v1/conversations/{id}/events"),
     ("POST", "/v1/conversations/{id}/typing"),
     ("POST", "/v1/conversations/{id}/rating"),
@@ -71,6 +72,7 @@ pub fn router(desk: Arc<Desk>) -> Router {
         .route("/v1/conversations/{id}", get(customer::state))
         .route("/v1/conversations/{id}/messages", post(customer::message))
         .route("/v1/conversations/{id}/handoff", post(customer::handoff).layer(big))
+        .route("/v1/conversations/{id}/cancel", post(customer::cancel))
         .route("/v1/conversations/{id}/events", get(stream::customer))
         .route("/v1/conversations/{id}/typing", post(customer::typing))
         .route("/v1/conversations/{id}/rating", post(customer::rating))
