@@ -118,3 +118,51 @@ async function audit(page, AxeBuilder, name) {
 }
 
 module.exports = { visit, handoff, stream, agentOnline, signIn, audit, PASSWORD };
+
+/** A signed-in agent over HTTP (cookie + CSRF token), optionally against another desk. */
+async function agentSession(email, base = BASE()) {
+  const res = await fetch(`${base}/v1/agent/login`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }),
+  });
+  const body = await json(res);
+  const cookie = res.headers.get('set-cookie').split(';')[0];
+  const s = { agent: body.agent };
+  s.call = async (method, rest, data) => json(await fetch(`${base}${rest}`, {
+    method,
+    headers: { 'content-type': 'application/json', cookie, ...(method === 'GET' ? {} : { 'x-csrf-token': body.csrf_token }) },
+    body: data === undefined ? undefined : JSON.stringify(data),
+  }));
+  s.get = (rest) => s.call('GET', rest);
+  s.presence = (presence, capacity) => s.call('PUT', '/v1/agent/presence', capacity === undefined ? { presence } : { presence, capacity });
+  s.detail = (id) => s.get(`/v1/agent/conversations/${id}`);
+  s.reply = (id, text) => s.call('POST', `/v1/agent/conversations/${id}/messages`, { text });
+  s.resolve = (id) => s.call('POST', `/v1/agent/conversations/${id}/resolve`);
+  return s;
+}
+
+const DEMO_AGENTS = ['ana@fernhill.example', 'ben@fernhill.example', 'sam@fernhill.example', 'max@fernhill.example'];
+
+/**
+ * A clean slate whatever ran before: every demo agent offline with nothing assigned and no
+ * conversation waiting in any queue (the manager, who can take everything, takes what waits
+ * and resolves it). Returns the signed-in sessions by first name.
+ */
+async function clearDesk(base = BASE()) {
+  const sessions = {};
+  for (const email of DEMO_AGENTS) {
+    const s = await agentSession(email, base);
+    await s.presence('offline');
+    for (const c of await s.get('/v1/agent/conversations')) await s.resolve(c.conversation_id);
+    sessions[email.split('@')[0]] = s;
+  }
+  const { max } = sessions;
+  for (let round = 0; round < 10 && (await max.get('/v1/agent/queue')).length; round++) {
+    await max.presence('online', 100);
+    for (const c of await max.get('/v1/agent/conversations')) await max.resolve(c.conversation_id);
+  }
+  await max.presence('offline', max.agent.capacity);
+  return sessions;
+}
+
+module.exports.agentSession = agentSession;
+module.exports.clearDesk = clearDesk;

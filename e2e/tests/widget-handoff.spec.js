@@ -1,0 +1,424 @@
+// The customer widget's handoff to a live agent (issue 5) in real Chromium against a real desk:
+// the demo shop page the desk serves at / (pkg/index.html), the widget talking to the desk
+// same-origin, and the agent's side over the agent API with a real session. Every test starts
+// from a clean desk (clearDesk: all demo agents offline, nothing assigned, nothing waiting), so
+// the order of tests and of spec files does not matter.
+const { test, expect } = require('@playwright/test');
+const AxeBuilder = require('@axe-core/playwright').default;
+const { spawn } = require('child_process');
+const net = require('net');
+const os = require('os');
+const fs = require('fs');
+const path = require('path');
+const { agentSession, clearDesk, audit } = require('./helpers');
+
+test.use({ viewport: { width: 1000, height: 800 } });
+
+const ROOT = path.join(__dirname, '..', '..');
+
+const shot = async (page, name) => {
+  if (process.env.SCREENSHOTS) {
+    await page.screenshot({ path: path.join(ROOT, 'docs', 'screenshots', `widget-handoff-${name}.png`) });
+  }
+};
+
+/** Browser console errors and page errors, printed when a test fails. */
+function watchConsole(page) {
+  const lines = [];
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') lines.push(`${m.type()}: ${m.text()}`); });
+  page.on('pageerror', (e) => lines.push(`pageerror: ${e.message}`));
+  return lines;
+}
+
+test.afterEach(async ({}, testInfo) => {
+  if (testInfo.status !== testInfo.expectedStatus && testInfo.consoleLines?.length) {
+    console.log(`browser console of "${testInfo.title}":\n${testInfo.consoleLines.join('\n')}`);
+  }
+});
+
+const log = (page) => page.locator('.hf-log');
+const status = (page) => page.locator('.hf-handoff .hf-status').first();
+const system = (page, text) => page.locator('.hf-log .hf-msg--system', { hasText: text });
+
+/** Opens the demo shop page, the widget and its chat, in `locale`. */
+async function openChat(page, locale = 'en', base = '') {
+  await page.goto(`${base}/`);
+  await page.locator('.hf-launcher').click();
+  if (locale !== 'en') {
+    await page.locator('.hf-locale select').selectOption(locale);
+    await expect(page.locator('.hf-widget')).toHaveAttribute('lang', locale);
+  }
+  await page.locator('.hf-tab').nth(1).click();
+  await expect(page.locator('textarea.hf-textarea')).toBeVisible();
+}
+
+async function say(page, text) {
+  const box = page.locator('textarea.hf-textarea');
+  await box.fill(text);
+  await box.press('Enter');
+  await expect(page.locator('.hf-msg--customer', { hasText: text }).last()).toBeVisible();
+}
+
+/** The texts of every line in the chat log, in order. */
+const lines = (page) => page.locator('.hf-log > .hf-msg').evaluateAll((els) => els.map((e) => e.textContent.trim()));
+
+/** No line of the log appears twice (system lines like "I'm back" can legitimately repeat, so only messages). */
+async function expectNoDuplicates(page) {
+  const texts = await page.locator('.hf-log > .hf-msg--customer, .hf-log > .hf-msg--agent').evaluateAll((els) => els.map((e) => e.textContent.trim()));
+  expect(texts.length, 'messages in the log').toBeGreaterThan(0);
+  expect(texts.filter((t, i) => texts.indexOf(t) !== i), `duplicated lines in ${JSON.stringify(texts)}`).toEqual([]);
+}
+
+/** How often the desk stored a customer message with exactly this text. */
+async function customerCopies(agent, id, text) {
+  const d = await agent.detail(id);
+  return d.messages.filter((m) => m.author === 'customer' && m.text === text).length;
+}
+
+/** The one conversation assigned to (or, with `queue`, waiting for) this agent. */
+async function onlyConversation(agent, { queue = false } = {}) {
+  let list = [];
+  await expect.poll(async () => (list = await agent.get(queue ? '/v1/agent/queue' : '/v1/agent/conversations')).length).toBe(1);
+  return list[0].conversation_id;
+}
+
+test('German: queued, an agent joins and replies live (as text), the customer answers once', async ({ page }, testInfo) => {
+  testInfo.consoleLines = watchConsole(page);
+  const { ana } = await clearDesk();
+  // Ana is the only orders agent online and she is full: the handoff waits in the queue.
+  await ana.presence('online', 0);
+
+  await openChat(page, 'de');
+  await say(page, 'Wo ist meine Bestellung?');
+  await expect(page.locator('.hf-msg--bot').last()).not.toHaveText(/^$/);
+  await say(page, 'Ich möchte mit einem Menschen sprechen');
+  await expect(status(page)).toContainText('Wir suchen jemanden aus dem Bereich Bestellungen');
+  await expect(status(page)).toContainText('Sie sind Nummer 1 in der Warteschlange.');
+  await expect(status(page)).toContainText(/Geschätzte Wartezeit: etwa \d+ Min\./);
+  await expect(page.locator('.hf-cancel')).toHaveText('Nicht mehr warten');
+  await shot(page, 'queued');
+
+  const id = await onlyConversation(ana, { queue: true });
+  // Ana makes room: the waiting conversation is hers at once.
+  await ana.presence('online', 1);
+  await expect(system(page, 'Ana (Bestellungen) ist jetzt im Chat.')).toHaveCount(1);
+  await expect(page.locator('.hf-cancel')).toBeHidden();
+
+  const reply = 'Hallo, hier ist Ana. Ihr Paket ist <b>x</b> unterwegs.';
+  await ana.reply(id, reply);
+  const agentMsg = page.locator('.hf-msg--agent', { hasText: 'hier ist Ana' });
+  await expect(agentMsg).toHaveCount(1);
+  await expect(agentMsg.locator('.hf-author')).toContainText('Ana');
+  await expect(agentMsg).toContainText(reply);
+  await expect(log(page).locator('b')).toHaveCount(0);
+
+  const answer = 'Danke! Die Bestellnummer ist FH-123456.';
+  await say(page, answer);
+  await expect(page.locator('.hf-msg--customer', { hasText: answer }).locator('.hf-pending')).toBeHidden();
+  await expect.poll(() => customerCopies(ana, id, answer)).toBe(1);
+  // Nothing arrives twice, also a moment later.
+  await page.waitForTimeout(500);
+  expect(await customerCopies(ana, id, answer)).toBe(1);
+  await expectNoDuplicates(page);
+
+  await shot(page, 'joined');
+});
+
+test('a reload keeps the conversation and the stream resumes; a message sent while away shows on return', async ({ page }, testInfo) => {
+  testInfo.consoleLines = watchConsole(page);
+  const { ana } = await clearDesk();
+  await ana.presence('online', 1);
+
+  await openChat(page);
+  await say(page, 'I want to talk to a person');
+  await expect(system(page, 'Ana (Orders) joined the chat.')).toHaveCount(1);
+  await expect(status(page)).toContainText('You are chatting with Ana (Orders).');
+  const id = await onlyConversation(ana);
+  await ana.reply(id, 'Hi, this is Ana. Let me look.');
+  await expect(page.locator('.hf-msg--agent', { hasText: 'Let me look.' })).toHaveCount(1);
+  await say(page, 'It is order FH-123456.');
+  await expect(page.locator('.hf-pending:visible')).toHaveCount(0);
+  const before = await lines(page);
+
+  await page.reload();
+  await page.locator('.hf-launcher').click();
+  await page.locator('.hf-tab').nth(1).click().catch(() => {});
+  await expect(page.locator('.hf-msg--agent', { hasText: 'Let me look.' })).toBeVisible();
+  await expect(status(page)).toContainText('You are chatting with Ana (Orders).');
+  expect(await lines(page)).toEqual(before);
+
+  // Live after the reload.
+  await ana.reply(id, 'Found it: it ships today.');
+  await expect(page.locator('.hf-msg--agent', { hasText: 'Found it: it ships today.' })).toHaveCount(1);
+  expect(await lines(page)).toHaveLength(before.length + 1);
+
+  // Away (another page in the same tab), the agent writes; back, it is there.
+  await page.goto('about:blank');
+  await ana.reply(id, 'Tracking number: 00340434.');
+  await page.goto('/');
+  await page.locator('.hf-launcher').click();
+  await page.locator('.hf-tab').nth(1).click().catch(() => {});
+  await expect(page.locator('.hf-msg--agent', { hasText: 'Tracking number: 00340434.' })).toHaveCount(1);
+  await expect(page.locator('.hf-msg--agent')).toHaveCount(3);
+  await expect(page.locator('.hf-msg--customer', { hasText: 'It is order FH-123456.' })).toHaveCount(1);
+  await expectNoDuplicates(page);
+  expect(await customerCopies(ana, id, 'It is order FH-123456.')).toBe(1);
+});
+
+// ---- The desk restarted mid-conversation (its own desk, like console-restart.spec.js) ----
+
+const TARGET = process.env.CARGO_TARGET_DIR ? path.resolve(ROOT, process.env.CARGO_TARGET_DIR) : path.join(ROOT, 'target');
+const BIN = path.join(TARGET, 'debug', 'handoff-desk');
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+  });
+}
+
+function startDesk(port, dataDir) {
+  const child = spawn(BIN, ['serve', '--config', 'e2e/desk.toml', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir,
+    '--static', path.join(ROOT, 'pkg'), '--seed-demo'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the desk did not start in 30 s')), 30_000);
+    child.stdout.on('data', (chunk) => {
+      if (String(chunk).includes('listening on')) { clearTimeout(timer); resolve(child); }
+    });
+    child.on('exit', (code) => reject(new Error(`the desk exited with ${code}`)));
+  });
+}
+
+test('the desk is killed and restarted: the widget reconnects, the pending message is delivered once, nothing lost', async ({ page }, testInfo) => {
+  testInfo.consoleLines = watchConsole(page);
+  expect(fs.existsSync(BIN), `no desk binary at ${BIN}`).toBe(true);
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-widget-restart-'));
+  let desk = await startDesk(port, dataDir);
+  try {
+    const ana = await agentSession('ana@fernhill.example', base);
+    await ana.presence('online', 2);
+    await openChat(page, 'en', base);
+    await say(page, 'I want to talk to a person');
+    await expect(system(page, 'Ana (Orders) joined the chat.')).toHaveCount(1);
+    const id = await onlyConversation(ana);
+    await ana.reply(id, 'Hi, Ana here. How can I help?');
+    await expect(page.locator('.hf-msg--agent', { hasText: 'Ana here' })).toHaveCount(1);
+    await say(page, 'My parcel is late.');
+    await expect(page.locator('.hf-pending:visible')).toHaveCount(0);
+    const before = await lines(page);
+
+    // kill -9: no graceful shutdown, the stream just breaks.
+    desk.kill('SIGKILL');
+    await expect(page.locator('.hf-reconnecting')).toBeVisible({ timeout: 30_000 });
+    await expect(page.locator('.hf-reconnecting')).toHaveText('Connection lost. Reconnecting…');
+    const offline = 'Are you still there?';
+    await say(page, offline);
+    const pending = page.locator('.hf-msg--customer', { hasText: offline }).locator('.hf-pending');
+    await expect(pending).toBeVisible();
+    await expect(pending).toHaveText('Not sent yet');
+    await shot(page, 'reconnecting');
+
+    desk = await startDesk(port, dataDir);
+    await expect(page.locator('.hf-reconnecting')).toBeHidden({ timeout: 45_000 });
+    await expect(pending).toBeHidden({ timeout: 45_000 });
+    await expect.poll(() => customerCopies(ana, id, offline), { timeout: 30_000 }).toBe(1);
+
+    // The agent's messages resume.
+    await ana.reply(id, 'Yes, still here: your parcel arrives tomorrow.');
+    await expect(page.locator('.hf-msg--agent', { hasText: 'arrives tomorrow' })).toHaveCount(1);
+    await page.waitForTimeout(500);
+    expect(await customerCopies(ana, id, offline)).toBe(1);
+    expect(await customerCopies(ana, id, 'My parcel is late.')).toBe(1);
+    await expect(page.locator('.hf-msg--customer', { hasText: offline })).toHaveCount(1);
+    await expect(page.locator('.hf-msg--agent')).toHaveCount(2);
+    await expect(system(page, 'joined the chat')).toHaveCount(1);
+    await expectNoDuplicates(page);
+    // Everything from before the crash is still there, in order, followed by what came after.
+    const after = await lines(page);
+    expect(after.slice(0, before.length)).toEqual(before);
+    expect(after.length).toBe(before.length + 2);
+  } finally {
+    desk.kill('SIGKILL');
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('SLA: an urgent chat the agent does not answer is passed on to the next tier in time', async ({ page }, testInfo) => {
+  testInfo.consoleLines = watchConsole(page);
+  const { ana } = await clearDesk();
+  await ana.presence('online', 3);
+
+  await openChat(page);
+  // A damaged delivery is high priority; an upset customer moves it up to urgent (returns).
+  await say(page, 'My tent arrived damaged');
+  await expect(page.locator('.hf-msg--bot', { hasText: 'order number' })).toBeVisible();
+  await say(page, 'THIS IS PATHETIC!!! I NEED IT NOW');
+  await expect(system(page, 'Ana (Returns & refunds) joined the chat.')).toHaveCount(1);
+  const joined = Date.now();
+  const id = await onlyConversation(ana);
+  expect((await ana.detail(id)).summary.priority).toBe('urgent');
+
+  // desk.toml: urgent first response 20 s, sweep 250 ms (plus a little for the stream).
+  await expect(system(page, 'Your request was passed on to: Team supervisor.')).toHaveCount(1, { timeout: 20_000 + 250 + 5_000 });
+  expect(Date.now() - joined).toBeLessThan(20_000 + 250 + 5_000);
+  await expect(status(page)).toBeVisible();
+  await expect(status(page)).not.toContainText('You are chatting with Ana');
+});
+
+test('offline: nobody online, the customer leaves a ticket; the agent sees it with the transcript', async ({ page }, testInfo) => {
+  testInfo.consoleLines = watchConsole(page);
+  const { ana } = await clearDesk();
+
+  await openChat(page);
+  await say(page, 'Where is my order?');
+  await say(page, 'I want to talk to a person');
+  const form = page.locator('form.hf-ticket');
+  await expect(form).toBeVisible();
+  await expect(status(page)).toContainText('Leave us a message');
+  await shot(page, 'offline');
+
+  await form.locator('input[name=name]').fill('Jana Nováková');
+  await form.locator('input[name=email]').fill('jana@example.cz');
+  await form.locator('textarea[name=message]').fill('Please call me back about order FH-123456.');
+  await form.locator('button[type=submit]').click();
+  const done = system(page, /ticket number is \d+/);
+  await expect(done).toHaveCount(1);
+  const number = Number((await done.textContent()).match(/ticket number is (\d+)/)[1]);
+  await expect(form).toBeHidden();
+  await expect(page.locator('.hf-msg--bot', { hasText: "I'm back. How can I help?" })).toBeVisible();
+
+  const ticket = (await ana.get('/v1/agent/tickets')).find((t) => t.id === number);
+  expect(ticket, `ticket ${number} in GET /v1/agent/tickets`).toBeTruthy();
+  expect(ticket.name).toBe('Jana Nováková');
+  expect(ticket.email).toBe('jana@example.cz');
+  expect(ticket.message).toBe('Please call me back about order FH-123456.');
+  expect(ticket.status).toBe('open');
+  const transcript = ticket.transcript.map((l) => `${l.role}: ${l.text}`);
+  expect(transcript).toContain('customer: Where is my order?');
+  expect(transcript).toContain('customer: I want to talk to a person');
+  expect(ticket.transcript.some((l) => l.role === 'bot')).toBe(true);
+});
+
+test('rating: the agent resolves, the customer rates 4 with a comment, the desk stores it, the bot is back', async ({ page }, testInfo) => {
+  testInfo.consoleLines = watchConsole(page);
+  const { ana } = await clearDesk();
+  await ana.presence('online', 1);
+
+  await openChat(page);
+  await say(page, 'I want to talk to a person');
+  await expect(system(page, 'Ana (Orders) joined the chat.')).toHaveCount(1);
+  const id = await onlyConversation(ana);
+  await ana.reply(id, 'Your order ships today.');
+  await expect(page.locator('.hf-msg--agent', { hasText: 'ships today' })).toHaveCount(1);
+  await ana.resolve(id);
+
+  const form = page.locator('form.hf-rating');
+  await expect(form).toBeVisible();
+  await expect(page.locator('textarea.hf-textarea')).toBeVisible();
+  await shot(page, 'rating');
+  await form.locator('label.hf-star').nth(3).click();
+  await expect(form.locator('input[name=score][value="4"]')).toBeChecked();
+  await form.locator('textarea[name=comment]').fill('Quick and friendly.');
+  await form.locator('button[type=submit]').click();
+  await expect(system(page, 'Thank you for your feedback.')).toHaveCount(1);
+  await expect(form).toBeHidden();
+  await expect(page.locator('.hf-msg--bot', { hasText: "I'm back. How can I help?" })).toBeVisible();
+
+  await expect.poll(async () => (await ana.detail(id)).audit.filter((a) => a.kind === 'rating').map((a) => a.reason)).toEqual(['4']);
+});
+
+test('cancel: "Stop waiting" while queued goes back to the bot and leaves the queue', async ({ page }, testInfo) => {
+  testInfo.consoleLines = watchConsole(page);
+  const { ana } = await clearDesk();
+  await ana.presence('online', 0);
+
+  await openChat(page);
+  await say(page, 'I want to talk to a person');
+  await expect(status(page)).toContainText('You are number 1 in the queue.');
+  await expect(status(page)).toContainText('Finding a person from Orders');
+  const id = await onlyConversation(ana, { queue: true });
+
+  await page.locator('.hf-cancel').click();
+  await expect(page.locator('.hf-handoff')).toBeHidden();
+  await expect(page.locator('.hf-msg--bot', { hasText: "I'm back. How can I help?" })).toBeVisible();
+  await expect.poll(async () => (await ana.get('/v1/agent/queue')).map((c) => c.conversation_id)).not.toContain(id);
+  expect((await ana.detail(id)).summary.status).toBe('bot');
+  // The bot answers again.
+  await say(page, 'How much is shipping?');
+  await expect(page.locator('.hf-msg--bot').last()).toContainText(/shipping|EUR/i);
+});
+
+// axe-core (WCAG 2.1 A/AA, serious and critical, as the console's specs) in every handoff state.
+async function auditState(page, state, found) {
+  const bad = await audit(page, AxeBuilder, `widget ${state}`);
+  for (const v of bad) found.push(`${state}: ${v.id} on ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+// Known widget bug (report of 2026-11-29): axe rule scrollable-region-focusable (serious, WCAG 2.1.1)
+// on `.hf-log` in every state once the log scrolls, and on `.hf-handoff` when it has to scroll.
+test.fixme('axe: no accessibility violations while queued, with an agent, offline and rating', async ({ page }, testInfo) => {
+  testInfo.consoleLines = watchConsole(page);
+  const found = [];
+  const { ana } = await clearDesk();
+  await ana.presence('online', 0);
+
+  await openChat(page);
+  await say(page, 'Where is my order?');
+  await say(page, 'I want to talk to a person');
+  await expect(status(page)).toContainText('You are number 1 in the queue.');
+  await auditState(page, 'queued', found);
+
+  const id = await onlyConversation(ana, { queue: true });
+  await ana.presence('online', 1);
+  await expect(system(page, 'Ana (Orders) joined the chat.')).toHaveCount(1);
+  await ana.reply(id, 'Hi, Ana here.');
+  await expect(page.locator('.hf-msg--agent')).toHaveCount(1);
+  await auditState(page, 'joined', found);
+
+  await ana.resolve(id);
+  await expect(page.locator('form.hf-rating')).toBeVisible();
+  await auditState(page, 'rating', found);
+  await page.locator('form.hf-rating').getByRole('button', { name: 'Skip' }).click();
+  await expect(page.locator('form.hf-rating')).toBeHidden();
+
+  await ana.presence('offline');
+  await say(page, 'I want to talk to a person');
+  await expect(page.locator('form.hf-ticket')).toBeVisible();
+  await auditState(page, 'offline', found);
+
+  expect(found).toEqual([]);
+});
+
+// Known widget bug (report of 2026-11-29): `.hf-handoff` shrinks with the log (flex: 0 1 auto), so
+// in a 600 px panel the queued status is clipped, "Stop waiting", the ticket form's fields and
+// buttons and the rating's comment and buttons are only reachable by scrolling inside it.
+test.fixme('the handoff area shows its status and controls without scrolling', async ({ page }, testInfo) => {
+  testInfo.consoleLines = watchConsole(page);
+  const { ana } = await clearDesk();
+  await ana.presence('online', 0);
+  await openChat(page);
+  await say(page, 'Where is my order?');
+  await say(page, 'I want to talk to a person');
+  await expect(status(page)).toContainText('You are number 1 in the queue.');
+  await expect(status(page)).toBeInViewport({ ratio: 1 });
+  await expect(page.locator('.hf-cancel')).toBeInViewport({ ratio: 1 });
+
+  const id = await onlyConversation(ana, { queue: true });
+  await ana.presence('online', 1);
+  await ana.reply(id, 'Hi, Ana here.');
+  await expect(page.locator('.hf-msg--agent')).toHaveCount(1);
+  await ana.resolve(id);
+  const rating = page.locator('form.hf-rating');
+  await expect(rating).toBeVisible();
+  await expect(rating.locator('button[type=submit]')).toBeInViewport({ ratio: 1 });
+  await rating.getByRole('button', { name: 'Skip' }).click();
+
+  await ana.presence('offline');
+  await say(page, 'I want to talk to a person');
+  const form = page.locator('form.hf-ticket');
+  await expect(form).toBeVisible();
+  await expect(form.locator('button[type=submit]')).toBeInViewport({ ratio: 1 });
+});
