@@ -55,3 +55,22 @@ pub fn by_id(id: &str) -> Option<web_sys::HtmlElement> {
 pub fn log_error(msg: &str) {
     web_sys::console::error_1(&JsValue::from_str(msg));
 }
+
+/// An RFC 3339 time as the customer's local date and time in `locale` ("" stays "").
+pub fn local_time(rfc3339: &str, locale: &str) -> String {
+    if rfc3339.is_empty() {
+        return String::new();
+    }
+    let date = js_sys::Date::new(&JsValue::from_str(rfc3339));
+    let opts = js_sys::Object::new();
+    for (k, v) in [("dateStyle", "medium"), ("timeStyle", "short")] {
+        let _ = js_sys::Reflect::set(&opts, &k.into(), &v.into());
+    }
+    date.to_locale_string(locale, &opts).into()
+}
+
+/// The fields of a submitted form.
+pub fn form_data(target: &web_sys::EventTarget) -> Option<web_sys::FormData> {
+    use wasm_bindgen::JsCast;
+    web_sys::FormData::new_with_form(target.dyn_ref::<web_sys::HtmlFormElement>()?).ok()
+}

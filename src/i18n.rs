@@ -1,58 +1,84 @@
-//! Every string of the widget's own interface, in the six supported languages.
+//! The widget's interface texts.
 //!
+//! They come with the site: the site bundle carries them for the site's own locales
+//! ([`handoff_bot::ui_text`], installed by [`install`] when the site is loaded), so the widget's
+//! code holds only the few texts it shows before that (the launcher and the loading panel).
 //! What the bot says comes from the site's content and the bot crate; department, tier and
-//! category names come from the site. Unknown locales fall back to English.
+//! category names come from the site. Unknown locales fall back to the site's first.
 
+use handoff_bot::model::Lang;
+pub use handoff_bot::ui_text::Key;
 use handoff_protocol::HandoffReason;
+use std::cell::RefCell;
 
 /// The languages the widget interface is written in.
-pub const LOCALES: [&str; 6] = ["en", "de", "cs", "bg", "pt", "tl"];
+pub const LOCALES: [&str; 6] = handoff_bot::ui_text::LOCALES;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Key {
-    OpenChat,
-    Close,
-    HelpCenter,
-    TabsLabel,
-    TabHelp,
-    TabChat,
-    SearchLabel,
-    SearchPlaceholder,
-    NoResults,
-    ResultsFound,
-    Categories,
-    Back,
-    Helpful,
-    Yes,
-    No,
-    ThanksFeedback,
-    StillNeedHelp,
-    ChatWithUs,
-    Conversation,
-    MessageLabel,
-    MessagePlaceholder,
-    Send,
-    CharsLeft,
-    CharLeft,
-    Typing,
-    You,
-    Assistant,
-    Notice,
-    RelatedArticles,
-    NewTab,
-    /// "{department}" and "{tier}" are filled in.
-    Connecting,
-    /// "{department}" is filled in.
-    Waiting,
-    Language,
-    Loading,
-    Error,
+thread_local! {
+    /// The loaded site's texts: per locale, in [`Key`] order. Leaked once per site load: they
+    /// live as long as the page, and `&'static str` keeps every view's text closure the same.
+    static TEXTS: RefCell<Vec<(String, Vec<&'static str>)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Takes the interface texts of a loaded site (see the module docs).
+pub fn install(lang: &Lang) {
+    let texts = lang
+        .ui
+        .iter()
+        .map(|(locale, list)| {
+            (locale.clone(), list.iter().map(|s| &*Box::leak(s.clone().into_boxed_str())).collect())
+        })
+        .collect();
+    TEXTS.set(texts);
 }
 
 /// The interface text for `key` in `locale`.
 pub fn t(locale: &str, key: Key) -> &'static str {
     let i = LOCALES.iter().position(|l| *l == locale).unwrap_or(0);
-    table(key)[i]
+    // Before the site is loaded.
+    let early: Option<[&'static str; 6]> = match key {
+        Key::OpenChat => Some([
+            "Help & chat",
+            "Hilfe & Chat",
+            "Nápověda a chat",
+            "Помощ и чат",
+            "Ajuda e chat",
+            "Tulong at chat",
+        ]),
+        Key::Close => Some(["Close", "Schließen", "Zavřít", "Затвори", "Fechar", "Isara"]),
+        Key::HelpCenter => Some([
+            "Help center",
+            "Hilfe-Center",
+            "Centrum nápovědy",
+            "Помощен център",
+            "Central de ajuda",
+            "Sentro ng tulong",
+        ]),
+        Key::Loading => Some([
+            "Loading help…",
+            "Hilfe wird geladen …",
+            "Načítám nápovědu…",
+            "Зареждане на помощта…",
+            "Carregando a ajuda…",
+            "Nilo-load ang tulong…",
+        ]),
+        Key::Error => Some([
+            "Sorry, help could not be loaded right now. Please try again later.",
+            "Die Hilfe konnte gerade nicht geladen werden. Bitte versuchen Sie es später noch einmal.",
+            "Nápovědu se teď nepodařilo načíst. Zkuste to prosím později.",
+            "В момента помощта не можа да се зареди. Моля, опитайте отново по-късно.",
+            "Não foi possível carregar a ajuda agora. Tente novamente mais tarde.",
+            "Hindi ma-load ang tulong sa ngayon. Pakisubukang muli mamaya.",
+        ]),
+        _ => None,
+    };
+    if let Some(texts) = early {
+        return texts[i];
+    }
+    TEXTS.with_borrow(|all| {
+        let list = all.iter().find(|(l, _)| l == locale).or(all.first());
+        list.and_then(|(_, texts)| texts.get(key as usize).copied()).unwrap_or("")
+    })
 }
 
 /// Fills `{name}` placeholders.
@@ -98,208 +124,12 @@ pub fn best<'a>(wanted: impl IntoIterator<Item = &'a str>) -> &'static str {
 
 /// Why a person takes over, said to the customer.
 pub fn reason(locale: &str, reason: HandoffReason) -> &'static str {
-    let texts: [&str; 6] = match reason {
-        HandoffReason::Explicit => [
-            "You asked to talk to a person.",
-            "Sie möchten mit einem Menschen sprechen.",
-            "Požádali jste o spojení s člověkem.",
-            "Поискахте да говорите с човек.",
-            "Você pediu para falar com uma pessoa.",
-            "Humiling kang makausap ang isang tao.",
-        ],
-        HandoffReason::Fallback => [
-            "I could not answer your question.",
-            "Ich konnte Ihre Frage nicht beantworten.",
-            "Na vaši otázku jsem nedokázal odpovědět.",
-            "Не успях да отговоря на въпроса ви.",
-            "Não consegui responder à sua pergunta.",
-            "Hindi ko nasagot ang tanong mo.",
-        ],
-        HandoffReason::Frustration => [
-            "We want to sort this out for you quickly.",
-            "Wir möchten das schnell für Sie klären.",
-            "Chceme to pro vás rychle vyřešit.",
-            "Искаме бързо да решим това за вас.",
-            "Queremos resolver isto rapidamente para você.",
-            "Gusto naming maayos ito agad para sa iyo.",
-        ],
-        HandoffReason::Rule => [
-            "This request needs a person from our team.",
-            "Dieses Anliegen bearbeitet ein Mensch aus unserem Team.",
-            "Tento požadavek musí vyřídit někdo z našeho týmu.",
-            "Това запитване трябва да се поеме от човек от нашия екип.",
-            "Este pedido precisa de uma pessoa da nossa equipe.",
-            "Kailangan ng tao mula sa aming team para sa kahilingang ito.",
-        ],
-        HandoffReason::ArticleUnhelpful => [
-            "The help article did not answer your question.",
-            "Der Hilfeartikel hat Ihre Frage nicht beantwortet.",
-            "Článek nápovědy vaši otázku nezodpověděl.",
-            "Помощната статия не отговори на въпроса ви.",
-            "O artigo de ajuda não respondeu à sua pergunta.",
-            "Hindi nasagot ng help article ang tanong mo.",
-        ],
+    let key = match reason {
+        HandoffReason::Explicit => Key::ReasonExplicit,
+        HandoffReason::Fallback => Key::ReasonFallback,
+        HandoffReason::Frustration => Key::ReasonFrustration,
+        HandoffReason::Rule => Key::ReasonRule,
+        HandoffReason::ArticleUnhelpful => Key::ReasonArticleUnhelpful,
     };
-    texts[LOCALES.iter().position(|l| *l == locale).unwrap_or(0)]
-}
-
-/// The texts of one key, in the order of [`LOCALES`].
-fn table(key: Key) -> [&'static str; 6] {
-    use Key::*;
-    match key {
-        OpenChat => ["Help & chat", "Hilfe & Chat", "Nápověda a chat", "Помощ и чат", "Ajuda e chat", "Tulong at chat"],
-        Close => ["Close", "Schließen", "Zavřít", "Затвори", "Fechar", "Isara"],
-        HelpCenter => ["Help center", "Hilfe-Center", "Centrum nápovědy", "Помощен център", "Central de ajuda", "Sentro ng tulong"],
-        TabsLabel => ["Sections", "Bereiche", "Sekce", "Раздели", "Seções", "Mga seksyon"],
-        TabHelp => ["Help", "Hilfe", "Nápověda", "Помощ", "Ajuda", "Tulong"],
-        TabChat => ["Chat", "Chat", "Chat", "Чат", "Chat", "Chat"],
-        SearchLabel => [
-            "Search help articles",
-            "Hilfeartikel durchsuchen",
-            "Hledat v článcích nápovědy",
-            "Търсене в помощните статии",
-            "Pesquisar artigos de ajuda",
-            "Maghanap sa mga help article",
-        ],
-        SearchPlaceholder => [
-            "e.g. return an item",
-            "z. B. Artikel zurücksenden",
-            "např. vrácení zboží",
-            "напр. връщане на стока",
-            "ex.: devolver um produto",
-            "hal. pagbabalik ng item",
-        ],
-        NoResults => [
-            "No articles match your search. Try other words, or ask us in the chat.",
-            "Keine Artikel gefunden. Versuchen Sie andere Wörter oder fragen Sie uns im Chat.",
-            "Hledání neodpovídá žádný článek. Zkuste jiná slova nebo se nás zeptejte v chatu.",
-            "Няма статии, отговарящи на търсенето. Опитайте с други думи или ни попитайте в чата.",
-            "Nenhum artigo encontrado. Tente outras palavras ou pergunte-nos no chat.",
-            "Walang nahanap na article. Subukan ang ibang salita, o magtanong sa amin sa chat.",
-        ],
-        ResultsFound => [
-            "Articles found: {n}",
-            "Gefundene Artikel: {n}",
-            "Nalezené články: {n}",
-            "Намерени статии: {n}",
-            "Artigos encontrados: {n}",
-            "Mga nahanap na article: {n}",
-        ],
-        Categories => ["Browse by topic", "Themen", "Témata", "Теми", "Tópicos", "Mga paksa"],
-        Back => ["Back to help", "Zurück zur Hilfe", "Zpět na nápovědu", "Обратно към помощта", "Voltar à ajuda", "Bumalik sa tulong"],
-        Helpful => [
-            "Was this helpful?",
-            "War dieser Artikel hilfreich?",
-            "Pomohl vám tento článek?",
-            "Беше ли ви полезна статията?",
-            "Este artigo foi útil?",
-            "Nakatulong ba ito?",
-        ],
-        Yes => ["Yes", "Ja", "Ano", "Да", "Sim", "Oo"],
-        No => ["No", "Nein", "Ne", "Не", "Não", "Hindi"],
-        ThanksFeedback => [
-            "Thank you for your feedback!",
-            "Danke für Ihr Feedback!",
-            "Děkujeme za zpětnou vazbu!",
-            "Благодарим за обратната връзка!",
-            "Obrigado pelo seu feedback!",
-            "Salamat sa iyong feedback!",
-        ],
-        StillNeedHelp => [
-            "Still need help?",
-            "Brauchen Sie weitere Hilfe?",
-            "Potřebujete ještě pomoc?",
-            "Още имате нужда от помощ?",
-            "Ainda precisa de ajuda?",
-            "Kailangan mo pa ba ng tulong?",
-        ],
-        ChatWithUs => ["Chat with us", "Mit uns chatten", "Napište nám do chatu", "Пишете ни в чата", "Converse conosco", "Makipag-chat sa amin"],
-        Conversation => ["Conversation", "Unterhaltung", "Konverzace", "Разговор", "Conversa", "Usapan"],
-        MessageLabel => ["Your message", "Ihre Nachricht", "Vaše zpráva", "Вашето съобщение", "Sua mensagem", "Ang mensahe mo"],
-        MessagePlaceholder => [
-            "Type a message…",
-            "Nachricht eingeben …",
-            "Napište zprávu…",
-            "Напишете съобщение…",
-            "Escreva uma mensagem…",
-            "Mag-type ng mensahe…",
-        ],
-        Send => ["Send", "Senden", "Odeslat", "Изпрати", "Enviar", "Ipadala"],
-        CharsLeft => [
-            "{n} characters left",
-            "Noch {n} Zeichen",
-            "Zbývá znaků: {n}",
-            "Оставащи знаци: {n}",
-            "Caracteres restantes: {n}",
-            "Natitirang karakter: {n}",
-        ],
-        CharLeft => [
-            "1 character left",
-            "Noch 1 Zeichen",
-            "Zbývá znaků: 1",
-            "Оставащи знаци: 1",
-            "Caracteres restantes: 1",
-            "Natitirang karakter: 1",
-        ],
-        Typing => [
-            "Assistant is typing…",
-            "Der Assistent schreibt …",
-            "Asistent píše…",
-            "Асистентът пише…",
-            "O assistente está digitando…",
-            "Nagta-type ang assistant…",
-        ],
-        You => ["You", "Sie", "Vy", "Вие", "Você", "Ikaw"],
-        Assistant => ["Assistant", "Assistent", "Asistent", "Асистент", "Assistente", "Assistant"],
-        Notice => ["Notice", "Hinweis", "Oznámení", "Известие", "Aviso", "Paalala"],
-        RelatedArticles => [
-            "Related articles",
-            "Passende Artikel",
-            "Související články",
-            "Свързани статии",
-            "Artigos relacionados",
-            "Mga kaugnay na article",
-        ],
-        NewTab => [
-            "(opens in a new tab)",
-            "(öffnet in neuem Tab)",
-            "(otevře se v nové kartě)",
-            "(отваря се в нов раздел)",
-            "(abre em uma nova aba)",
-            "(magbubukas sa bagong tab)",
-        ],
-        Connecting => [
-            "We are finding a person from {department} ({tier}) for you. Anything you write now is kept for them.",
-            "Wir suchen eine Person aus dem Team „{department}“ ({tier}) für Sie. Alles, was Sie jetzt schreiben, wird weitergegeben.",
-            "Hledáme pro vás člověka z týmu „{department}“ ({tier}). Vše, co teď napíšete, mu předáme.",
-            "Търсим човек от екип „{department}“ ({tier}). Всичко, което напишете сега, ще му бъде предадено.",
-            "Estamos procurando uma pessoa da equipe “{department}” ({tier}). Tudo o que você escrever agora será repassado.",
-            "Naghahanap kami ng tao mula sa team na “{department}” ({tier}). Itatabi namin para sa kanila ang anumang isusulat mo ngayon.",
-        ],
-        Waiting => [
-            "Waiting for {department}",
-            "Warten auf: {department}",
-            "Čekáte na tým: {department}",
-            "Изчакване на екип: {department}",
-            "Aguardando: {department}",
-            "Naghihintay sa {department}",
-        ],
-        Language => ["Language", "Sprache", "Jazyk", "Език", "Idioma", "Wika"],
-        Loading => [
-            "Loading help…",
-            "Hilfe wird geladen …",
-            "Načítám nápovědu…",
-            "Зареждане на помощта…",
-            "Carregando a ajuda…",
-            "Nilo-load ang tulong…",
-        ],
-        Error => [
-            "Sorry, help could not be loaded right now. Please try again later.",
-            "Die Hilfe konnte gerade nicht geladen werden. Bitte versuchen Sie es später noch einmal.",
-            "Nápovědu se teď nepodařilo načíst. Zkuste to prosím později.",
-            "В момента помощта не можа да се зареди. Моля, опитайте отново по-късно.",
-            "Não foi possível carregar a ajuda agora. Tente novamente mais tarde.",
-            "Hindi ma-load ang tulong sa ngayon. Pakisubukang muli mamaya.",
-        ],
-    }
+    t(locale, key)
 }

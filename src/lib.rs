@@ -14,6 +14,7 @@ pub mod components;
 pub mod dom;
 pub mod fetch;
 pub mod i18n;
+pub mod live;
 pub mod state;
 pub mod storage;
 pub mod widget;
@@ -32,6 +33,8 @@ pub struct Options {
     pub locale: Option<String>,
     /// Keep the conversation in `sessionStorage` so a reload continues it.
     pub persist: bool,
+    /// The desk to hand conversations to ("" for the page's own origin); `None`: the bot only.
+    pub desk: Option<String>,
 }
 
 impl Options {
@@ -45,10 +48,11 @@ impl Options {
 pub fn mount(el: web_sys::HtmlElement, engine: Engine, opts: Options) {
     let preferred = opts.preferred();
     let persist = opts.persist;
+    let desk = opts.desk;
     let engine = Arc::new(engine);
     leptos::mount::mount_to(el, move || {
         let status = RwSignal::new(Load::Ready(engine));
-        view! { <Shell status=status preferred=preferred persist=persist /> }
+        view! { <Shell status=status preferred=preferred persist=persist desk=desk /> }
     })
     .forget();
 }
@@ -68,7 +72,10 @@ pub fn start() {
         .get_attribute("data-site")
         .filter(|s| !s.trim().is_empty())
         .unwrap_or_else(|| "sites/demo.bundle".into());
-    let opts = Options { locale: el.get_attribute("data-locale"), persist: true };
+    // The desk serves the widget (the embed frame, the portal, `cargo xtask run`), so by default
+    // it is this page's own origin; `data-desk` names another.
+    let desk = Some(el.get_attribute("data-desk").unwrap_or_default());
+    let opts = Options { locale: el.get_attribute("data-locale"), persist: true, desk };
     let preferred = opts.preferred();
     // `data-mode="frame"` (the embed loader's iframe, /widget/<site>) and `"page"` (the portal,
     // /help/<site>) start open; the desk's embed/frame.css hides the launcher there.
@@ -85,7 +92,7 @@ pub fn start() {
             };
             status.set(loaded);
         });
-        view! { <Shell status=status preferred=preferred persist=opts.persist open=open /> }
+        view! { <Shell status=status preferred=preferred persist=opts.persist desk=opts.desk open=open /> }
     })
     .forget();
 }

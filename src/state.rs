@@ -4,6 +4,7 @@
 //! No Leptos here: the components keep these in signals and the logic lives in
 //! [`crate::widget::Ui`].
 
+use crate::live::Live;
 use handoff_bot::{QuickReply, Reply};
 use handoff_protocol::Handoff;
 
@@ -14,6 +15,8 @@ pub enum Speaker {
     Customer,
     /// The widget itself, e.g. "a person will take over".
     System,
+    /// A person from the site's team (their name is in [`Message::name`]).
+    Agent,
 }
 
 impl Speaker {
@@ -22,6 +25,7 @@ impl Speaker {
             Speaker::Bot => "hf-msg hf-msg--bot",
             Speaker::Customer => "hf-msg hf-msg--customer",
             Speaker::System => "hf-msg hf-msg--system",
+            Speaker::Agent => "hf-msg hf-msg--agent",
         }
     }
 }
@@ -34,6 +38,10 @@ pub struct Message {
     pub quick_replies: Vec<QuickReply>,
     /// Article ids shown as cards under the message.
     pub articles: Vec<String>,
+    /// The agent's name (agent messages).
+    pub name: String,
+    /// The client id of a customer message to the desk (see [`Live::outbox`]); empty otherwise.
+    pub client: String,
 }
 
 /// What the chat shows.
@@ -46,6 +54,8 @@ pub struct ChatState {
     /// Bot messages waiting behind the typing indicator (part of the chat's state rather than a
     /// signal of its own: every signal type is code of its own in the wasm).
     pub typing: u32,
+    /// The conversation with the desk once the bot handed it over (see [`crate::live`]).
+    pub live: Live,
 }
 
 impl ChatState {
@@ -69,10 +79,38 @@ impl ChatState {
         text: String,
         quick_replies: Vec<QuickReply>,
         articles: Vec<String>,
-    ) {
+    ) -> &mut Message {
         let id = self.next_id;
         self.next_id += 1;
-        self.messages.push(Message { id, speaker, text, quick_replies, articles });
+        self.messages.push(Message {
+            id,
+            speaker,
+            text,
+            quick_replies,
+            articles,
+            name: String::new(),
+            client: String::new(),
+        });
+        let last = self.messages.len() - 1;
+        &mut self.messages[last]
+    }
+
+    /// A message from a person of the site's team.
+    pub fn push_agent(&mut self, name: &str, text: &str) {
+        self.push(Speaker::Agent, text.to_string(), vec![], vec![]).name = name.to_string();
+    }
+
+    /// A customer message to the desk, queued under `client` until the desk has it.
+    pub fn push_outgoing(&mut self, client: String, text: &str) {
+        self.push(Speaker::Customer, text.to_string(), vec![], vec![]).client = client.clone();
+        self.live.outbox.push((client, text.to_string()));
+    }
+
+    /// Is this message still waiting to reach the desk?
+    pub fn is_pending(&self, id: u32) -> bool {
+        self.messages.iter().any(|m| {
+            m.id == id && !m.client.is_empty() && self.live.outbox.iter().any(|(c, _)| *c == m.client)
+        })
     }
 
     pub fn push_customer(&mut self, text: &str) {
@@ -130,4 +168,16 @@ pub enum Event {
     FromArticle(String),
     /// The language picker.
     Locale(String),
+    /// The desk opened conversation `id` for the handoff; `token` opens it (see [`crate::live`]).
+    Desk(String, String),
+    /// A persisted event of the desk's stream: its id, type and JSON data.
+    Remote(i64, String, String),
+    /// The offline form: name, email, message.
+    Ticket(String, String, String),
+    /// The desk stored the ticket: its number and when to expect an answer (RFC 3339, may be empty).
+    Ticketed(String, String),
+    /// The satisfaction rating after a resolution (score 0: skipped) and its comment.
+    Rate(u8, String),
+    /// "Stop waiting": back to the bot.
+    Cancel,
 }

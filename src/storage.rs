@@ -19,9 +19,30 @@ pub fn encode(events: &[Event]) -> String {
             Event::Unhelpful(id) => format!("u{id}"),
             Event::FromArticle(id) => format!("a{id}"),
             Event::Locale(l) => format!("l{l}"),
+            Event::Desk(id, token) => join('d', &[id, token]),
+            Event::Remote(id, kind, data) => join('r', &[&id.to_string(), kind, data]),
+            Event::Ticket(name, email, message) => join('t', &[name, email, message]),
+            Event::Ticketed(number, when) => join('T', &[number, when]),
+            Event::Rate(score, comment) => join('g', &[&score.to_string(), comment]),
+            Event::Cancel => "x".into(),
         })
         .collect();
     handoff_bot::bundle::encode(&items)
+}
+
+/// Fields of one event, separated by the record separator (the bundle's own separator, the unit
+/// separator, cannot be used inside one of its strings). A stray one in a field becomes a space.
+const SEP: char = '\u{1e}';
+
+fn join(kind: char, fields: &[&str]) -> String {
+    let mut s = String::from(kind);
+    for (i, f) in fields.iter().enumerate() {
+        if i > 0 {
+            s.push(SEP);
+        }
+        s.extend(f.chars().map(|c| if c == SEP { ' ' } else { c }));
+    }
+    s
 }
 
 pub fn decode(stored: &str) -> Vec<Event> {
@@ -31,7 +52,15 @@ pub fn decode(stored: &str) -> Vec<Event> {
         .filter_map(|s| {
             let kind = s.chars().next()?;
             let rest = s[kind.len_utf8()..].to_string();
+            let mut f = rest.split(SEP).map(str::to_string).collect::<Vec<_>>().into_iter();
+            let mut next = || f.next().unwrap_or_default();
             Some(match kind {
+                'd' => Event::Desk(next(), next()),
+                'r' => Event::Remote(next().parse().ok()?, next(), next()),
+                't' => Event::Ticket(next(), next(), next()),
+                'T' => Event::Ticketed(next(), next()),
+                'g' => Event::Rate(next().parse().ok()?, next()),
+                'x' => Event::Cancel,
                 'b' => Event::Start(rest),
                 's' => Event::Say(rest),
                 'u' => Event::Unhelpful(rest),

@@ -7,6 +7,7 @@
 
 use crate::dom;
 use crate::i18n::{self, Key};
+use crate::live::Phase;
 use crate::state::{ChatState, Event, Screen};
 use crate::storage;
 use handoff_bot::model::{pick, Named, Settings};
@@ -98,6 +99,8 @@ struct Session {
     engine: Arc<Engine>,
     conv: Conversation,
     events: Vec<Event>,
+    /// The desk's address ("" for the widget's own origin); `None`: no desk, the bot only.
+    desk: Option<String>,
 }
 
 /// What a button in the loaded widget does (see [`Ui::on_click`]).
@@ -115,6 +118,17 @@ pub enum Action {
     Answered(RwSignal<bool>, Option<String>),
     /// "Still need help? Chat with us" under an article.
     FromArticle(String),
+    /// "Stop waiting" and "Back to the assistant" in the handoff.
+    Cancel,
+    /// "Skip" under the rating.
+    SkipRating,
+}
+
+/// The handoff's forms (see [`Ui::on_submit`]).
+#[derive(Clone, Copy)]
+pub enum Form {
+    Ticket,
+    Rating,
 }
 
 #[derive(Clone, Copy)]
@@ -141,14 +155,21 @@ impl Ui {
     /// Sets the widget up for `engine` in `frame`: starts a conversation in the best of the
     /// customer's `preferred` locales and, with `persist`, replays what the customer did before
     /// a reload.
-    pub fn new(engine: Arc<Engine>, preferred: &[String], persist: bool, frame: Frame) -> Ui {
+    pub fn new(
+        engine: Arc<Engine>,
+        preferred: &[String],
+        persist: bool,
+        desk: Option<String>,
+        frame: Frame,
+    ) -> Ui {
+        i18n::install(&engine.site().lang);
         let locale = engine.site().best_locale(preferred.iter().map(String::as_str));
         let (conv, greeting) = engine.start(&locale);
         let saved = if persist { storage::load(&engine.site().settings.site.key) } else { Vec::new() };
         frame.locale.set(locale.clone());
         let ui = Ui {
             frame,
-            session: StoredValue::new(Session { engine, conv, events: vec![Event::Start(locale)] }),
+            session: StoredValue::new(Session { engine, conv, events: vec![Event::Start(locale)], desk }),
             chat: RwSignal::new(ChatState::new(greeting)),
             persist,
         };
@@ -159,8 +180,30 @@ impl Ui {
             }
             // A returning customer was chatting: show them the chat.
             ui.screen.set(Screen::Chat);
+            // A conversation with the desk continues after the last event it had.
+            ui.sync_stream();
+            ui.kick();
         }
         ui
+    }
+
+    /// The desk's address, when the widget has one.
+    pub fn desk(&self) -> Option<String> {
+        self.session.try_with_value(|s| s.desk.clone()).flatten()
+    }
+
+    /// The bot takes the conversation back (after a person, a ticket or a rating).
+    pub(crate) fn session_hand_back(&self) -> Option<Reply> {
+        let engine = self.with_engine(Arc::clone);
+        self.session.try_update_value(|s| engine.hand_back(&mut s.conv))
+    }
+
+    /// Leaves a rating or ticket form that was not answered: the bot is back.
+    fn leave_form(&self) {
+        if self.chat.with_untracked(|c| c.live.phase != Phase::Off) {
+            self.change(|c| c.live.end());
+            self.bot_is_back();
+        }
     }
 
     /// Runs `f` with the site's engine.
@@ -204,6 +247,47 @@ impl Ui {
                 }
             }
             Action::FromArticle(id) => self.chat_from_article(id),
+            Action::Cancel => self.apply(Event::Cancel, true),
+            Action::SkipRating => {
+                self.apply(Event::Rate(0, String::new()), true);
+                self.focus_composer();
+            }
+        }
+    }
+
+    /// Changes the chat; `false` once the widget is gone. Every change goes through this one
+    /// boxed closure type: each closure type given to `RwSignal::update` would be a copy of
+    /// Leptos's update code in the wasm (about 300 bytes each).
+    pub fn change(&self, f: impl FnOnce(&mut ChatState)) -> bool {
+        self.change_boxed(Box::new(f))
+    }
+
+    fn change_boxed(&self, f: Box<dyn FnOnce(&mut ChatState) + '_>) -> bool {
+        self.chat.try_update(f).is_some()
+    }
+
+    /// A flag of the chat for `hidden=` and the like. Every call site shares this one closure
+    /// type (a function pointer inside), so its view code is in the wasm once.
+    pub fn flag(&self, f: fn(&ChatState) -> bool) -> impl Fn() -> bool + Copy + Send + Sync + 'static {
+        let chat = self.chat;
+        move || chat.with(f)
+    }
+
+    /// The submit handler of the handoff's forms. The browser has checked the fields first
+    /// (`required`, `type=email`, `maxlength`): submit only fires when they are valid.
+    pub fn on_submit(&self, form: Form) -> impl Fn(leptos::ev::SubmitEvent) + Clone + 'static {
+        let ui = *self;
+        move |ev| {
+            ev.prevent_default();
+            let Some(data) = ev.target().and_then(|t| dom::form_data(&t)) else { return };
+            let get = |k: &str| data.get(k).as_string().unwrap_or_default();
+            match form {
+                Form::Ticket => ui.apply(Event::Ticket(get("name"), get("email"), get("message")), true),
+                Form::Rating => {
+                    ui.apply(Event::Rate(get("score").parse().unwrap_or(0), get("comment")), true);
+                    ui.focus_composer();
+                }
+            }
         }
     }
 
@@ -256,12 +340,72 @@ impl Ui {
                 let (conv, greeting) = engine.start(locale);
                 self.locale.set(conv.locale.clone());
                 self.session.update_value(|s| s.conv = conv);
-                self.chat.update(|c| c.restart(greeting));
+                self.change(|c| c.restart(greeting));
+                None
+            }
+            Event::Say(text) if self.chat.with_untracked(|c| c.live.phase.is_live()) => {
+                // A person is on the way or here: the message goes to the desk, under a client
+                // id that a replay gives it again (its place among the events).
+                let client = format!("c{}", self.session.with_value(|s| s.events.len()));
+                self.change(|c| c.push_outgoing(client, text));
                 None
             }
             Event::Say(text) => {
-                self.chat.update(|c| c.push_customer(text));
+                self.leave_form();
+                self.change(|c| c.push_customer(text));
                 self.session.try_update_value(|s| engine.reply(&mut s.conv, text))
+            }
+            Event::Desk(id, token) => {
+                self.change(|c| c.live.conv = Some((id.clone(), token.clone())));
+                None
+            }
+            Event::Remote(id, kind, data) => {
+                self.apply_remote(*id, kind, data);
+                None
+            }
+            Event::Ticket(name, email, message) => {
+                self.change(|c| c.live.ticket = Some((name.clone(), email.clone(), message.clone())));
+                None
+            }
+            Event::Ticketed(number, when) => {
+                let locale = self.locale.get_untracked();
+                let text = i18n::fill(
+                    i18n::t(&locale, Key::TicketDone),
+                    &[("id", number), ("time", &dom::local_time(when, &locale))],
+                );
+                self.change(|c| {
+                    c.push_system(text);
+                    c.live.end();
+                });
+                self.bot_is_back();
+                None
+            }
+            Event::Rate(score, comment) => {
+                let conv = self.chat.with_untracked(|c| c.live.conv.clone());
+                self.change(|c| {
+                    c.live.end();
+                    if *score > 0 {
+                        c.push_system(i18n::t(&self.locale.get_untracked(), Key::RatingThanks).to_string());
+                        // Sent by the request loop; the conversation is kept until then.
+                        c.live.conv = conv;
+                        c.live.rating = Some((*score, comment.clone()));
+                    }
+                });
+                self.bot_is_back();
+                None
+            }
+            Event::Cancel => {
+                if self.chat.with_untracked(|c| c.live.conv.is_none()) {
+                    // The desk never had it (unreachable): nothing to tell it.
+                    self.change(|c| {
+                        c.live.end();
+                        c.push_system(i18n::t(&self.locale.get_untracked(), Key::LeftQueue).to_string());
+                    });
+                    self.bot_is_back();
+                } else {
+                    self.change(|c| c.live.cancel = true);
+                }
+                None
             }
             Event::Unhelpful(id) => {
                 self.session.try_update_value(|s| engine.article_unhelpful(&mut s.conv, id))
@@ -282,7 +426,7 @@ impl Ui {
                         conv.article = s.conv.article.take();
                         s.conv = conv;
                     });
-                    self.chat.update(|c| c.restart(greeting));
+                    self.change(|c| c.restart(greeting));
                 } else {
                     self.session.update_value(|s| engine.set_locale(&mut s.conv, locale));
                 }
@@ -297,11 +441,16 @@ impl Ui {
         if let Some(turn) = turn {
             self.show_turn(turn, animate);
         }
+        if animate {
+            self.sync_stream();
+            self.kick();
+        }
     }
 
     /// Shows the bot's replies (one by one behind the typing indicator when `animate`), then
     /// the handoff notice.
     fn show_turn(&self, turn: Turn, animate: bool) {
+        let live = self.desk().is_some();
         let notice = turn.handoff.map(|mut h| {
             h.page_url = dom::page_url();
             let locale = self.locale.get_untracked();
@@ -319,38 +468,44 @@ impl Ui {
             (h, text)
         });
         if !animate {
-            self.chat.update(|c| {
+            self.change(|c| {
                 for reply in turn.replies {
                     c.push_reply(reply);
                 }
-                finish(c, notice);
+                finish(c, notice, live);
             });
             return;
         }
         if turn.replies.is_empty() && notice.is_none() {
             return;
         }
-        self.chat.update(|c| c.typing += 1);
+        self.change(|c| c.typing += 1);
         let mut replies = turn.replies;
         replies.reverse();
-        self.reveal(replies, notice);
+        self.reveal(replies, notice.map(|n| (n, live)));
     }
 
     /// Shows the next of `replies` (reversed: the next one is last) after the typing delay, then
     /// the others the same way, then the handoff `notice`. Chained JS timers rather than a
     /// future: no future or executor code for it in the wasm.
-    fn reveal(self, mut replies: Vec<Reply>, notice: Option<(Handoff, String)>) {
+    fn reveal(self, mut replies: Vec<Reply>, notice: Option<((Handoff, String), bool)>) {
         let Some(reply) = replies.pop() else {
-            self.chat.try_update(|c| {
-                finish(c, notice);
+            let started = notice.is_some();
+            self.change(|c| {
+                if let Some((notice, live)) = notice {
+                    finish(c, Some(notice), live);
+                }
                 c.typing = c.typing.saturating_sub(1);
             });
+            if started {
+                self.kick();
+            }
             return;
         };
         set_timeout(
             move || {
                 // Nothing to do once the widget is gone.
-                if self.chat.try_update(|c| c.push_reply(reply)).is_some() {
+                if self.change(|c| c.push_reply(reply)) {
                     self.reveal(replies, notice);
                 }
             },
@@ -365,10 +520,14 @@ impl Ui {
     }
 }
 
-/// The handoff notice, once the bot's replies are shown.
-fn finish(chat: &mut ChatState, notice: Option<(Handoff, String)>) {
+/// The handoff notice, once the bot's replies are shown; with a desk (`live`), the handoff to it
+/// starts.
+fn finish(chat: &mut ChatState, notice: Option<(Handoff, String)>, live: bool) {
     if let Some((handoff, text)) = notice {
         chat.push_system(text);
+        if live {
+            chat.live.begin(&handoff.department);
+        }
         chat.handoff = Some(handoff);
     }
 }

@@ -38,7 +38,7 @@ fn new_root() -> HtmlElement {
 /// Mounts a widget for the demo site in `locale` into a new element and returns that element.
 fn widget(locale: &str) -> HtmlElement {
     let root = new_root();
-    mount(root.clone(), engine(), Options { locale: Some(locale.into()), persist: false });
+    mount(root.clone(), engine(), Options { locale: Some(locale.into()), persist: false, desk: None });
     root
 }
 
@@ -458,7 +458,7 @@ async fn a_reload_restores_the_conversation() {
     let key = engine().site().settings.site.key.clone();
     handoff_widget::storage::clear(&key);
     let first = new_root();
-    mount(first.clone(), engine(), Options { locale: Some("de".into()), persist: true });
+    mount(first.clone(), engine(), Options { locale: Some("de".into()), persist: true, desk: None });
     open_chat(&first).await;
     say(&first, "Wo ist meine Bestellung?").await;
     wait_for(&first, ".hf-msg--bot", "Bestellnummer").await;
@@ -467,7 +467,7 @@ async fn a_reload_restores_the_conversation() {
 
     // The "next page": a new widget with the same storage shows the same chat at once.
     let second = new_root();
-    mount(second.clone(), engine(), Options { locale: Some("en".into()), persist: true });
+    mount(second.clone(), engine(), Options { locale: Some("en".into()), persist: true, desk: None });
     sleep(20).await;
     assert!(!get(&second, ".hf-chat").hidden(), "a returning customer sees the chat");
     let before: Vec<String> = all(&first, ".hf-msg").iter().map(text).collect();

@@ -2,8 +2,10 @@
 //! composer.
 
 use super::composer::Composer;
+use super::handoff::Handoff;
 use super::message::MessageView;
 use crate::i18n::{fill, Key};
+use crate::live::Phase;
 use crate::state::Screen;
 use crate::widget::use_ui;
 use leptos::html;
@@ -49,17 +51,21 @@ pub fn Chat() -> impl IntoView {
 
     view! {
         <section class="hf-chat" hidden=move || ui.screen.get() != Screen::Chat>
-            <div class="hf-log" role="log" aria-live="polite" aria-label=ui.tr(Key::Conversation) node_ref=log>
-                <p class="hf-typing" hidden=move || ui.chat.with(|c| c.typing == 0)>
+            // Focusable (tabindex 0) so that keyboard users can scroll it (WCAG 2.1.1).
+            <div class="hf-log" role="log" aria-live="polite" tabindex="0" aria-label=ui.tr(Key::Conversation) node_ref=log>
+                <p class="hf-typing" hidden=move || ui.chat.with(|c| c.typing == 0 && !c.live.agent_typing)>
                     <span class="hf-dots" aria-hidden="true"><span></span><span></span><span></span></span>
                     <span class="hf-sr">{ui.tr(Key::Typing)}</span>
                 </p>
             </div>
-            // Hidden until a person is on the way: a flag rather than a view that comes and goes.
-            <p class="hf-waiting" hidden=move || ui.chat.with(|c| c.handoff.is_none())>
+            // Without a desk (the bot alone) the widget can only say who will come; with one,
+            // the handoff part below shows where the request stands. Flags, not views that come
+            // and go.
+            <p class="hf-waiting" hidden=move || ui.chat.with(|c| c.handoff.is_none() || c.live.phase != Phase::Off || ui.desk().is_some())>
                 <span class="hf-waiting-dot" aria-hidden="true"></span>
                 {move || ui.waiting_for().map(|dept| fill(ui.t(Key::Waiting), &[("department", &dept)])).unwrap_or_default()}
             </p>
+            <Handoff />
             <Composer />
         </section>
     }

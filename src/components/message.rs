@@ -10,14 +10,20 @@ use leptos::prelude::*;
 #[component]
 pub fn MessageView(msg: Message) -> impl IntoView {
     let ui = use_ui();
-    let Message { id, speaker, text, quick_replies, articles } = msg;
+    let Message { id, speaker, text, quick_replies, articles, name, client } = msg;
+    // Only messages to the desk wait for it: "Not sent yet" until it has them.
+    let pending = (!client.is_empty()).then(|| {
+        view! { <span class="hf-pending" hidden=move || !ui.chat.with(|c| c.is_pending(id))>{ui.tr(Key::Pending)}</span> }
+    });
     let who = match speaker {
         Speaker::Bot => Key::Assistant,
         Speaker::Customer => Key::You,
-        Speaker::System => Key::Notice,
+        Speaker::System | Speaker::Agent => Key::Notice,
     };
-    // Customer text is shown exactly as typed; bot text may carry links and bold.
-    let body = render_text(text, speaker != Speaker::Customer);
+    // Customer and agent text is shown exactly as typed; bot text may carry links and bold.
+    let body = render_text(text, matches!(speaker, Speaker::Bot | Speaker::System));
+    // An agent's name is shown above their messages (and read before them).
+    let agent = (speaker == Speaker::Agent).then(|| view! { <span class="hf-author">{name}</span> });
     let cards = (!articles.is_empty()).then(|| {
         view! {
             <ul class="hf-cards" aria-label=ui.tr(Key::RelatedArticles)>
@@ -70,9 +76,11 @@ pub fn MessageView(msg: Message) -> impl IntoView {
     view! {
         <div class=speaker.class()>
             <div class="hf-bubble">
-                <span class="hf-sr">{ui.tr(who)} ": "</span>
+                {agent}
+                <span class="hf-sr" hidden=speaker == Speaker::Agent>{ui.tr(who)} ": "</span>
                 {body}
             </div>
+            {pending}
             {cards}
             {quick}
         </div>

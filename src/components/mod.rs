@@ -3,6 +3,7 @@
 pub mod article_view;
 pub mod chat;
 pub mod composer;
+pub mod handoff;
 pub mod launcher;
 pub mod locale_picker;
 pub mod message;

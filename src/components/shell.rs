@@ -26,6 +26,8 @@ pub fn Shell(
     status: RwSignal<Load>,
     preferred: Vec<String>,
     persist: bool,
+    /// The desk's address for the handoff ("" for the page's own origin); none: the bot only.
+    desk: Option<String>,
     /// Start with the panel open (the embed frame and the full-page portal, see src/lib.rs).
     #[prop(optional)]
     open: bool,
@@ -47,7 +49,7 @@ pub fn Shell(
     // never changes. A site that is ready at once (`mount`) is shown at once; otherwise the
     // panel says "Loading…" (or apologises) until the widget replaces that (see super::swap).
     let initial = match status.get_untracked() {
-        Load::Ready(engine) => Some(widget(engine, &preferred, persist, frame)),
+        Load::Ready(engine) => Some(widget(engine, &preferred, persist, desk.clone(), frame)),
         _ => None,
     };
     let shown_at_once = initial.is_some();
@@ -56,7 +58,9 @@ pub fn Shell(
             _ if shown_at_once => return None,
             // Untracked: only a change of `status` may replace the widget (it never does).
             Load::Ready(engine) => {
-                return Some(Either::Left(untrack(|| widget(engine, &preferred, persist, frame))))
+                return Some(Either::Left(untrack(|| {
+                    widget(engine, &preferred, persist, desk.clone(), frame)
+                })))
             }
             Load::Failed => (Key::Error, "alert"),
             Load::Loading => (Key::Loading, "status"),
@@ -92,8 +96,14 @@ pub fn Shell(
 }
 
 /// The loaded widget (one function, so both ways of showing it are the same view type).
-fn widget(engine: Arc<Engine>, preferred: &[String], persist: bool, frame: Frame) -> impl IntoView {
-    view! { <Widget ui=Ui::new(engine, preferred, persist, frame) /> }
+fn widget(
+    engine: Arc<Engine>,
+    preferred: &[String],
+    persist: bool,
+    desk: Option<String>,
+    frame: Frame,
+) -> impl IntoView {
+    view! { <Widget ui=Ui::new(engine, preferred, persist, desk, frame) /> }
 }
 
 /// The panel header's close button (the same while loading and once loaded).

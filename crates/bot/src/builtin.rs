@@ -137,6 +137,7 @@ pub fn lang(locales: &[String]) -> Lang {
             .collect(),
         explicit: list(EXPLICIT),
         angry: list(ANGRY),
+        ui: locales.iter().map(|l| (l.clone(), crate::ui_text::texts(l))).collect(),
     }
 }
 

@@ -11,7 +11,7 @@ use crate::markdown::{Block, Inline};
 use crate::model::*;
 
 /// First field of every bundle; bump when the model changes.
-pub const MAGIC: &str = "handoff-bundle/2";
+pub const MAGIC: &str = "handoff-bundle/3";
 const SEP: char = '\u{1F}';
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -179,7 +179,7 @@ macro_rules! codec_struct {
 
 codec_struct! {
     Site { settings, slot_types, intents, articles, lang }
-    Lang { sentences, explicit, angry }
+    Lang { sentences, explicit, angry, ui }
     Settings { site, departments, tiers, categories, handoff }
     SiteInfo { key, name, locales, default_locale, default_department, priorities, default_priority, greeting }
     Named { id, name }

@@ -27,6 +27,7 @@ pub mod sort;
 pub mod stopwords;
 pub mod strmap;
 pub mod typo;
+pub mod ui_text;
 
 pub use engine::{Conversation, Engine, QuickReply, Reply, Scored, Turn};
 pub use handoff_protocol as protocol;

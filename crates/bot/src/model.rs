@@ -45,6 +45,8 @@ pub struct Lang {
     pub explicit: StrMap<Vec<String>>,
     /// Angry words, per language (all six).
     pub angry: StrMap<Vec<String>>,
+    /// Per site locale, the widget's interface texts in [`Key::ALL`](crate::ui_text::Key) order.
+    pub ui: StrMap<Vec<String>>,
 }
 
 impl Lang {
