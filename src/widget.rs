@@ -247,7 +247,10 @@ impl Ui {
                 }
             }
             Action::FromArticle(id) => self.chat_from_article(id),
-            Action::Cancel => self.apply(Event::Cancel, true),
+            Action::Cancel => {
+                self.apply(Event::Cancel, true);
+                self.focus_composer();
+            }
             Action::SkipRating => {
                 self.apply(Event::Rate(0, String::new()), true);
                 self.focus_composer();

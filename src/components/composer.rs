@@ -1,6 +1,7 @@
 //! The message box: Enter sends, Shift+Enter starts a new line, with a live character counter.
 
 use crate::i18n::{chars_left, Key};
+use crate::live::Phase;
 use crate::widget::{use_ui, MAX_MESSAGE};
 use leptos::ev::{KeyboardEvent, SubmitEvent};
 use leptos::prelude::*;
@@ -37,7 +38,9 @@ pub fn Composer() -> impl IntoView {
     let counter_id = ui.id("counter");
 
     view! {
-        <form class="hf-composer" on:submit=on_submit>
+        // While the offline form is shown it is the way to write to the team (its "Back to the
+        // assistant" returns to the bot and this box).
+        <form class="hf-composer" hidden=ui.flag(|c| matches!(c.live.phase, Phase::Offline { .. })) on:submit=on_submit>
             <label class="hf-sr" for=input_id.clone()>{ui.tr(Key::MessageLabel)}</label>
             <textarea
                 id=input_id
