@@ -421,3 +421,46 @@ test('the handoff area shows its status and controls without scrolling', async (
   await expect(form).toBeVisible();
   await expect(form.locator('button[type=submit]')).toBeInViewport({ ratio: 1 });
 });
+
+test('hand-back: the agent gives the conversation back to the bot, which answers again', async ({ page }, testInfo) => {
+  testInfo.consoleLines = watchConsole(page);
+  const { ana } = await clearDesk();
+  await ana.presence('online', 1);
+  await openChat(page);
+  await say(page, 'I want to talk to a person');
+  await expect(system(page, 'Ana (Orders) joined the chat.')).toHaveCount(1);
+  const id = await onlyConversation(ana);
+  await ana.reply(id, 'Your order is in the warehouse; the assistant can tell you about delivery times.');
+  await expect(page.locator('.hf-msg--agent')).toHaveCount(1);
+
+  await ana.call('POST', `/v1/agent/conversations/${id}/handback`, { note: 'delivery times are in the FAQ' });
+  await expect(system(page, 'Our team handed the conversation back to the assistant.')).toHaveCount(1);
+  await expect(page.locator('.hf-msg--bot', { hasText: "I'm back. How can I help?" })).toBeVisible();
+  await expect(page.locator('.hf-handoff')).toBeHidden();
+  // The bot, not the desk, answers the next message.
+  await say(page, 'How much is shipping?');
+  await expect(page.locator('.hf-msg--bot').last()).toContainText(/shipping|EUR/i);
+  expect(await customerCopies(ana, id, 'How much is shipping?')).toBe(0);
+});
+
+test('desk unreachable at the handoff: the ticket form shows at once, and the handoff goes through when the desk answers again', async ({ page }, testInfo) => {
+  testInfo.consoleLines = watchConsole(page);
+  const { ana } = await clearDesk();
+  await ana.presence('online', 1);
+  await openChat(page);
+  // The network to the desk's API fails (as when the desk is down or the customer offline).
+  await page.route('**/v1/**', (route) => route.abort('connectionrefused'));
+  await say(page, 'I want to talk to a person');
+  await expect(status(page)).toContainText('We cannot reach our team right now. We keep trying.');
+  await expect(page.locator('.hf-reconnecting')).toBeVisible();
+  await expect(page.locator('form.hf-ticket')).toBeVisible();
+  expect(await audit(page, AxeBuilder, 'widget unreachable')).toEqual([]);
+  // The network is back: the widget's retries reach the desk and Ana takes the chat.
+  await page.unroute('**/v1/**');
+  await expect(system(page, 'Ana (Orders) joined the chat.')).toHaveCount(1, { timeout: 30_000 });
+  await expect(page.locator('.hf-reconnecting')).toBeHidden();
+  await expect(page.locator('form.hf-ticket')).toBeHidden();
+  const id = await onlyConversation(ana);
+  await say(page, 'Thanks for getting back to me.');
+  await expect.poll(() => customerCopies(ana, id, 'Thanks for getting back to me.')).toBe(1);
+});
