@@ -20,8 +20,9 @@ pub fn MessageView(msg: Message) -> impl IntoView {
         Speaker::Customer => Key::You,
         Speaker::System | Speaker::Agent => Key::Notice,
     };
-    // Customer and agent text is shown exactly as typed; bot text may carry links and bold.
-    let body = render_text(text, matches!(speaker, Speaker::Bot | Speaker::System));
+    // Only the bot's text (the site's content) may carry links and bold; customer and agent text,
+    // and system lines (which quote names from the desk), are shown exactly as written.
+    let body = render_text(text, speaker == Speaker::Bot);
     // An agent's name is shown above their messages (and read before them).
     let agent = (speaker == Speaker::Agent).then(|| view! { <span class="hf-author">{name}</span> });
     let cards = (!articles.is_empty()).then(|| {
