@@ -6,6 +6,7 @@ use super::agent_ops::can_take;
 use super::{now_ms, summary, Change, Desk};
 use crate::db::{AgentRow, AuditRow, ConversationRow};
 use crate::error::{ApiError, ApiResult};
+use crate::insights::{self, Insights, InsightsError, InsightsParams, InsightsQuery};
 use crate::sites::LoadedSite;
 use handoff_protocol::v1::{
     AgentEvent, CannedResponse, ConversationStatus, ConversationSummary, CustomerEvent, NamedItem,
@@ -20,6 +21,10 @@ const ESCALATIONS_LIMIT: usize = 50;
 pub fn is_supervisor(agent: &AgentRow, site: &LoadedSite) -> bool {
     let first = site.tier_level(&site.content.settings.handoff.first_tier).unwrap_or(0);
     site.tier_level(&agent.tier).is_some_and(|l| l > first)
+}
+
+fn not_supervisor() -> ApiError {
+    ApiError::forbidden("not_supervisor", "only supervisors and managers can do this")
 }
 
 fn shares_department(agent: &AgentRow, department: Option<&str>) -> bool {
@@ -88,8 +93,46 @@ impl Desk {
         if ok {
             Ok(())
         } else {
-            Err(ApiError::forbidden("not_supervisor", "only supervisors and managers can do this"))
+            Err(not_supervisor())
         }
+    }
+
+    /// The insights of one site for a supervisor or manager of it (`params.site`, else the first
+    /// site by key the agent supervises).
+    pub async fn insights(&self, agent: &AgentRow, params: &InsightsParams) -> ApiResult<Insights> {
+        let q = self.insights_query(agent, params)?;
+        self.compute_insights(&q).await
+    }
+
+    /// Checks the agent may see the site's insights and parses the query.
+    pub fn insights_query(&self, agent: &AgentRow, params: &InsightsParams) -> ApiResult<InsightsQuery> {
+        let site = match params.site() {
+            Some(k) => {
+                let site = self.sites.get(k).ok_or_else(|| {
+                    ApiError::unprocessable("unknown_site", format!("no site with key {k:?}"))
+                })?;
+                self.supervisor_site(agent, Some(k))?;
+                site
+            }
+            None => {
+                let mut mine: Vec<&LoadedSite> =
+                    self.sites.iter().filter(|s| is_supervisor(agent, s)).collect();
+                mine.sort_by(|a, b| a.key.cmp(&b.key));
+                match mine.first() {
+                    Some(s) => *s,
+                    None => return Err(not_supervisor()),
+                }
+            }
+        };
+        params.query(site, now_ms())
+    }
+
+    pub async fn compute_insights(&self, q: &InsightsQuery) -> ApiResult<Insights> {
+        insights::compute(&*self.db, q).await.map_err(|e| match e {
+            InsightsError::Db(e) => ApiError::from(e),
+            InsightsError::EmptyPeriod => ApiError::unprocessable("empty_period", e.to_string()),
+            InsightsError::TooManyBuckets => ApiError::unprocessable("too_many_buckets", e.to_string()),
+        })
     }
 
     pub async fn overview(&self, sup: &AgentRow) -> ApiResult<SupervisorOverview> {

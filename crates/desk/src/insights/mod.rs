@@ -10,7 +10,9 @@
 //! Everything is computed in Rust from one load per period ([`Database::period_rows`]).
 
 mod containment;
+pub mod csv;
 mod flow;
+mod params;
 mod quality;
 mod speed;
 mod stats;
@@ -18,6 +20,7 @@ mod trends;
 
 pub use containment::Containment;
 pub use flow::{Edge, EscalationFlow};
+pub use params::{parse_time, InsightsParams};
 pub use quality::{ArticleCount, Comment, Quality};
 pub use speed::{SlaFigures, SlaRow, Speed};
 pub use stats::{nearest_rank, ratio, Durations};

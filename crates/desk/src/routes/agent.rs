@@ -5,6 +5,7 @@ use crate::db::{AgentRow, SessionRow};
 use crate::desk::Desk;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{cookie, ClientIp, JsonBody};
+use crate::insights::{csv, InsightsParams};
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, Method, StatusCode};
@@ -222,4 +223,38 @@ pub async fn overview(State(desk): State<Arc<Desk>>, auth: AgentAuth) -> ApiResu
 /// Departments, tiers, priorities and locales of every site (names per locale).
 pub async fn sites(State(desk): State<Arc<Desk>>, _auth: AgentAuth) -> ApiResult<impl IntoResponse> {
     Ok(Json(desk.site_summaries()))
+}
+
+/// The escalation insights of one site and period (supervisors and managers).
+pub async fn insights(
+    State(desk): State<Arc<Desk>>,
+    auth: AgentAuth,
+    Query(q): Query<InsightsParams>,
+) -> ApiResult<impl IntoResponse> {
+    Ok(Json(desk.insights(&auth.agent, &q).await?))
+}
+
+/// One insights table as CSV (`?table=`, plus the same query as [`insights`]).
+pub async fn insights_csv(
+    State(desk): State<Arc<Desk>>,
+    auth: AgentAuth,
+    Query(q): Query<InsightsParams>,
+) -> ApiResult<Response> {
+    let query = desk.insights_query(&auth.agent, &q)?;
+    let table = q.table().unwrap_or_default().to_string();
+    if !csv::TABLES.contains(&table.as_str()) {
+        return Err(ApiError::unprocessable(
+            "unknown_table",
+            format!("table {table:?} is not one of {}", csv::TABLES.join(", ")),
+        ));
+    }
+    let figures = desk.compute_insights(&query).await?;
+    let body = csv::table(&figures, &table).unwrap_or_default();
+    let disposition =
+        HeaderValue::from_str(&format!("attachment; filename=\"{}\"", csv::filename(&figures, &table)))
+            .map_err(|e| ApiError::internal(format!("header: {e}")))?;
+    let mut res = body.into_response();
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+    res.headers_mut().insert(header::CONTENT_DISPOSITION, disposition);
+    Ok(res)
 }

@@ -53,6 +53,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/v1/agent/conversations/{id}/history"),
     ("POST", "/v1/agent/conversations/{id}/reassign"),
     ("GET", "/v1/agent/supervisor/overview"),
+    ("GET", "/v1/agent/insights"),
+    ("GET", "/v1/agent/insights.csv"),
     ("GET", "/v1/sites/{key}/embed-check"),
     ("GET", "/embed.js"),
     ("GET", "/embed/frame.js"),
@@ -101,7 +103,9 @@ pub fn router(desk: Arc<Desk>) -> Router {
         .route("/v1/agent/sites", get(agent::sites))
         .route("/v1/agent/conversations/{id}/history", get(agent::history))
         .route("/v1/agent/conversations/{id}/reassign", post(agent::reassign))
-        .route("/v1/agent/supervisor/overview", get(agent::overview));
+        .route("/v1/agent/supervisor/overview", get(agent::overview))
+        .route("/v1/agent/insights", get(agent::insights))
+        .route("/v1/agent/insights.csv", get(agent::insights_csv));
     let ops = Router::new()
         .route("/v1/openapi.json", get(ops::openapi))
         .route("/healthz", get(ops::healthz))

@@ -1,0 +1,221 @@
+//! CSV export of the insights tables: RFC 4180 (CRLF line ends, a header row, fields with a
+//! comma, a quote, CR or LF quoted, quotes doubled) with spreadsheet formula injection
+//! neutralised: a cell starting with `=`, `+`, `-`, `@`, a tab or CR gets a leading `'`.
+
+use super::{Durations, Edge, Headline, Insights, SlaRow};
+use std::fmt::Display;
+
+/// Every table, in the order the docs list them.
+pub const TABLES: &[&str] =
+    &["containment", "reasons", "flow", "speed", "sla", "ratings", "comments", "articles", "trends"];
+
+/// One cell, escaped.
+pub fn cell(v: &str) -> String {
+    let v = if v.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{v}") } else { v.to_string() };
+    if v.contains([',', '"', '\r', '\n']) {
+        format!("\"{}\"", v.replace('"', "\"\""))
+    } else {
+        v
+    }
+}
+
+struct Csv(String);
+
+impl Csv {
+    fn new(header: &[&str]) -> Csv {
+        let mut c = Csv(String::new());
+        c.row(header.iter().map(|h| h.to_string()));
+        c
+    }
+
+    fn row(&mut self, cells: impl IntoIterator<Item = String>) {
+        let line: Vec<String> = cells.into_iter().map(|c| cell(&c)).collect();
+        self.0.push_str(&line.join(","));
+        self.0.push_str("\r\n");
+    }
+}
+
+fn s(v: impl Display) -> String {
+    v.to_string()
+}
+
+fn opt(v: Option<impl Display>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
+/// The table `name` of `i` as CSV, or `None` for an unknown name (see [`TABLES`]).
+pub fn table(i: &Insights, name: &str) -> Option<String> {
+    let out = match name {
+        "containment" => {
+            let k = &i.containment;
+            let mut c = Csv::new(&["figure", "value"]);
+            for (f, v) in [
+                ("started", s(k.started)),
+                ("handed_off", s(k.handed_off)),
+                ("contained", s(k.contained)),
+                ("handoff_rate", opt(k.handoff_rate)),
+                ("containment_rate", opt(k.containment_rate)),
+                ("handoffs", s(k.handoffs)),
+                ("offline", s(k.offline)),
+                ("handed_back", s(k.handed_back)),
+            ] {
+                c.row([f.to_string(), v]);
+            }
+            c
+        }
+        "reasons" => {
+            let mut c = Csv::new(&["reason", "handoffs"]);
+            for (r, n) in &i.containment.handoffs_by_reason {
+                c.row([r.clone(), s(n)]);
+            }
+            c
+        }
+        "flow" => {
+            let mut c = Csv::new(&["kind", "from", "to", "reason", "count"]);
+            let mut edges = |kind: &str, list: &[Edge]| {
+                for e in list {
+                    for (r, n) in &e.reasons {
+                        c.row([kind.to_string(), e.from.clone(), e.to.clone(), r.clone(), s(n)]);
+                    }
+                }
+            };
+            edges("tier", &i.flow.tiers);
+            edges("department", &i.flow.departments);
+            c
+        }
+        "speed" => {
+            let mut c = Csv::new(&["measure", "count", "median_ms", "p90_ms"]);
+            let sp = &i.speed;
+            let mut d = |name: &str, d: &Durations| {
+                c.row([name.to_string(), s(d.count), opt(d.median_ms), opt(d.p90_ms)]);
+            };
+            d("first_reply", &sp.first_reply);
+            d("resolution", &sp.resolution);
+            d("queue_wait", &sp.queue_wait);
+            d("requeue_wait", &sp.requeue_wait);
+            c.row(["without_reply".to_string(), s(sp.without_reply), String::new(), String::new()]);
+            c
+        }
+        "sla" => {
+            let mut c = Csv::new(&[
+                "group",
+                "key",
+                "conversations",
+                "breached_conversations",
+                "first_response_breaches",
+                "resolution_breaches",
+                "attainment",
+            ]);
+            let mut r = |group: &str, r: &SlaRow| {
+                c.row([
+                    group.to_string(),
+                    r.key.clone(),
+                    s(r.conversations),
+                    s(r.breached_conversations),
+                    s(r.first_response_breaches),
+                    s(r.resolution_breaches),
+                    opt(r.attainment),
+                ]);
+            };
+            r("total", &i.speed.sla.total);
+            i.speed.sla.by_priority.iter().for_each(|x| r("priority", x));
+            i.speed.sla.by_department.iter().for_each(|x| r("department", x));
+            c
+        }
+        "ratings" => {
+            let mut c = Csv::new(&["score", "count"]);
+            for (n, count) in i.quality.distribution.iter().enumerate() {
+                c.row([s(n + 1), s(count)]);
+            }
+            c
+        }
+        "comments" => {
+            let mut c = Csv::new(&["conversation_id", "score", "comment", "at"]);
+            for m in &i.quality.comments {
+                c.row([m.conversation_id.clone(), s(m.score), m.comment.clone(), m.at.clone()]);
+            }
+            c
+        }
+        "articles" => {
+            let mut c = Csv::new(&["article", "unhelpful"]);
+            for a in &i.quality.unhelpful_articles {
+                c.row([a.article.clone(), s(a.count)]);
+            }
+            c
+        }
+        "trends" => {
+            let mut c = Csv::new(&[
+                "start",
+                "end",
+                "started",
+                "handed_off",
+                "contained",
+                "handoff_rate",
+                "escalations",
+                "transfers",
+                "sla_breaches",
+                "sla_attainment",
+                "first_reply_median_ms",
+                "resolution_median_ms",
+                "queue_wait_median_ms",
+                "ratings",
+                "rating_average",
+            ]);
+            for p in &i.trends.points {
+                let h: &Headline = &p.figures;
+                c.row([
+                    p.start.clone(),
+                    p.end.clone(),
+                    s(h.started),
+                    s(h.handed_off),
+                    s(h.contained),
+                    opt(h.handoff_rate),
+                    s(h.escalations),
+                    s(h.transfers),
+                    s(h.sla_breaches),
+                    opt(h.sla_attainment),
+                    opt(h.first_reply_median_ms),
+                    opt(h.resolution_median_ms),
+                    opt(h.queue_wait_median_ms),
+                    s(h.ratings),
+                    opt(h.rating_average),
+                ]);
+            }
+            c
+        }
+        _ => return None,
+    };
+    Some(out.0)
+}
+
+/// `insights-<table>-<site>-<from>-<to>.csv`, with the UTC dates of the period's ends (`to` is
+/// exclusive) and anything but letters, digits, `-` and `_` in the site key replaced.
+pub fn filename(i: &Insights, table: &str) -> String {
+    let site: String = i
+        .site_key
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .collect();
+    let day = |t: &str| t.get(..10).unwrap_or(t).to_string();
+    format!("insights-{table}-{site}-{}-{}.csv", day(&i.from), day(&i.to))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cell;
+
+    #[test]
+    fn quoting_and_injection() {
+        assert_eq!(cell("plain"), "plain");
+        assert_eq!(cell("a,b"), "\"a,b\"");
+        assert_eq!(cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(cell("two\nlines"), "\"two\nlines\"");
+        assert_eq!(cell("cr\rhere"), "\"cr\rhere\"");
+        assert_eq!(cell("=SUM(A1)"), "'=SUM(A1)");
+        assert_eq!(cell("+1"), "'+1");
+        assert_eq!(cell("-1"), "'-1");
+        assert_eq!(cell("@cmd"), "'@cmd");
+        assert_eq!(cell("=1,2"), "\"'=1,2\"");
+        assert_eq!(cell(""), "");
+    }
+}
