@@ -145,3 +145,8 @@ pub async fn overview() -> Result<SupervisorOverview, ApiError> {
 pub async fn sites() -> Result<Vec<SiteSummary>, ApiError> {
     call("GET", "/v1/agent/sites", None).await
 }
+
+/// `GET /v1/agent/insights?{query}` (supervisors and managers): the computed figures.
+pub async fn insights(query: &str) -> Result<crate::insights::Insights, ApiError> {
+    call("GET", &format!("/v1/agent/insights?{query}"), None).await
+}

@@ -14,6 +14,8 @@ pub enum Screen {
     Work,
     Supervisor,
     Tickets,
+    /// Escalation insights (supervisors and managers).
+    Insights,
 }
 
 /// Everything the screens show. `Copy`: every field is a signal handle.
@@ -135,7 +137,7 @@ pub fn reload(c: Ctx) {
         match c.screen.get_untracked() {
             Screen::Supervisor => load_overview(c),
             Screen::Tickets => load_tickets(c),
-            Screen::Work => {}
+            Screen::Work | Screen::Insights => {}
         }
     });
 }

@@ -10,6 +10,7 @@
 
 pub mod backoff;
 pub mod i18n;
+pub mod insights;
 pub mod queue;
 pub mod sla;
 pub mod time;

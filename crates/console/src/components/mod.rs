@@ -5,6 +5,7 @@ pub mod composer;
 pub mod context_panel;
 pub mod conversation;
 pub mod events;
+pub mod insights;
 pub mod login;
 pub mod message_list;
 pub mod queue_list;

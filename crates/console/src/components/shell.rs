@@ -3,6 +3,7 @@
 
 use super::conversation::Conversation;
 use super::queue_list::QueueList;
+use super::insights::InsightsView;
 use super::supervisor::SupervisorView;
 use super::tickets::Tickets;
 use super::topbar::Topbar;
@@ -72,6 +73,7 @@ pub fn Shell() -> impl IntoView {
             }.into_any(),
             Screen::Supervisor => view! { <main id="main" class="pane wide" tabindex="-1"><SupervisorView/></main> }.into_any(),
             Screen::Tickets => view! { <main id="main" class="pane wide" tabindex="-1"><Tickets/></main> }.into_any(),
+            Screen::Insights => view! { <main id="main" class="pane wide" tabindex="-1"><InsightsView/></main> }.into_any(),
         }}
         <footer class="shortcuts">{move || c.t(Key::Shortcuts)}</footer>
     }

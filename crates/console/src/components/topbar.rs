@@ -35,7 +35,7 @@ pub fn Topbar() -> impl IntoView {
                     match screen {
                         Screen::Supervisor => load_overview(c),
                         Screen::Tickets => load_tickets(c),
-                        Screen::Work => {}
+                        Screen::Work | Screen::Insights => {}
                     }
                 }>
                 {move || c.t(key)}
@@ -85,6 +85,7 @@ pub fn Topbar() -> impl IntoView {
                 <nav class="tabs" aria-label=move || c.t(Key::AppName)>
                     {tab(Screen::Work, Key::Work)}
                     <Show when=move || c.is_supervisor()>{tab(Screen::Supervisor, Key::Supervisor)}</Show>
+                    <Show when=move || c.is_supervisor()>{tab(Screen::Insights, Key::Insights)}</Show>
                     {tab(Screen::Tickets, Key::Tickets)}
                 </nav>
     <span class="me">{move || c.me.with(|m| m.as_ref().map(|m| format!("{} · {}", m.name, m.tier)))}</span>
