@@ -1,6 +1,6 @@
 //! `cargo xtask bench`: criterion benchmarks of the bot, the last measured bundle sizes, then the
 //! insights over 100,000 conversations and the bounded loopback load test of the desk.
-//! `cargo xtask bench desk` / `cargo xtask bench insights` run only that one.
+//! `cargo xtask bench desk` / `insights` / `embed` run only that one.
 
 use crate::cmd::{self, run};
 use crate::dist::sizes_file;
@@ -10,6 +10,7 @@ pub fn bench(extra: &[String]) -> Result<()> {
     match extra.first().map(String::as_str) {
         Some("desk") => return desk_load(),
         Some("insights") => return insights(),
+        Some("embed") => return crate::embed_bench::embed(),
         _ => {}
     }
     run("bench", cmd::cargo().args(["bench", "-p", "handoff-bot"]).args(extra))?;
@@ -22,6 +23,7 @@ pub fn bench(extra: &[String]) -> Result<()> {
     }
     // The desk load test takes about a minute; skip it when criterion was asked for a filter.
     if extra.is_empty() {
+        crate::embed_bench::embed()?;
         insights()?;
         desk_load()?;
     }

@@ -37,7 +37,7 @@ pub fn build() -> Result<()> {
 }
 
 /// Stops the desk (SIGTERM, then kill) however the step ends.
-struct Desk(Child);
+pub struct Desk(Child);
 
 impl Drop for Desk {
     fn drop(&mut self) {
@@ -64,6 +64,20 @@ pub fn e2e() -> Result<()> {
     if !e2e.join("node_modules/@playwright/test").is_dir() {
         run("e2e: npm ci", cmd::command("npm").current_dir(&e2e).args(["ci", "--no-audit", "--no-fund"]))?;
     }
+    let (desk, url) = e2e_desk()?;
+    let result = run(
+        "e2e: playwright",
+        cmd::command("npx").current_dir(&e2e).args(["playwright", "test"]).env("DESK_URL", &url),
+    );
+    drop(desk);
+    result
+}
+
+/// A desk for browser tests and benches: built, then started on a free port with a fresh data
+/// dir, e2e/desk.toml (short SLAs, open around the clock) and pkg/ as its static files. Returns
+/// its guard (dropping it stops the desk) and its URL.
+pub fn e2e_desk() -> Result<(Desk, String)> {
+    let root = cmd::root();
     run("e2e: build the desk", cmd::cargo().args(["build", "-q", "-p", "handoff-desk"]))?;
     let data = cmd::target_dir().join("e2e-desk");
     let _ = std::fs::remove_dir_all(&data);
@@ -97,10 +111,5 @@ pub fn e2e() -> Result<()> {
     // Keep draining the desk's stdout so it never blocks on a full pipe.
     std::thread::spawn(move || for _ in lines.by_ref() {});
     println!("xtask: e2e desk on {url} (data in {}, log in {})", data.display(), log_path.display());
-    let result = run(
-        "e2e: playwright",
-        cmd::command("npx").current_dir(&e2e).args(["playwright", "test"]).env("DESK_URL", &url),
-    );
-    drop(desk);
-    result
+    Ok((desk, url))
 }

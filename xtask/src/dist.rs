@@ -80,6 +80,9 @@ pub fn dist() -> Result<sizes::Report> {
     }
     // The agent console last: the widget's trunk build above replaces pkg/ as a whole.
     crate::console::build()?;
+    // Then the .br/.gz copies the desk serves (see precompress.rs), of everything.
+    let n = crate::precompress::precompress(&pkg).context("step dist: precompressing pkg/")?;
+    println!("dist: wrote brotli and gzip copies of {n} files in pkg/");
     Ok(report)
 }
 

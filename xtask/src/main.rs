@@ -5,6 +5,8 @@ mod cmd;
 mod console;
 mod desk;
 mod dist;
+mod embed_bench;
+mod precompress;
 mod screenshot;
 mod serve;
 mod sizes;

@@ -125,3 +125,34 @@ async fn hashed_assets_are_immutable_and_compressed() {
     let api = get(&app, "/healthz", &[("accept-encoding", "gzip")]).await;
     assert_eq!(header(&api, header::CONTENT_ENCODING), "");
 }
+
+#[tokio::test]
+async fn precompressed_copies_are_served_as_they_are_and_site_bundles_are_compressed() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(dir.path()).await;
+    let pkg = dir.path().join("pkg");
+    // What `cargo xtask dist` writes next to each file (xtask/src/precompress.rs); the bytes are
+    // markers, so the test sees which copy was sent.
+    std::fs::write(pkg.join("handoff-widget-0123456789abcdef_bg.wasm"), vec![0u8; 4096]).expect("wasm");
+    std::fs::write(pkg.join("handoff-widget-0123456789abcdef_bg.wasm.br"), "BROTLI COPY").expect("br");
+    std::fs::write(pkg.join("handoff-widget-0123456789abcdef_bg.wasm.gz"), "GZIP COPY").expect("gz");
+    std::fs::create_dir_all(pkg.join("sites")).expect("sites");
+    std::fs::write(pkg.join("sites/demo.bundle"), "handoff-bundle/3 ".repeat(500)).expect("bundle");
+
+    let wasm = "/handoff-widget-0123456789abcdef_bg.wasm";
+    let res = get(&app, wasm, &[("accept-encoding", "gzip, deflate, br")]).await;
+    assert_eq!(header(&res, header::CONTENT_ENCODING), "br");
+    assert_eq!(header(&res, header::CACHE_CONTROL), "public, max-age=31536000, immutable");
+    assert_eq!(text(res).await, "BROTLI COPY");
+    let res = get(&app, wasm, &[("accept-encoding", "gzip, deflate")]).await;
+    assert_eq!(header(&res, header::CONTENT_ENCODING), "gzip");
+    assert_eq!(text(res).await, "GZIP COPY");
+    let res = get(&app, wasm, &[]).await;
+    assert_eq!(header(&res, header::CONTENT_ENCODING), "");
+    assert_eq!(axum::body::to_bytes(res.into_body(), 1 << 20).await.expect("body").len(), 4096);
+
+    // A bundle without copies (exported by hand) is compressed on the fly.
+    let res = get(&app, "/sites/demo.bundle", &[("accept-encoding", "gzip")]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(header(&res, header::CONTENT_ENCODING), "gzip");
+}

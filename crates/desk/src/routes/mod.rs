@@ -123,7 +123,9 @@ pub fn router(desk: Arc<Desk>) -> Router {
     // are held at once, see docs/benchmarks.md).
     let mut files = embedding.fallback(ops::not_found);
     if let Some(dir) = &desk.config.static_dir {
-        files = files.fallback_service(ServeDir::new(dir));
+        // `cargo xtask dist` writes .br/.gz copies at the best levels (xtask/src/precompress.rs);
+        // files without them are compressed on the fly below.
+        files = files.fallback_service(ServeDir::new(dir).precompressed_br().precompressed_gzip());
     }
     let files = files
         .layer(axum::middleware::from_fn(immutable_assets))
@@ -159,10 +161,19 @@ async fn immutable_assets(
     res
 }
 
-/// Only scripts, styles and wasm are compressed (never the event streams or API answers).
+/// Only scripts, styles, pages, wasm and site bundles are compressed (never the event streams or
+/// API answers).
 fn compressible(status: StatusCode, _: Version, headers: &HeaderMap, _: &Extensions) -> bool {
     let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let kind = ["text/javascript", "application/javascript", "text/css", "application/wasm", "text/html"];
+    // application/octet-stream: site bundles (sites/<key>.bundle, text in Handoff's own format).
+    let kind = [
+        "text/javascript",
+        "application/javascript",
+        "text/css",
+        "application/wasm",
+        "text/html",
+        "application/octet-stream",
+    ];
     status.is_success() && kind.iter().any(|k| ct.starts_with(k))
 }
 
