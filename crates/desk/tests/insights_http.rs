@@ -277,3 +277,63 @@ async fn every_insights_table_exports_as_csv() {
     assert_eq!(started, 3);
     h.d.stop().await;
 }
+
+async fn metrics(base: &str) -> String {
+    client().get(format!("{base}/metrics")).send().await.expect("metrics").text().await.expect("text")
+}
+
+fn has(text: &str, line: &str) -> bool {
+    text.lines().any(|l| l == line)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn per_site_metrics_are_the_stored_figures_and_survive_a_restart() {
+    let h = history().await;
+    let text = metrics(&h.d.base).await;
+    for line in [
+        "handoff_site_conversations_started_total{site=\"demo\"} 3",
+        "handoff_site_handoffs_total{site=\"demo\",reason=\"article_unhelpful\"} 1",
+        "handoff_site_handoffs_total{site=\"demo\",reason=\"explicit\"} 1",
+        "handoff_site_escalations_total{site=\"demo\",from_tier=\"agent\",to_tier=\"supervisor\"} 1",
+        "handoff_site_ratings_total{site=\"demo\"} 2",
+        "handoff_site_rating_score_sum{site=\"demo\"} 7",
+        "# TYPE handoff_site_transfers_total counter",
+        "# TYPE handoff_site_sla_breaches_total counter",
+        "# TYPE handoff_site_tickets_total counter",
+        "# TYPE handoff_site_open_conversations gauge",
+        "handoff_handoffs_total 2",
+    ] {
+        assert!(has(&text, line), "{line} missing:\n{text}");
+    }
+    assert!(!text.contains("handoff_site_open_conversations{"), "both resolved:\n{text}");
+    h.d.stop().await;
+
+    // A desk restarted on the same data: the process-local counters start again at zero, the
+    // per-site series still count what is stored; a waiting conversation shows as queued.
+    let dir = tempfile::tempdir().expect("dir");
+    let config = || {
+        handoff_desk::config::Config::parse(&config_text(&dir.path().join("data"), "", ""), dir.path())
+            .expect("config")
+    };
+    let (base, desk, stop, task) = start_app(config()).await;
+    // Online without capacity: the handoff waits in the queue.
+    online_agent(&desk, &base, "ron@t", "Ron", "agent", &["orders"], 0).await;
+    let c = Customer::start(&client(), &base).await;
+    assert_eq!(c.handoff("orders", "normal").await["status"], "queued");
+    drop(desk);
+    let _ = stop.send(());
+    let _ = task.await;
+    let (base, desk, stop, task) = start_app(config()).await;
+    let text = metrics(&base).await;
+    for line in [
+        "handoff_handoffs_total 0",
+        "handoff_site_handoffs_total{site=\"demo\",reason=\"explicit\"} 1",
+        "handoff_site_conversations_started_total{site=\"demo\"} 1",
+        "handoff_site_open_conversations{site=\"demo\",status=\"queued\"} 1",
+    ] {
+        assert!(has(&text, line), "{line} missing:\n{text}");
+    }
+    drop(desk);
+    let _ = stop.send(());
+    let _ = task.await;
+}

@@ -197,6 +197,24 @@ pub struct PeriodConversation {
     pub updated_at: i64,
 }
 
+/// Totals over everything stored, for the Prometheus metrics (computed at scrape time, so they
+/// survive restarts): audit rows counted by site, kind and two labels, plus per-site figures.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StoredCounts {
+    /// `(site, kind, a, b, count)` for the audit kinds `handoff` (a = reason), `sla_breach`
+    /// (a = reason), `offline`, `escalation` (a, b = from and to tier) and `transfer` (a, b =
+    /// from and to department); unused labels are empty.
+    pub audit: Vec<(String, String, String, String, u64)>,
+    /// `(site, conversations started)`.
+    pub started: Vec<(String, u64)>,
+    /// `(site, tickets)`.
+    pub tickets: Vec<(String, u64)>,
+    /// `(site, ratings, sum of scores)` over scores 1 to 5.
+    pub ratings: Vec<(String, u64, u64)>,
+    /// `(site, status, conversations)` for `queued` and `assigned`.
+    pub open: Vec<(String, String, u64)>,
+}
+
 /// One atomic change to a conversation: its new state plus what happened.
 #[derive(Debug, Clone)]
 pub struct Commit {
@@ -266,6 +284,9 @@ pub trait Database: Send + Sync + 'static {
     /// The conversations of `site_key` started in `[from, to)` with their audit rows and first
     /// agent replies (see [`PeriodRows`]).
     async fn period_rows(&self, site_key: &str, from: i64, to: i64) -> DbResult<PeriodRows>;
+
+    /// The stored totals behind the per-site metrics (see [`StoredCounts`]).
+    async fn stored_counts(&self) -> DbResult<StoredCounts>;
 
     async fn ticket(&self, id: i64) -> DbResult<Option<TicketRow>>;
     /// Stores the answer if the ticket has none yet; `false` if it was already answered.

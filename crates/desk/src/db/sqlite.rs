@@ -579,6 +579,53 @@ impl Database for Sqlite {
         rows.iter().map(audit_row).collect()
     }
 
+    async fn stored_counts(&self) -> DbResult<StoredCounts> {
+        let n = |v: i64| u64::try_from(v).unwrap_or(0);
+        let mut out = StoredCounts::default();
+        let audit = sqlx::query(
+            "SELECT site_key, kind, \
+             CASE kind WHEN 'escalation' THEN ifnull(from_tier, '') WHEN 'transfer' THEN ifnull(from_department, '') \
+                  WHEN 'offline' THEN '' ELSE reason END AS a, \
+             CASE kind WHEN 'escalation' THEN ifnull(to_tier, '') WHEN 'transfer' THEN ifnull(to_department, '') \
+                  ELSE '' END AS b, COUNT(*) \
+             FROM escalation_events WHERE kind IN ('handoff', 'sla_breach', 'offline', 'escalation', 'transfer') \
+             GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        for r in audit {
+            out.audit.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, n(r.try_get(4)?)));
+        }
+        let per_site = sqlx::query(
+            "SELECT site_key, COUNT(*), COUNT(CASE WHEN rating BETWEEN 1 AND 5 THEN 1 END), \
+             ifnull(SUM(CASE WHEN rating BETWEEN 1 AND 5 THEN rating END), 0) \
+             FROM conversations GROUP BY 1 ORDER BY 1",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        for r in per_site {
+            let site: String = r.try_get(0)?;
+            out.started.push((site.clone(), n(r.try_get(1)?)));
+            out.ratings.push((site, n(r.try_get(2)?), n(r.try_get(3)?)));
+        }
+        for r in sqlx::query("SELECT site_key, COUNT(*) FROM tickets GROUP BY 1 ORDER BY 1")
+            .fetch_all(&self.pool)
+            .await?
+        {
+            out.tickets.push((r.try_get(0)?, n(r.try_get(1)?)));
+        }
+        for r in sqlx::query(
+            "SELECT site_key, status, COUNT(*) FROM conversations WHERE status IN ('queued', 'assigned') \
+             GROUP BY 1, 2 ORDER BY 1, 2",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        {
+            out.open.push((r.try_get(0)?, r.try_get(1)?, n(r.try_get(2)?)));
+        }
+        Ok(out)
+    }
+
     async fn period_rows(&self, site_key: &str, from: i64, to: i64) -> DbResult<PeriodRows> {
         // One row per conversation, its audit trail packed by SQLite into one string (fields
         // separated by U+001F, rows by U+001E, in id order; an agent's free-text reason has

@@ -31,7 +31,12 @@ pub async fn healthz(State(desk): State<Arc<Desk>>) -> impl IntoResponse {
 pub async fn metrics(State(desk): State<Arc<Desk>>) -> impl IntoResponse {
     let queued =
         desk.db.conversations_with_status(ConversationStatus::Queued).await.map(|v| v.len()).unwrap_or(0);
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], desk.metrics.render(queued as u64))
+    let mut text = desk.metrics.render(queued as u64);
+    match desk.db.stored_counts().await {
+        Ok(c) => text.push_str(&crate::metrics::render_stored(&c)),
+        Err(e) => tracing::error!(error = %e, "metrics: stored counts"),
+    }
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text)
 }
 
 pub async fn not_found() -> ApiError {
