@@ -3,9 +3,10 @@
 
 use crate::config::{SiteConfig, DEFAULT_SLA};
 use crate::sla::SlaPolicy;
-use handoff_bot::Site;
+use handoff_bot::{Engine, Site};
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::{Arc, OnceLock};
 
 #[derive(Debug)]
 pub struct LoadedSite {
@@ -14,9 +15,16 @@ pub struct LoadedSite {
     pub config: SiteConfig,
     /// Tier ids, lowest first (the hierarchical escalation path).
     pub tiers: Vec<String>,
+    /// The site's bot, compiled on first use (insights ask it whether a gap is still one).
+    engine: OnceLock<Option<Arc<Engine>>>,
 }
 
 impl LoadedSite {
+    /// The compiled bot of the site's content (`None` if it does not compile).
+    pub fn engine(&self) -> Option<Arc<Engine>> {
+        self.engine.get_or_init(|| Engine::new(self.content.clone()).ok().map(Arc::new)).clone()
+    }
+
     pub fn tier_level(&self, tier: &str) -> Option<usize> {
         self.tiers.iter().position(|t| t == tier)
     }
@@ -82,8 +90,13 @@ impl Sites {
                         }
                     }
                     let tiers = site.settings.tiers.iter().map(|t| t.id.clone()).collect();
-                    let loaded =
-                        LoadedSite { key: key.clone(), content: site, config: config.clone(), tiers };
+                    let loaded = LoadedSite {
+                        key: key.clone(),
+                        content: site,
+                        config: config.clone(),
+                        tiers,
+                        engine: OnceLock::new(),
+                    };
                     if by_key.insert(key.clone(), loaded).is_some() {
                         problems.push(format!("site key {key:?} is configured twice"));
                     }

@@ -337,3 +337,70 @@ async fn per_site_metrics_are_the_stored_figures_and_survive_a_restart() {
     let _ = stop.send(());
     let _ = task.await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn content_gaps_cluster_the_unmatched_messages_of_handoffs() {
+    let d = spawn("", "").await;
+    let sam = d.online_agent("sam@t", "Sam", "supervisor", &["orders"], 0).await;
+    d.online_agent("ana@t", "Ana", "agent", &["orders"], 0).await;
+    let mut ids = Vec::new();
+    type Line<'a> = (&'a str, Option<&'a str>);
+    let lines: [(&[Line], Option<&str>); 4] = [
+        (
+            &[("Penguin tuxedo for Antarctica?", None), ("where is my order?", Some("order_status"))],
+            Some("tent-care"),
+        ),
+        (&[("antarctica penguin tuxedo please", None)], Some("tent-care")),
+        (&[("zebra stripes quantum", None), ("???", None)], None),
+        (&[("where is my order?", Some("order_status"))], Some("boots")),
+    ];
+    for (transcript, article) in lines {
+        let c = d.customer().await;
+        let mut body = handoff_body("orders", "normal");
+        body["transcript"] = transcript
+            .iter()
+            .map(|(text, intent)| match intent {
+                Some(i) => json!({"role": "customer", "text": text, "intent": i}),
+                None => json!({"role": "customer", "text": text}),
+            })
+            .chain([json!({"role": "bot", "text": "Sorry, I do not know that."})])
+            .collect();
+        if let Some(a) = article {
+            body["article"] = json!(a);
+        }
+        assert_eq!(c.post("/handoff", body).await.status(), 200);
+        ids.push(c.id);
+    }
+    let v = json_of(sam.get("/v1/agent/insights").await).await;
+    assert_eq!(
+        v["gaps"],
+        json!([
+            {"locale": "en", "label": "penguin tuxedo antarctica", "words": ["penguin", "tuxedo", "antarctica"],
+             "messages": 2, "handoffs": 2, "examples": [
+                {"conversation_id": ids[0], "text": "Penguin tuxedo for Antarctica?"},
+                {"conversation_id": ids[1], "text": "antarctica penguin tuxedo please"}]},
+            {"locale": "en", "label": "zebra stripes quantum", "words": ["zebra", "stripes", "quantum"],
+             "messages": 1, "handoffs": 1, "examples": [
+                {"conversation_id": ids[2], "text": "zebra stripes quantum"}]},
+        ])
+    );
+    assert_eq!(
+        v["articles_before_handoff"],
+        json!([{"article": "tent-care", "count": 2}, {"article": "boots", "count": 1}])
+    );
+    // Filtered: only the conversations that pass.
+    let none = json_of(sam.get("/v1/agent/insights?reason=rule").await).await;
+    assert_eq!((none["gaps"].clone(), none["articles_before_handoff"].clone()), (json!([]), json!([])));
+    let csv = sam.get("/v1/agent/insights.csv?table=gaps").await.text().await.expect("csv");
+    assert_eq!(
+        csv,
+        format!(
+            "locale,label,messages,handoffs,examples\r\nen,penguin tuxedo antarctica,2,2,{} {}\r\nen,zebra stripes quantum,1,1,{}\r\n",
+            ids[0], ids[1], ids[2]
+        )
+    );
+    let csv =
+        sam.get("/v1/agent/insights.csv?table=articles_before_handoff").await.text().await.expect("csv");
+    assert_eq!(csv, "article,handoffs\r\ntent-care,2\r\nboots,1\r\n");
+    d.stop().await;
+}

@@ -197,6 +197,17 @@ pub struct PeriodConversation {
     pub updated_at: i64,
 }
 
+/// What the latest stored handoff of a conversation says for the content gaps: the article the
+/// customer was shown (its `article`) and the customer lines of its transcript the bot did not
+/// match (no `intent`), in order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HandoffText {
+    pub conversation_id: String,
+    pub locale: String,
+    pub article: Option<String>,
+    pub unmatched: Vec<String>,
+}
+
 /// Totals over everything stored, for the Prometheus metrics (computed at scrape time, so they
 /// survive restarts): audit rows counted by site, kind and two labels, plus per-site figures.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -284,6 +295,10 @@ pub trait Database: Send + Sync + 'static {
     /// The conversations of `site_key` started in `[from, to)` with their audit rows and first
     /// agent replies (see [`PeriodRows`]).
     async fn period_rows(&self, site_key: &str, from: i64, to: i64) -> DbResult<PeriodRows>;
+
+    /// The stored handoffs of the conversations of `site_key` started in `[from, to)`, in start
+    /// order (see [`HandoffText`]).
+    async fn handoff_texts(&self, site_key: &str, from: i64, to: i64) -> DbResult<Vec<HandoffText>>;
 
     /// The stored totals behind the per-site metrics (see [`StoredCounts`]).
     async fn stored_counts(&self) -> DbResult<StoredCounts>;

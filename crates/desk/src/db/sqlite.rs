@@ -579,6 +579,41 @@ impl Database for Sqlite {
         rows.iter().map(audit_row).collect()
     }
 
+    async fn handoff_texts(&self, site_key: &str, from: i64, to: i64) -> DbResult<Vec<HandoffText>> {
+        let rows = sqlx::query(
+            "SELECT c.id, c.locale, json_extract(c.handoff_json, '$.article'), \
+             (SELECT json_group_array(json_extract(t.value, '$.text')) \
+              FROM json_each(c.handoff_json, '$.transcript') t \
+              WHERE json_extract(t.value, '$.role') = 'customer' \
+                AND json_extract(t.value, '$.intent') IS NULL \
+                AND json_type(t.value, '$.text') = 'text') \
+             FROM conversations c WHERE c.site_key = ? AND c.created_at >= ? AND c.created_at < ? \
+             AND c.handoff_json IS NOT NULL AND json_valid(c.handoff_json) ORDER BY c.created_at, c.id",
+        )
+        .bind(site_key)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let id: String = r.try_get(0)?;
+            let texts: Option<String> = r.try_get(3)?;
+            let unmatched = match texts {
+                Some(t) => serde_json::from_str(&t)
+                    .map_err(|e| DbError::Corrupt(format!("transcript of {id}: {e}")))?,
+                None => Vec::new(),
+            };
+            out.push(HandoffText {
+                conversation_id: id,
+                locale: r.try_get(1)?,
+                article: r.try_get(2)?,
+                unmatched,
+            });
+        }
+        Ok(out)
+    }
+
     async fn stored_counts(&self) -> DbResult<StoredCounts> {
         let n = |v: i64| u64::try_from(v).unwrap_or(0);
         let mut out = StoredCounts::default();

@@ -6,8 +6,19 @@ use super::{Durations, Edge, Headline, Insights, SlaRow};
 use std::fmt::Display;
 
 /// Every table, in the order the docs list them.
-pub const TABLES: &[&str] =
-    &["containment", "reasons", "flow", "speed", "sla", "ratings", "comments", "articles", "trends"];
+pub const TABLES: &[&str] = &[
+    "containment",
+    "reasons",
+    "flow",
+    "speed",
+    "sla",
+    "ratings",
+    "comments",
+    "articles",
+    "trends",
+    "gaps",
+    "articles_before_handoff",
+];
 
 /// One cell, escaped.
 pub fn cell(v: &str) -> String {
@@ -180,6 +191,21 @@ pub fn table(i: &Insights, name: &str) -> Option<String> {
                     s(h.ratings),
                     opt(h.rating_average),
                 ]);
+            }
+            c
+        }
+        "gaps" => {
+            let mut c = Csv::new(&["locale", "label", "messages", "handoffs", "examples"]);
+            for g in &i.gaps {
+                let examples: Vec<&str> = g.examples.iter().map(|e| e.conversation_id.as_str()).collect();
+                c.row([g.locale.clone(), g.label.clone(), s(g.messages), s(g.handoffs), examples.join(" ")]);
+            }
+            c
+        }
+        "articles_before_handoff" => {
+            let mut c = Csv::new(&["article", "handoffs"]);
+            for a in &i.articles_before_handoff {
+                c.row([a.article.clone(), s(a.count)]);
             }
             c
         }

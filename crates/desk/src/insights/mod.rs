@@ -12,6 +12,7 @@
 mod containment;
 pub mod csv;
 mod flow;
+mod gaps;
 mod params;
 mod quality;
 mod speed;
@@ -20,15 +21,18 @@ mod trends;
 
 pub use containment::Containment;
 pub use flow::{Edge, EscalationFlow};
+pub use gaps::{GapCluster, GapExample};
 pub use params::{parse_time, InsightsParams};
 pub use quality::{ArticleCount, Comment, Quality};
 pub use speed::{SlaFigures, SlaRow, Speed};
 pub use stats::{nearest_rank, ratio, Durations};
 pub use trends::{bucket_start, buckets, Bucket, Headline, HeadlineChange, TrendPoint, Trends};
 
-use crate::db::{AuditRow, Database, DbError, PeriodConversation, PeriodRows};
+use crate::db::{AuditRow, Database, DbError, HandoffText, PeriodConversation, PeriodRows};
+use handoff_bot::Engine;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 /// The handoff reasons of the protocol, always listed (zero when absent).
 pub const HANDOFF_REASONS: [&str; 5] = ["explicit", "fallback", "frustration", "rule", "article_unhelpful"];
@@ -55,6 +59,24 @@ pub struct Filter {
     pub reason: Option<String>,
 }
 
+/// The site's compiled bot, for the content gaps (equal when it is the same one).
+#[derive(Clone)]
+pub struct GapEngine(pub Arc<Engine>);
+
+impl std::fmt::Debug for GapEngine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("GapEngine")
+    }
+}
+
+impl PartialEq for GapEngine {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for GapEngine {}
+
 /// What to compute.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InsightsQuery {
@@ -68,6 +90,9 @@ pub struct InsightsQuery {
     pub comments: usize,
     /// The site's lowest tier (its `tiers` list, first entry): where every handoff comes from.
     pub bot_tier: String,
+    /// The site's bot: the content gaps are the unmatched messages it still cannot answer.
+    /// Without it `gaps` stays empty.
+    pub engine: Option<GapEngine>,
 }
 
 impl InsightsQuery {
@@ -81,6 +106,7 @@ impl InsightsQuery {
             bucket: Bucket::Day,
             comments: 10,
             bot_tier: "bot".into(),
+            engine: None,
         }
     }
 }
@@ -108,6 +134,11 @@ pub struct Insights {
     pub speed: Speed,
     pub quality: Quality,
     pub trends: Trends,
+    /// Content gaps: unmatched customer messages before a handoff, clustered per locale.
+    pub gaps: Vec<GapCluster>,
+    /// Articles named by the stored handoffs (the one the customer saw before asking for a
+    /// person), most first.
+    pub articles_before_handoff: Vec<ArticleCount>,
 }
 
 /// Loads the period and the one before it (same length) and computes every figure.
@@ -120,12 +151,30 @@ pub async fn compute(db: &dyn Database, q: &InsightsQuery) -> Result<Insights, I
     }
     let len = q.to - q.from;
     // Both loads at once, on two pooled connections: the load is most of the time.
-    let (rows, previous) = futures_util::future::try_join(
+    let (rows, previous, texts) = futures_util::future::try_join3(
         db.period_rows(&q.site_key, q.from, q.to),
         db.period_rows(&q.site_key, q.from.saturating_sub(len), q.from),
+        db.handoff_texts(&q.site_key, q.from, q.to),
     )
     .await?;
-    Ok(compute_rows(q, &rows, &previous))
+    Ok(compute_all(q, &rows, &previous, &texts))
+}
+
+/// [`compute_rows`] plus the content gaps from the period's stored handoffs.
+pub fn compute_all(
+    q: &InsightsQuery,
+    rows: &PeriodRows,
+    previous: &PeriodRows,
+    texts: &[HandoffText],
+) -> Insights {
+    let convs = conversations(rows, &q.filter, &q.bot_tier);
+    let keep: HashSet<&str> = convs.iter().map(|c| c.row.id.as_str()).collect();
+    let (gaps, articles) = gaps::gaps(q.engine.as_ref().map(|e| &*e.0), texts, &keep);
+    drop(convs);
+    let mut i = compute_rows(q, rows, previous);
+    i.gaps = gaps;
+    i.articles_before_handoff = articles;
+    i
 }
 
 /// [`compute`] on rows already loaded (`previous`: the period of equal length before `from`).
@@ -144,6 +193,8 @@ pub fn compute_rows(q: &InsightsQuery, rows: &PeriodRows, previous: &PeriodRows)
         speed: fig.speed,
         quality: fig.quality,
         trends,
+        gaps: Vec::new(),
+        articles_before_handoff: Vec::new(),
     }
 }
 

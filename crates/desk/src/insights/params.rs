@@ -88,6 +88,7 @@ impl InsightsParams {
         let mut q = InsightsQuery::new(site.key.clone(), from, to);
         q.filter = filter;
         q.bucket = bucket;
+        q.engine = site.engine().map(super::GapEngine);
         if let Some(bot) = site.tiers.first() {
             q.bot_tier = bot.clone();
         }

@@ -1,0 +1,83 @@
+//! Content gaps: the customer messages the bot could not match before a handoff, clustered per
+//! language by the bot's own grouping (`handoff_bot::gaps`, the one `handoff-bot check --gaps`
+//! uses), and the articles customers were shown right before they asked for a person.
+//!
+//! The source is each conversation's latest stored handoff (`HandoffRequest`): its transcript's
+//! customer lines without an `intent`, and its `article`.
+
+use super::ArticleCount;
+use crate::db::HandoffText;
+use handoff_bot::gaps::{self, Unmatched};
+use handoff_bot::Engine;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashSet};
+
+/// One topic the content does not cover.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GapCluster {
+    pub locale: String,
+    /// The normalised words most of its messages share, joined by spaces.
+    pub label: String,
+    pub words: Vec<String>,
+    /// Unmatched messages in the cluster.
+    pub messages: u64,
+    /// Of those, messages of conversations that were handed off (all of them, as the stored
+    /// handoff is the source; kept for the same ranking as the bot's CLI).
+    pub handoffs: u64,
+    /// Up to three messages as written, with their conversations.
+    pub examples: Vec<GapExample>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GapExample {
+    pub conversation_id: String,
+    pub text: String,
+}
+
+/// The clusters of the conversations in `keep` (per locale, locales sorted, best first within
+/// one: most handoffs, then most messages) and their articles shown before the handoff (most
+/// first, ties by article id). Without an engine no message can be re-asked: no clusters.
+pub(crate) fn gaps(
+    engine: Option<&Engine>,
+    texts: &[HandoffText],
+    keep: &HashSet<&str>,
+) -> (Vec<GapCluster>, Vec<ArticleCount>) {
+    let mut articles: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut unmatched = Vec::new();
+    for t in texts.iter().filter(|t| keep.contains(t.conversation_id.as_str())) {
+        if let Some(a) = t.article.as_deref().filter(|a| !a.is_empty()) {
+            *articles.entry(a).or_default() += 1;
+        }
+        for text in t.unmatched.iter().filter(|x| !x.trim().is_empty()) {
+            unmatched.push(Unmatched {
+                locale: t.locale.clone(),
+                text: text.clone(),
+                conversation: Some(t.conversation_id.clone()),
+                handed_off: true,
+            });
+        }
+    }
+    let mut articles: Vec<ArticleCount> =
+        articles.into_iter().map(|(a, count)| ArticleCount { article: a.to_string(), count }).collect();
+    articles.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.article.cmp(&b.article)));
+    let Some(engine) = engine else { return (Vec::new(), articles) };
+    let mut clusters: Vec<GapCluster> = gaps::find(engine, &unmatched)
+        .gaps
+        .into_iter()
+        .map(|g| GapCluster {
+            locale: g.locale,
+            label: g.words.join(" "),
+            words: g.words,
+            messages: g.messages as u64,
+            handoffs: g.handoffs as u64,
+            examples: g
+                .examples
+                .into_iter()
+                .map(|(text, c)| GapExample { conversation_id: c.unwrap_or_default(), text })
+                .collect(),
+        })
+        .collect();
+    // Stable: the bot's ranking stays within each locale.
+    clusters.sort_by(|a, b| a.locale.cmp(&b.locale));
+    (clusters, articles)
+}
