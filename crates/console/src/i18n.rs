@@ -120,6 +120,7 @@ keys! {
     Day => ["Day", "Tag", "Den", "Ден", "Dia", "Araw"],
     Week => ["Week", "Woche", "Týden", "Седмица", "Semana", "Linggo"],
     All => ["All", "Alle", "Vše", "Всички", "Todos", "Lahat"],
+    CustomerLanguage => ["Customer language", "Sprache der Kunden", "Jazyk zákazníka", "Език на клиента", "Idioma do cliente", "Wika ng customer"],
     Filters => ["Filters", "Filter", "Filtry", "Филтри", "Filtros", "Mga filter"],
     Site => ["Site", "Website", "Web", "Сайт", "Site", "Site"],
     Figures => ["Headline figures", "Kennzahlen", "Hlavní ukazatele", "Основни показатели", "Números principais", "Pangunahing bilang"],

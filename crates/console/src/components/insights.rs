@@ -224,19 +224,22 @@ fn trend_table(c: Ctx, i: &Insights) -> impl IntoView {
 
 /// A flow diagram: boxes with their counts, edges as strokes as wide as their counts, each
 /// labelled with its count.
-fn flow_svg(layout: &FlowLayout, label: String, name: impl Fn(&str) -> String) -> impl IntoView {
+fn flow_svg(id: &'static str, layout: &FlowLayout, label: String, name: impl Fn(&str) -> String) -> impl IntoView {
+    let marker = format!("{id}-arrow");
+    let url = format!("url(#{marker})");
     let links = layout.links.clone();
     let nodes = layout.nodes.clone();
     view! {
         <svg class="chart flow" role="img" aria-label=label viewBox=format!("0 0 {:.0} {:.0}", layout.width, layout.height)
             style=format!("max-width:{:.0}px", layout.width)>
             <defs>
-                <marker id="arrow" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="4" markerHeight="4" orient="auto-start-reverse">
+                <marker id=marker viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="12" markerHeight="12" orient="auto">
                     <path d="M0,0 L10,5 L0,10 z" class="arrowhead"/>
                 </marker>
             </defs>
             {links.iter().map(|l| view! {
                 <path class="flow-edge" d=l.d.clone() stroke-width=format!("{:.1}", l.width)/>
+                <path class="flow-edge-arrow" d=l.d.clone() marker-end=url.clone()/>
             }).collect_view()}
             {nodes.iter().map(|n| {
                 let through = n.inflow.max(n.outflow);
@@ -364,7 +367,11 @@ fn body(c: Ctx, q: &str, i: &Insights, site: Option<SiteSummary>) -> AnyView {
     };
     let dname = move |id: &str| c.department(&sk, id);
     let ladder: Vec<String> = site.as_ref().map(|s| s.tiers.iter().map(|t| t.id.clone()).collect()).unwrap_or_default();
-    let tier_layout = ins::tier_layout(&i.flow.tiers, &ladder);
+    // Up the ladder in order (bot -> agent first), not alphabetically.
+    let mut tier_edges = i.flow.tiers.clone();
+    let rank = |t: &str| ladder.iter().position(|x| x == t).unwrap_or(ladder.len());
+    tier_edges.sort_by_key(|e| (rank(&e.from), rank(&e.to)));
+    let tier_layout = ins::tier_layout(&tier_edges, &ladder);
     let dept_layout = ins::department_layout(&i.flow.departments);
     let reasons: Vec<(String, f64, String)> = {
         let mut keys: Vec<&String> = i.containment.handoffs_by_reason.keys().collect();
@@ -428,7 +435,7 @@ fn body(c: Ctx, q: &str, i: &Insights, site: Option<SiteSummary>) -> AnyView {
         <section aria-labelledby="ins-time">
             <h2 id="ins-time">{c.t(Key::OverTime)}</h2>
             {trend_chart(c, i)}
-            {trend_table(c, i)}
+            <div class="table-scroll" tabindex="0" role="region" aria-label=c.t(Key::OverTime)>{trend_table(c, i)}</div>
             {csv_link(c, q, "trends", c.t(Key::OverTime).to_string())}
         </section>
 
@@ -437,12 +444,12 @@ fn body(c: Ctx, q: &str, i: &Insights, site: Option<SiteSummary>) -> AnyView {
             <div class="two">
                 <div>
                     <h3>{c.t(Key::FlowTiers)}</h3>
-                    {if i.flow.tiers.is_empty() {
+                    {if tier_edges.is_empty() {
                         view! { <p class="empty">{c.t(Key::NoMoves)}</p> }.into_any()
                     } else {
                         view! {
-                            <div class="scroll">{flow_svg(&tier_layout, moves(c, &i.flow.tiers, &tname), tname.clone())}</div>
-                            {flow_table(c, "table-flow-tiers", c.t(Key::FlowTiers).to_string(), &i.flow.tiers, tname.clone())}
+                            <div class="scroll">{flow_svg("flow-tiers", &tier_layout, moves(c, &tier_edges, &tname), tname.clone())}</div>
+                            {flow_table(c, "table-flow-tiers", c.t(Key::FlowTiers).to_string(), &tier_edges, tname.clone())}
                         }.into_any()
                     }}
                 </div>
@@ -452,7 +459,7 @@ fn body(c: Ctx, q: &str, i: &Insights, site: Option<SiteSummary>) -> AnyView {
                         view! { <p class="empty">{c.t(Key::NoMoves)}</p> }.into_any()
                     } else {
                         view! {
-                            <div class="scroll">{flow_svg(&dept_layout, moves(c, &i.flow.departments, &dname), dname.clone())}</div>
+                            <div class="scroll">{flow_svg("flow-departments", &dept_layout, moves(c, &i.flow.departments, &dname), dname.clone())}</div>
                             {flow_table(c, "table-flow-departments", c.t(Key::FlowDepartments).to_string(), &i.flow.departments, dname.clone())}
                         }.into_any()
                     }}
@@ -581,7 +588,7 @@ fn body(c: Ctx, q: &str, i: &Insights, site: Option<SiteSummary>) -> AnyView {
                     <caption>{c.t(Key::Gaps)}</caption>
                     <thead><tr>
                         <th scope="col">{c.t(Key::GapText)}</th>
-                        <th scope="col">{c.t(Key::Locale)}</th>
+                        <th scope="col">{c.t(Key::CustomerLanguage)}</th>
                         <th scope="col">{c.t(Key::Handoffs)}</th>
                         <th scope="col">{c.t(Key::Seen)}</th>
                         <th scope="col">{c.t(Key::Examples)}</th>
@@ -741,7 +748,7 @@ pub fn InsightsView() -> impl IntoView {
                 </span>
                 {select(c, "ins-department", Key::Department, k.department, departments)}
                 {select(c, "ins-tier", Key::Tier, k.tier, tiers)}
-                {select(c, "ins-locale", Key::Locale, k.locale, locales)}
+                {select(c, "ins-locale", Key::CustomerLanguage, k.locale, locales)}
                 {select(c, "ins-reason", Key::Reason, k.reason, reasons)}
             </form>
             <div class="insights-body" aria-busy=move || (state.with(|s| *s == State::Loading)).to_string()>
