@@ -18,6 +18,23 @@ const shot = async (page, name) => {
   }
 };
 
+const BASE = () => process.env.DESK_URL || 'http://127.0.0.1:18091';
+
+/** A conversation handed off with the given handoff request as it is. */
+async function handoffRaw(visitor, request) {
+  const res = await fetch(`${BASE()}/v1/conversations`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ site_key: 'demo', locale: 'en', visitor_id: visitor }),
+  });
+  const started = await res.json();
+  const h = await fetch(`${BASE()}/v1/conversations/${started.conversation_id}/handoff`, {
+    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${started.token}` },
+    body: JSON.stringify(request),
+  });
+  expect(h.ok).toBe(true);
+  return { id: started.conversation_id };
+}
+
 const DAY = 86_400_000;
 const date = (ms) => new Date(ms).toISOString().slice(0, 10);
 // The page's default period: the last 30 days up to today (UTC), both inclusive.
@@ -38,7 +55,15 @@ test('a supervisor reads the escalation insights of a known history', async ({ p
   await ana.reply(a.id, 'It leaves the warehouse today.');
   await ana.resolve(a.id);
   await a.post('/rating', { score: 4, comment: 'Quick and kind, thank you' });
-  const b = await handoff({ reason: 'fallback', text: 'the thing with the thing', visitor: 'visitor-insights-3' });
+  // The bot did not understand this one: its transcript line has no intent (a content gap),
+  // and the customer had read an article first.
+  const word = () => `qz${Math.random().toString(36).replace(/[^a-z]/g, '').slice(0, 6)}x`;
+  const gapText = `Do you take ${word()} ${word()} ${word()}?`;
+  const b = await handoffRaw('visitor-insights-3', {
+    reason: 'fallback', detail: 'no intent matched', department: 'orders', tier: 'agent', priority: 'normal', locale: 'en',
+    transcript: [{ role: 'customer', text: gapText }, { role: 'bot', text: 'Sorry, I did not get that.' }],
+    article: 'payment-methods',
+  });
   const note = `needs a refund approval, run ${Date.now() % 1e6}`;
   await ana.call('POST', `/v1/agent/conversations/${b.id}/escalate`, { note });
   await ana.presence('offline');
@@ -52,6 +77,10 @@ test('a supervisor reads the escalation insights of a known history', async ({ p
   expect(diff((i) => i.flow.escalations)).toBe(1);
   expect(diff((i) => i.quality.ratings)).toBe(1);
   expect(after.quality.comments[0].comment).toBe('Quick and kind, thank you');
+  const gap = after.gaps.find((g) => g.examples.some((e) => e.text === gapText));
+  expect(gap.locale).toBe('en');
+  expect(gap.examples.find((e) => e.text === gapText).conversation_id).toBe(b.id);
+  expect(diff((i) => (i.articles_before_handoff.find((a) => a.article === 'payment-methods') || { count: 0 }).count)).toBe(1);
   const esc = after.flow.tiers.find((e) => e.from === 'agent' && e.to === 'supervisor');
   expect(esc.reasons[note]).toBe(1);
 
@@ -97,6 +126,9 @@ test('a supervisor reads the escalation insights of a known history', async ({ p
   await expect(page.locator('#table-ratings tbody tr', { has: page.locator('th', { hasText: /^4$/ }) }).locator('td')).toHaveText(String(after.quality.distribution[3]));
   await expect(page.locator('.comments')).toContainText('Quick and kind, thank you');
   await expect(page.locator('#table-sla-priority')).toBeVisible();
+  // The content gap with its example, and the article read before the handoff.
+  await expect(page.locator('#table-gaps tbody tr', { hasText: gapText }).locator('th')).toHaveText(gap.label);
+  await expect(page.locator('#table-articles-before tr', { hasText: 'payment-methods' })).toBeVisible();
 
   // A CSV link downloads its table.
   const [download] = await Promise.all([

@@ -24,6 +24,8 @@ pub struct Insights {
     /// Content gaps (clusters of unmatched customer messages); their exact shape is the desk's,
     /// read field by field with [`Gap::of`].
     pub gaps: Vec<serde_json::Value>,
+    /// Articles the customers were shown right before they asked for a person, most first.
+    pub articles_before_handoff: Vec<ArticleCount>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -479,7 +481,7 @@ pub struct FlowLayout {
 }
 
 /// Node box size in the flow diagrams.
-pub const NODE_W: f64 = 120.0;
+pub const NODE_W: f64 = 150.0;
 pub const NODE_H: f64 = 46.0;
 
 fn totals(edges: &[Edge], id: &str) -> (u64, u64) {
@@ -503,8 +505,12 @@ pub fn tier_layout(edges: &[Edge], ladder: &[String]) -> FlowLayout {
             }
         }
     }
-    let gap = 110.0;
-    let (top, pad) = (70.0, 10.0);
+    let gap = 100.0;
+    let pos = |id: &str| ids.iter().position(|x| x == id).unwrap_or(0);
+    // Room above and below the boxes only when some edge arcs (skips a tier or goes down).
+    let arcs = edges.iter().map(|e| (pos(&e.from), pos(&e.to))).filter(|&(a, b)| b != a + 1);
+    let span = arcs.map(|(a, b)| a.abs_diff(b).max(1)).max();
+    let (top, pad) = (span.map_or(24.0, |s| 40.0 + 24.0 * s as f64), 10.0);
     let busiest = edges.iter().map(|e| e.count).max().unwrap_or(0);
     let nodes: Vec<FlowNode> = ids
         .iter()
@@ -514,7 +520,6 @@ pub fn tier_layout(edges: &[Edge], ladder: &[String]) -> FlowLayout {
             FlowNode { id: id.clone(), x: pad + i as f64 * (NODE_W + gap), y: top, inflow, outflow }
         })
         .collect();
-    let pos = |id: &str| ids.iter().position(|x| x == id).unwrap_or(0);
     let mut links = Vec::new();
     for e in edges {
         let (a, b) = (pos(&e.from), pos(&e.to));
@@ -656,6 +661,19 @@ mod tests {
                 handoffs: Some(4),
                 count: Some(9),
                 examples: vec!["c1".into(), "c2".into()],
+            }
+        );
+        // The desk's GapCluster.
+        let desk = Gap::of(&serde_json::json!({"locale": "pt", "label": "fatura nif", "words": ["fatura", "nif"],
+            "messages": 3, "handoffs": 3, "examples": [{"conversation_id": "c9", "text": "Preciso da fatura com NIF"}]}));
+        assert_eq!(
+            desk,
+            Gap {
+                text: "fatura nif".into(),
+                locale: "pt".into(),
+                handoffs: Some(3),
+                count: Some(3),
+                examples: vec!["Preciso da fatura com NIF".into()],
             }
         );
         let words = Gap::of(&serde_json::json!({"words": ["where", "parcel"], "handed_off": 2}));

@@ -577,20 +577,40 @@ fn body(c: Ctx, q: &str, i: &Insights, site: Option<SiteSummary>) -> AnyView {
                         }.into_any()
                     }}
                     {csv_link(c, q, "articles", c.t(Key::Articles).to_string())}
+                    <h3>{c.t(Key::ArticlesBefore)}</h3>
+                    {if i.articles_before_handoff.is_empty() {
+                        view! { <p class="empty">{c.t(Key::None)}</p> }.into_any()
+                    } else {
+                        view! {
+                            <table class="grid figures compact" id="table-articles-before">
+                                <caption>{c.t(Key::ArticlesBefore)}</caption>
+                                <thead><tr><th scope="col">{c.t(Key::Article)}</th><th scope="col">{c.t(Key::Handoffs)}</th></tr></thead>
+                                <tbody>
+                                    {i.articles_before_handoff.iter().map(|a| view! {
+                                        <tr><th scope="row">{a.article.clone()}</th><td>{a.count}</td></tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any()
+                    }}
+                    {csv_link(c, q, "articles_before_handoff", c.t(Key::ArticlesBefore).to_string())}
                 </div>
             </div>
         </section>
 
-        {(!gaps.is_empty()).then(|| view! {
-            <section aria-labelledby="ins-gaps">
-                <h2 id="ins-gaps">{c.t(Key::Gaps)}</h2>
+        <section aria-labelledby="ins-gaps">
+            <h2 id="ins-gaps">{c.t(Key::Gaps)}</h2>
+            {if gaps.is_empty() {
+                view! { <p class="empty">{c.t(Key::None)}</p> }.into_any()
+            } else {
+                view! {
                 <table class="grid figures" id="table-gaps">
                     <caption>{c.t(Key::Gaps)}</caption>
                     <thead><tr>
                         <th scope="col">{c.t(Key::GapText)}</th>
                         <th scope="col">{c.t(Key::CustomerLanguage)}</th>
                         <th scope="col">{c.t(Key::Handoffs)}</th>
-                        <th scope="col">{c.t(Key::Seen)}</th>
+                        <th scope="col">{c.t(Key::Messages)}</th>
                         <th scope="col">{c.t(Key::Examples)}</th>
                     </tr></thead>
                     <tbody>
@@ -605,9 +625,10 @@ fn body(c: Ctx, q: &str, i: &Insights, site: Option<SiteSummary>) -> AnyView {
                         }).collect_view()}
                     </tbody>
                 </table>
-                {csv_link(c, q, "gaps", c.t(Key::Gaps).to_string())}
-            </section>
-        })}
+                }.into_any()
+            }}
+            {csv_link(c, q, "gaps", c.t(Key::Gaps).to_string())}
+        </section>
     }
     .into_any()
 }
