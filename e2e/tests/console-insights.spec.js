@@ -180,6 +180,8 @@ test('a supervisor reads the escalation insights of a known history', async ({ p
   expect(await audit(page, AxeBuilder, 'insights-de')).toEqual([]);
   await shot(page, 'console-insights-de');
   await page.locator('#language').selectOption('en');
+  // Leave the desk as the other specs expect it: nothing waiting (the escalation is queued).
+  await clearDesk();
 });
 
 test('an agent has no Insights page, and the desk refuses them the figures', async ({ page }) => {

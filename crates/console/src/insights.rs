@@ -188,7 +188,9 @@ pub struct Gap {
 impl Gap {
     pub fn of(v: &serde_json::Value) -> Gap {
         let s = |keys: &[&str]| {
-            keys.iter().find_map(|k| v.get(*k).and_then(|x| x.as_str()).map(str::to_string)).unwrap_or_default()
+            keys.iter()
+                .find_map(|k| v.get(*k).and_then(|x| x.as_str()).map(str::to_string))
+                .unwrap_or_default()
         };
         let n = |keys: &[&str]| keys.iter().find_map(|k| v.get(*k).and_then(|x| x.as_u64()));
         let text = match v.get("words").and_then(|w| w.as_array()) {
@@ -493,11 +495,8 @@ fn totals(edges: &[Edge], id: &str) -> (u64, u64) {
 /// The escalation ladder left to right (`ladder` order first, then any other tier the edges
 /// name); moves to the next tier are straight, skips arc above, moves down arc below.
 pub fn tier_layout(edges: &[Edge], ladder: &[String]) -> FlowLayout {
-    let mut ids: Vec<String> = ladder
-        .iter()
-        .filter(|t| edges.iter().any(|e| &e.from == *t || &e.to == *t))
-        .cloned()
-        .collect();
+    let mut ids: Vec<String> =
+        ladder.iter().filter(|t| edges.iter().any(|e| &e.from == *t || &e.to == *t)).cloned().collect();
     for e in edges {
         for t in [&e.from, &e.to] {
             if !ids.contains(t) {
@@ -533,7 +532,8 @@ pub fn tier_layout(edges: &[Edge], ladder: &[String]) -> FlowLayout {
             // Arcs: skips above the boxes, moves down (or to itself) below them.
             let up = b > a;
             let span = a.abs_diff(b).max(1) as f64;
-            let (y0, lift) = if up { (top, -(22.0 + 14.0 * span)) } else { (top + NODE_H, 22.0 + 14.0 * span) };
+            let (y0, lift) =
+                if up { (top, -(22.0 + 14.0 * span)) } else { (top + NODE_H, 22.0 + 14.0 * span) };
             let (x1, x2) = (na.x + NODE_W / 2.0 + 12.0, nb.x + NODE_W / 2.0 - 12.0);
             let cy = y0 + lift * 1.6;
             let d = format!("M{x1:.1},{y0:.1} C{x1:.1},{cy:.1} {x2:.1},{cy:.1} {x2:.1},{y0:.1}");
@@ -643,6 +643,65 @@ mod tests {
         assert_eq!(i.trends.previous.started, 1);
     }
 
+    /// A real answer of `GET /v1/agent/insights` (the e2e desk after
+    /// e2e/tests/console-insights.spec.js and console.spec.js ran): every field the console
+    /// reads is there, with the value the JSON has.
+    #[test]
+    fn parses_a_real_desk_answer_field_for_field() {
+        let text = include_str!("../tests/insights-desk.json");
+        let v: serde_json::Value = serde_json::from_str(text).unwrap();
+        let i: Insights = serde_json::from_str(text).unwrap();
+        let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+        let known = [
+            "site_key",
+            "from",
+            "to",
+            "filter",
+            "containment",
+            "flow",
+            "speed",
+            "quality",
+            "trends",
+            "gaps",
+            "articles_before_handoff",
+        ];
+        assert!(keys.iter().all(|k| known.contains(k)), "a new top-level field to show? {keys:?}");
+        let u = |p: &str| v.pointer(p).and_then(|x| x.as_u64()).unwrap_or_else(|| panic!("{p}"));
+        assert_eq!(i.containment.started, u("/containment/started"));
+        assert_eq!(i.containment.handed_off, u("/containment/handed_off"));
+        assert_eq!(i.containment.handoff_rate, v.pointer("/containment/handoff_rate").unwrap().as_f64());
+        assert_eq!(
+            i.containment.handoffs_by_reason["explicit"],
+            u("/containment/handoffs_by_reason/explicit")
+        );
+        assert_eq!(i.flow.escalations, u("/flow/escalations"));
+        assert_eq!(i.flow.tiers[0].count, u("/flow/tiers/0/count"));
+        assert_eq!(i.flow.departments[0].count, u("/flow/departments/0/count"));
+        assert!(!i.flow.tiers[0].reasons.is_empty());
+        assert_eq!(i.speed.first_reply.count, u("/speed/first_reply/count"));
+        assert_eq!(i.speed.sla.total.conversations, u("/speed/sla/total/conversations"));
+        assert_eq!(
+            i.speed.sla.by_department.len(),
+            v.pointer("/speed/sla/by_department").unwrap().as_array().unwrap().len()
+        );
+        assert_eq!(i.quality.ratings, u("/quality/ratings"));
+        assert_eq!(i.quality.distribution.len(), 5);
+        assert_eq!(
+            i.quality.comments.len(),
+            v.pointer("/quality/comments").unwrap().as_array().unwrap().len()
+        );
+        assert_eq!(i.trends.bucket, "day");
+        assert_eq!(i.trends.points.len(), 2);
+        assert_eq!(i.trends.points[1].figures.started, u("/trends/points/1/started"));
+        assert_eq!(i.trends.current.started, i.containment.started);
+        assert_eq!(i.trends.previous.started, u("/trends/previous/started"));
+        let gap = Gap::of(&i.gaps[0]);
+        assert_eq!(gap.text, v.pointer("/gaps/0/label").unwrap().as_str().unwrap());
+        assert_eq!(gap.count, Some(u("/gaps/0/messages")));
+        assert_eq!(gap.examples.len(), v.pointer("/gaps/0/examples").unwrap().as_array().unwrap().len());
+        assert_eq!(i.articles_before_handoff[0].article, "payment-methods");
+    }
+
     #[test]
     fn parsing_is_lenient_about_new_and_missing_fields() {
         let i: Insights = serde_json::from_str(
@@ -664,8 +723,10 @@ mod tests {
             }
         );
         // The desk's GapCluster.
-        let desk = Gap::of(&serde_json::json!({"locale": "pt", "label": "fatura nif", "words": ["fatura", "nif"],
-            "messages": 3, "handoffs": 3, "examples": [{"conversation_id": "c9", "text": "Preciso da fatura com NIF"}]}));
+        let desk = Gap::of(
+            &serde_json::json!({"locale": "pt", "label": "fatura nif", "words": ["fatura", "nif"],
+            "messages": 3, "handoffs": 3, "examples": [{"conversation_id": "c9", "text": "Preciso da fatura com NIF"}]}),
+        );
         assert_eq!(
             desk,
             Gap {
@@ -694,7 +755,13 @@ mod tests {
         assert_eq!(last_days(now, 30), ("2026-10-31".into(), "2026-11-29".into()));
         assert_eq!(last_days(now, 1), ("2026-11-29".into(), "2026-11-29".into()));
         assert_eq!(
-            query("demo", "2026-11-23", "2026-11-29", "week", &[("department", ""), ("locale", "pt"), ("reason", "a b&c")]),
+            query(
+                "demo",
+                "2026-11-23",
+                "2026-11-29",
+                "week",
+                &[("department", ""), ("locale", "pt"), ("reason", "a b&c")]
+            ),
             "site=demo&from=2026-11-23&to=2026-11-29&bucket=week&locale=pt&reason=a%20b%26c"
         );
     }
@@ -750,9 +817,13 @@ mod tests {
 
     #[test]
     fn flow_layouts_keep_the_ladder_order_and_scale_edges() {
-        let e = |from: &str, to: &str, count| Edge { from: from.into(), to: to.into(), count, ..Edge::default() };
+        let e =
+            |from: &str, to: &str, count| Edge { from: from.into(), to: to.into(), count, ..Edge::default() };
         let ladder: Vec<String> = ["bot", "agent", "supervisor", "manager"].map(String::from).to_vec();
-        let l = tier_layout(&[e("agent", "supervisor", 1), e("bot", "agent", 4), e("bot", "manager", 1)], &ladder);
+        let l = tier_layout(
+            &[e("agent", "supervisor", 1), e("bot", "agent", 4), e("bot", "manager", 1)],
+            &ladder,
+        );
         let ids: Vec<&str> = l.nodes.iter().map(|n| n.id.as_str()).collect();
         assert_eq!(ids, ["bot", "agent", "supervisor", "manager"]);
         assert_eq!((l.nodes[1].inflow, l.nodes[1].outflow), (4, 1));

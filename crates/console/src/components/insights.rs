@@ -7,7 +7,9 @@ use crate::api::{self, ApiError};
 use crate::app::{ctx, Ctx};
 use crate::browser;
 use crate::i18n::{self, fill, Key};
-use crate::insights::{self as ins, Change, Direction, Edge, FlowLayout, Gap, Headline, Insights, SlaRow, NODE_H, NODE_W};
+use crate::insights::{
+    self as ins, Change, Direction, Edge, FlowLayout, Gap, Headline, Insights, SlaRow, NODE_H, NODE_W,
+};
 use handoff_protocol::v1::SiteSummary;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -57,7 +59,9 @@ fn name_in(item: &handoff_protocol::v1::NamedItem, locale: &str) -> String {
 }
 
 fn tier_name(site: Option<&SiteSummary>, id: &str, locale: &str) -> String {
-    site.and_then(|s| s.tiers.iter().find(|t| t.id == id)).map(|t| name_in(t, locale)).unwrap_or_else(|| id.into())
+    site.and_then(|s| s.tiers.iter().find(|t| t.id == id))
+        .map(|t| name_in(t, locale))
+        .unwrap_or_else(|| id.into())
 }
 
 fn csv_link(c: Ctx, query: &str, table: &'static str, caption: String) -> impl IntoView {
@@ -72,7 +76,14 @@ fn csv_link(c: Ctx, query: &str, table: &'static str, caption: String) -> impl I
 
 /// One headline card: value, and its change against the previous period (arrow, percentage and
 /// a sentence for screen readers; colour only repeats what the arrow says).
-fn kpi(c: Ctx, id: &'static str, key: Key, value: String, sub: Option<String>, ch: Option<Change>) -> impl IntoView {
+fn kpi(
+    c: Ctx,
+    id: &'static str,
+    key: Key,
+    value: String,
+    sub: Option<String>,
+    ch: Option<Change>,
+) -> impl IntoView {
     let (short, sentence, class) = match ch {
         Some(ch) => {
             let pct = ch.percent.map(|p| ins::percent_number(p.abs())).unwrap_or_default();
@@ -224,7 +235,12 @@ fn trend_table(c: Ctx, i: &Insights) -> impl IntoView {
 
 /// A flow diagram: boxes with their counts, edges as strokes as wide as their counts, each
 /// labelled with its count.
-fn flow_svg(id: &'static str, layout: &FlowLayout, label: String, name: impl Fn(&str) -> String) -> impl IntoView {
+fn flow_svg(
+    id: &'static str,
+    layout: &FlowLayout,
+    label: String,
+    name: impl Fn(&str) -> String,
+) -> impl IntoView {
     let marker = format!("{id}-arrow");
     let url = format!("url(#{marker})");
     let links = layout.links.clone();
@@ -258,7 +274,13 @@ fn flow_svg(id: &'static str, layout: &FlowLayout, label: String, name: impl Fn(
     }
 }
 
-fn flow_table(c: Ctx, id: &'static str, caption: String, edges: &[Edge], name: impl Fn(&str) -> String) -> impl IntoView {
+fn flow_table(
+    c: Ctx,
+    id: &'static str,
+    caption: String,
+    edges: &[Edge],
+    name: impl Fn(&str) -> String,
+) -> impl IntoView {
     let l = c.locale.get_untracked();
     view! {
         <table class="grid figures" id=id>
@@ -290,7 +312,12 @@ fn moves(c: Ctx, edges: &[Edge], name: &dyn Fn(&str) -> String) -> String {
     }
     let list: Vec<String> = edges
         .iter()
-        .map(|e| fill(c.t(Key::Move), &[("from", &name(&e.from)), ("to", &name(&e.to)), ("n", &e.count.to_string())]))
+        .map(|e| {
+            fill(
+                c.t(Key::Move),
+                &[("from", &name(&e.from)), ("to", &name(&e.to)), ("n", &e.count.to_string())],
+            )
+        })
         .collect();
     fill(c.t(Key::FlowSummary), &[("moves", &list.join("; "))])
 }
@@ -319,7 +346,13 @@ fn hbars(c: Ctx, items: &[(String, f64, String)], max: f64) -> impl IntoView {
     }
 }
 
-fn sla_table(c: Ctx, id: &'static str, caption: String, rows: &[SlaRow], name: impl Fn(&str) -> String) -> impl IntoView {
+fn sla_table(
+    c: Ctx,
+    id: &'static str,
+    caption: String,
+    rows: &[SlaRow],
+    name: impl Fn(&str) -> String,
+) -> impl IntoView {
     view! {
         <table class="grid figures" id=id>
             <caption>{caption}</caption>
@@ -348,10 +381,8 @@ fn sla_table(c: Ctx, id: &'static str, caption: String, rows: &[SlaRow], name: i
 }
 
 fn sla_bars(c: Ctx, rows: &[SlaRow], name: impl Fn(&str) -> String) -> impl IntoView {
-    let items: Vec<_> = rows
-        .iter()
-        .map(|r| (name(&r.key), r.attainment.unwrap_or(0.0), ins::rate(r.attainment)))
-        .collect();
+    let items: Vec<_> =
+        rows.iter().map(|r| (name(&r.key), r.attainment.unwrap_or(0.0), ins::rate(r.attainment))).collect();
     hbars(c, &items, 1.0)
 }
 
@@ -366,7 +397,8 @@ fn body(c: Ctx, q: &str, i: &Insights, site: Option<SiteSummary>) -> AnyView {
         move |id: &str| tier_name(site.as_ref(), id, &l)
     };
     let dname = move |id: &str| c.department(&sk, id);
-    let ladder: Vec<String> = site.as_ref().map(|s| s.tiers.iter().map(|t| t.id.clone()).collect()).unwrap_or_default();
+    let ladder: Vec<String> =
+        site.as_ref().map(|s| s.tiers.iter().map(|t| t.id.clone()).collect()).unwrap_or_default();
     // Up the ladder in order (bot -> agent first), not alphabetically.
     let mut tier_edges = i.flow.tiers.clone();
     let rank = |t: &str| ladder.iter().position(|x| x == t).unwrap_or(ladder.len());
@@ -724,12 +756,15 @@ pub fn InsightsView() -> impl IntoView {
     };
     let departments = opts(|s, l| s.departments.iter().map(|d| (d.id.clone(), name_in(d, l))).collect());
     let tiers = opts(|s, l| s.tiers.iter().map(|t| (t.id.clone(), name_in(t, l))).collect());
-    let locales = opts(|s, _| s.locales.iter().map(|x| (x.clone(), i18n::language_name(x).to_string())).collect());
+    let locales =
+        opts(|s, _| s.locales.iter().map(|x| (x.clone(), i18n::language_name(x).to_string())).collect());
     let reasons = Signal::derive(move || {
         let l = c.locale.get();
         REASONS.iter().map(|r| (r.to_string(), i18n::reason(&l, r))).collect::<Vec<_>>()
     });
-    let sites = Signal::derive(move || c.sites.get().into_iter().map(|s| (s.key.clone(), s.name.clone())).collect::<Vec<_>>());
+    let sites = Signal::derive(move || {
+        c.sites.get().into_iter().map(|s| (s.key.clone(), s.name.clone())).collect::<Vec<_>>()
+    });
     view! {
         <div class="insights">
             <h1>{move || c.t(Key::Insights)}</h1>

@@ -2,8 +2,8 @@
 //! (Alt+N next conversation, Alt+C claim, Alt+R resolve).
 
 use super::conversation::Conversation;
-use super::queue_list::QueueList;
 use super::insights::InsightsView;
+use super::queue_list::QueueList;
 use super::supervisor::SupervisorView;
 use super::tickets::Tickets;
 use super::topbar::Topbar;
