@@ -30,6 +30,8 @@ pub fn run_desk() -> Result<()> {
         ),
         Err(e) => println!("xtask: no demo host page: {e:#}"),
     }
+    // First run: months of history for the Insights page (the desk skips it when present).
+    seed_demo(&[])?;
     println!("xtask:   agents:     ana@fernhill.example, ben@fernhill.example");
     println!("xtask:   supervisor: sam@fernhill.example   manager: max@fernhill.example");
     println!("xtask:   password:   fernhill-demo (all of them; set presence Online to get chats)");
@@ -39,4 +41,18 @@ pub fn run_desk() -> Result<()> {
             .args(["run", "-q", "-p", "handoff-desk", "--", "serve", "--config", "crates/desk/demo.toml"])
             .args(["--static", &pkg.to_string_lossy(), "--listen", &listen, "--seed-demo"]),
     )
+}
+
+/// `cargo xtask seed-demo [--force]`: the demo history generator of the desk
+/// (`handoff-desk seed-history`, crates/desk/src/desk/seed.rs) on the demo desk's data dir:
+/// 120 days of conversations in the demo site's six languages, written through the desk's own
+/// code. Does nothing when the data already has the seeded history, unless `--force`.
+pub fn seed_demo(args: &[String]) -> Result<()> {
+    let force = args.iter().any(|a| a == "--force");
+    let mut c = cmd::cargo();
+    c.args(["run", "-q", "-p", "handoff-desk", "--", "seed-history", "--config", "crates/desk/demo.toml"]);
+    if force {
+        c.arg("--force");
+    }
+    run("seed-demo", &mut c)
 }

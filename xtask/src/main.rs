@@ -26,6 +26,9 @@ cargo xtask <command>
   run                   dist, then the desk with the demo site (demo agents seeded), serving
                         pkg/ on http://127.0.0.1:8080/ and the console on /console/
                         (HANDOFF_PORT overrides)
+  seed-demo [--force]   write 120 days of demo history (six languages) into the demo desk's
+                        data (target/desk-demo/) for the Insights page; nothing if it is
+                        there already (`run` does this on first run), --force rewrites it
   serve [DIR]           serve pkg/ (or DIR) as it is, without building
   test                  the whole suite (.ci/run calls exactly this)
   e2e                   build the agent console, then only its Playwright tests
@@ -44,6 +47,7 @@ fn main() -> ExitCode {
         Some("setup") => tools::setup(),
         Some("dist") => dist::dist().map(|_| ()),
         Some("run") => dist::dist().and_then(|_| desk::run_desk()),
+        Some("seed-demo") => desk::seed_demo(rest),
         Some("serve") => match rest.first() {
             Some(dir) => serve::serve_dir(std::path::Path::new(dir)),
             None => serve::serve_pkg(),

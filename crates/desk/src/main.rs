@@ -10,6 +10,9 @@ use std::path::Path;
 
 const USAGE: &str = "usage:
   handoff-desk serve --config handoff.toml [--data-dir DIR] [--listen ADDR] [--static DIR] [--seed-demo]
+  handoff-desk seed-history --config handoff.toml [--site KEY] [--days N] [--force] [--data-dir DIR]
+                         (a demo history: seeds the demo agents and N days, default 120, of
+                          conversations; nothing if already seeded, --force rewrites it)
   handoff-desk agent add --config handoff.toml --email E --name N --departments a,b --tier T
                          (--password-stdin | --password P) [--capacity N] [--data-dir DIR]
 
@@ -47,6 +50,7 @@ async fn main() -> Result<()> {
     match (args.first().map(String::as_str), args.get(1).map(String::as_str)) {
         (Some("serve"), _) => serve(&args).await,
         (Some("agent"), Some("add")) => agent_add(&args).await,
+        (Some("seed-history"), _) => seed_history(&args).await,
         _ => {
             eprintln!("{USAGE}");
             std::process::exit(2);
@@ -76,6 +80,42 @@ async fn serve(args: &[String]) -> Result<()> {
     // Tests and scripts read this line to find the port when listening on port 0.
     println!("listening on http://{addr}");
     app.run_until(startup::shutdown_signal()).await?;
+    Ok(())
+}
+
+async fn seed_history(args: &[String]) -> Result<()> {
+    let config = load_config(args)?;
+    let sites =
+        Sites::load(&config.sites).map_err(|p| anyhow::anyhow!("invalid site content:\n{}", p.join("\n")))?;
+    let key = match flag(args, "--site") {
+        Some(k) => k.to_string(),
+        None => {
+            let mut keys: Vec<&str> = sites.iter().map(|s| s.key.as_str()).collect();
+            keys.sort_unstable();
+            keys.first().context("no site configured")?.to_string()
+        }
+    };
+    let site = sites.get(&key).with_context(|| format!("no site {key:?} configured"))?;
+    let days: u32 = flag(args, "--days").unwrap_or("120").parse().context("--days must be a number")?;
+    let db = startup::open_db(&config).await?;
+    startup::seed_demo(db.as_ref()).await?;
+    let now = handoff_desk::desk::now_ms();
+    let report =
+        handoff_desk::desk::seed::seed_history(db.as_ref(), site, days, now, has(args, "--force")).await;
+    db.close().await;
+    let report = report?;
+    if report.already_seeded {
+        println!("seed-history: site {key:?} already has a seeded history (--force rewrites it)");
+    } else {
+        if report.deleted > 0 {
+            println!("seed-history: deleted the {} conversations seeded before", report.deleted);
+        }
+        println!(
+            "seed-history: wrote {} conversations over {days} days for site {key:?} in {:.1} s",
+            report.conversations,
+            report.elapsed.as_secs_f64()
+        );
+    }
     Ok(())
 }
 

@@ -300,6 +300,10 @@ pub trait Database: Send + Sync + 'static {
     /// order (see [`HandoffText`]).
     async fn handoff_texts(&self, site_key: &str, from: i64, to: i64) -> DbResult<Vec<HandoffText>>;
 
+    /// Deletes the conversations whose id starts with `prefix`, with their messages, events,
+    /// audit rows and tickets (the demo history generator's `--force`); returns how many.
+    async fn delete_conversations_with_prefix(&self, prefix: &str) -> DbResult<u64>;
+
     /// The stored totals behind the per-site metrics (see [`StoredCounts`]).
     async fn stored_counts(&self) -> DbResult<StoredCounts>;
 

@@ -614,6 +614,24 @@ impl Database for Sqlite {
         Ok(out)
     }
 
+    async fn delete_conversations_with_prefix(&self, prefix: &str) -> DbResult<u64> {
+        // LIKE with the prefix's own wildcards escaped.
+        let pattern = format!("{}%", prefix.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        let mut tx = self.pool.begin().await?;
+        for table in ["messages", "events", "escalation_events", "tickets"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE conversation_id LIKE ? ESCAPE '\\'"))
+                .bind(&pattern)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let done = sqlx::query("DELETE FROM conversations WHERE id LIKE ? ESCAPE '\\'")
+            .bind(&pattern)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(done.rows_affected())
+    }
+
     async fn stored_counts(&self) -> DbResult<StoredCounts> {
         let n = |v: i64| u64::try_from(v).unwrap_or(0);
         let mut out = StoredCounts::default();

@@ -11,6 +11,7 @@ mod customer;
 mod dispatch;
 #[cfg(test)]
 mod group_tests;
+pub mod seed;
 mod supervisor;
 mod sweeper;
 
