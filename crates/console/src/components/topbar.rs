@@ -64,6 +64,8 @@ pub fn Topbar() -> impl IntoView {
             super::events::disconnect();
             api::logout().await;
             c.me.set(None);
+            // The next person to sign in here may be an agent: start on the work screen.
+            c.screen.set(Screen::Work);
             c.open_id.set(None);
             c.detail.set(None);
         });
