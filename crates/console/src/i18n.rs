@@ -191,6 +191,9 @@ keys! {
     NoData => ["No conversations in this period.", "Keine Gespräche in diesem Zeitraum.", "V tomto období žádné konverzace.", "Няма разговори в този период.", "Sem conversas neste período.", "Walang usapan sa panahong ito."],
     InsightsFailed => ["The figures could not be loaded:", "Die Zahlen konnten nicht geladen werden:", "Údaje se nepodařilo načíst:", "Данните не можаха да се заредят:", "Não foi possível carregar os números:", "Hindi ma-load ang mga bilang:"],
     Retry => ["Try again", "Erneut versuchen", "Zkusit znovu", "Опитай отново", "Tentar de novo", "Subukan ulit"],
+    ReasonSlaFirst => ["first-response SLA missed", "Erstantwort-SLA verfehlt", "nesplněno SLA první odpovědi", "пропуснато SLA за първи отговор", "SLA de primeira resposta falhado", "hindi natupad ang SLA ng unang sagot"],
+    ReasonSlaResolution => ["resolution SLA missed", "Lösungs-SLA verfehlt", "nesplněno SLA vyřešení", "пропуснато SLA за решение", "SLA de resolução falhado", "hindi natupad ang SLA ng paglutas"],
+    ReasonManual => ["no note given", "ohne Notiz", "bez poznámky", "без бележка", "sem nota", "walang note"],
     ReasonExplicit => ["asked for a person", "wollte einen Menschen", "chtěl(a) člověka", "поиска човек", "pediu uma pessoa", "humingi ng tao"],
     ReasonFallback => ["the bot did not understand", "der Bot hat nicht verstanden", "bot nerozuměl", "ботът не разбра", "o assistente não percebeu", "hindi naintindihan ng bot"],
     ReasonFrustration => ["customer frustrated", "Kunde verärgert", "zákazník je rozladěný", "клиентът е раздразнен", "cliente frustrado", "naiinis ang customer"],
@@ -221,6 +224,9 @@ pub fn reason(locale: &str, id: &str) -> String {
         "frustration" => Key::ReasonFrustration,
         "rule" => Key::ReasonRule,
         "article_unhelpful" => Key::ReasonArticle,
+        "sla_first_response" => Key::ReasonSlaFirst,
+        "sla_resolution" => Key::ReasonSlaResolution,
+        "manual" => Key::ReasonManual,
         other => return other.to_string(),
     };
     t(locale, key).to_string()

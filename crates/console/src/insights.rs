@@ -457,6 +457,8 @@ pub struct FlowNode {
     pub id: String,
     pub x: f64,
     pub y: f64,
+    /// Box height (the department flow scales it with the conversations through the node).
+    pub h: f64,
     /// Conversations that arrived here (sum of incoming edges) and left (outgoing).
     pub inflow: u64,
     pub outflow: u64,
@@ -472,6 +474,8 @@ pub struct FlowLink {
     pub d: String,
     pub label_x: f64,
     pub label_y: f64,
+    /// `false` when the count label would overlap an earlier one (the table has every count).
+    pub label: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -516,7 +520,14 @@ pub fn tier_layout(edges: &[Edge], ladder: &[String]) -> FlowLayout {
         .enumerate()
         .map(|(i, id)| {
             let (inflow, outflow) = totals(edges, id);
-            FlowNode { id: id.clone(), x: pad + i as f64 * (NODE_W + gap), y: top, inflow, outflow }
+            FlowNode {
+                id: id.clone(),
+                x: pad + i as f64 * (NODE_W + gap),
+                y: top,
+                h: NODE_H,
+                inflow,
+                outflow,
+            }
         })
         .collect();
     let mut links = Vec::new();
@@ -547,14 +558,16 @@ pub fn tier_layout(edges: &[Edge], ladder: &[String]) -> FlowLayout {
             d,
             label_x: lx,
             label_y: ly,
+            label: true,
         });
     }
     let width = pad * 2.0 + ids.len() as f64 * NODE_W + ids.len().saturating_sub(1) as f64 * gap;
     FlowLayout { nodes, links, width: width.max(NODE_W + 2.0 * pad), height: top * 2.0 + NODE_H }
 }
 
-/// Transfers between departments: where they came from on the left, where they went on the
-/// right, curves between them.
+/// Transfers between departments as a small Sankey diagram: where they came from on the left,
+/// where they went on the right, box heights and band widths in proportion to the counts, the
+/// bands stacked at both ends so they never overlap there.
 pub fn department_layout(edges: &[Edge]) -> FlowLayout {
     let mut left: Vec<String> = Vec::new();
     let mut right: Vec<String> = Vec::new();
@@ -566,43 +579,87 @@ pub fn department_layout(edges: &[Edge]) -> FlowLayout {
             right.push(e.to.clone());
         }
     }
-    let (pad, row, x_right) = (10.0, NODE_H + 18.0, 420.0);
-    let busiest = edges.iter().map(|e| e.count).max().unwrap_or(0);
-    let col = |list: &[String], x: f64, side_in: bool| -> Vec<FlowNode> {
+    let (pad, gap, x_right, min_h, max_h) = (10.0, 14.0, 440.0, 34.0, 96.0);
+    let outflow = |id: &str| edges.iter().filter(|e| e.from == id).map(|e| e.count).sum::<u64>();
+    let inflow = |id: &str| edges.iter().filter(|e| e.to == id).map(|e| e.count).sum::<u64>();
+    let busiest = left.iter().map(|d| outflow(d)).chain(right.iter().map(|d| inflow(d))).max().unwrap_or(0);
+    // Pixels per conversation: the busiest box is `max_h` high, its bands fill it but for 6 px.
+    let scale = if busiest == 0 { 0.0 } else { (max_h - 6.0) / busiest as f64 };
+    let column = |list: &[String], x: f64, incoming: bool| -> Vec<FlowNode> {
+        let mut y = pad;
         list.iter()
-            .enumerate()
-            .map(|(i, id)| {
-                let (inflow, outflow) = totals(edges, id);
-                let (inflow, outflow) = if side_in { (inflow, 0) } else { (0, outflow) };
-                FlowNode { id: id.clone(), x, y: pad + i as f64 * row, inflow, outflow }
+            .map(|id| {
+                let (i, o) = if incoming { (inflow(id), 0) } else { (0, outflow(id)) };
+                let h = (scale * (i + o) as f64 + 6.0).max(min_h);
+                let n = FlowNode { id: id.clone(), x, y, h, inflow: i, outflow: o };
+                y += h + gap;
+                n
             })
             .collect()
     };
-    let l = col(&left, pad, false);
-    let r = col(&right, x_right, true);
+    let l = column(&left, pad, false);
+    let r = column(&right, x_right, true);
+    let width_of = |e: &Edge| (e.count as f64 * scale).max(1.5);
+    // Where each band leaves its source and reaches its target (centre of its slot).
+    let slots = |node: &FlowNode, mine: Vec<&Edge>| -> Vec<(usize, f64)> {
+        let total: f64 = mine.iter().map(|e| width_of(e)).sum();
+        let mut y = node.y + (node.h - total) / 2.0;
+        mine.iter()
+            .map(|e| {
+                let w = width_of(e);
+                let at = y + w / 2.0;
+                y += w;
+                (edges.iter().position(|x| std::ptr::eq(x, *e)).unwrap_or(0), at)
+            })
+            .collect()
+    };
+    let rank = |list: &[String], id: &str| list.iter().position(|x| x == id).unwrap_or(0);
+    let mut from_y = vec![0.0; edges.len()];
+    let mut to_y = vec![0.0; edges.len()];
+    for n in &l {
+        let mut mine: Vec<&Edge> = edges.iter().filter(|e| e.from == n.id).collect();
+        mine.sort_by_key(|e| rank(&right, &e.to));
+        for (k, y) in slots(n, mine) {
+            from_y[k] = y;
+        }
+    }
+    for n in &r {
+        let mut mine: Vec<&Edge> = edges.iter().filter(|e| e.to == n.id).collect();
+        mine.sort_by_key(|e| rank(&left, &e.from));
+        for (k, y) in slots(n, mine) {
+            to_y[k] = y;
+        }
+    }
+    let mut placed: Vec<(f64, f64)> = Vec::new();
     let links = edges
         .iter()
-        .map(|e| {
-            let a = &l[left.iter().position(|x| x == &e.from).unwrap_or(0)];
-            let b = &r[right.iter().position(|x| x == &e.to).unwrap_or(0)];
-            let (x1, y1) = (a.x + NODE_W, a.y + NODE_H / 2.0);
-            let (x2, y2) = (b.x, b.y + NODE_H / 2.0);
+        .enumerate()
+        .map(|(k, e)| {
+            let (x1, y1, x2, y2) = (pad + NODE_W, from_y[k], x_right, to_y[k]);
             let cx = (x1 + x2) / 2.0;
+            // The label sits on the band a third of the way along, unless another is there.
+            let (lx, ly) = (x1 + (x2 - x1) * 0.3, y1 + (y2 - y1) * 0.26 + 4.0);
+            let free = placed.iter().all(|(px, py)| (px - lx).abs() > 22.0 || (py - ly).abs() > 13.0);
+            if free {
+                placed.push((lx, ly));
+            }
             FlowLink {
                 from: e.from.clone(),
                 to: e.to.clone(),
                 count: e.count,
-                width: edge_width(e.count, busiest, 24.0),
+                width: width_of(e),
                 d: format!("M{x1:.1},{y1:.1} C{cx:.1},{y1:.1} {cx:.1},{y2:.1} {x2:.1},{y2:.1}"),
-                label_x: cx,
-                label_y: (y1 + y2) / 2.0 - 6.0,
+                label_x: lx,
+                label_y: ly,
+                label: free,
             }
         })
         .collect();
-    let rows = left.len().max(right.len()).max(1) as f64;
+    let bottom = |col: &[FlowNode]| col.last().map_or(pad + min_h, |n| n.y + n.h);
+    let height = bottom(&l).max(bottom(&r)) + pad;
     let mut nodes = l;
     nodes.extend(r);
-    FlowLayout { nodes, links, width: x_right + NODE_W + pad, height: pad * 2.0 + rows * row - 18.0 }
+    FlowLayout { nodes, links, width: x_right + NODE_W + pad, height }
 }
 
 /// The `k` reasons with most counts, most first, as `reason count` pairs.
@@ -837,6 +894,16 @@ mod tests {
         assert_eq!(d.nodes.len(), 3);
         assert_eq!(d.nodes[1].inflow, 2);
         assert_eq!(d.links.len(), 2);
+        // Proportional: orders (3) is the busiest box; its two bands fill it, stacked.
+        assert_eq!(d.nodes[0].h, 96.0);
+        assert_eq!((d.links[0].width, d.links[1].width), (60.0, 30.0));
+        let starts: Vec<f64> = d
+            .links
+            .iter()
+            .map(|l| l.d[1..].split(',').nth(1).unwrap().split(' ').next().unwrap().parse().unwrap())
+            .collect();
+        assert_eq!(starts, vec![10.0 + 3.0 + 30.0, 10.0 + 3.0 + 60.0 + 15.0]);
+        assert!(d.links.iter().all(|l| l.label));
         assert_eq!(department_layout(&[]).links, vec![]);
         let reasons: BTreeMap<String, u64> = [("a".into(), 1), ("b".into(), 3), ("c".into(), 1)].into();
         assert_eq!(top_reasons(&reasons, 2), vec![("b".into(), 3), ("a".into(), 1)]);

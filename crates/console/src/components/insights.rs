@@ -8,7 +8,7 @@ use crate::app::{ctx, Ctx};
 use crate::browser;
 use crate::i18n::{self, fill, Key};
 use crate::insights::{
-    self as ins, Change, Direction, Edge, FlowLayout, Gap, Headline, Insights, SlaRow, NODE_H, NODE_W,
+    self as ins, Change, Direction, Edge, FlowLayout, Gap, Headline, Insights, SlaRow, NODE_W,
 };
 use handoff_protocol::v1::SiteSummary;
 use leptos::prelude::*;
@@ -261,13 +261,13 @@ fn flow_svg(
                 let through = n.inflow.max(n.outflow);
                 view! {
                     <g class="flow-node">
-                        <rect x=n.x y=n.y width=NODE_W height=NODE_H rx="8"/>
-                        <text x=n.x + NODE_W / 2.0 y=n.y + 19.0 text-anchor="middle" class="node-name">{name(&n.id)}</text>
-                        <text x=n.x + NODE_W / 2.0 y=n.y + 36.0 text-anchor="middle" class="node-count">{through}</text>
+                        <rect x=n.x y=n.y width=NODE_W height=n.h rx="8"/>
+                        <text x=n.x + NODE_W / 2.0 y=n.y + n.h / 2.0 - 2.0 text-anchor="middle" class="node-name">{name(&n.id)}</text>
+                        <text x=n.x + NODE_W / 2.0 y=n.y + n.h / 2.0 + 14.0 text-anchor="middle" class="node-count">{through}</text>
                     </g>
                 }
             }).collect_view()}
-            {links.iter().map(|l| view! {
+            {links.iter().filter(|l| l.label).map(|l| view! {
                 <text class="edge-label" x=l.label_x y=l.label_y text-anchor="middle">{l.count}</text>
             }).collect_view()}
         </svg>
@@ -473,7 +473,7 @@ fn body(c: Ctx, q: &str, i: &Insights, site: Option<SiteSummary>) -> AnyView {
 
         <section aria-labelledby="ins-flow">
             <h2 id="ins-flow">{c.t(Key::Flow)}</h2>
-            <div class="two">
+            <div class="stack">
                 <div>
                     <h3>{c.t(Key::FlowTiers)}</h3>
                     {if tier_edges.is_empty() {
