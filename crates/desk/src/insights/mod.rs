@@ -168,19 +168,9 @@ pub fn compute_all(
     texts: &[HandoffText],
 ) -> Insights {
     let convs = conversations(rows, &q.filter, &q.bot_tier);
-    let keep: HashSet<&str> = convs.iter().map(|c| c.row.id.as_str()).collect();
-    let (gaps, articles) = gaps::gaps(q.engine.as_ref().map(|e| &*e.0), texts, &keep);
-    drop(convs);
-    let mut i = compute_rows(q, rows, previous);
-    i.gaps = gaps;
-    i.articles_before_handoff = articles;
-    i
-}
-
-/// [`compute`] on rows already loaded (`previous`: the period of equal length before `from`).
-pub fn compute_rows(q: &InsightsQuery, rows: &PeriodRows, previous: &PeriodRows) -> Insights {
-    let convs = conversations(rows, &q.filter, &q.bot_tier);
     let before = conversations(previous, &q.filter, &q.bot_tier);
+    let keep: HashSet<&str> = convs.iter().map(|c| c.row.id.as_str()).collect();
+    let (gaps, articles_before_handoff) = gaps::gaps(q.engine.as_ref().map(|e| &*e.0), texts, &keep);
     let fig = Figures::of(&convs, q);
     let trends = trends::trends(q, &convs, &fig, &Figures::of(&before, q));
     Insights {
@@ -193,9 +183,15 @@ pub fn compute_rows(q: &InsightsQuery, rows: &PeriodRows, previous: &PeriodRows)
         speed: fig.speed,
         quality: fig.quality,
         trends,
-        gaps: Vec::new(),
-        articles_before_handoff: Vec::new(),
+        gaps,
+        articles_before_handoff,
     }
+}
+
+/// [`compute`] on rows already loaded (`previous`: the period of equal length before `from`),
+/// without the content gaps.
+pub fn compute_rows(q: &InsightsQuery, rows: &PeriodRows, previous: &PeriodRows) -> Insights {
+    compute_all(q, rows, previous, &[])
 }
 
 /// The four figure groups of one set of conversations.
