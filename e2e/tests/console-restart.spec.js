@@ -3,36 +3,11 @@
 // again on the same port and data dir, and checks that the console reconnects by itself and
 // shows what the customer wrote after the restart, with nothing acknowledged lost.
 const { test, expect } = require('@playwright/test');
-const { spawn } = require('child_process');
-const net = require('net');
 const os = require('os');
 const fs = require('fs');
 const path = require('path');
 
-const ROOT = path.join(__dirname, '..', '..');
-const TARGET = process.env.CARGO_TARGET_DIR ? path.resolve(ROOT, process.env.CARGO_TARGET_DIR) : path.join(ROOT, 'target');
-const BIN = path.join(TARGET, 'debug', 'handoff-desk');
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-  });
-}
-
-/** Starts the desk and resolves once it prints its address. */
-function startDesk(port, dataDir) {
-  const child = spawn(BIN, ['serve', '--config', 'e2e/desk.toml', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir,
-    '--static', path.join(ROOT, 'pkg'), '--seed-demo'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the desk did not start in 30 s')), 30_000);
-    child.stdout.on('data', (chunk) => {
-      if (String(chunk).includes('listening on')) { clearTimeout(timer); resolve(child); }
-    });
-    child.on('exit', (code) => reject(new Error(`the desk exited with ${code}`)));
-  });
-}
+const { BIN, freePort, startDesk } = require('./own-desk');
 
 async function call(base, method, rest, body, token) {
   const res = await fetch(`${base}${rest}`, {

@@ -5,8 +5,6 @@
 // the order of tests and of spec files does not matter.
 const { test, expect } = require('@playwright/test');
 const AxeBuilder = require('@axe-core/playwright').default;
-const { spawn } = require('child_process');
-const net = require('net');
 const os = require('os');
 const fs = require('fs');
 const path = require('path');
@@ -167,28 +165,7 @@ test('a reload keeps the conversation and the stream resumes; a message sent whi
 
 // ---- The desk restarted mid-conversation (its own desk, like console-restart.spec.js) ----
 
-const TARGET = process.env.CARGO_TARGET_DIR ? path.resolve(ROOT, process.env.CARGO_TARGET_DIR) : path.join(ROOT, 'target');
-const BIN = path.join(TARGET, 'debug', 'handoff-desk');
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-  });
-}
-
-function startDesk(port, dataDir) {
-  const child = spawn(BIN, ['serve', '--config', 'e2e/desk.toml', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir,
-    '--static', path.join(ROOT, 'pkg'), '--seed-demo'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the desk did not start in 30 s')), 30_000);
-    child.stdout.on('data', (chunk) => {
-      if (String(chunk).includes('listening on')) { clearTimeout(timer); resolve(child); }
-    });
-    child.on('exit', (code) => reject(new Error(`the desk exited with ${code}`)));
-  });
-}
+const { BIN, freePort, startDesk } = require('./own-desk');
 
 test('the desk is killed and restarted: the widget reconnects, the pending message is delivered once, nothing lost', async ({ page }, testInfo) => {
   testInfo.consoleLines = watchConsole(page);
