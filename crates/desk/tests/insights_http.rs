@@ -355,6 +355,8 @@ async fn content_gaps_cluster_the_unmatched_messages_of_handoffs() {
         (&[("where is my order?", Some("order_status"))], Some("boots")),
     ];
     for (transcript, article) in lines {
+        // Distinct start times: the gaps keep the order the conversations started in.
+        tokio::time::sleep(std::time::Duration::from_millis(3)).await;
         let c = d.customer().await;
         let mut body = handoff_body("orders", "normal");
         body["transcript"] = transcript

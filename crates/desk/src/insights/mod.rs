@@ -167,12 +167,17 @@ pub fn compute_all(
     previous: &PeriodRows,
     texts: &[HandoffText],
 ) -> Insights {
-    let convs = conversations(rows, &q.filter, &q.bot_tier);
-    let before = conversations(previous, &q.filter, &q.bot_tier);
-    let keep: HashSet<&str> = convs.iter().map(|c| c.row.id.as_str()).collect();
-    let (gaps, articles_before_handoff) = gaps::gaps(q.engine.as_ref().map(|e| &*e.0), texts, &keep);
-    let fig = Figures::of(&convs, q);
-    let trends = trends::trends(q, &convs, &fig, &Figures::of(&before, q));
+    // The previous period on a second thread: it is as big as this one.
+    let (convs, fig, gaps, articles_before_handoff, before) = std::thread::scope(|s| {
+        let before = s.spawn(|| Figures::of(&conversations(previous, &q.filter, &q.bot_tier), q));
+        let convs = conversations(rows, &q.filter, &q.bot_tier);
+        let keep: HashSet<&str> = convs.iter().map(|c| c.row.id.as_str()).collect();
+        let (gaps, articles) = gaps::gaps(q.engine.as_ref().map(|e| &*e.0), texts, &keep);
+        let fig = Figures::of(&convs, q);
+        let before = before.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (convs, fig, gaps, articles, before)
+    });
+    let trends = trends::trends(q, &convs, &fig, &before);
     Insights {
         site_key: q.site_key.clone(),
         from: crate::desk::rfc3339(q.from),
