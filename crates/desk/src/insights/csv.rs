@@ -1,6 +1,9 @@
 //! CSV export of the insights tables: RFC 4180 (CRLF line ends, a header row, fields with a
 //! comma, a quote, CR or LF quoted, quotes doubled) with spreadsheet formula injection
-//! neutralised: a cell starting with `=`, `+`, `-`, `@`, a tab or CR gets a leading `'`.
+//! neutralised: a cell starting with `=`, `+`, `-`, `@`, a tab or CR gets a leading `'`, unless
+//! it is a plain number (a negative change stays a number). Conversation ids are random
+//! base64url and one in 64 starts with `-`: those get the `'` too (a spreadsheet would otherwise
+//! read them as a formula); strip a leading `'` to match them.
 
 use super::{Durations, Edge, Headline, Insights, SlaRow};
 use std::fmt::Display;
@@ -22,7 +25,8 @@ pub const TABLES: &[&str] = &[
 
 /// One cell, escaped.
 pub fn cell(v: &str) -> String {
-    let v = if v.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{v}") } else { v.to_string() };
+    let risky = v.starts_with(['=', '+', '-', '@', '\t', '\r']) && v.parse::<f64>().is_err();
+    let v = if risky { format!("'{v}") } else { v.to_string() };
     if v.contains([',', '"', '\r', '\n']) {
         format!("\"{}\"", v.replace('"', "\"\""))
     } else {
@@ -239,7 +243,10 @@ mod tests {
         assert_eq!(cell("cr\rhere"), "\"cr\rhere\"");
         assert_eq!(cell("=SUM(A1)"), "'=SUM(A1)");
         assert_eq!(cell("+1"), "'+1");
-        assert_eq!(cell("-1"), "'-1");
+        assert_eq!(cell("-1"), "-1", "a negative number stays a number");
+        assert_eq!(cell("-12.5"), "-12.5");
+        assert_eq!(cell("-1+2"), "'-1+2");
+        assert_eq!(cell("-mylhp8qLbk5pBml6jL80A"), "'-mylhp8qLbk5pBml6jL80A");
         assert_eq!(cell("@cmd"), "'@cmd");
         assert_eq!(cell("=1,2"), "\"'=1,2\"");
         assert_eq!(cell(""), "");
