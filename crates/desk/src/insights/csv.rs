@@ -242,7 +242,7 @@ mod tests {
         assert_eq!(cell("two\nlines"), "\"two\nlines\"");
         assert_eq!(cell("cr\rhere"), "\"cr\rhere\"");
         assert_eq!(cell("=SUM(A1)"), "'=SUM(A1)");
-        assert_eq!(cell("+1"), "'+1");
+        assert_eq!(cell("+1"), "+1", "a number, even with its sign");
         assert_eq!(cell("-1"), "-1", "a negative number stays a number");
         assert_eq!(cell("-12.5"), "-12.5");
         assert_eq!(cell("-1+2"), "'-1+2");
