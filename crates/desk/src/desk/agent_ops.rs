@@ -326,19 +326,7 @@ impl Desk {
         let _w = self.write().await;
         let (conv, site) = self.mine(agent, id).await?;
         let mut ch = Change::new(site, conv);
-        ch.conv.status = ConversationStatus::Bot;
-        ch.conv.agent_id = None;
-        ch.conv.queue_position = None;
-        ch.conv.first_response_due = None;
-        ch.conv.resolution_due = None;
-        ch.event(&CustomerEvent::AgentLeft { agent_name: agent.name.clone() });
-        ch.event(&CustomerEvent::HandoffStatus {
-            status: "returned_to_bot".into(),
-            position: None,
-            estimated_wait_secs: None,
-            reason: None,
-        });
-        ch.audit("hand_back", if note.trim().is_empty() { "manual" } else { note }, Some(agent.id));
+        ch.return_to_bot(Some(agent), None, if note.trim().is_empty() { "manual" } else { note });
         let conv = self.apply(ch).await?;
         self.dispatch().await?;
         Ok(summary(&conv))

@@ -124,6 +124,33 @@ impl<'s> Change<'s> {
         self.notify(agent.id, AgentEvent::Assigned { conversation_id: self.conv.id.clone() });
     }
 
+    /// Back to the bot: no agent, no place in the queue, no SLA clocks. The customer's stream
+    /// hears it (`agent.left` when an agent had it, then `returned_to_bot` with `event_reason`)
+    /// and the audit records a `hand_back` with `audit_reason`. Used by the agent's hand-back,
+    /// the customer's cancel and the demo history.
+    pub fn return_to_bot(
+        &mut self,
+        agent: Option<&AgentRow>,
+        event_reason: Option<&str>,
+        audit_reason: &str,
+    ) {
+        self.conv.status = ConversationStatus::Bot;
+        self.conv.agent_id = None;
+        self.conv.queue_position = None;
+        self.conv.first_response_due = None;
+        self.conv.resolution_due = None;
+        if let Some(a) = agent {
+            self.event(&CustomerEvent::AgentLeft { agent_name: a.name.clone() });
+        }
+        self.event(&CustomerEvent::HandoffStatus {
+            status: "returned_to_bot".into(),
+            position: None,
+            estimated_wait_secs: None,
+            reason: event_reason.map(str::to_string),
+        });
+        self.audit("hand_back", audit_reason, agent.map(|a| a.id));
+    }
+
     /// Takes the conversation from its agent and puts it back in the queue, with a fresh
     /// first-response clock for whoever takes it next.
     pub fn requeue(&mut self, agent: Option<&AgentRow>, reason: &str) {

@@ -309,21 +309,10 @@ impl Desk {
         }
         let was_queued = conv.status == ConversationStatus::Queued;
         let mut ch = Change::new(site, conv);
-        ch.conv.status = ConversationStatus::Bot;
-        ch.conv.agent_id = None;
-        ch.conv.queue_position = None;
         ch.conv.offline_reason = None;
-        ch.conv.first_response_due = None;
-        ch.conv.resolution_due = None;
-        ch.event(&CustomerEvent::HandoffStatus {
-            status: "returned_to_bot".into(),
-            position: None,
-            estimated_wait_secs: None,
-            reason: Some("cancelled".into()),
-        });
         // A return to the bot like an agent's hand-back (insights count it and end the queue
         // wait there); no agent, and the reason tells the two apart.
-        ch.audit("hand_back", "customer_cancelled", None);
+        ch.return_to_bot(None, Some("cancelled"), "customer_cancelled");
         let conv = self.apply(ch).await?;
         if was_queued {
             // The ones queued behind it move up and learn their new position.

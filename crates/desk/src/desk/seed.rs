@@ -530,19 +530,7 @@ async fn one(
     }
     ch.now = t;
     if rng.chance(4) {
-        ch.conv.status = ConversationStatus::Bot;
-        ch.conv.agent_id = None;
-        ch.conv.queue_position = None;
-        ch.conv.first_response_due = None;
-        ch.conv.resolution_due = None;
-        ch.event(&CustomerEvent::AgentLeft { agent_name: agent.name.clone() });
-        ch.event(&CustomerEvent::HandoffStatus {
-            status: "returned_to_bot".into(),
-            position: None,
-            estimated_wait_secs: None,
-            reason: None,
-        });
-        ch.audit("hand_back", "manual", Some(agent.id));
+        ch.return_to_bot(Some(&agent), None, "manual");
         return commit(db, ch).await;
     }
     ch.conv.status = ConversationStatus::Resolved;
