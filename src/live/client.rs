@@ -9,9 +9,8 @@ use super::api::{self, Body, Failure};
 use super::state::{DeskEvent, Job, Notice, Phase};
 use crate::dom;
 use crate::i18n::{self, fill, Key};
-use crate::state::{Event, Speaker};
+use crate::state::Event;
 use crate::widget::Ui;
-use js_sys::Array;
 use leptos::prelude::*;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
@@ -221,16 +220,7 @@ impl Ui {
             _ => None,
         });
         let want = want.flatten();
-        STREAMS.with_borrow_mut(|streams| {
-            streams.retain(|s| {
-                let keep =
-                    s.instance != self.instance || want.as_ref().is_some_and(|(id, _, _)| *id == s.conv);
-                if !keep {
-                    s.source.close();
-                }
-                keep
-            });
-        });
+        self.close_streams(want.as_ref().map(|(id, _, _)| id.as_str()));
         let Some((id, token, after)) = want else { return };
         if STREAMS.with_borrow(|s| s.iter().any(|s| s.instance == self.instance)) {
             return;
@@ -252,6 +242,19 @@ impl Ui {
         });
     }
 
+    /// Closes this widget's streams, except the one of conversation `keep`.
+    fn close_streams(self, keep: Option<&str>) {
+        STREAMS.with_borrow_mut(|streams| {
+            streams.retain(|s| {
+                let stays = s.instance != self.instance || keep == Some(s.conv.as_str());
+                if !stays {
+                    s.source.close();
+                }
+                stays
+            })
+        });
+    }
+
     fn on_stream(self, e: web_sys::Event) {
         match e.type_().as_str() {
             "open" => {
@@ -262,15 +265,7 @@ impl Ui {
             "error" => {
                 // The browser would retry on its own, but with its fixed delay and without our
                 // resume point after a replay: close, wait, and reopen after the last event.
-                STREAMS.with_borrow_mut(|s| {
-                    s.retain(|s| {
-                        let keep = s.instance != self.instance;
-                        if !keep {
-                            s.source.close();
-                        }
-                        keep
-                    })
-                });
+                self.close_streams(None);
                 if !self.change(|c| c.live.reconnecting = true) {
                     return;
                 }
@@ -386,19 +381,4 @@ fn decode(kind: &str, data: &str) -> Option<DeskEvent> {
         "resolved" => DeskEvent::Resolved,
         _ => return None,
     })
-}
-
-/// Keeps `Speaker` in use for the transcript's roles (see super::wire).
-pub(crate) fn role(speaker: Speaker) -> &'static str {
-    match speaker {
-        Speaker::Bot => "bot",
-        Speaker::Customer => "customer",
-        Speaker::System => "system",
-        Speaker::Agent => "agent",
-    }
-}
-
-/// An array of JS values.
-pub(crate) fn array(items: impl IntoIterator<Item = JsValue>) -> JsValue {
-    items.into_iter().collect::<Array>().into()
 }

@@ -2,9 +2,9 @@
 //! JS objects rather than serde (see super::api).
 
 use super::api::Body;
-use super::client::{array, role};
 use crate::state::{Message, Speaker};
 use handoff_protocol::{Handoff, Role};
+use js_sys::Array;
 use wasm_bindgen::JsValue;
 
 fn role_name(role: Role) -> &'static str {
@@ -63,4 +63,19 @@ pub fn transcript(messages: &[Message]) -> JsValue {
             .filter(|m| m.speaker != Speaker::System)
             .map(|m| Body::new().set("role", role(m.speaker)).set("text", m.text.as_str()).value()),
     )
+}
+
+/// A chat speaker as a transcript role.
+fn role(speaker: Speaker) -> &'static str {
+    match speaker {
+        Speaker::Bot => "bot",
+        Speaker::Customer => "customer",
+        Speaker::System => "system",
+        Speaker::Agent => "agent",
+    }
+}
+
+/// An array of JS values.
+pub(crate) fn array(items: impl IntoIterator<Item = JsValue>) -> JsValue {
+    items.into_iter().collect::<Array>().into()
 }
