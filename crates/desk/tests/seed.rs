@@ -49,7 +49,9 @@ async fn the_demo_history_is_deterministic_idempotent_and_complete() {
     assert!(i.flow.tiers.iter().any(|e| e.from == "supervisor" && e.to == "manager"));
     assert!(i.speed.first_reply.count > 0 && i.speed.resolution.count > 0 && i.speed.requeue_wait.count > 0);
     assert!(i.speed.sla.total.first_response_breaches > 0);
-    assert!(i.quality.ratings > 0 && !i.quality.comments.is_empty() && !i.quality.unhelpful_articles.is_empty());
+    assert!(
+        i.quality.ratings > 0 && !i.quality.comments.is_empty() && !i.quality.unhelpful_articles.is_empty()
+    );
     assert!(!i.articles_before_handoff.is_empty());
     let gap_locales: BTreeSet<&str> = i.gaps.iter().map(|g| g.locale.as_str()).collect();
     assert_eq!(gap_locales.len(), 6, "gaps in six languages: {:?}", i.gaps);
