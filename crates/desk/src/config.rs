@@ -63,6 +63,8 @@ struct RawSite {
     sla: BTreeMap<String, RawSla>,
     #[serde(default)]
     canned: Vec<RawCanned>,
+    identity_secret: Option<String>,
+    identity_secret_env: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -134,7 +136,14 @@ pub struct SiteConfig {
     pub sla: BTreeMap<String, SlaPolicy>,
     /// Prepared answers per department and locale (`[[site.canned]]`), for the console.
     pub canned: Vec<CannedResponse>,
+    /// Turns identity verification on: `Handoff('identify')` must carry the HMAC-SHA256 of the
+    /// user id with this secret (`identity_secret`, or the environment variable named by
+    /// `identity_secret_env`, so the file need not hold it).
+    pub identity_secret: Option<String>,
 }
+
+/// A shorter identity secret is refused: it could be guessed from signatures seen in pages.
+pub const MIN_IDENTITY_SECRET: usize = 16;
 
 /// `[[site.canned]]`: `id`, `department`, `locale`, `title`, `text`.
 pub type CannedResponse = handoff_protocol::v1::CannedResponse;
@@ -256,7 +265,25 @@ fn site(s: RawSite, base: &Path) -> Result<SiteConfig, ConfigError> {
         None => BusinessHours::always(),
         Some(h) => hours(&label, h)?,
     };
+    let identity_secret = match (s.identity_secret, s.identity_secret_env) {
+        (Some(_), Some(_)) => {
+            return Err(ConfigError::Invalid(format!(
+                "site {label}: set identity_secret or identity_secret_env, not both"
+            )))
+        }
+        (Some(v), None) => Some(v),
+        (None, Some(var)) => Some(std::env::var(&var).map_err(|_| {
+            ConfigError::Invalid(format!("site {label}: identity_secret_env names {var:?}, which is not set"))
+        })?),
+        (None, None) => None,
+    };
+    if identity_secret.as_ref().is_some_and(|v| v.len() < MIN_IDENTITY_SECRET) {
+        return Err(ConfigError::Invalid(format!(
+            "site {label}: identity secret shorter than {MIN_IDENTITY_SECRET} characters"
+        )));
+    }
     Ok(SiteConfig {
+        identity_secret,
         content: base.join(s.content),
         allowed_origins: s.allowed_origins.into_iter().map(|o| o.trim_end_matches('/').to_string()).collect(),
         max_wait: Duration::from_secs(s.max_wait_secs.unwrap_or(900)),
@@ -367,6 +394,25 @@ mod tests {
             "[[site]]\ncontent = \"c\"\n[site.sla.low]\nfirst_response_secs = -1\nresolution_secs = 1"
         )
         .contains("seconds"));
+        assert!(e("[[site]]\ncontent = \"c\"\nidentity_secret = \"short\"").contains("shorter than 16"));
+        assert!(e("[[site]]\ncontent = \"c\"\nidentity_secret_env = \"HANDOFF_TEST_UNSET_SECRET\"")
+            .contains("HANDOFF_TEST_UNSET_SECRET"));
+        assert!(e(
+            "[[site]]\ncontent = \"c\"\nidentity_secret = \"0123456789abcdef\"\nidentity_secret_env = \"X\""
+        )
+        .contains("not both"));
+    }
+
+    #[test]
+    fn the_identity_secret_can_come_from_the_environment() {
+        // A variable only this test sets (tests run in threads of one process).
+        std::env::set_var("HANDOFF_TEST_IDENTITY_SECRET", "0123456789abcdef-from-env");
+        let c = Config::parse(
+            "[[site]]\ncontent = \"c\"\nidentity_secret_env = \"HANDOFF_TEST_IDENTITY_SECRET\"",
+            Path::new("."),
+        )
+        .unwrap();
+        assert_eq!(c.sites[0].identity_secret.as_deref(), Some("0123456789abcdef-from-env"));
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod error;
 pub mod extract;
 pub mod hours;
 pub mod hub;
+pub mod identity;
 pub mod insights;
 pub mod metrics;
 pub mod ratelimit;

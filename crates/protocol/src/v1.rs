@@ -29,6 +29,54 @@ pub struct StartConversation {
     /// characters): agents see the earlier conversations with the same id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visitor_id: Option<String>,
+    /// Who the customer is, as the host page said with `Handoff('identify', ...)`; checked again
+    /// by the desk exactly as [`Identify`] is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<Identify>,
+}
+
+/// `POST /v1/sites/{key}/identify` (and [`StartConversation::customer`]): the signed-in user of
+/// the host site. When the site has an identity secret, `user_id` and `signature` are required
+/// and the signature must be the lowercase hex HMAC-SHA256 of `user_id` with that secret, made
+/// by the site's server; otherwise the identity is accepted but marked not verified.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Identify {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The site's own facts about the customer (plan, order count, ...): at most 30.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, Attribute>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
+}
+
+/// A custom attribute's value: text, a number or yes/no.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Attribute {
+    Flag(bool),
+    Number(f64),
+    Text(String),
+}
+
+/// The answer to [`Identify`], and the customer an agent sees in [`ConversationDetail`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Customer {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, Attribute>,
+    /// The site's server signed `user_id` with the site's identity secret.
+    pub verified: bool,
 }
 
 /// Answer to [`StartConversation`]. The token is shown once; the desk keeps only its hash.
@@ -422,6 +470,9 @@ pub struct ConversationDetail {
     /// Customer, agent and bot messages plus internal notes, oldest first.
     pub messages: Vec<Message>,
     pub audit: Vec<AuditEntry>,
+    /// Who the customer is, when the host site identified them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<Customer>,
 }
 
 /// One row of the escalation audit trail.

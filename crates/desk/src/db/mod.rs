@@ -60,6 +60,8 @@ pub struct ConversationRow {
     pub last_message_id: i64,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The identified customer (JSON of `v1::Customer`), set when the conversation starts.
+    pub customer_json: Option<String>,
 }
 
 impl ConversationRow {
@@ -91,6 +93,7 @@ impl ConversationRow {
             last_message_id: 0,
             created_at: now,
             updated_at: now,
+            customer_json: None,
         }
     }
 }

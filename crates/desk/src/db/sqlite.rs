@@ -19,6 +19,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (2, "console", include_str!("../../migrations/sqlite/0002_console.sql")),
     (3, "insights", include_str!("../../migrations/sqlite/0003_insights.sql")),
     (4, "ticket_answer_expected", include_str!("../../migrations/sqlite/0004_ticket_answer_expected.sql")),
+    (5, "customer", include_str!("../../migrations/sqlite/0005_customer.sql")),
 ];
 
 pub struct Sqlite {
@@ -29,7 +30,7 @@ pub struct Sqlite {
 
 const CONVERSATION_COLUMNS: &str = "id, site_key, locale, page_url, visitor_id, token_hash, status, department, tier, priority, \
      reason, handoff_json, agent_id, queued_at, queue_position, first_response_due, resolution_due, \
-     first_reply_at, offline_reason, rating, rating_comment, last_seq, last_message_id, created_at, updated_at";
+     first_reply_at, offline_reason, rating, rating_comment, last_seq, last_message_id, created_at, updated_at, customer_json";
 
 impl Sqlite {
     /// Opens (creating if needed) `<dir>/handoff.db` and runs the migrations.
@@ -99,6 +100,7 @@ fn conversation(r: &SqliteRow) -> DbResult<ConversationRow> {
         last_message_id: r.try_get("last_message_id")?,
         created_at: r.try_get("created_at")?,
         updated_at: r.try_get("updated_at")?,
+        customer_json: r.try_get("customer_json")?,
     })
 }
 
@@ -344,7 +346,7 @@ impl Database for Sqlite {
     async fn insert_conversation(&self, c: &ConversationRow) -> DbResult<()> {
         sqlx::query(&format!(
             "INSERT INTO conversations ({CONVERSATION_COLUMNS}) VALUES \
-             (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+             (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         ))
         .bind(&c.id)
         .bind(&c.site_key)
@@ -371,6 +373,7 @@ impl Database for Sqlite {
         .bind(c.last_message_id)
         .bind(c.created_at)
         .bind(c.updated_at)
+        .bind(&c.customer_json)
         .execute(&self.pool)
         .await?;
         Ok(())

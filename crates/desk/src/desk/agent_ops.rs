@@ -168,7 +168,8 @@ impl Desk {
         let messages = self.db.messages(id).await?.iter().map(wire_message).collect();
         let audit = self.db.audit(id).await?.into_iter().map(super::wire_audit).collect();
         let handoff = conv.handoff_json.as_deref().and_then(|j| serde_json::from_str(j).ok());
-        Ok(ConversationDetail { summary: summary(&conv), handoff, messages, audit })
+        let customer = conv.customer_json.as_deref().and_then(|j| serde_json::from_str(j).ok());
+        Ok(ConversationDetail { summary: summary(&conv), handoff, messages, audit, customer })
     }
 
     pub async fn claim(&self, agent: &AgentRow, id: &str) -> ApiResult<ConversationSummary> {

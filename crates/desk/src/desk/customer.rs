@@ -3,14 +3,15 @@
 use super::{candidates, now_ms, Change, Desk};
 use crate::db::{AuditRow, ConversationRow, MessageRow, TicketRow};
 use crate::error::{ApiError, ApiResult};
+use crate::identity;
 use crate::metrics::Metrics;
 use crate::routing;
 use crate::secret;
 use crate::sites::LoadedSite;
 use chrono::Utc;
 use handoff_protocol::v1::{
-    AgentEvent, ConversationStarted, ConversationStatus, CustomerEvent, HandoffRequest, HandoffState,
-    PostMessage, Rating, StartConversation, Ticket, TicketRequest,
+    AgentEvent, ConversationStarted, ConversationStatus, Customer, CustomerEvent, HandoffRequest,
+    HandoffState, Identify, PostMessage, Rating, StartConversation, Ticket, TicketRequest,
 };
 
 /// Length limits of short fields, in characters.
@@ -74,6 +75,15 @@ impl Desk {
         self.conversation_limiter.check(id).map_err(ApiError::too_many)
     }
 
+    /// `POST /v1/sites/{key}/identify`: what the desk would make of this identity, so that the
+    /// embedding page learns at once when its signature is wrong. Nothing is stored: the widget
+    /// sends the identity again with the conversation it starts, and it is checked again there.
+    pub fn identify(&self, key: &str, req: Identify, origin: Option<&str>) -> ApiResult<Customer> {
+        let site = self.sites.get(key).ok_or_else(|| ApiError::not_found("site"))?;
+        self.check_origin(site, origin)?;
+        identity::verify(req, site.config.identity_secret.as_deref())
+    }
+
     pub async fn start(
         &self,
         req: StartConversation,
@@ -96,14 +106,25 @@ impl Desk {
         if let Some(u) = &req.page_url {
             too_long("page_url", u, MAX_URL)?;
         }
-        let visitor_id = req.visitor_id.filter(|v| !v.trim().is_empty());
+        let mut visitor_id = req.visitor_id.filter(|v| !v.trim().is_empty());
         if let Some(v) = &visitor_id {
             too_long("visitor_id", v, MAX_SHORT)?;
         }
+        let customer = match req.customer {
+            Some(c) => Some(identity::verify(c, site.config.identity_secret.as_deref())?),
+            None => None,
+        };
+        // A verified user id is the site's own account id: agents then see that customer's
+        // earlier conversations from any device. An unverified one could be anybody's.
+        if let Some(Customer { user_id: Some(id), verified: true, .. }) = &customer {
+            visitor_id = Some(id.clone());
+        }
+        let customer_json = customer.as_ref().and_then(|c| serde_json::to_string(c).ok());
         let token = secret::token();
         let conv = ConversationRow {
             page_url: req.page_url,
             visitor_id,
+            customer_json,
             ..ConversationRow::new_with_bot(
                 secret::id(),
                 site.key.clone(),

@@ -4,10 +4,13 @@
 use crate::desk::Desk;
 use crate::embed::{self, Mode, PageSpec, TrunkAssets};
 use crate::error::ApiError;
+use crate::extract::{origin, ClientIp, JsonBody};
 use crate::sites::LoadedSite;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::Json;
+use handoff_protocol::v1::{Customer, Identify};
 use serde::Deserialize;
 use std::sync::Arc;
 
@@ -41,6 +44,19 @@ fn site<'a>(desk: &'a Desk, key: &str) -> Result<&'a LoadedSite, ApiError> {
 
 fn refuse(origin: &str) -> ApiError {
     ApiError::forbidden("origin_not_allowed", format!("origin {origin:?} is not allowed for this site"))
+}
+
+/// `POST /v1/sites/{key}/identify`: 200 with the customer as agents will see them, 403
+/// `identity_not_verified` when the site verifies identities and the signature is wrong.
+pub async fn identify(
+    State(desk): State<Arc<Desk>>,
+    Path(key): Path<String>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    JsonBody(req): JsonBody<Identify>,
+) -> Result<Json<Customer>, ApiError> {
+    desk.check_ip(ip)?;
+    Ok(Json(desk.identify(&key, req, origin(&headers))?))
 }
 
 /// `GET /v1/sites/{key}/embed-check`: 204 when the calling page's `Origin` may embed the site

@@ -56,6 +56,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/v1/agent/insights"),
     ("GET", "/v1/agent/insights.csv"),
     ("GET", "/v1/sites/{key}/embed-check"),
+    ("POST", "/v1/sites/{key}/identify"),
     ("GET", "/embed.js"),
     ("GET", "/embed/frame.js"),
     ("GET", "/embed/frame.css"),
@@ -79,6 +80,7 @@ pub fn router(desk: Arc<Desk>) -> Router {
         .route("/v1/conversations/{id}/typing", post(customer::typing))
         .route("/v1/conversations/{id}/rating", post(customer::rating))
         .route("/v1/conversations/{id}/ticket", post(customer::ticket).layer(big))
+        .route("/v1/sites/{key}/identify", post(embed::identify))
         .layer(cors(desk.clone()));
     let agent = Router::new()
         .route("/v1/agent/login", post(agent::login))
