@@ -13,9 +13,21 @@ pub async fn sleep(ms: i32) {
     let _ = JsFuture::from(promise).await;
 }
 
-/// The address of the page the widget is on.
+/// The address of the page the customer is on: in the embed frame, the host page's (which
+/// embed/frame.js writes into `data-page`), else this page's.
 pub fn page_url() -> Option<String> {
-    web_sys::window()?.location().href().ok()
+    root_attr("data-page").or_else(|| web_sys::window()?.location().href().ok())
+}
+
+/// An attribute of the widget's root element: what the desk's page or embed/frame.js tell the
+/// widget (`data-page`, `data-department`, `data-customer`).
+pub fn root_attr(name: &str) -> Option<String> {
+    root()?.get_attribute(name)
+}
+
+/// The element the widget is mounted on (`<div id="handoff-root">`).
+pub fn root() -> Option<web_sys::Element> {
+    web_sys::window()?.document()?.get_element_by_id("handoff-root")
 }
 
 /// The page's language preferences, most important first: `<html lang>`, then the browser's.

@@ -61,11 +61,7 @@ pub fn mount(el: web_sys::HtmlElement, engine: Engine, opts: Options) {
 /// on a page without one.
 #[wasm_bindgen(start)]
 pub fn start() {
-    let Some(el) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id("handoff-root"))
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-    else {
+    let Some(el) = dom::root().and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) else {
         return;
     };
     let url = el

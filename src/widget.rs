@@ -338,6 +338,10 @@ impl Ui {
     /// messages behind the typing indicator (not when replaying after a reload).
     pub fn apply(&self, event: Event, animate: bool) {
         let engine = self.with_engine(Arc::clone);
+        // The embedding page's preferred department (`Handoff('setDepartment')`, written by
+        // embed/frame.js) for a handoff the bot may make now. Read from the page as it is, also
+        // when replaying: not worth an event of its own in the wasm (docs/embedding.md).
+        self.session.update_value(|s| s.conv.page_department = dom::root_attr("data-department"));
         let turn = match &event {
             Event::Start(locale) => {
                 let (conv, greeting) = engine.start(locale);

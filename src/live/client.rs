@@ -141,7 +141,10 @@ impl Ui {
                 let body = Body::new()
                     .set("site_key", key)
                     .set("locale", self.locale.get_untracked())
-                    .set("page_url", dom::page_url().unwrap_or_default());
+                    .set("page_url", dom::page_url().unwrap_or_default())
+                    // Who the host page says the customer is (embed/frame.js, after the desk
+                    // accepted it); the desk checks it again. Absent: JSON null.
+                    .set("customer", api::parse(&dom::root_attr("data-customer").unwrap_or_default()));
                 return ("/v1/conversations".into(), body.value());
             }
             Job::Handoff => (

@@ -85,6 +85,10 @@ pub struct Conversation {
     article_unhelpful: bool,
     /// Set while a person has the conversation; the bot stays silent.
     pub handed_off: Option<Handoff>,
+    /// The department the embedding page prefers (`Handoff('setDepartment')`): where a handoff
+    /// goes when neither a rule nor the last matched intent names one.
+    #[serde(default)]
+    pub page_department: Option<String>,
 }
 
 /// A compiled site.
@@ -601,8 +605,12 @@ impl Engine {
     ) -> Turn {
         let s = &self.site.settings;
         let last = conv.last_intent.as_deref().and_then(|id| self.site.intent(id));
+        // Rules and intents name departments the content check verified; the page's may be
+        // anything, so an unknown one falls through to the default.
         let department = department
             .or_else(|| last.map(|i| i.department.clone()))
+            .or_else(|| conv.page_department.clone())
+            .filter(|d| self.site.department(d).is_some())
             .unwrap_or_else(|| s.site.default_department.clone());
         let tier = tier.unwrap_or_else(|| s.handoff.first_tier.clone());
         let mut priority =

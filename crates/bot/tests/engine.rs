@@ -179,6 +179,33 @@ fn explicit_requests_in_every_language_with_and_without_diacritics() {
 }
 
 #[test]
+fn the_page_department_steers_a_handoff_only_where_nothing_more_specific_is_known() {
+    let e = fixture::engine();
+    // Asked for a person at once on the billing page: billing, named in the customer's language.
+    for locale in LOCALES {
+        let (mut c, _) = e.start(locale);
+        c.page_department = Some("billing".into());
+        let t = say(&e, &mut c, "I want to talk to a human");
+        let h = t.handoff.clone().unwrap_or_else(|| panic!("{locale}: hands off"));
+        assert_eq!(h.department, "billing", "{locale}");
+        let billing = e.site().department("billing").expect("billing");
+        let name = handoff_bot::model::pick(&billing.name, locale, "en");
+        assert!(text(&t).contains(name), "{locale}: {}", text(&t));
+    }
+    // An understood question outranks the page: the refund went to billing even on the orders page.
+    let (mut c, _) = e.start("en");
+    c.page_department = Some("orders".into());
+    say(&e, &mut c, "refund");
+    let h = say(&e, &mut c, "I want to talk to a human").handoff.expect("explicit");
+    assert_eq!(h.department, "billing");
+    // A department the site does not have is ignored (the page may be wrong or stale).
+    let (mut c, _) = e.start("en");
+    c.page_department = Some("no-such-team".into());
+    let h = say(&e, &mut c, "I want to talk to a human").handoff.expect("explicit");
+    assert_eq!(h.department, "orders");
+}
+
+#[test]
 fn fallback_after_two_misunderstood_messages_goes_to_the_last_confident_department() {
     let e = fixture::engine();
     for locale in LOCALES {
