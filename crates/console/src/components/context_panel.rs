@@ -3,8 +3,53 @@
 
 use crate::app::{ctx, open};
 use crate::i18n::{self, Key};
+use handoff_protocol::v1::Attribute;
 use handoff_protocol::Role;
 use leptos::prelude::*;
+
+/// Who the customer is, when the host site identified them (`Handoff('identify')`), with
+/// whether the site's server vouched for it: an agent must not trust an unverified account id.
+#[component]
+fn CustomerFacts() -> impl IntoView {
+    let c = ctx();
+    let customer = Memo::new(move |_| c.detail.with(|d| d.as_ref().and_then(|d| d.customer.clone())));
+    move || {
+        customer.get().map(|who| {
+            let fact = |key: Key, value: Option<String>| {
+                value.map(|v| view! { <div><dt>{c.t(key)}</dt><dd>{v}</dd></div> })
+            };
+            let (badge, class) = if who.verified {
+                (c.t(Key::Verified), "verify verified")
+            } else {
+                (c.t(Key::NotVerified), "verify unverified")
+            };
+            let attributes = who
+                .attributes
+                .iter()
+                .map(|(k, v)| {
+                    let v = match v {
+                        Attribute::Text(t) => t.clone(),
+                        Attribute::Number(n) => n.to_string(),
+                        Attribute::Flag(b) => b.to_string(),
+                    };
+                    view! { <div><dt>{k.clone()}</dt><dd>{v}</dd></div> }
+                })
+                .collect_view();
+            view! {
+                <section class="customer" aria-labelledby="customer-h">
+                    <h3 id="customer-h">{c.t(Key::CustomerHeading)}</h3>
+                    <p class=class>{badge}</p>
+                    <dl class="facts stacked">
+                        {fact(Key::Name, who.name.clone())}
+                        {fact(Key::Email, who.email.clone())}
+                        {fact(Key::UserId, who.user_id.clone())}
+                        {attributes}
+                    </dl>
+                </section>
+            }
+        })
+    }
+}
 
 #[component]
 pub fn ContextPanel() -> impl IntoView {
@@ -15,6 +60,7 @@ pub fn ContextPanel() -> impl IntoView {
     view! {
         <aside class="context" aria-labelledby="context-h">
             <h2 id="context-h" class="sr-only">{move || c.t(Key::Reason)}</h2>
+            <CustomerFacts />
             {move || handoff.get().map(|h| {
                 let l = c.locale.get();
                 let reason = i18n::reason(&l, &serde_json::to_value(h.reason).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default());
