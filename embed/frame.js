@@ -2,15 +2,30 @@
 // iframe) it opens the widget at once and speaks postMessage with exactly one host origin, the
 // one the desk checked and wrote into data-host-origin; in page mode (/help/<site>) it only
 // opens the portal. Messages: {handoff: 1, type, value}; anything else is ignored.
+// It runs before the widget's module script (deferred, earlier in the page), so a `?reset`
+// frame forgets the previous customer's conversation before the widget reads it.
 (() => {
   'use strict';
   const root = document.getElementById('handoff-root');
   if (!root) return;
   const mode = root.dataset.mode;
   const host = mode === 'frame' ? root.dataset.hostOrigin : null;
-  let shown = true;
+  const site = decodeURIComponent(location.pathname.split('/')[2] || '');
+  // The widget keeps its conversation in sessionStorage under `handoff-widget:` (src/storage.rs).
+  const forget = () => {
+    for (const k of Object.keys(sessionStorage)) if (k.startsWith('handoff-widget:')) sessionStorage.removeItem(k);
+  };
+  if (new URLSearchParams(location.search).has('reset')) forget();
+  let visible = true;
   let unread = 0;
   const launcher = () => root.querySelector('.hf-launcher');
+  // Host events from what the widget shows: a message, the handoff area, the rating form.
+  const shown = (sel) => {
+    const el = root.querySelector(sel);
+    return !!el && !el.hidden;
+  };
+  let handingOff = false;
+  let rating = false;
   const isOpen = () => launcher()?.getAttribute('aria-expanded') === 'true';
   const post = (type, value) => {
     if (host && window.parent !== window) window.parent.postMessage({ handoff: 1, type, value }, host);
@@ -41,42 +56,75 @@
     }
     const now = isOpen();
     if (wasOpen && !now && mode === 'frame') {
-      shown = false;
+      visible = false;
       post('close');
     }
+    const h = shown('.hf-handoff');
+    if (h && !handingOff) post('handoff');
+    handingOff = h;
+    const r = shown('.hf-rating');
+    if (r && !rating) post('resolved');
+    rating = r;
     if (wasOpen && !now && mode === 'page') open();
     wasOpen = now;
     // Unread counts only what arrives after the widget loaded (not its greeting).
     const wasLoaded = loaded;
     loaded = !!root.querySelector('.hf-locale');
-    if (shown || !wasLoaded) return;
+    if (!wasLoaded) return;
     const before = unread;
     for (const r of records) {
       for (const n of r.addedNodes) {
-        if (n.nodeType === 1 && n.matches('.hf-msg:not(.hf-msg--customer)')) unread += 1;
+        if (n.nodeType !== 1 || !n.matches('.hf-msg')) continue;
+        // Who wrote it, never what: the host page does not get to read the conversation.
+        const from = (n.className.match(/hf-msg--(\w+)/) || [])[1];
+        post('message', { from });
+        if (!visible && from !== 'customer') unread += 1;
       }
     }
     if (unread !== before) post('unread', unread);
   });
-  watch.observe(root, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-expanded'] });
+  watch.observe(root, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-expanded', 'hidden'] });
   if (!host) return;
+  // The desk says at once whether it believes the identity (a wrong signature is refused); the
+  // widget sends the accepted one with the conversation it starts, where it is checked again.
+  const identify = (who) => {
+    delete root.dataset.customer;
+    fetch('/v1/sites/' + encodeURIComponent(site) + '/identify', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(who),
+    })
+      .then((r) => r.json().then((b) => {
+        if (r.ok) root.dataset.customer = JSON.stringify(who);
+        post('identify', r.ok ? { ok: true, verified: b.verified } : { ok: false, error: b.error, message: b.message });
+      }))
+      .catch(() => post('identify', { ok: false, error: 'desk_unreachable' }));
+  };
   window.addEventListener('message', (e) => {
     if (e.origin !== host || e.source !== window.parent) return;
     const m = e.data;
     if (!m || m.handoff !== 1 || typeof m.type !== 'string') return;
+    // The host page's address comes with open (and the first close): the agent sees where the
+    // customer is, not this frame's URL.
+    if ((m.type === 'open' || m.type === 'close') && typeof m.value === 'string') root.dataset.page = m.value;
     if (m.type === 'open') {
-      shown = true;
+      visible = true;
       if (unread) {
         unread = 0;
         post('unread', 0);
       }
       open();
     } else if (m.type === 'close') {
-      shown = false;
+      visible = false;
     } else if (m.type === 'locale') {
       setLocale(m.value);
     } else if (m.type === 'department' && typeof m.value === 'string') {
       root.dataset.department = m.value;
+    } else if (m.type === 'identify' && m.value && typeof m.value === 'object') {
+      identify(m.value);
+    } else if (m.type === 'reset') {
+      forget();
+      location.reload();
     }
   });
 })();

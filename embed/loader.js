@@ -13,7 +13,7 @@
   const q = Array.from(pre.q || []);
   const ons = {};
   let frame, box, btn, badge, opened = false, ready = false, live = false;
-  let locale = opt('locale'), dept = opt('department');
+  let locale = opt('locale'), dept = opt('department'), who = null, reset = false;
   const emit = (e, v) => (ons[e] || []).forEach((f) => { try { f(v); } catch (x) { console.error(x); } });
   const send = (type, value) => frame && frame.contentWindow.postMessage({ handoff: 1, type, value }, desk);
   const load = () => {
@@ -22,6 +22,7 @@
     u.searchParams.set('origin', location.origin);
     if (locale) u.searchParams.set('locale', locale);
     if (dept) u.searchParams.set('department', dept);
+    if (reset) u.searchParams.set('reset', '');
     frame = d.createElement('iframe');
     frame.className = 'hl-frame';
     frame.title = 'Help & chat';
@@ -36,11 +37,18 @@
     emit(on ? 'open' : 'close');
   };
   const api = {
-    open() { load(); if (ready) send('open'); show(true); },
+    open() { load(); if (ready) send('open', location.href); show(true); },
     close() { send('close'); show(false); },
     toggle() { opened ? api.close() : api.open(); },
     setLocale(l) { locale = l; send('locale', l); },
     setDepartment(v) { dept = v; send('department', v); },
+    identify(v) { who = v; send('identify', v); },
+    reset() {
+      who = null;
+      badge.hidden = true;
+      if (frame) send('reset');
+      else { reset = true; load(); }
+    },
     on(e, f) { (ons[e] = ons[e] || []).push(f); if (e === 'ready' && live) f(); },
   };
   const call = (c, ...a) => (api[c] ? api[c](...a) : warn('unknown command ' + c));
@@ -53,10 +61,14 @@
     if (e.origin !== desk || !frame || e.source !== frame.contentWindow || !m || m.handoff !== 1) return;
     if (m.type === 'ready') {
       ready = true;
-      send(opened ? 'open' : 'close');
+      send(opened ? 'open' : 'close', location.href);
       if (dept) send('department', dept);
+      if (who) send('identify', who);
     } else if (m.type === 'close') show(false);
-    else if (m.type === 'unread' && typeof m.value === 'number') {
+    else if (['message', 'handoff', 'resolved', 'identify'].includes(m.type)) {
+      emit(m.type, m.value);
+      if (m.value && m.value.ok === false) warn('identify refused: ' + m.value.error);
+    } else if (m.type === 'unread' && typeof m.value === 'number') {
       badge.textContent = m.value;
       badge.hidden = !m.value;
       emit('unread', m.value);

@@ -206,3 +206,145 @@ test('the full-page portal at /help/demo opens at once, without a launcher, unde
   await expect(page.locator('.hf-launcher')).toBeHidden();
   expect(errors).toEqual([]);
 });
+
+// ---------------------------------------------------------------- identify, setDepartment, reset
+
+const crypto = require('crypto');
+const path = require('path');
+const AxeBuilder = require('@axe-core/playwright').default;
+const { clearDesk, signIn, audit } = require('./helpers');
+const SECRET = 'e2e-identity-secret-0123456789'; // e2e/desk.toml
+const sign = (userId) => crypto.createHmac('sha256', SECRET).update(userId).digest('hex');
+const JANA = { user_id: 'u-jana', name: 'Jana Nováková', email: 'jana@example.com', attributes: { plan: 'pro', orders: 7 } };
+
+/** Subscribes the host page to every host event, recorded as `name:json`. */
+const recordEvents = (page) => page.evaluate(() => {
+  for (const e of ['identify', 'message', 'handoff', 'resolved']) {
+    Handoff('on', e, (v) => window.__events.push(`${e}:${JSON.stringify(v === undefined ? null : v)}`));
+  }
+});
+const events = (page) => page.evaluate(() => window.__events);
+
+/** Opens the widget on the host page and asks for a person (the page set German). */
+async function askForAPerson(page) {
+  await page.locator('handoff-launcher .hl-btn').click();
+  const frame = page.frameLocator('handoff-launcher iframe');
+  await frame.locator('.hf-tab').nth(1).click();
+  const box = frame.locator('textarea.hf-textarea');
+  await box.fill('Ich möchte mit einem Menschen sprechen');
+  await box.press('Enter');
+  return frame;
+}
+
+async function onlyConversationOf(agent) {
+  let list = [];
+  await expect.poll(async () => (list = await agent.get('/v1/agent/conversations')).length).toBe(1);
+  return list[0].conversation_id;
+}
+
+test('identify and setDepartment: a verified customer is handed to the page\'s department; the host hears every event', async ({ page }) => {
+  const { ben } = await clearDesk();
+  await ben.presence('online', 1); // billing, account, technical
+  await page.goto(`http://127.0.0.1:${ALLOWED}/`);
+  await expect(page.locator('handoff-launcher .hl-btn')).toBeVisible();
+  await recordEvents(page);
+  // Made before the frame exists: kept and sent when it is ready.
+  await page.evaluate(([who]) => { Handoff('identify', who); Handoff('setDepartment', 'billing'); },
+    [{ ...JANA, signature: sign(JANA.user_id) }]);
+  const frame = await askForAPerson(page);
+  await expect.poll(() => events(page)).toContain('identify:{"ok":true,"verified":true}');
+  // The bot itself names the page's department, in German.
+  await expect(frame.locator('.hf-msg--bot').last()).toContainText('Zahlungen & Rechnungen');
+  const id = await onlyConversationOf(ben);
+  await expect(frame.locator('.hf-msg--system', { hasText: 'Ben (Zahlungen & Rechnungen) ist jetzt im Chat.' })).toHaveCount(1);
+
+  const d = await ben.detail(id);
+  expect(d.summary.department).toBe('billing');
+  expect(d.customer).toEqual({ ...JANA, verified: true });
+  // The agent sees the host page's address, not the widget frame's.
+  expect(d.summary.page_url).toBe(`http://127.0.0.1:${ALLOWED}/`);
+  expect(d.handoff.page_url).toBe(`http://127.0.0.1:${ALLOWED}/`);
+
+  // Ben's console shows who the customer is and that the shop vouched for it.
+  const desk = await page.context().newPage();
+  await signIn(desk, 'ben@fernhill.example');
+  await desk.locator('.conv-list .conv-item').first().click();
+  const facts = desk.locator('.context .customer');
+  await expect(facts.locator('.verify')).toHaveText('✓ Verified by the site');
+  for (const text of ['Jana Nováková', 'jana@example.com', 'u-jana', 'plan', 'pro', 'orders', '7']) await expect(facts).toContainText(text);
+  expect(await audit(desk, AxeBuilder, 'console customer facts')).toEqual([]);
+  if (process.env.SCREENSHOTS) await desk.screenshot({ path: path.join(__dirname, '..', '..', 'docs', 'screenshots', 'console-identified-customer.png') });
+  await desk.close();
+
+  await ben.reply(id, 'Hallo Jana, hier ist Ben.');
+  await expect.poll(() => events(page)).toContain('message:{"from":"agent"}');
+  await ben.resolve(id);
+  await expect.poll(() => events(page)).toContain('resolved:null');
+  const seen = await events(page);
+  // Who wrote, never what: the host page learns no text of the conversation.
+  expect(seen).toEqual(expect.arrayContaining(['handoff:null', 'message:{"from":"customer"}', 'message:{"from":"bot"}']));
+  expect(seen.join(' ')).not.toContain('Ben.');
+  expect(seen.filter((e) => e === 'handoff:null')).toHaveLength(1);
+});
+
+test('identify with a wrong signature is refused: the host is told, and the handoff carries no identity', async ({ page }) => {
+  const { ben } = await clearDesk();
+  await ben.presence('online', 1);
+  const warnings = [];
+  page.on('console', (m) => { if (m.type() === 'warning') warnings.push(m.text()); });
+  await page.goto(`http://127.0.0.1:${ALLOWED}/`);
+  await expect(page.locator('handoff-launcher .hl-btn')).toBeVisible();
+  await recordEvents(page);
+  // Jana's name with someone else's signature, as a visitor editing the page could try.
+  await page.evaluate(([who]) => { Handoff('identify', who); Handoff('setDepartment', 'billing'); },
+    [{ ...JANA, signature: sign('u-someone-else') }]);
+  const frame = await askForAPerson(page);
+  await expect.poll(() => events(page)).toContainEqual(expect.stringMatching(/^identify:\{"ok":false,"error":"identity_not_verified"/));
+  await expect.poll(() => warnings.join('\n')).toContain('Handoff: identify refused: identity_not_verified');
+  await expect(frame.locator('#handoff-root')).not.toHaveAttribute('data-customer', /.*/);
+  const id = await onlyConversationOf(ben);
+  const d = await ben.detail(id);
+  expect(d.customer).toBeUndefined();
+  expect(d.summary.department).toBe('billing');
+});
+
+test('reset forgets the customer and the conversation, also when the widget was never opened on this page', async ({ page }) => {
+  await clearDesk();
+  await page.goto(`http://127.0.0.1:${ALLOWED}/`);
+  await expect(page.locator('handoff-launcher .hl-btn')).toBeVisible();
+  await recordEvents(page);
+  await page.evaluate(([who]) => Handoff('identify', who), [{ ...JANA, signature: sign(JANA.user_id) }]);
+  await page.locator('handoff-launcher .hl-btn').click();
+  const frame = page.frameLocator('handoff-launcher iframe');
+  await frame.locator('.hf-tab').nth(1).click();
+  await frame.locator('textarea.hf-textarea').fill('Wo ist meine Bestellung?');
+  await frame.locator('textarea.hf-textarea').press('Enter');
+  const mine = frame.locator('.hf-msg--customer', { hasText: 'Wo ist meine Bestellung?' });
+  await expect(mine).toHaveCount(1);
+  await expect(frame.locator('#handoff-root')).toHaveAttribute('data-customer', /u-jana/);
+
+  // The next page of the shop: the conversation is still there.
+  await page.goto(`http://127.0.0.1:${ALLOWED}/`);
+  await page.locator('handoff-launcher .hl-btn').click();
+  await frame.locator('.hf-tab').nth(1).click();
+  await expect(mine).toHaveCount(1);
+  // Signing out with the widget open: it starts afresh, without the identity.
+  await page.evaluate(() => Handoff('reset'));
+  await expect(frame.locator('.hf-locale select')).toBeVisible();
+  await frame.locator('.hf-tab').nth(1).click();
+  await expect(frame.locator('.hf-msg--bot').first()).toBeVisible();
+  await expect(mine).toHaveCount(0);
+  await expect(frame.locator('#handoff-root')).not.toHaveAttribute('data-customer', /.*/);
+
+  // Again, but this time the sign-out happens on a page where the widget was never opened.
+  await frame.locator('textarea.hf-textarea').fill('Wo ist meine Bestellung?');
+  await frame.locator('textarea.hf-textarea').press('Enter');
+  await expect(mine).toHaveCount(1);
+  await page.goto(`http://127.0.0.1:${ALLOWED}/`);
+  await expect(page.locator('handoff-launcher .hl-btn')).toBeVisible();
+  await page.evaluate(() => Handoff('reset'));
+  await page.locator('handoff-launcher .hl-btn').click();
+  await frame.locator('.hf-tab').nth(1).click();
+  await expect(frame.locator('.hf-msg--bot').first()).toBeVisible();
+  await expect(mine).toHaveCount(0);
+});
