@@ -44,6 +44,13 @@ test.beforeAll(async () => {
   for (const port of [ALLOWED, REFUSED]) {
     const server = http.createServer((req, res) => {
       if (req.url === '/favicon.ico') { res.writeHead(404); res.end(); return; }
+      if (req.url.startsWith('/pasted?')) {
+        // A plain page with whatever snippet the test pasted (test-only: it echoes its input).
+        const pasted = new URL(req.url, 'http://x').searchParams.get('snippet');
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(`<!doctype html><html lang="en"><head><title>Pasted</title>${pasted}</head><body><p>Shop</p></body></html>`);
+        return;
+      }
       const snippet = !req.url.includes('nosnippet');
       const attrs = ['open', 'prefetch'].filter((a) => req.url.includes(a)).map((a) => ` data-${a}`).join('');
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp() });
@@ -347,4 +354,34 @@ test('reset forgets the customer and the conversation, also when the widget was 
   await frame.locator('.hf-tab').nth(1).click();
   await expect(frame.locator('.hf-msg--bot').first()).toBeVisible();
   await expect(mine).toHaveCount(0);
+});
+
+test('the console gives a supervisor the site\'s snippet to copy, and that snippet works on a page', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await signIn(page, 'sam@fernhill.example');
+  await page.getByRole('button', { name: 'Embed' }).click();
+  await expect(page.getByRole('heading', { name: 'Put the widget on your website' })).toBeVisible();
+  const snippet = page.getByLabel('Snippet');
+  const expected = `<script async src="${DESK()}/embed.js" data-site="demo"></script>`;
+  await expect(snippet).toHaveValue(expected);
+  await page.getByRole('button', { name: 'Copy snippet' }).click();
+  await expect(page.locator('.copied')).toHaveText('Copied.');
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  expect(copied).toBe(expected);
+  await expect(page.locator('.site-embed')).toContainText('http://127.0.0.1:18181');
+  await expect(page.locator('.site-embed')).toContainText('On: Handoff(\'identify\') must be signed by your server');
+  await expect(page.locator('.site-embed a')).toHaveAttribute('href', `${DESK()}/help/demo`);
+  expect(await audit(page, AxeBuilder, 'console embed page')).toEqual([]);
+  if (process.env.SCREENSHOTS) await page.screenshot({ path: path.join(__dirname, '..', '..', 'docs', 'screenshots', 'console-embed.png') });
+
+  // The copied line, pasted into a plain page of an allowed site, shows a working launcher.
+  await page.goto(`http://127.0.0.1:${ALLOWED}/pasted?snippet=${encodeURIComponent(copied)}`);
+  await page.locator('handoff-launcher .hl-btn').click();
+  await expect(page.frameLocator('handoff-launcher iframe').locator('.hf-panel')).toBeVisible();
+
+  // Agents do not set sites up: no Embed tab.
+  await page.context().clearCookies();
+  await signIn(page, 'ana@fernhill.example');
+  await expect(page.getByRole('button', { name: 'Work' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Embed' })).toHaveCount(0);
 });

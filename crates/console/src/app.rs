@@ -16,6 +16,8 @@ pub enum Screen {
     Tickets,
     /// Escalation insights (supervisors and managers).
     Insights,
+    /// Each site's embed snippet (supervisors and managers).
+    Embed,
 }
 
 /// Everything the screens show. `Copy`: every field is a signal handle.
@@ -137,7 +139,7 @@ pub fn reload(c: Ctx) {
         match c.screen.get_untracked() {
             Screen::Supervisor => load_overview(c),
             Screen::Tickets => load_tickets(c),
-            Screen::Work | Screen::Insights => {}
+            Screen::Work | Screen::Insights | Screen::Embed => {}
         }
     });
 }

@@ -96,3 +96,18 @@ pub fn focus(id: &str) {
         let _ = el.focus();
     }
 }
+
+/// Copies text to the clipboard (`navigator.clipboard.writeText`, through `Reflect` so the
+/// console needs no unstable web-sys API); `false` when the browser offers no clipboard here
+/// (an insecure origin, say): the text stays selectable.
+pub fn copy_text(text: &str) -> bool {
+    use js_sys::{Function, Reflect};
+    let Some(nav) = web_sys::window().map(|w| w.navigator()) else { return false };
+    let Ok(clipboard) = Reflect::get(&nav, &"clipboard".into()) else { return false };
+    let write =
+        Reflect::get(&clipboard, &"writeText".into()).ok().and_then(|f| f.dyn_into::<Function>().ok());
+    match write {
+        Some(f) if !clipboard.is_undefined() => f.call1(&clipboard, &text.into()).is_ok(),
+        _ => false,
+    }
+}

@@ -31,6 +31,7 @@ struct RawConfig {
     secure_cookies: bool,
     session_hours: Option<u64>,
     static_dir: Option<PathBuf>,
+    public_url: Option<String>,
     #[serde(default)]
     limits: RawLimits,
     #[serde(default, rename = "site")]
@@ -163,6 +164,9 @@ pub struct Config {
     pub secure_cookies: bool,
     pub session_ttl: Duration,
     pub static_dir: Option<PathBuf>,
+    /// The desk's address as browsers reach it (`https://help.example`), for the embed snippet
+    /// the console shows. Without it, the address the console itself was loaded from.
+    pub public_url: Option<String>,
     pub limits: Limits,
     pub sites: Vec<SiteConfig>,
 }
@@ -210,6 +214,7 @@ impl Config {
             secure_cookies: raw.secure_cookies,
             session_ttl: Duration::from_secs(raw.session_hours.unwrap_or(12) * 3600),
             static_dir: raw.static_dir.map(|d| base.join(d)),
+            public_url: raw.public_url.map(|u| public_url(&u)).transpose()?,
             limits,
             sites,
         })
@@ -223,6 +228,9 @@ impl Config {
         }
         if let Some(v) = get("HANDOFF_DATA_DIR") {
             self.data_dir = v.into();
+        }
+        if let Some(v) = get("HANDOFF_PUBLIC_URL") {
+            self.public_url = Some(public_url(&v)?);
         }
         if let Some(v) = get("HANDOFF_STATIC_DIR") {
             self.static_dir = Some(v.into());
@@ -240,6 +248,16 @@ impl Config {
             self.secure_cookies = matches!(v.as_str(), "1" | "true" | "yes");
         }
         Ok(())
+    }
+}
+
+/// `http(s)://host[:port]` without a path: the snippet appends `/embed.js`.
+fn public_url(v: &str) -> Result<String, ConfigError> {
+    let v = v.trim().trim_end_matches('/');
+    if crate::embed::valid_origin(v) {
+        Ok(v.to_string())
+    } else {
+        Err(ConfigError::Invalid(format!("public_url {v:?}: use http(s)://host[:port], no path")))
     }
 }
 

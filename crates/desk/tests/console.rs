@@ -68,6 +68,17 @@ async fn canned_responses_follow_the_agents_departments_and_locale() {
     assert_eq!(deps, ["orders", "returns", "billing", "account", "technical"]);
     assert_eq!(sites[0]["departments"][2]["name"]["de"], "Zahlungen & Rechnungen");
     assert_eq!(sites[0]["tiers"][3]["id"], "manager");
+    // The site's embed snippet names the desk as the browser reached it.
+    let host = t.base.trim_start_matches("http://");
+    assert_eq!(
+        sites[0]["embed"],
+        json!({
+            "snippet": format!("<script async src=\"http://{host}/embed.js\" data-site=\"demo\"></script>"),
+            "portal_url": format!("http://{host}/help/demo"),
+            "allowed_origins": [ORIGIN],
+            "identity_verification": false,
+        })
+    );
     assert_eq!(t.client.get(t.url("/v1/agent/sites")).send().await.expect("get").status(), 401);
     // Without a session: 401.
     let r = t.client.get(t.url("/v1/agent/canned")).send().await.expect("get");

@@ -159,3 +159,21 @@ async fn bad_identities_get_clear_errors() {
     assert_eq!(r.status(), 404);
     t.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_console_learns_the_snippet_from_the_public_url_and_that_identities_are_verified() {
+    let t = spawn("public_url = \"https://help.shop.example/\"", &format!("identity_secret = \"{SECRET}\""))
+        .await;
+    let sam = t.online_agent("sam@t", "Sam", "supervisor", &["orders"], 5).await;
+    let sites: Value = sam.get("/v1/agent/sites").await.json().await.expect("json");
+    assert_eq!(
+        sites[0]["embed"],
+        json!({
+            "snippet": "<script async src=\"https://help.shop.example/embed.js\" data-site=\"demo\"></script>",
+            "portal_url": "https://help.shop.example/help/demo",
+            "allowed_origins": [ORIGIN],
+            "identity_verification": true,
+        })
+    );
+    t.stop().await;
+}

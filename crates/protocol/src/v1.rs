@@ -542,6 +542,22 @@ pub struct SiteSummary {
     pub departments: Vec<NamedItem>,
     /// The escalation ladder, lowest first.
     pub tiers: Vec<NamedItem>,
+    /// How to put the site's widget on a web page.
+    #[serde(default)]
+    pub embed: SiteEmbed,
+}
+
+/// The copy-paste snippet of a site and what governs it (docs/embedding.md).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SiteEmbed {
+    /// `<script async src="https://desk/embed.js" data-site="key"></script>`
+    pub snippet: String,
+    /// The full-page portal (`/help/<key>`), for links from e-mails and menus.
+    pub portal_url: String,
+    /// The only origins whose pages may show the widget.
+    pub allowed_origins: Vec<String>,
+    /// `Handoff('identify')` must be signed with the site's identity secret.
+    pub identity_verification: bool,
 }
 
 /// `POST /v1/agent/conversations/{id}/reassign`: a supervisor gives a conversation to an agent

@@ -4,6 +4,7 @@ pub mod actions;
 pub mod composer;
 pub mod context_panel;
 pub mod conversation;
+pub mod embed_info;
 pub mod events;
 pub mod insights;
 pub mod login;

@@ -2,6 +2,7 @@
 //! (Alt+N next conversation, Alt+C claim, Alt+R resolve).
 
 use super::conversation::Conversation;
+use super::embed_info::EmbedView;
 use super::insights::InsightsView;
 use super::queue_list::QueueList;
 use super::supervisor::SupervisorView;
@@ -74,6 +75,7 @@ pub fn Shell() -> impl IntoView {
             Screen::Supervisor => view! { <main id="main" class="pane wide" tabindex="-1"><SupervisorView/></main> }.into_any(),
             Screen::Tickets => view! { <main id="main" class="pane wide" tabindex="-1"><Tickets/></main> }.into_any(),
             Screen::Insights => view! { <main id="main" class="pane wide" tabindex="-1"><InsightsView/></main> }.into_any(),
+            Screen::Embed => view! { <main id="main" class="pane wide" tabindex="-1"><EmbedView/></main> }.into_any(),
         }}
         <footer class="shortcuts">{move || c.t(Key::Shortcuts)}</footer>
     }

@@ -10,7 +10,7 @@ use crate::insights::{self, Insights, InsightsError, InsightsParams, InsightsQue
 use crate::sites::LoadedSite;
 use handoff_protocol::v1::{
     AgentEvent, CannedResponse, ConversationStatus, ConversationSummary, CustomerEvent, NamedItem,
-    RecentEscalation, SiteSummary, SupervisorOverview, Ticket,
+    RecentEscalation, SiteEmbed, SiteSummary, SupervisorOverview, Ticket,
 };
 
 /// How many earlier conversations and escalations the lists show.
@@ -46,7 +46,8 @@ fn named(list: &[handoff_bot::model::Named]) -> Vec<NamedItem> {
 
 impl Desk {
     /// The sites' departments, tiers, priorities and locales (for transfer targets and names).
-    pub fn site_summaries(&self) -> Vec<SiteSummary> {
+    /// Every site, with its embed snippet for a desk reached at `base` (`http(s)://host`).
+    pub fn site_summaries(&self, base: &str) -> Vec<SiteSummary> {
         let mut out: Vec<SiteSummary> = self
             .sites
             .iter()
@@ -59,6 +60,15 @@ impl Desk {
                     priorities: set.site.priorities.clone(),
                     departments: named(&set.departments),
                     tiers: named(&set.tiers),
+                    embed: SiteEmbed {
+                        snippet: format!(
+                            "<script async src=\"{base}/embed.js\" data-site=\"{}\"></script>",
+                            s.key
+                        ),
+                        portal_url: format!("{base}/help/{}", s.key),
+                        allowed_origins: s.config.allowed_origins.clone(),
+                        identity_verification: s.config.identity_secret.is_some(),
+                    },
                 }
             })
             .collect();

@@ -8,7 +8,7 @@ use crate::extract::{cookie, ClientIp, JsonBody};
 use crate::insights::{csv, InsightsParams};
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use handoff_protocol::v1::{AgentText, LoggedIn, Login, Note, Reassign, SetPresence, Transfer, Typing};
@@ -221,8 +221,30 @@ pub async fn overview(State(desk): State<Arc<Desk>>, auth: AgentAuth) -> ApiResu
 }
 
 /// Departments, tiers, priorities and locales of every site (names per locale).
-pub async fn sites(State(desk): State<Arc<Desk>>, _auth: AgentAuth) -> ApiResult<impl IntoResponse> {
-    Ok(Json(desk.site_summaries()))
+pub async fn sites(
+    State(desk): State<Arc<Desk>>,
+    _auth: AgentAuth,
+    headers: HeaderMap,
+) -> ApiResult<impl IntoResponse> {
+    let base = match &desk.config.public_url {
+        Some(u) => u.clone(),
+        None => base_from_request(&headers),
+    };
+    Ok(Json(desk.site_summaries(&base)))
+}
+
+/// The address the console was loaded from: the `Host` header, https when a proxy says so.
+/// Only used for the snippet shown to signed-in agents; a host that is not a bare host[:port]
+/// falls back to a placeholder rather than echoing it into HTML.
+fn base_from_request(headers: &HeaderMap) -> String {
+    let get = |h: &str| headers.get(h).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let scheme = if get("x-forwarded-proto") == "https" { "https" } else { "http" };
+    let base = format!("{scheme}://{}", get("host"));
+    if crate::embed::valid_origin(&base) {
+        base
+    } else {
+        "https://your-desk.example".into()
+    }
 }
 
 /// The escalation insights of one site and period (supervisors and managers).
