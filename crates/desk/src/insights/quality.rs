@@ -44,7 +44,9 @@ pub(crate) fn quality(convs: &[Conv<'_>], latest: usize) -> Quality {
             q.ratings += 1;
             sum += score;
             q.distribution[(score - 1) as usize] += 1;
-            if let Some(text) = c.row.rating_comment.as_ref().filter(|t| !t.trim().is_empty()) {
+            // `latest` is 0 for headline-only figures: no comment is formatted to be dropped.
+            let comment = c.row.rating_comment.as_ref().filter(|t| latest > 0 && !t.trim().is_empty());
+            if let Some(text) = comment {
                 let at = c.rows("rating").last().map_or(c.row.updated_at, |a| a.at);
                 comments.push((
                     at,

@@ -86,11 +86,14 @@ fn waits(c: &Conv<'_>) -> (Option<i64>, Vec<i64>) {
     (first, later)
 }
 
-pub(crate) fn speed(convs: &[Conv<'_>]) -> Speed {
+/// `groups: false` leaves the SLA rows by priority and by department empty (the headline shows
+/// only the total; a narrow load has no departments to group by).
+pub(crate) fn speed<'a>(convs: &'a [Conv<'_>], groups: bool) -> Speed {
     let (mut first_reply, mut resolution, mut queue, mut requeue) = (vec![], vec![], vec![], vec![]);
     let mut without_reply = 0;
     let mut total = SlaRow::default();
-    let (mut prio, mut dept): (BTreeMap<String, SlaRow>, BTreeMap<String, SlaRow>) = Default::default();
+    // Keys borrowed from the rows (no allocation per conversation), owned in the result.
+    let (mut prio, mut dept): (BTreeMap<&'a str, SlaRow>, BTreeMap<&'a str, SlaRow>) = Default::default();
     for c in convs {
         let Some(handoff) = c.first_handoff() else { continue };
         match c.first_reply {
@@ -113,25 +116,32 @@ pub(crate) fn speed(convs: &[Conv<'_>]) -> Speed {
             breaches.iter().filter(|a| a.reason == "resolution").count() as u64,
         );
         let breached = u64::from(!breaches.is_empty());
-        for row in [&mut total, prio.entry(c.row.priority.clone().unwrap_or_default()).or_default()] {
-            row.conversations += 1;
-            row.breached_conversations += breached;
-            row.first_response_breaches += fr;
-            row.resolution_breaches += res;
+        total.conversations += 1;
+        total.breached_conversations += breached;
+        total.first_response_breaches += fr;
+        total.resolution_breaches += res;
+        if !groups {
+            continue;
         }
-        let entered: BTreeSet<&str> = c
+        let row = prio.entry(c.row.priority.as_deref().unwrap_or_default()).or_default();
+        row.conversations += 1;
+        row.breached_conversations += breached;
+        row.first_response_breaches += fr;
+        row.resolution_breaches += res;
+        let entered: BTreeSet<&'a str> = c
             .audit
             .iter()
+            .copied()
             .filter(|a| a.kind == "queued" || a.kind == "transfer")
             .filter_map(|a| a.to_department.as_deref())
             .collect();
-        for d in &entered {
-            dept.entry(d.to_string()).or_default().conversations += 1;
+        for d in entered {
+            dept.entry(d).or_default().conversations += 1;
         }
         let mut breached_in = BTreeSet::new();
         for b in &breaches {
-            let d = b.to_department.clone().unwrap_or_default();
-            let row = dept.entry(d.clone()).or_default();
+            let d = b.to_department.as_deref().unwrap_or_default();
+            let row = dept.entry(d).or_default();
             if b.reason == "first_response" {
                 row.first_response_breaches += 1;
             } else {
@@ -150,8 +160,8 @@ pub(crate) fn speed(convs: &[Conv<'_>]) -> Speed {
         requeue_wait: Durations::of(requeue),
         sla: SlaFigures {
             total: total.finish(String::new()),
-            by_priority: prio.into_iter().map(|(k, r)| r.finish(k)).collect(),
-            by_department: dept.into_iter().map(|(k, r)| r.finish(k)).collect(),
+            by_priority: prio.into_iter().map(|(k, r)| r.finish(k.to_string())).collect(),
+            by_department: dept.into_iter().map(|(k, r)| r.finish(k.to_string())).collect(),
         },
     }
 }

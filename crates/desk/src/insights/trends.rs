@@ -162,7 +162,7 @@ impl Headline {
     }
 }
 
-pub(crate) fn trends(q: &InsightsQuery, convs: &[Conv<'_>], current: &Figures, previous: &Figures) -> Trends {
+pub(crate) fn trends(q: &InsightsQuery, convs: &[Conv<'_>], current: &Figures, previous: Headline) -> Trends {
     let points = buckets(q.bucket, q.from, q.to)
         .into_iter()
         .map(|(start, end)| {
@@ -171,11 +171,11 @@ pub(crate) fn trends(q: &InsightsQuery, convs: &[Conv<'_>], current: &Figures, p
             TrendPoint {
                 start: crate::desk::rfc3339(start),
                 end: crate::desk::rfc3339(end),
-                figures: Headline::of(&Figures::of(&inside, q)),
+                figures: Figures::headline(&inside, q),
             }
         })
         .collect();
-    let (current, previous) = (Headline::of(current), Headline::of(previous));
+    let current = Headline::of(current);
     Trends { bucket: q.bucket, points, change: current.change(&previous), current, previous }
 }
 
