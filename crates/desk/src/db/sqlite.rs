@@ -20,6 +20,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (2, "console", include_str!("../../migrations/sqlite/0002_console.sql")),
     (3, "insights", include_str!("../../migrations/sqlite/0003_insights.sql")),
     (4, "ticket_answer_expected", include_str!("../../migrations/sqlite/0004_ticket_answer_expected.sql")),
+    (6, "insights_first_reply", include_str!("../../migrations/sqlite/0006_insights_first_reply.sql")),
 ];
 
 pub struct Sqlite {
