@@ -213,7 +213,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "demo",
         q.from - 90 * DAY,
         q.from,
-        q.filter.narrow_fields(),
+        handoff_desk::insights::narrow_fields(&q.filter),
     )
     .await?;
     let narrow = t.elapsed();

@@ -1,36 +1,8 @@
 //! Escalation flow: moves up the ladder (hierarchical) and across departments (functional).
 
 use super::Conv;
-use serde::Serialize;
+use handoff_protocol::insights::{Edge, EscalationFlow};
 use std::collections::BTreeMap;
-
-/// One move `from -> to` with how often it happened and the reasons recorded at it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Edge {
-    pub from: String,
-    pub to: String,
-    pub count: u64,
-    /// Recorded reason -> count (the bot's handoff reason, `sla_first_response`,
-    /// `sla_resolution`, `manual`, or the agent's note).
-    pub reasons: BTreeMap<String, u64>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct EscalationFlow {
-    /// Between tiers, sorted by `(from, to)`: every handoff is a move from the bot tier to the
-    /// tier it went to; every `escalation` row a move `from_tier -> to_tier`.
-    pub tiers: Vec<Edge>,
-    /// Between departments (`transfer` rows), sorted by `(from, to)`.
-    pub departments: Vec<Edge>,
-    /// `escalation` rows (manual and SLA).
-    pub escalations: u64,
-    /// Conversations with at least one escalation.
-    pub escalated_conversations: u64,
-    /// `transfer` rows.
-    pub transfers: u64,
-    /// Conversations with at least one transfer.
-    pub transferred_conversations: u64,
-}
 
 /// Keys borrowed from the rows while counting, owned only in the result: the trend buckets count
 /// every row a second time, so counting allocates nothing per row.

@@ -1,6 +1,7 @@
 //! Escalation insights (issue 7), computed: per site and period, what the bot contained, where
 //! conversations escalated and why, how fast people answered, SLA attainment, what customers
-//! thought, and how it all moved over time. Plain serde structs, ready for a route or a CSV.
+//! thought, and how it all moved over time, as the protocol's wire types
+//! (`handoff_protocol::insights`), ready for the route or a CSV.
 //!
 //! **Cohort:** a period `[from, to)` selects the conversations the site *started* in it
 //! (`created_at`), and every figure follows those conversations through their whole stored
@@ -20,18 +21,17 @@ mod speed;
 mod stats;
 mod trends;
 
-pub use containment::Containment;
-pub use flow::{Edge, EscalationFlow};
-pub use gaps::{GapCluster, GapExample};
+// The output is the protocol's: one definition for the desk and the console.
+pub use handoff_protocol::insights::{
+    ArticleCount, Bucket, Comment, Containment, Durations, Edge, EscalationFlow, Filter, GapCluster,
+    GapExample, Headline, HeadlineChange, Insights, Quality, SlaFigures, SlaRow, Speed, TrendPoint, Trends,
+};
 pub use params::{parse_time, InsightsParams};
-pub use quality::{ArticleCount, Comment, Quality};
-pub use speed::{SlaFigures, SlaRow, Speed};
-pub use stats::{nearest_rank, ratio, Durations};
-pub use trends::{bucket_start, buckets, Bucket, Headline, HeadlineChange, TrendPoint, Trends};
+pub use stats::{durations, nearest_rank, ratio};
+pub use trends::{bucket_start, buckets};
 
 use crate::db::{AuditRow, Database, DbError, HandoffText, NarrowFields, PeriodConversation, PeriodRows};
 use handoff_bot::Engine;
-use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -40,25 +40,6 @@ pub const HANDOFF_REASONS: [&str; 5] = ["explicit", "fallback", "frustration", "
 
 /// At most this many trend buckets per request (a year of days, ten years of weeks).
 pub const MAX_BUCKETS: usize = 1000;
-
-/// Narrows the conversations; every given field must match (see [`Filter::matches`]).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Filter {
-    /// The conversation was in this department at some point (any audit row names it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub department: Option<String>,
-    /// The conversation reached this tier (any audit row names it; the bot tier matches every
-    /// conversation).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tier: Option<String>,
-    /// The conversation's locale.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub locale: Option<String>,
-    /// One of the conversation's handoffs had this reason.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-}
 
 /// The site's compiled bot, for the content gaps (equal when it is the same one).
 #[derive(Clone)]
@@ -122,26 +103,6 @@ pub enum InsightsError {
     TooManyBuckets,
 }
 
-/// Every figure of one site and period.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Insights {
-    pub site_key: String,
-    /// RFC 3339, UTC.
-    pub from: String,
-    pub to: String,
-    pub filter: Filter,
-    pub containment: Containment,
-    pub flow: EscalationFlow,
-    pub speed: Speed,
-    pub quality: Quality,
-    pub trends: Trends,
-    /// Content gaps: unmatched customer messages before a handoff, clustered per locale.
-    pub gaps: Vec<GapCluster>,
-    /// Articles named by the stored handoffs (the one the customer saw before asking for a
-    /// person), most first.
-    pub articles_before_handoff: Vec<ArticleCount>,
-}
-
 /// Loads the period and the one before it (same length) and computes every figure.
 pub async fn compute(db: &dyn Database, q: &InsightsQuery) -> Result<Insights, InsightsError> {
     if q.to <= q.from {
@@ -156,7 +117,7 @@ pub async fn compute(db: &dyn Database, q: &InsightsQuery) -> Result<Insights, I
     // only the columns those and the filter read: exact, and about half the work.
     let (rows, previous, texts) = futures_util::future::try_join3(
         db.period_rows(&q.site_key, q.from, q.to),
-        db.period_rows_narrow(&q.site_key, q.from.saturating_sub(len), q.from, q.filter.narrow_fields()),
+        db.period_rows_narrow(&q.site_key, q.from.saturating_sub(len), q.from, narrow_fields(&q.filter)),
         db.handoff_texts(&q.site_key, q.from, q.to),
     )
     .await?;
@@ -164,7 +125,7 @@ pub async fn compute(db: &dyn Database, q: &InsightsQuery) -> Result<Insights, I
 }
 
 /// [`compute_rows`] plus the content gaps from the period's stored handoffs. `previous` may be
-/// a narrow load ([`Database::period_rows_narrow`] with [`Filter::narrow_fields`]): only its
+/// a narrow load ([`Database::period_rows_narrow`] with [`narrow_fields`]): only its
 /// headline figures are used.
 pub fn compute_all(
     q: &InsightsQuery,
@@ -222,11 +183,11 @@ impl Figures {
         }
     }
 
-    /// What [`Headline::of`] reads and nothing more: no flow edges, no SLA rows by priority or
+    /// What [`trends::headline`] reads and nothing more: no flow edges, no SLA rows by priority or
     /// department, no comments. For the trend buckets and the previous period, whose load is
     /// narrow (it has no departments to group SLA rows by).
     pub(crate) fn headline(convs: &[Conv<'_>], q: &InsightsQuery) -> Headline {
-        Headline::of(&Figures {
+        trends::headline(&Figures {
             containment: containment::containment(convs),
             flow: flow::flow(convs, &q.bot_tier, false),
             speed: speed::speed(convs, false),
@@ -254,26 +215,25 @@ impl Conv<'_> {
     }
 }
 
-impl Filter {
-    /// What a narrow load must carry for [`Filter::matches`] besides the headline's own needs.
-    pub fn narrow_fields(&self) -> NarrowFields {
-        NarrowFields { departments: self.department.is_some(), tiers: self.tier.is_some() }
-    }
+/// What a narrow load must carry for [`matches`] besides the headline's own needs.
+pub fn narrow_fields(filter: &Filter) -> NarrowFields {
+    NarrowFields { departments: filter.department.is_some(), tiers: filter.tier.is_some() }
+}
 
-    pub(crate) fn matches(&self, c: &Conv<'_>, bot_tier: &str) -> bool {
-        let named =
-            |v: &str, f: fn(&AuditRow) -> [Option<&str>; 2]| c.audit.iter().any(|a| f(a).contains(&Some(v)));
-        self.locale.as_ref().is_none_or(|l| &c.row.locale == l)
-            && self
-                .department
-                .as_ref()
-                .is_none_or(|d| named(d, |a| [a.from_department.as_deref(), a.to_department.as_deref()]))
-            && self
-                .tier
-                .as_ref()
-                .is_none_or(|t| t == bot_tier || named(t, |a| [a.from_tier.as_deref(), a.to_tier.as_deref()]))
-            && self.reason.as_ref().is_none_or(|r| c.rows("handoff").any(|a| &a.reason == r))
-    }
+/// Whether the conversation passes the filter (see [`Filter`] for each field).
+pub(crate) fn matches(filter: &Filter, c: &Conv<'_>, bot_tier: &str) -> bool {
+    let named =
+        |v: &str, f: fn(&AuditRow) -> [Option<&str>; 2]| c.audit.iter().any(|a| f(a).contains(&Some(v)));
+    filter.locale.as_ref().is_none_or(|l| &c.row.locale == l)
+        && filter
+            .department
+            .as_ref()
+            .is_none_or(|d| named(d, |a| [a.from_department.as_deref(), a.to_department.as_deref()]))
+        && filter
+            .tier
+            .as_ref()
+            .is_none_or(|t| t == bot_tier || named(t, |a| [a.from_tier.as_deref(), a.to_tier.as_deref()]))
+        && filter.reason.as_ref().is_none_or(|r| c.rows("handoff").any(|a| &a.reason == r))
 }
 
 /// The period's conversations that pass the filter, in start order.
@@ -289,7 +249,7 @@ pub(crate) fn conversations<'a>(rows: &'a PeriodRows, filter: &Filter, bot_tier:
             audit: audit.remove(row.id.as_str()).unwrap_or_default(),
             first_reply: rows.first_agent_reply.get(&row.id).copied(),
         })
-        .filter(|c| filter.matches(c, bot_tier))
+        .filter(|c| matches(filter, c, bot_tier))
         .collect()
 }
 
