@@ -143,7 +143,7 @@ pub fn compute_all(
         let before = before.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
         (convs, fig, gaps, articles, before)
     });
-    let trends = trends::trends(q, &convs, &fig, before);
+    let trends = trends::trends(q, convs, &fig, before);
     Insights {
         site_key: q.site_key.clone(),
         from: crate::desk::rfc3339(q.from),
@@ -340,6 +340,19 @@ mod tests {
         let f = Filter { reason: Some("fallback".into()), ..Filter::default() };
         let only_c = compute_rows(&InsightsQuery { filter: f, ..query() }, &rows, &PeriodRows::default());
         assert_eq!(only_c.containment.started, 1);
+    }
+
+    #[test]
+    fn each_conversation_counts_in_the_bucket_of_its_start_only() {
+        const DAY: i64 = 86_400_000;
+        let starts = [0, DAY - 1, DAY, 3 * DAY - 1, 3 * DAY, -1];
+        let rows = PeriodRows {
+            conversations: starts.iter().enumerate().map(|(i, &at)| conv(&format!("c{i}"), at)).collect(),
+            ..PeriodRows::default()
+        };
+        let i = compute_rows(&InsightsQuery::new("s", 0, 3 * DAY), &rows, &PeriodRows::default());
+        let per_bucket: Vec<u64> = i.trends.points.iter().map(|p| p.figures.started).collect();
+        assert_eq!(per_bucket, vec![2, 1, 1], "the ones before and after the period are in no bucket");
     }
 
     #[test]

@@ -56,17 +56,31 @@ pub(crate) fn headline(f: &Figures) -> Headline {
     }
 }
 
-pub(crate) fn trends(q: &InsightsQuery, convs: &[Conv<'_>], current: &Figures, previous: Headline) -> Trends {
-    let points = buckets(q.bucket, q.from, q.to)
-        .into_iter()
-        .map(|(start, end)| {
-            let inside: Vec<Conv<'_>> =
-                convs.iter().filter(|c| (start..end).contains(&c.row.created_at)).cloned().collect();
-            TrendPoint {
-                start: crate::desk::rfc3339(start),
-                end: crate::desk::rfc3339(end),
-                figures: Figures::headline(&inside, q),
-            }
+/// `convs` by value: each conversation moves into the one bucket that holds its start (the
+/// buckets are disjoint), instead of every bucket scanning and cloning the whole list.
+pub(crate) fn trends(
+    q: &InsightsQuery,
+    convs: Vec<Conv<'_>>,
+    current: &Figures,
+    previous: Headline,
+) -> Trends {
+    let spans = buckets(q.bucket, q.from, q.to);
+    let mut inside: Vec<Vec<Conv<'_>>> = spans.iter().map(|_| Vec::new()).collect();
+    for c in convs {
+        let at = c.row.created_at;
+        // The last bucket starting at or before `at`, if `at` is before its end.
+        let i = spans.partition_point(|&(start, _)| start <= at);
+        if let Some(list) = i.checked_sub(1).filter(|&i| at < spans[i].1).and_then(|i| inside.get_mut(i)) {
+            list.push(c);
+        }
+    }
+    let points = spans
+        .iter()
+        .zip(&inside)
+        .map(|(&(start, end), convs)| TrendPoint {
+            start: crate::desk::rfc3339(start),
+            end: crate::desk::rfc3339(end),
+            figures: Figures::headline(convs, q),
         })
         .collect();
     let current = headline(current);
