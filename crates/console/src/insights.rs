@@ -1,181 +1,20 @@
 //! The Insights page's data and the pure parts of drawing it: the desk's computed figures as
-//! `GET /v1/agent/insights` returns them (docs/protocol.md, "Insights (computed)"), periods as
-//! dates, changes against the previous period, and chart geometry (time series, bars, the
-//! escalation flow) as plain numbers and SVG path strings. Compiles and is tested natively.
+//! `GET /v1/agent/insights` returns them (the protocol's `handoff_protocol::insights`, shared
+//! with the desk; docs/protocol.md, "Insights (computed)"), periods as dates, changes against
+//! the previous period, and chart geometry (time series, bars, the escalation flow) as plain
+//! numbers and SVG path strings. Compiles and is tested natively.
 //!
-//! Parsing is lenient on purpose: every struct defaults missing fields and ignores unknown ones,
-//! so a desk that adds a figure never breaks the page.
+//! Parsing is lenient on purpose (the protocol's types default missing fields and ignore
+//! unknown ones), so a desk that adds a figure never breaks the page.
 
-use serde::Deserialize;
+pub use handoff_protocol::insights::{
+    ArticleCount, Bucket, Comment, Containment, Durations, Edge, EscalationFlow, Filter, GapCluster,
+    GapExample, Headline, Insights, Quality, SlaFigures, SlaRow, Speed, TrendPoint, Trends,
+};
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-pub struct Insights {
-    pub site_key: String,
-    pub from: String,
-    pub to: String,
-    pub filter: Filter,
-    pub containment: Containment,
-    pub flow: EscalationFlow,
-    pub speed: Speed,
-    pub quality: Quality,
-    pub trends: Trends,
-    /// Content gaps (clusters of unmatched customer messages); their exact shape is the desk's,
-    /// read field by field with [`Gap::of`].
-    pub gaps: Vec<serde_json::Value>,
-    /// Articles the customers were shown right before they asked for a person, most first.
-    pub articles_before_handoff: Vec<ArticleCount>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(default)]
-pub struct Filter {
-    pub department: Option<String>,
-    pub tier: Option<String>,
-    pub locale: Option<String>,
-    pub reason: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-pub struct Containment {
-    pub started: u64,
-    pub handed_off: u64,
-    pub contained: u64,
-    pub handoff_rate: Option<f64>,
-    pub containment_rate: Option<f64>,
-    pub handoffs: u64,
-    pub handoffs_by_reason: BTreeMap<String, u64>,
-    pub offline: u64,
-    pub handed_back: u64,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(default)]
-pub struct Edge {
-    pub from: String,
-    pub to: String,
-    pub count: u64,
-    pub reasons: BTreeMap<String, u64>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(default)]
-pub struct EscalationFlow {
-    pub tiers: Vec<Edge>,
-    pub departments: Vec<Edge>,
-    pub escalations: u64,
-    pub escalated_conversations: u64,
-    pub transfers: u64,
-    pub transferred_conversations: u64,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(default)]
-pub struct Durations {
-    pub count: u64,
-    pub median_ms: Option<i64>,
-    pub p90_ms: Option<i64>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-pub struct Speed {
-    pub first_reply: Durations,
-    pub without_reply: u64,
-    pub resolution: Durations,
-    pub queue_wait: Durations,
-    pub requeue_wait: Durations,
-    pub sla: SlaFigures,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-pub struct SlaFigures {
-    pub total: SlaRow,
-    pub by_priority: Vec<SlaRow>,
-    pub by_department: Vec<SlaRow>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-pub struct SlaRow {
-    pub key: String,
-    pub conversations: u64,
-    pub breached_conversations: u64,
-    pub first_response_breaches: u64,
-    pub resolution_breaches: u64,
-    pub attainment: Option<f64>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-pub struct Quality {
-    pub ratings: u64,
-    pub average: Option<f64>,
-    /// Ratings with score 1..5 (index 0 is score 1).
-    pub distribution: Vec<u64>,
-    pub comments: Vec<Comment>,
-    pub unhelpful_articles: Vec<ArticleCount>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(default)]
-pub struct Comment {
-    pub conversation_id: String,
-    pub score: i64,
-    pub comment: String,
-    pub at: String,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(default)]
-pub struct ArticleCount {
-    pub article: String,
-    pub count: u64,
-}
-
-/// The headline figures of one set of conversations (a bucket, the period, the one before).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-pub struct Headline {
-    pub started: u64,
-    pub handed_off: u64,
-    pub contained: u64,
-    pub handoff_rate: Option<f64>,
-    pub escalations: u64,
-    pub transfers: u64,
-    pub sla_breaches: u64,
-    pub sla_attainment: Option<f64>,
-    pub first_reply_median_ms: Option<i64>,
-    pub resolution_median_ms: Option<i64>,
-    pub queue_wait_median_ms: Option<i64>,
-    pub ratings: u64,
-    pub rating_average: Option<f64>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-pub struct TrendPoint {
-    pub start: String,
-    pub end: String,
-    #[serde(flatten)]
-    pub figures: Headline,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-pub struct Trends {
-    /// `day` or `week`.
-    pub bucket: String,
-    pub points: Vec<TrendPoint>,
-    pub current: Headline,
-    pub previous: Headline,
-}
-
-/// One content gap, read leniently from whatever object the desk sends: the cluster's text, its
-/// language, how many handoffs it led to, how often it was seen, example conversations.
+/// One content gap as the page shows it: the cluster's words, its language, how many handoffs
+/// it led to, how many messages it holds, example messages.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Gap {
     pub text: String,
@@ -186,41 +25,15 @@ pub struct Gap {
 }
 
 impl Gap {
-    pub fn of(v: &serde_json::Value) -> Gap {
-        let s = |keys: &[&str]| {
-            keys.iter()
-                .find_map(|k| v.get(*k).and_then(|x| x.as_str()).map(str::to_string))
-                .unwrap_or_default()
-        };
-        let n = |keys: &[&str]| keys.iter().find_map(|k| v.get(*k).and_then(|x| x.as_u64()));
-        let text = match v.get("words").and_then(|w| w.as_array()) {
-            _ if !s(&["text", "label", "phrase", "cluster", "normalized", "key"]).is_empty() => {
-                s(&["text", "label", "phrase", "cluster", "normalized", "key"])
-            }
-            Some(words) => words.iter().filter_map(|w| w.as_str()).collect::<Vec<_>>().join(" "),
-            None => v.as_str().unwrap_or_default().to_string(),
-        };
-        let examples = ["examples", "conversations", "example_conversations", "samples"]
-            .iter()
-            .find_map(|k| v.get(*k).and_then(|x| x.as_array()))
-            .map(|list| {
-                list.iter()
-                    .filter_map(|e| {
-                        e.as_str().map(str::to_string).or_else(|| {
-                            ["text", "message", "conversation_id"]
-                                .iter()
-                                .find_map(|k| e.get(*k).and_then(|x| x.as_str()).map(str::to_string))
-                        })
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+    pub fn of(g: &GapCluster) -> Gap {
+        // The label is the words joined; a desk that sends only the words still shows them.
+        let text = if g.label.is_empty() { g.words.join(" ") } else { g.label.clone() };
         Gap {
             text,
-            locale: s(&["locale", "language", "lang"]),
-            handoffs: n(&["handoffs", "led_to_handoff", "handed_off"]),
-            count: n(&["count", "messages", "occurrences", "seen"]),
-            examples,
+            locale: g.locale.clone(),
+            handoffs: Some(g.handoffs),
+            count: Some(g.messages),
+            examples: g.examples.iter().map(|e| e.text.clone()).collect(),
         }
     }
 }
@@ -691,7 +504,7 @@ mod tests {
         assert_eq!(i.flow.departments[0].to, "billing");
         assert_eq!(i.speed.first_reply.median_ms, Some(30_000));
         assert_eq!(i.speed.sla.by_priority[0].key, "normal");
-        assert_eq!(i.quality.distribution, vec![0, 0, 0, 1, 0]);
+        assert_eq!(i.quality.distribution, [0, 0, 0, 1, 0]);
         assert_eq!(i.quality.comments[0].comment, "Quick and kind");
         assert_eq!(i.trends.points.len(), 2);
         assert_eq!(i.trends.points[0].figures.started, 3);
@@ -747,7 +560,7 @@ mod tests {
             i.quality.comments.len(),
             v.pointer("/quality/comments").unwrap().as_array().unwrap().len()
         );
-        assert_eq!(i.trends.bucket, "day");
+        assert_eq!(i.trends.bucket, Bucket::Day);
         assert_eq!(i.trends.points.len(), 2);
         assert_eq!(i.trends.points[1].figures.started, u("/trends/points/1/started"));
         assert_eq!(i.trends.current.started, i.containment.started);
@@ -763,29 +576,15 @@ mod tests {
     fn parsing_is_lenient_about_new_and_missing_fields() {
         let i: Insights = serde_json::from_str(
             r#"{"site_key":"s","brand_new":{"x":1},"containment":{"started":2,"later":true},
-               "gaps":[{"text":"refund paypal","locale":"de","handoffs":4,"count":9,"examples":["c1",{"conversation_id":"c2"}]}]}"#,
+               "gaps":[{"locale":"pt","label":"fatura nif","words":["fatura","nif"],"messages":3,
+                        "handoffs":3,"score":0.5,
+                        "examples":[{"conversation_id":"c9","text":"Preciso da fatura com NIF"}]}]}"#,
         )
         .unwrap();
         assert_eq!(i.containment.started, 2);
         assert_eq!(i.trends.points, vec![]);
-        let g = Gap::of(&i.gaps[0]);
         assert_eq!(
-            g,
-            Gap {
-                text: "refund paypal".into(),
-                locale: "de".into(),
-                handoffs: Some(4),
-                count: Some(9),
-                examples: vec!["c1".into(), "c2".into()],
-            }
-        );
-        // The desk's GapCluster.
-        let desk = Gap::of(
-            &serde_json::json!({"locale": "pt", "label": "fatura nif", "words": ["fatura", "nif"],
-            "messages": 3, "handoffs": 3, "examples": [{"conversation_id": "c9", "text": "Preciso da fatura com NIF"}]}),
-        );
-        assert_eq!(
-            desk,
+            Gap::of(&i.gaps[0]),
             Gap {
                 text: "fatura nif".into(),
                 locale: "pt".into(),
@@ -794,8 +593,10 @@ mod tests {
                 examples: vec!["Preciso da fatura com NIF".into()],
             }
         );
-        let words = Gap::of(&serde_json::json!({"words": ["where", "parcel"], "handed_off": 2}));
-        assert_eq!((words.text.as_str(), words.handoffs), ("where parcel", Some(2)));
+        let words: GapCluster =
+            serde_json::from_value(serde_json::json!({"words": ["where", "parcel"], "handoffs": 2})).unwrap();
+        let words = Gap::of(&words);
+        assert_eq!((words.text.as_str(), words.handoffs, words.count), ("where parcel", Some(2), Some(0)));
     }
 
     #[test]

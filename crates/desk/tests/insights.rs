@@ -102,8 +102,19 @@ fn durations(mut v: Vec<i64>) -> Durations {
     Durations { count: n as u64, median_ms: pick(50), p90_ms: pick(90) }
 }
 
+/// The page as `compute` builds it, checked against the page computed from full loads of both
+/// periods: `compute` loads the previous period narrow, which must not change a single figure.
 async fn run(db: &dyn Database, q: &InsightsQuery) -> Insights {
-    insights::compute(db, q).await.expect("insights")
+    let got = insights::compute(db, q).await.expect("insights");
+    let before = q.from - (q.to - q.from);
+    let full = insights::compute_all(
+        q,
+        &db.period_rows(&q.site_key, q.from, q.to).await.expect("rows"),
+        &db.period_rows(&q.site_key, before, q.from).await.expect("previous rows"),
+        &db.handoff_texts(&q.site_key, q.from, q.to).await.expect("texts"),
+    );
+    assert_eq!(got, full, "the narrow previous period changed the page");
+    got
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -295,6 +306,22 @@ async fn every_figure_of_a_known_history_is_exact() {
     assert_eq!((later.trends.current.started, later.trends.previous.started), (0, 5));
     assert_eq!(later.trends.change.started, -5);
     assert_eq!(later.trends.previous.sla_attainment, Some(2.0 / 3.0));
+    assert_eq!(later.trends.previous, t.current, "the same conversations, the same headline");
+    // Every filter on the previous period too (`run` compares with the full load).
+    for f in [
+        Filter { department: Some("billing".into()), ..Filter::default() },
+        Filter { department: Some("returns".into()), ..Filter::default() },
+        Filter { tier: Some("manager".into()), ..Filter::default() },
+        Filter { tier: Some("bot".into()), ..Filter::default() },
+        Filter { reason: Some("frustration".into()), ..Filter::default() },
+        Filter { reason: Some("article_unhelpful".into()), ..Filter::default() },
+        Filter { locale: Some("en".into()), tier: Some("supervisor".into()), ..Filter::default() },
+    ] {
+        let now = run(&*db, &InsightsQuery { filter: f.clone(), ..q.clone() }).await;
+        let next =
+            run(&*db, &InsightsQuery { filter: f, from: to, to: to + (to - q.from), ..q.clone() }).await;
+        assert_eq!(next.trends.previous, now.trends.current);
+    }
 
     // Filters.
     let with = |f: Filter| {

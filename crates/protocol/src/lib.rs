@@ -5,6 +5,7 @@
 //! read it. Identifiers (departments, tiers, priorities, intents) are the site's own strings,
 //! as written in its `site.toml`, so that a site can name its own escalation ladder.
 
+pub mod insights;
 pub mod v1;
 
 use serde::{Deserialize, Serialize};

@@ -200,6 +200,14 @@ pub struct PeriodConversation {
     pub updated_at: i64,
 }
 
+/// What a [`Database::period_rows_narrow`] load must carry besides the headline's needs: the
+/// audit rows' departments and tiers, when a filter asks for them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NarrowFields {
+    pub departments: bool,
+    pub tiers: bool,
+}
+
 /// What the latest stored handoff of a conversation says for the content gaps: the article the
 /// customer was shown (its `article`) and the customer lines of its transcript the bot did not
 /// match (no `intent`), in order.
@@ -298,6 +306,22 @@ pub trait Database: Send + Sync + 'static {
     /// The conversations of `site_key` started in `[from, to)` with their audit rows and first
     /// agent replies (see [`PeriodRows`]).
     async fn period_rows(&self, site_key: &str, from: i64, to: i64) -> DbResult<PeriodRows>;
+
+    /// [`Database::period_rows`] with only what the headline figures (`insights::Headline`)
+    /// and a filter need, for the previous period the page compares with: no priority, rating
+    /// comment, unhelpful article or audit agent; audit reasons only of `handoff` and
+    /// `sla_breach` rows (empty otherwise); audit departments and tiers only when `fields` asks.
+    /// A backend may return more (the default returns everything).
+    async fn period_rows_narrow(
+        &self,
+        site_key: &str,
+        from: i64,
+        to: i64,
+        fields: NarrowFields,
+    ) -> DbResult<PeriodRows> {
+        let _ = fields;
+        self.period_rows(site_key, from, to).await
+    }
 
     /// The stored handoffs of the conversations of `site_key` started in `[from, to)`, in start
     /// order (see [`HandoffText`]).

@@ -1,8 +1,9 @@
 //! The embedded default: SQLite in WAL mode, one file under the data directory.
 
+mod period;
+
 use super::group::GroupCommit;
 use super::*;
-use futures_util::TryStreamExt;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
@@ -20,6 +21,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, "insights", include_str!("../../migrations/sqlite/0003_insights.sql")),
     (4, "ticket_answer_expected", include_str!("../../migrations/sqlite/0004_ticket_answer_expected.sql")),
     (5, "customer", include_str!("../../migrations/sqlite/0005_customer.sql")),
+    (6, "insights_first_reply", include_str!("../../migrations/sqlite/0006_insights_first_reply.sql")),
 ];
 
 pub struct Sqlite {
@@ -147,80 +149,6 @@ fn ticket(r: &SqliteRow) -> DbResult<TicketRow> {
         answered_at: r.try_get("answered_at")?,
         answer_expected_by: r.try_get("answer_expected_by")?,
     })
-}
-
-/// One audit row as `period_rows` packs it: eight fields separated by U+001F, NULL written as
-/// U+0015 (a text field can be empty, so empty cannot mean NULL).
-fn unpack_audit(conversation_id: &str, site_key: &str, packed: &str) -> DbResult<AuditRow> {
-    let corrupt = || DbError::Corrupt(format!("packed audit row of {conversation_id}: {packed:?}"));
-    let mut f = packed.split('\u{1f}');
-    let mut next = || f.next().ok_or_else(corrupt);
-    let text = |s: &str| s.to_string();
-    let opt = |s: &str| (s != "\u{15}").then(|| s.to_string());
-    let (kind, reason) = (text(next()?), text(next()?));
-    let (from_department, to_department) = (opt(next()?), opt(next()?));
-    let (from_tier, to_tier) = (opt(next()?), opt(next()?));
-    let agent = next()?;
-    let agent_id = if agent == "\u{15}" { None } else { Some(agent.parse().map_err(|_| corrupt())?) };
-    let at = next()?.parse().map_err(|_| corrupt())?;
-    Ok(AuditRow {
-        conversation_id: conversation_id.to_string(),
-        site_key: site_key.to_string(),
-        kind,
-        reason,
-        from_department,
-        to_department,
-        from_tier,
-        to_tier,
-        agent_id,
-        at,
-    })
-}
-
-/// Conversations per row of `period_rows`.
-const PERIOD_CHUNK: i64 = 1000;
-
-fn unhex(s: &str) -> Option<String> {
-    let bytes: Option<Vec<u8>> = (0..s.len())
-        .step_by(2)
-        .map(|i| s.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
-        .collect();
-    bytes.and_then(|b| String::from_utf8(b).ok())
-}
-
-/// One conversation as `period_rows` packs it: id, locale, priority, rating, hex comment, hex
-/// unhelpful article, created, updated, packed audit trail, first agent reply (U+001C between
-/// them, U+0015 for NULL).
-fn unpack_conversation(site_key: &str, line: &str, out: &mut PeriodRows) -> DbResult<()> {
-    if line.is_empty() {
-        return Ok(());
-    }
-    let corrupt = || DbError::Corrupt(format!("packed conversation: {line:?}"));
-    let f: Vec<&str> = line.split('\u{1c}').collect();
-    let [id, locale, priority, rating, comment, article, created, updated, audit, reply] = f[..] else {
-        return Err(corrupt());
-    };
-    let null = |v: &str| v == "\u{15}";
-    let int = |v: &str| v.parse::<i64>().map_err(|_| corrupt());
-    let text = |v: &str| if null(v) { Ok(None) } else { unhex(v).map(Some).ok_or_else(corrupt) };
-    let conv = PeriodConversation {
-        id: id.to_string(),
-        locale: locale.to_string(),
-        priority: (!null(priority)).then(|| priority.to_string()),
-        rating: if null(rating) { None } else { Some(int(rating)?) },
-        rating_comment: text(comment)?,
-        unhelpful_article: text(article)?,
-        created_at: int(created)?,
-        updated_at: int(updated)?,
-    };
-    for entry in audit.split('\u{1e}').filter(|e| !e.is_empty()) {
-        out.audit.push(unpack_audit(&conv.id, site_key, entry)?);
-    }
-    if !null(reply) {
-        out.first_agent_reply.insert(conv.id.clone(), int(reply)?);
-    }
-    out.conversations.push(conv);
-    Ok(())
 }
 
 fn audit_row(r: &SqliteRow) -> DbResult<AuditRow> {
@@ -729,52 +657,17 @@ impl Database for Sqlite {
     }
 
     async fn period_rows(&self, site_key: &str, from: i64, to: i64) -> DbResult<PeriodRows> {
-        // SQLite packs the period into a few strings, so that hardly any rows move through the
-        // driver (which cost more than SQLite needs to produce them: for 100,000 conversations,
-        // 250,000 rows one by one took 1.8 s, one row per conversation 0.67 s). Each chunk of
-        // [`PERIOD_CHUNK`] conversations (start order) is one row; conversations in it are
-        // separated by U+001D, their fields by U+001C (see [`unpack_conversation`]); a
-        // conversation's audit trail is one field, rows separated by U+001E and their fields by
-        // U+001F, in id order (see [`unpack_audit`]). Agents' free-text reasons have those four
-        // characters blanked; the rating comment and the article are hex-encoded. Only the
-        // columns insights use; the article is taken out of the handoff JSON here (the JSON
-        // carries the transcript).
-        let mut rows = sqlx::query(
-            "SELECT group_concat(line, char(29) ORDER BY n) FROM ( \
-             SELECT ROW_NUMBER() OVER (ORDER BY c.created_at, c.id) AS n, \
-             c.id || char(28) || c.locale || char(28) || ifnull(c.priority, char(21)) || char(28) || \
-             ifnull(c.rating, char(21)) || char(28) || ifnull(hex(c.rating_comment), char(21)) || char(28) || \
-             CASE WHEN c.reason = 'article_unhelpful' AND json_valid(c.handoff_json) \
-                   AND json_extract(c.handoff_json, '$.reason') = 'article_unhelpful' \
-                  THEN hex(COALESCE(json_extract(c.handoff_json, '$.article'), '')) ELSE char(21) END || char(28) || \
-             c.created_at || char(28) || c.updated_at || char(28) || \
-             ifnull((SELECT group_concat(e.kind || char(31) || \
-                     replace(replace(replace(replace(e.reason, char(28), ' '), char(29), ' '), char(30), ' '), \
-                             char(31), ' ') || char(31) || \
-                     ifnull(e.from_department, char(21)) || char(31) || ifnull(e.to_department, char(21)) || \
-                     char(31) || ifnull(e.from_tier, char(21)) || char(31) || ifnull(e.to_tier, char(21)) || \
-                     char(31) || ifnull(e.agent_id, char(21)) || char(31) || e.at, char(30) ORDER BY e.id) \
-              FROM escalation_events e WHERE e.conversation_id = c.id), '') || char(28) || \
-             ifnull((SELECT MIN(m.created_at) FROM messages m WHERE m.conversation_id = c.id \
-              AND m.author = 'agent' AND m.internal = 0), char(21)) AS line \
-             FROM conversations c WHERE c.site_key = ? AND c.created_at >= ? AND c.created_at < ?) \
-             GROUP BY (n - 1) / ? ORDER BY (n - 1) / ?",
-        )
-        .bind(site_key)
-        .bind(from)
-        .bind(to)
-        .bind(PERIOD_CHUNK)
-        .bind(PERIOD_CHUNK)
-        // Streamed: chunks are decoded here while SQLite's worker thread produces the next ones.
-        .fetch(&self.pool);
-        let mut out = PeriodRows::default();
-        while let Some(r) = rows.try_next().await? {
-            let chunk: Option<String> = r.try_get(0)?;
-            for line in chunk.as_deref().unwrap_or("").split('\u{1d}') {
-                unpack_conversation(site_key, line, &mut out)?;
-            }
-        }
-        Ok(out)
+        period::load(&self.pool, site_key, from, to, period::Columns::ALL).await
+    }
+
+    async fn period_rows_narrow(
+        &self,
+        site_key: &str,
+        from: i64,
+        to: i64,
+        fields: NarrowFields,
+    ) -> DbResult<PeriodRows> {
+        period::load(&self.pool, site_key, from, to, period::Columns::narrow(fields)).await
     }
 
     async fn ticket(&self, id: i64) -> DbResult<Option<TicketRow>> {
@@ -848,8 +741,9 @@ mod tests {
         EventRow { seq, kind: "message".into(), payload: "{}".into(), created_at: 1 }
     }
 
-    /// period_rows packs each conversation's audit trail into one string in SQL: a free-text
-    /// reason with the separators in it, empty and NULL fields, and the order must all survive.
+    /// period_rows packs each conversation's audit trail into JSON in SQL: a free-text reason
+    /// with control characters and quotes in it, empty and NULL fields, and the order must all
+    /// survive exactly.
     #[tokio::test]
     async fn period_rows_unpacks_audit_trails_exactly() {
         let dir = tempfile::tempdir().expect("dir");
@@ -874,7 +768,7 @@ mod tests {
         next.last_seq = 1;
         let rows = vec![
             audit("handoff", "article_unhelpful", 10),
-            audit("escalation", "note with \u{1e} and \u{1f} inside", 20),
+            audit("escalation", "note with \u{1e}, \u{1f}, \"quotes\" and \\ inside", 20),
             audit("resolution", "", 30),
         ];
         let commit = Commit {
@@ -889,9 +783,29 @@ mod tests {
         assert_eq!(got.conversations.len(), 2);
         assert_eq!(got.conversations[0].unhelpful_article.as_deref(), Some("track-order"));
         assert_eq!(got.conversations[1].unhelpful_article, None);
-        let mut want = rows;
-        want[1].reason = "note with   and   inside".into();
-        assert_eq!(got.audit, want);
+        assert_eq!(got.audit, rows);
+
+        // The narrow load: the headline's columns, departments and tiers only when asked.
+        let narrow = db.period_rows_narrow("demo", 0, 10, NarrowFields::default()).await.expect("narrow");
+        assert_eq!(narrow.conversations.len(), 2);
+        assert_eq!(narrow.conversations[0].unhelpful_article, None);
+        let strip = |a: &AuditRow, departments: bool, tiers: bool| AuditRow {
+            reason: if ["handoff", "sla_breach"].contains(&a.kind.as_str()) {
+                a.reason.clone()
+            } else {
+                String::new()
+            },
+            from_department: a.from_department.clone().filter(|_| departments),
+            to_department: a.to_department.clone().filter(|_| departments),
+            from_tier: a.from_tier.clone().filter(|_| tiers),
+            to_tier: a.to_tier.clone().filter(|_| tiers),
+            agent_id: None,
+            ..a.clone()
+        };
+        assert_eq!(narrow.audit, rows.iter().map(|a| strip(a, false, false)).collect::<Vec<_>>());
+        let fields = NarrowFields { departments: true, tiers: true };
+        let narrow = db.period_rows_narrow("demo", 0, 10, fields).await.expect("narrow");
+        assert_eq!(narrow.audit, rows.iter().map(|a| strip(a, true, true)).collect::<Vec<_>>());
         assert!(got.first_agent_reply.is_empty());
         assert_eq!(db.period_rows("other", 0, 10).await.expect("rows"), PeriodRows::default());
     }

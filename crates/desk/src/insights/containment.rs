@@ -1,31 +1,7 @@
 //! Containment: what the bot and the portal resolved without a person.
 
 use super::{ratio, Conv, HANDOFF_REASONS};
-use serde::Serialize;
-use std::collections::BTreeMap;
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Containment {
-    /// Conversations started in the period (after the filter).
-    pub started: u64,
-    /// Of those, conversations with at least one handoff (even one answered offline).
-    pub handed_off: u64,
-    /// `started - handed_off`: never handed to a person.
-    pub contained: u64,
-    /// `handed_off / started`; `None` without conversations.
-    pub handoff_rate: Option<f64>,
-    /// `contained / started`; `None` without conversations.
-    pub containment_rate: Option<f64>,
-    /// Handoff requests (audit rows `handoff`; a conversation handed off again after a hand-back
-    /// or an offline answer counts again).
-    pub handoffs: u64,
-    /// `handoffs` by the bot's reason; the five protocol reasons are always present.
-    pub handoffs_by_reason: BTreeMap<String, u64>,
-    /// Handoff requests answered `offline` (audit rows `offline`).
-    pub offline: u64,
-    /// Hand-backs to the bot (audit rows `hand_back`).
-    pub handed_back: u64,
-}
+use handoff_protocol::insights::Containment;
 
 pub(crate) fn containment(convs: &[Conv<'_>]) -> Containment {
     let mut c = Containment {

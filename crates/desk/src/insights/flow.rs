@@ -1,66 +1,50 @@
 //! Escalation flow: moves up the ladder (hierarchical) and across departments (functional).
 
 use super::Conv;
-use serde::Serialize;
+use handoff_protocol::insights::{Edge, EscalationFlow};
 use std::collections::BTreeMap;
 
-/// One move `from -> to` with how often it happened and the reasons recorded at it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Edge {
-    pub from: String,
-    pub to: String,
-    pub count: u64,
-    /// Recorded reason -> count (the bot's handoff reason, `sla_first_response`,
-    /// `sla_resolution`, `manual`, or the agent's note).
-    pub reasons: BTreeMap<String, u64>,
+/// Keys borrowed from the rows while counting, owned only in the result: the trend buckets count
+/// every row a second time, so counting allocates nothing per row.
+type Edges<'a> = BTreeMap<(&'a str, &'a str), BTreeMap<&'a str, u64>>;
+
+fn add<'a>(edges: &mut Edges<'a>, from: &'a str, to: &'a str, reason: &'a str) {
+    *edges.entry((from, to)).or_default().entry(reason).or_default() += 1;
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct EscalationFlow {
-    /// Between tiers, sorted by `(from, to)`: every handoff is a move from the bot tier to the
-    /// tier it went to; every `escalation` row a move `from_tier -> to_tier`.
-    pub tiers: Vec<Edge>,
-    /// Between departments (`transfer` rows), sorted by `(from, to)`.
-    pub departments: Vec<Edge>,
-    /// `escalation` rows (manual and SLA).
-    pub escalations: u64,
-    /// Conversations with at least one escalation.
-    pub escalated_conversations: u64,
-    /// `transfer` rows.
-    pub transfers: u64,
-    /// Conversations with at least one transfer.
-    pub transferred_conversations: u64,
-}
-
-type Edges = BTreeMap<(String, String), BTreeMap<String, u64>>;
-
-fn add(edges: &mut Edges, from: &str, to: &str, reason: &str) {
-    *edges.entry((from.to_string(), to.to_string())).or_default().entry(reason.to_string()).or_default() += 1;
-}
-
-fn list(edges: Edges) -> Vec<Edge> {
+fn list(edges: Edges<'_>) -> Vec<Edge> {
     edges
         .into_iter()
-        .map(|((from, to), reasons)| Edge { from, to, count: reasons.values().sum(), reasons })
+        .map(|((from, to), reasons)| Edge {
+            from: from.to_string(),
+            to: to.to_string(),
+            count: reasons.values().sum(),
+            reasons: reasons.into_iter().map(|(r, n)| (r.to_string(), n)).collect(),
+        })
         .collect()
 }
 
-pub(crate) fn flow(convs: &[Conv<'_>], bot_tier: &str) -> EscalationFlow {
+/// `edges: false` counts only the moves, without the tier and department edges (the headline).
+pub(crate) fn flow<'a>(convs: &'a [Conv<'_>], bot_tier: &'a str, edges: bool) -> EscalationFlow {
     let (mut tiers, mut departments) = (Edges::new(), Edges::new());
     let mut f = EscalationFlow::default();
     for c in convs {
         let (mut escalated, mut transferred) = (false, false);
-        for a in &c.audit {
-            let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+        for a in c.audit.iter().copied() {
+            let opt = |v: &'a Option<String>| v.as_deref().unwrap_or_default();
             match a.kind.as_str() {
-                "handoff" => add(&mut tiers, bot_tier, &opt(&a.to_tier), &a.reason),
+                "handoff" if edges => add(&mut tiers, bot_tier, opt(&a.to_tier), &a.reason),
                 "escalation" => {
-                    add(&mut tiers, &opt(&a.from_tier), &opt(&a.to_tier), &a.reason);
+                    if edges {
+                        add(&mut tiers, opt(&a.from_tier), opt(&a.to_tier), &a.reason);
+                    }
                     f.escalations += 1;
                     escalated = true;
                 }
                 "transfer" => {
-                    add(&mut departments, &opt(&a.from_department), &opt(&a.to_department), &a.reason);
+                    if edges {
+                        add(&mut departments, opt(&a.from_department), opt(&a.to_department), &a.reason);
+                    }
                     f.transfers += 1;
                     transferred = true;
                 }

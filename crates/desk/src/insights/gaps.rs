@@ -5,34 +5,11 @@
 //! The source is each conversation's latest stored handoff (`HandoffRequest`): its transcript's
 //! customer lines without an `intent`, and its `article`.
 
-use super::ArticleCount;
 use crate::db::HandoffText;
 use handoff_bot::gaps::{self, Unmatched};
 use handoff_bot::Engine;
-use serde::Serialize;
+use handoff_protocol::insights::{ArticleCount, GapCluster, GapExample};
 use std::collections::{BTreeMap, HashSet};
-
-/// One topic the content does not cover.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct GapCluster {
-    pub locale: String,
-    /// The normalised words most of its messages share, joined by spaces.
-    pub label: String,
-    pub words: Vec<String>,
-    /// Unmatched messages in the cluster.
-    pub messages: u64,
-    /// Of those, messages of conversations that were handed off (all of them, as the stored
-    /// handoff is the source; kept for the same ranking as the bot's CLI).
-    pub handoffs: u64,
-    /// Up to three messages as written, with their conversations.
-    pub examples: Vec<GapExample>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct GapExample {
-    pub conversation_id: String,
-    pub text: String,
-}
 
 /// The clusters of the conversations in `keep` (per locale, locales sorted, best first within
 /// one: most handoffs, then most messages) and their articles shown before the handoff (most

@@ -1,13 +1,15 @@
 //! Escalation insights (issue 7), computed: per site and period, what the bot contained, where
 //! conversations escalated and why, how fast people answered, SLA attainment, what customers
-//! thought, and how it all moved over time. Plain serde structs, ready for a route or a CSV.
+//! thought, and how it all moved over time, as the protocol's wire types
+//! (`handoff_protocol::insights`), ready for the route or a CSV.
 //!
 //! **Cohort:** a period `[from, to)` selects the conversations the site *started* in it
 //! (`created_at`), and every figure follows those conversations through their whole stored
 //! history (audit rows, messages), also past `to`. Recent periods can still change while their
 //! conversations are open. Exact definitions: docs/protocol.md, "Insights (computed)".
 //!
-//! Everything is computed in Rust from one load per period ([`Database::period_rows`]).
+//! Everything is computed in Rust from one load per period ([`Database::period_rows`]; the
+//! previous period, which gives only the headline figures, from a narrow one).
 
 mod containment;
 pub mod csv;
@@ -19,18 +21,17 @@ mod speed;
 mod stats;
 mod trends;
 
-pub use containment::Containment;
-pub use flow::{Edge, EscalationFlow};
-pub use gaps::{GapCluster, GapExample};
+// The output is the protocol's: one definition for the desk and the console.
+pub use handoff_protocol::insights::{
+    ArticleCount, Bucket, Comment, Containment, Durations, Edge, EscalationFlow, Filter, GapCluster,
+    GapExample, Headline, HeadlineChange, Insights, Quality, SlaFigures, SlaRow, Speed, TrendPoint, Trends,
+};
 pub use params::{parse_time, InsightsParams};
-pub use quality::{ArticleCount, Comment, Quality};
-pub use speed::{SlaFigures, SlaRow, Speed};
-pub use stats::{nearest_rank, ratio, Durations};
-pub use trends::{bucket_start, buckets, Bucket, Headline, HeadlineChange, TrendPoint, Trends};
+pub use stats::{durations, nearest_rank, ratio};
+pub use trends::{bucket_start, buckets};
 
-use crate::db::{AuditRow, Database, DbError, HandoffText, PeriodConversation, PeriodRows};
+use crate::db::{AuditRow, Database, DbError, HandoffText, NarrowFields, PeriodConversation, PeriodRows};
 use handoff_bot::Engine;
-use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -39,25 +40,6 @@ pub const HANDOFF_REASONS: [&str; 5] = ["explicit", "fallback", "frustration", "
 
 /// At most this many trend buckets per request (a year of days, ten years of weeks).
 pub const MAX_BUCKETS: usize = 1000;
-
-/// Narrows the conversations; every given field must match (see [`Filter::matches`]).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Filter {
-    /// The conversation was in this department at some point (any audit row names it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub department: Option<String>,
-    /// The conversation reached this tier (any audit row names it; the bot tier matches every
-    /// conversation).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tier: Option<String>,
-    /// The conversation's locale.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub locale: Option<String>,
-    /// One of the conversation's handoffs had this reason.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-}
 
 /// The site's compiled bot, for the content gaps (equal when it is the same one).
 #[derive(Clone)]
@@ -121,26 +103,6 @@ pub enum InsightsError {
     TooManyBuckets,
 }
 
-/// Every figure of one site and period.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Insights {
-    pub site_key: String,
-    /// RFC 3339, UTC.
-    pub from: String,
-    pub to: String,
-    pub filter: Filter,
-    pub containment: Containment,
-    pub flow: EscalationFlow,
-    pub speed: Speed,
-    pub quality: Quality,
-    pub trends: Trends,
-    /// Content gaps: unmatched customer messages before a handoff, clustered per locale.
-    pub gaps: Vec<GapCluster>,
-    /// Articles named by the stored handoffs (the one the customer saw before asking for a
-    /// person), most first.
-    pub articles_before_handoff: Vec<ArticleCount>,
-}
-
 /// Loads the period and the one before it (same length) and computes every figure.
 pub async fn compute(db: &dyn Database, q: &InsightsQuery) -> Result<Insights, InsightsError> {
     if q.to <= q.from {
@@ -150,17 +112,21 @@ pub async fn compute(db: &dyn Database, q: &InsightsQuery) -> Result<Insights, I
         return Err(InsightsError::TooManyBuckets);
     }
     let len = q.to - q.from;
-    // Both loads at once, on two pooled connections: the load is most of the time.
+    // The loads at once, on pooled connections: the load is most of the time. The previous
+    // period only gives the headline figures (`trends.previous`, `trends.change`), so it loads
+    // only the columns those and the filter read: exact, and about half the work.
     let (rows, previous, texts) = futures_util::future::try_join3(
         db.period_rows(&q.site_key, q.from, q.to),
-        db.period_rows(&q.site_key, q.from.saturating_sub(len), q.from),
+        db.period_rows_narrow(&q.site_key, q.from.saturating_sub(len), q.from, narrow_fields(&q.filter)),
         db.handoff_texts(&q.site_key, q.from, q.to),
     )
     .await?;
     Ok(compute_all(q, &rows, &previous, &texts))
 }
 
-/// [`compute_rows`] plus the content gaps from the period's stored handoffs.
+/// [`compute_rows`] plus the content gaps from the period's stored handoffs. `previous` may be
+/// a narrow load ([`Database::period_rows_narrow`] with [`narrow_fields`]): only its
+/// headline figures are used.
 pub fn compute_all(
     q: &InsightsQuery,
     rows: &PeriodRows,
@@ -169,7 +135,7 @@ pub fn compute_all(
 ) -> Insights {
     // The previous period on a second thread: it is as big as this one.
     let (convs, fig, gaps, articles_before_handoff, before) = std::thread::scope(|s| {
-        let before = s.spawn(|| Figures::of(&conversations(previous, &q.filter, &q.bot_tier), q));
+        let before = s.spawn(|| Figures::headline(&conversations(previous, &q.filter, &q.bot_tier), q));
         let convs = conversations(rows, &q.filter, &q.bot_tier);
         let keep: HashSet<&str> = convs.iter().map(|c| c.row.id.as_str()).collect();
         let (gaps, articles) = gaps::gaps(q.engine.as_ref().map(|e| &*e.0), texts, &keep);
@@ -177,7 +143,7 @@ pub fn compute_all(
         let before = before.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
         (convs, fig, gaps, articles, before)
     });
-    let trends = trends::trends(q, &convs, &fig, &before);
+    let trends = trends::trends(q, convs, &fig, before);
     Insights {
         site_key: q.site_key.clone(),
         from: crate::desk::rfc3339(q.from),
@@ -211,10 +177,22 @@ impl Figures {
     pub(crate) fn of(convs: &[Conv<'_>], q: &InsightsQuery) -> Figures {
         Figures {
             containment: containment::containment(convs),
-            flow: flow::flow(convs, &q.bot_tier),
-            speed: speed::speed(convs),
+            flow: flow::flow(convs, &q.bot_tier, true),
+            speed: speed::speed(convs, true),
             quality: quality::quality(convs, q.comments),
         }
+    }
+
+    /// What [`trends::headline`] reads and nothing more: no flow edges, no SLA rows by priority or
+    /// department, no comments. For the trend buckets and the previous period, whose load is
+    /// narrow (it has no departments to group SLA rows by).
+    pub(crate) fn headline(convs: &[Conv<'_>], q: &InsightsQuery) -> Headline {
+        trends::headline(&Figures {
+            containment: containment::containment(convs),
+            flow: flow::flow(convs, &q.bot_tier, false),
+            speed: speed::speed(convs, false),
+            quality: quality::quality(convs, 0),
+        })
     }
 }
 
@@ -237,21 +215,25 @@ impl Conv<'_> {
     }
 }
 
-impl Filter {
-    pub(crate) fn matches(&self, c: &Conv<'_>, bot_tier: &str) -> bool {
-        let named =
-            |v: &str, f: fn(&AuditRow) -> [Option<&str>; 2]| c.audit.iter().any(|a| f(a).contains(&Some(v)));
-        self.locale.as_ref().is_none_or(|l| &c.row.locale == l)
-            && self
-                .department
-                .as_ref()
-                .is_none_or(|d| named(d, |a| [a.from_department.as_deref(), a.to_department.as_deref()]))
-            && self
-                .tier
-                .as_ref()
-                .is_none_or(|t| t == bot_tier || named(t, |a| [a.from_tier.as_deref(), a.to_tier.as_deref()]))
-            && self.reason.as_ref().is_none_or(|r| c.rows("handoff").any(|a| &a.reason == r))
-    }
+/// What a narrow load must carry for [`matches`] besides the headline's own needs.
+pub fn narrow_fields(filter: &Filter) -> NarrowFields {
+    NarrowFields { departments: filter.department.is_some(), tiers: filter.tier.is_some() }
+}
+
+/// Whether the conversation passes the filter (see [`Filter`] for each field).
+pub(crate) fn matches(filter: &Filter, c: &Conv<'_>, bot_tier: &str) -> bool {
+    let named =
+        |v: &str, f: fn(&AuditRow) -> [Option<&str>; 2]| c.audit.iter().any(|a| f(a).contains(&Some(v)));
+    filter.locale.as_ref().is_none_or(|l| &c.row.locale == l)
+        && filter
+            .department
+            .as_ref()
+            .is_none_or(|d| named(d, |a| [a.from_department.as_deref(), a.to_department.as_deref()]))
+        && filter
+            .tier
+            .as_ref()
+            .is_none_or(|t| t == bot_tier || named(t, |a| [a.from_tier.as_deref(), a.to_tier.as_deref()]))
+        && filter.reason.as_ref().is_none_or(|r| c.rows("handoff").any(|a| &a.reason == r))
 }
 
 /// The period's conversations that pass the filter, in start order.
@@ -267,7 +249,7 @@ pub(crate) fn conversations<'a>(rows: &'a PeriodRows, filter: &Filter, bot_tier:
             audit: audit.remove(row.id.as_str()).unwrap_or_default(),
             first_reply: rows.first_agent_reply.get(&row.id).copied(),
         })
-        .filter(|c| filter.matches(c, bot_tier))
+        .filter(|c| matches(filter, c, bot_tier))
         .collect()
 }
 
@@ -358,6 +340,19 @@ mod tests {
         let f = Filter { reason: Some("fallback".into()), ..Filter::default() };
         let only_c = compute_rows(&InsightsQuery { filter: f, ..query() }, &rows, &PeriodRows::default());
         assert_eq!(only_c.containment.started, 1);
+    }
+
+    #[test]
+    fn each_conversation_counts_in_the_bucket_of_its_start_only() {
+        const DAY: i64 = 86_400_000;
+        let starts = [0, DAY - 1, DAY, 3 * DAY - 1, 3 * DAY, -1];
+        let rows = PeriodRows {
+            conversations: starts.iter().enumerate().map(|(i, &at)| conv(&format!("c{i}"), at)).collect(),
+            ..PeriodRows::default()
+        };
+        let i = compute_rows(&InsightsQuery::new("s", 0, 3 * DAY), &rows, &PeriodRows::default());
+        let per_bucket: Vec<u64> = i.trends.points.iter().map(|p| p.figures.started).collect();
+        assert_eq!(per_bucket, vec![2, 1, 1], "the ones before and after the period are in no bucket");
     }
 
     #[test]

@@ -1,38 +1,8 @@
 //! Quality: the customers' ratings and the help articles that did not help.
 
 use super::{ratio, Conv};
-use serde::Serialize;
+use handoff_protocol::insights::{ArticleCount, Comment, Quality};
 use std::collections::BTreeMap;
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Quality {
-    /// Rated conversations.
-    pub ratings: u64,
-    /// Mean score; `None` without ratings.
-    pub average: Option<f64>,
-    /// How many ratings had score 1, 2, 3, 4, 5 (index 0 is score 1).
-    pub distribution: [u64; 5],
-    /// The latest comments (non-empty), newest first (ties: conversation id).
-    pub comments: Vec<Comment>,
-    /// Conversations whose stored handoff (the latest) says `article_unhelpful`, by the article
-    /// it names, most first (ties: article id); `article` is empty when the handoff named none.
-    pub unhelpful_articles: Vec<ArticleCount>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Comment {
-    pub conversation_id: String,
-    pub score: i64,
-    pub comment: String,
-    /// When it was rated (RFC 3339).
-    pub at: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ArticleCount {
-    pub article: String,
-    pub count: u64,
-}
 
 pub(crate) fn quality(convs: &[Conv<'_>], latest: usize) -> Quality {
     let mut q = Quality::default();
@@ -44,7 +14,9 @@ pub(crate) fn quality(convs: &[Conv<'_>], latest: usize) -> Quality {
             q.ratings += 1;
             sum += score;
             q.distribution[(score - 1) as usize] += 1;
-            if let Some(text) = c.row.rating_comment.as_ref().filter(|t| !t.trim().is_empty()) {
+            // `latest` is 0 for headline-only figures: no comment is formatted to be dropped.
+            let comment = c.row.rating_comment.as_ref().filter(|t| latest > 0 && !t.trim().is_empty());
+            if let Some(text) = comment {
                 let at = c.rows("rating").last().map_or(c.row.updated_at, |a| a.at);
                 comments.push((
                     at,

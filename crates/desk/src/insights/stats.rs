@@ -1,23 +1,14 @@
 //! Nearest-rank percentiles over durations in milliseconds.
 
-use serde::Serialize;
+use handoff_protocol::insights::Durations;
 
-/// Count, median and 90th percentile of a set of durations (milliseconds), nearest-rank.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Durations {
-    pub count: u64,
-    pub median_ms: Option<i64>,
-    pub p90_ms: Option<i64>,
-}
-
-impl Durations {
-    pub fn of(mut samples: Vec<i64>) -> Durations {
-        samples.sort_unstable();
-        Durations {
-            count: samples.len() as u64,
-            median_ms: nearest_rank(&samples, 50),
-            p90_ms: nearest_rank(&samples, 90),
-        }
+/// Count, median and 90th percentile of `samples` (milliseconds, any order), nearest-rank.
+pub fn durations(mut samples: Vec<i64>) -> Durations {
+    samples.sort_unstable();
+    Durations {
+        count: samples.len() as u64,
+        median_ms: nearest_rank(&samples, 50),
+        p90_ms: nearest_rank(&samples, 90),
     }
 }
 
@@ -63,9 +54,9 @@ mod tests {
 
     #[test]
     fn durations_sort_their_samples_and_handle_none() {
-        assert_eq!(Durations::of(vec![]), Durations { count: 0, median_ms: None, p90_ms: None });
+        assert_eq!(durations(vec![]), Durations { count: 0, median_ms: None, p90_ms: None });
         assert_eq!(
-            Durations::of(vec![30, 10, 20]),
+            durations(vec![30, 10, 20]),
             Durations { count: 3, median_ms: Some(20), p90_ms: Some(30) }
         );
         assert_eq!(ratio(1, 0), None);
