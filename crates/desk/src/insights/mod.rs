@@ -356,6 +356,28 @@ mod tests {
     }
 
     #[test]
+    fn a_breach_in_a_department_no_queued_row_names_still_counts_that_department_once() {
+        // History from before transfers were audited with departments: queued in orders, the
+        // breach recorded in billing. Once failed with an underflow (conversations - breached).
+        let mut breach = row("b", "sla_breach", "first_response", 30);
+        breach.to_department = Some("billing".into());
+        let rows = PeriodRows {
+            conversations: vec![conv("b", 5)],
+            audit: vec![row("b", "handoff", "explicit", 10), row("b", "queued", "explicit", 10), breach],
+            first_agent_reply: HashMap::new(),
+        };
+        let i = compute_rows(&query(), &rows, &PeriodRows::default());
+        let by: Vec<_> = i
+            .speed
+            .sla
+            .by_department
+            .iter()
+            .map(|r| (r.key.as_str(), r.conversations, r.breached_conversations, r.attainment))
+            .collect();
+        assert_eq!(by, [("billing", 1, 1, Some(0.0)), ("orders", 1, 0, Some(1.0))]);
+    }
+
+    #[test]
     fn audit_rows_of_conversations_outside_the_rows_are_ignored() {
         let rows = PeriodRows {
             conversations: vec![conv("a", 5)],

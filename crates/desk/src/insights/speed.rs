@@ -81,12 +81,16 @@ pub(crate) fn speed<'a>(convs: &'a [Conv<'_>], groups: bool) -> Speed {
         row.breached_conversations += breached;
         row.first_response_breaches += fr;
         row.resolution_breaches += res;
+        // A department a breach names counts as entered too, even if no queued or transfer row
+        // names it (history written by older desks): a row never has more breached
+        // conversations than conversations.
         let entered: BTreeSet<&'a str> = c
             .audit
             .iter()
             .copied()
             .filter(|a| a.kind == "queued" || a.kind == "transfer")
             .filter_map(|a| a.to_department.as_deref())
+            .chain(breaches.iter().map(|b| b.to_department.as_deref().unwrap_or_default()))
             .collect();
         for d in entered {
             dept.entry(d).or_default().conversations += 1;
