@@ -72,6 +72,7 @@ async fn fill(file: &std::path::Path, n: u64) -> Result<(u64, u64), sqlx::Error>
         let (mut status, mut dept, mut tier, mut prio, mut reason) = ("bot", None, None, None, None);
         let mut rating = None;
         let mut first_reply = None;
+        let mut handoff_json = None;
         if handed_off {
             let d = rng.pick(&DEPARTMENTS);
             let r = rng.pick(&REASONS);
@@ -81,6 +82,7 @@ async fn fill(file: &std::path::Path, n: u64) -> Result<(u64, u64), sqlx::Error>
             (h.to_department, h.to_tier) = (Some(d), Some("agent"));
             rows.push(h);
             (dept, tier, prio, reason) = (Some(d), Some("agent"), Some(p), Some(r));
+            handoff_json = Some(handoff(&mut rng, r, d, p, locale));
             if rng.below(100) < 8 {
                 rows.push(audit("offline", "outside_hours", t));
                 status = "offline";
@@ -116,8 +118,8 @@ async fn fill(file: &std::path::Path, n: u64) -> Result<(u64, u64), sqlx::Error>
         }
         sqlx::query(
             "INSERT INTO conversations (id, site_key, locale, token_hash, status, department, tier, priority, \
-             reason, rating, rating_comment, last_seq, last_message_id, created_at, updated_at) \
-             VALUES (?, 'demo', ?, 'h', ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?)",
+             reason, rating, rating_comment, last_seq, last_message_id, created_at, updated_at, handoff_json) \
+             VALUES (?, 'demo', ?, 'h', ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?)",
         )
         .bind(&id)
         .bind(locale)
@@ -130,6 +132,7 @@ async fn fill(file: &std::path::Path, n: u64) -> Result<(u64, u64), sqlx::Error>
         .bind(rating.map(|r| format!("rated {r}")))
         .bind(created)
         .bind(created)
+        .bind(handoff_json)
         .execute(&mut *tx)
         .await?;
         for a in &rows {
@@ -163,6 +166,46 @@ async fn fill(file: &std::path::Path, n: u64) -> Result<(u64, u64), sqlx::Error>
     }
     tx.commit().await?;
     Ok((audits, messages))
+}
+
+/// The handoff as the widget stores it (docs/protocol.md): a bot transcript of five lines, two of
+/// them customer messages the bot did not match (what the content gaps read), intents, slots and
+/// the page; an article for `article_unhelpful`. About 1 KB, like the demo's real handoffs.
+fn handoff(rng: &mut Rng, reason: &str, department: &str, priority: &str, locale: &str) -> String {
+    const UNMATCHED: [&str; 8] = [
+        "my voucher code does not work at checkout",
+        "can I pick up the tent in the Brno store",
+        "the zip on the sleeping bag broke after a week",
+        "do you ship to Iceland",
+        "invoice address is wrong on my order",
+        "app keeps logging me out",
+        "is the Trail 40 backpack waterproof",
+        "I was charged twice",
+    ];
+    let miss = |rng: &mut Rng| format!("{} {}", rng.pick(&UNMATCHED), rng.below(50));
+    let article = (reason == "article_unhelpful").then(|| format!("article-{}", rng.below(84)));
+    serde_json::json!({
+        "reason": reason,
+        "detail": "customer asked for a person",
+        "department": department,
+        "tier": "agent",
+        "priority": priority,
+        "locale": locale,
+        "transcript": [
+            {"role": "bot", "text": "Hi! I'm the Fernhill Outdoor assistant. Ask me anything about orders, delivery, returns or payments."},
+            {"role": "customer", "text": miss(rng)},
+            {"role": "bot", "text": "Sorry, I did not understand that. Could you say it in other words?"},
+            {"role": "customer", "text": "where is my order 123456", "intent": "order_status"},
+            {"role": "bot", "text": "You can track your order with the link in your confirmation e-mail."},
+            {"role": "customer", "text": miss(rng)},
+            {"role": "bot", "text": "I'm passing you to our team. You don't need to repeat anything."},
+        ],
+        "intents": [{"intent": "order_status", "confidence": 0.91, "turn": 3}],
+        "slots": {"order_number": "123456"},
+        "article": article,
+        "page_url": "https://shop.example/orders/123456",
+    })
+    .to_string()
 }
 
 fn summary(mut times: Vec<Duration>) -> String {

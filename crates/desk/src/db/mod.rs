@@ -197,6 +197,9 @@ pub struct PeriodConversation {
     /// named none).
     pub unhelpful_article: Option<String>,
     pub created_at: i64,
+    /// The row's last change, read only as the time of a rating stored without its audit row:
+    /// a backend may give `created_at` for unrated conversations (SQLite does, so that its
+    /// period load never reads the table row for them).
     pub updated_at: i64,
 }
 

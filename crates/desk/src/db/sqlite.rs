@@ -22,6 +22,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (4, "ticket_answer_expected", include_str!("../../migrations/sqlite/0004_ticket_answer_expected.sql")),
     (5, "customer", include_str!("../../migrations/sqlite/0005_customer.sql")),
     (6, "insights_first_reply", include_str!("../../migrations/sqlite/0006_insights_first_reply.sql")),
+    (7, "insights_period_index", include_str!("../../migrations/sqlite/0007_insights_period_index.sql")),
 ];
 
 pub struct Sqlite {

@@ -55,7 +55,7 @@ impl Columns {
         format!(
             "SELECT \
              (SELECT json_group_array(json_array(c.id, c.locale, {priority}, c.rating, {comment}, {article}, \
-                     c.created_at, c.updated_at, \
+                     c.created_at, CASE WHEN c.rating IS NOT NULL THEN c.updated_at ELSE c.created_at END, \
                      (SELECT MIN(m.created_at) FROM messages m WHERE m.conversation_id = c.id \
                       AND m.author = 'agent' AND m.internal = 0))) \
               FROM conversations c WHERE {PERIOD}), \
@@ -63,7 +63,9 @@ impl Columns {
                      {to_department}, {from_tier}, {to_tier}, {agent}, e.at) ORDER BY e.id) \
               FROM conversations c JOIN escalation_events e ON e.conversation_id = c.id WHERE {PERIOD})",
             priority = or_null(self.all, "c.priority"),
-            comment = or_null(self.all, "c.rating_comment"),
+            // Table columns only for rated rows: the rest of the row comes from the index
+            // (migration 0007) without reading the conversation's stored handoff.
+            comment = or_null(self.all, "CASE WHEN c.rating IS NOT NULL THEN c.rating_comment END"),
             // Only when the stored handoff (the latest) still says article_unhelpful; the
             // article is taken out of the JSON here, which also carries the whole transcript.
             article = or_null(
