@@ -298,6 +298,7 @@ test('identify and setDepartment: a verified customer is handed to the page\'s d
   const desk = await page.context().newPage();
   await signIn(desk, 'ben@fernhill.example');
   await desk.locator('.conv-list .conv-item').first().click();
+  await expect(desk.locator('#conversation-title')).toHaveText(/^Jana Nováková #/);
   const facts = desk.locator('.context .customer');
   await expect(facts.locator('.verify')).toHaveText('✓ Verified by the site');
   for (const text of ['Jana Nováková', 'jana@example.com', 'u-jana', 'plan', 'pro', 'orders', '7']) await expect(facts).toContainText(text);

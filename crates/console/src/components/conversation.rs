@@ -26,11 +26,18 @@ pub fn Conversation() -> impl IntoView {
             let mine = c.me.with_untracked(|m| m.as_ref().map(|m| m.id)) == s.agent_id
                 && s.status == ConversationStatus::Assigned;
             let short: String = s.conversation_id.chars().take(6).collect();
+            // The name the host site identified the customer by, when it did (not a live
+            // dependency: the customer is fixed when the conversation starts).
+            let name =
+                c.detail.with_untracked(|d| d.as_ref().and_then(|d| d.customer.as_ref()?.name.clone()));
             view! {
                 <article class="conversation" aria-labelledby="conversation-title">
                     <header class="conv-head">
                         <h1 id="conversation-title" tabindex="-1">
-                            {move || c.t(Key::Customer)}" #"{short}
+                            {match name {
+                                Some(n) => view! { {n}" #"{short} }.into_any(),
+                                None => view! { {move || c.t(Key::Customer)}" #"{short} }.into_any(),
+                            }}
                         </h1>
                         <dl class="facts">
                             <div><dt>{move || c.t(Key::Status)}</dt><dd class="status">{s.status.as_str()}</dd></div>
