@@ -573,12 +573,10 @@ impl Database for Sqlite {
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
             let id: String = r.try_get(0)?;
-            let texts: Option<String> = r.try_get(3)?;
-            let unmatched = match texts {
-                Some(t) => serde_json::from_str(&t)
-                    .map_err(|e| DbError::Corrupt(format!("transcript of {id}: {e}")))?,
-                None => Vec::new(),
-            };
+            // NOT NULL in handoff_gaps: json_group_array gives "[]" when nothing is unmatched.
+            let texts: String = r.try_get(3)?;
+            let unmatched = serde_json::from_str(&texts)
+                .map_err(|e| DbError::Corrupt(format!("unmatched messages of {id}: {e}")))?;
             out.push(HandoffText {
                 conversation_id: id,
                 locale: r.try_get(1)?,
