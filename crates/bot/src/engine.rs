@@ -247,6 +247,28 @@ impl Engine {
         self.articles.search(locale, query, limit)
     }
 
+    /// Whether `text` as the first message of a new conversation in `locale` gets an intent's
+    /// answer: what [`Engine::start`] then [`Engine::reply`]`(..).intent.is_some()` say, without
+    /// building the turn (no transcript, no article search for a message not understood, about
+    /// a tenth of the work). The content gaps ask it of every unmatched message of a period.
+    pub fn answers_first_message(&self, locale: &str, text: &str) -> bool {
+        let s = &self.site.settings.site;
+        let locale = if s.locales.iter().any(|l| l == locale) { locale } else { s.default_locale.as_str() };
+        let text = text.trim();
+        let msg = Message::new(text);
+        // The order of `reply` on a new conversation: a person asked for, frustration (one
+        // message's points; nothing said before it to repeat), then the intents.
+        if !self.explicit.match_all(&msg).is_empty() {
+            return false;
+        }
+        let points = self.frustration_points(&Conversation::default(), text, &msg);
+        if points >= self.site.settings.handoff.frustration_threshold {
+            return false;
+        }
+        let min = self.site.settings.handoff.min_confidence;
+        matches!(self.rank(locale, &msg).first(), Some(&(_, c)) if c >= min)
+    }
+
     /// The customer's next message.
     pub fn reply(&self, conv: &mut Conversation, text: &str) -> Turn {
         let text = text.trim();

@@ -18,6 +18,7 @@ use crate::normalize::{edit_distance, tokens, typo_budget};
 use crate::stopwords::is_stopword;
 use crate::{Engine, Problem};
 use serde::Deserialize;
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -83,7 +84,9 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<Unmatched>, Vec<Problem>> {
 fn content_words(text: &str) -> Vec<String> {
     let mut words: Vec<String> = Vec::new();
     for t in tokens(text) {
-        if t.chars().count() >= 3 && !is_stopword(&t) && !words.contains(&t) {
+        // A number (an order number, an amount) is a detail of one message, never its topic.
+        let number = t.chars().all(|c| c.is_ascii_digit());
+        if t.chars().count() >= 3 && !number && !is_stopword(&t) && !words.contains(&t) {
             words.push(t);
         }
     }
@@ -104,80 +107,188 @@ fn same_word(a: &str, b: &str) -> bool {
     budget > 0 && edit_distance(a, b, budget) <= budget
 }
 
-fn shared(a: &[String], b: &[String]) -> usize {
-    a.iter().filter(|w| b.iter().any(|v| same_word(w, v))).count()
+/// A word of the messages, by its index in [`Words`].
+type WordId = u32;
+
+/// Every distinct content word met, with [`same_word`] asked at most once per pair: a period's
+/// messages repeat a small vocabulary, and the edit distances were most of the grouping's time.
+#[derive(Default)]
+struct Words {
+    ids: HashMap<String, WordId>,
+    same: HashMap<(WordId, WordId), bool>,
+    text: Vec<String>,
+}
+
+impl Words {
+    fn id(&mut self, w: String) -> WordId {
+        if let Some(&id) = self.ids.get(&w) {
+            return id;
+        }
+        let id = WordId::try_from(self.text.len()).unwrap_or(WordId::MAX);
+        self.text.push(w.clone());
+        self.ids.insert(w, id);
+        id
+    }
+
+    fn same(&mut self, a: WordId, b: WordId) -> bool {
+        if a == b {
+            return true;
+        }
+        // In the order asked: same_word is symmetric except for rare equal-byte-length pairs of
+        // different character counts (the typo budget follows the first).
+        let key = (a, b);
+        if let Some(&v) = self.same.get(&key) {
+            return v;
+        }
+        let v = same_word(&self.text[a as usize], &self.text[b as usize]);
+        self.same.insert(key, v);
+        v
+    }
+
+    fn shared(&mut self, a: &[WordId], b: &[WordId]) -> usize {
+        a.iter().filter(|&&w| b.iter().any(|&v| self.same(w, v))).count()
+    }
+}
+
+/// The first two and the last two characters of a word: two words [`same_word`] calls equal
+/// share one of them (both are at least three characters long: a prefix of four or more
+/// starts both; one edit in words of five or more leaves either end intact), so a group looks
+/// a word up among the few of its words with the same ends, not among all of them.
+fn ends(w: &str) -> ([char; 2], [char; 2]) {
+    let mut it = w.chars();
+    let first = [it.next().unwrap_or(' '), it.next().unwrap_or(' ')];
+    let mut back = w.chars().rev();
+    let last1 = back.next().unwrap_or(' ');
+    let last = [back.next().unwrap_or(' '), last1];
+    (first, last)
 }
 
 struct Group {
     locale: String,
-    /// Every content word of the members, with how many members have it.
-    words: Vec<(String, usize)>,
+    /// Every content word of the members in first-seen order, with how many members have it.
+    words: Vec<(WordId, usize)>,
+    /// Positions in `words` by a word's first two and by its last two characters.
+    by_start: HashMap<[char; 2], Vec<usize>>,
+    by_end: HashMap<[char; 2], Vec<usize>>,
     members: Vec<usize>,
+    /// Positions in `words` of the words at least `most` members have, `most` being a majority
+    /// of the members (kept as members join: a word's count only grows, the majority too).
+    common: Vec<usize>,
+    most: usize,
+    /// The position of the last word with the highest count (the core when none is common).
+    top: Option<usize>,
+    /// The group's shape: the words most of its members share (at least one word), in
+    /// first-seen order.
+    core: Vec<WordId>,
 }
 
 impl Group {
-    /// The group's shape: the words most of its members share (at least one word).
-    fn core(&self) -> Vec<String> {
-        let most = self.members.len() / 2 + 1;
-        let mut core: Vec<String> =
-            self.words.iter().filter(|(_, n)| *n >= most).map(|(w, _)| w.clone()).collect();
-        if core.is_empty() {
-            if let Some((w, _)) = self.words.iter().max_by_key(|(_, n)| *n) {
-                core.push(w.clone());
+    fn new(locale: &str) -> Group {
+        Group {
+            locale: locale.to_string(),
+            words: Vec::new(),
+            by_start: HashMap::new(),
+            by_end: HashMap::new(),
+            members: Vec::new(),
+            common: Vec::new(),
+            most: 1,
+            top: None,
+            core: Vec::new(),
+        }
+    }
+
+    /// Adds message `i` with its content words: each counts for the first of the group's
+    /// words it is the same word as, or joins them.
+    fn add(&mut self, i: usize, words: &[WordId], vocabulary: &mut Words) {
+        self.members.push(i);
+        self.most = self.members.len() / 2 + 1;
+        for &w in words {
+            let (start, end) = ends(&vocabulary.text[w as usize]);
+            let mut candidates: Vec<usize> =
+                self.by_start.get(&start).into_iter().flatten().copied().collect();
+            candidates.extend(self.by_end.get(&end).into_iter().flatten().copied());
+            candidates.sort_unstable();
+            candidates.dedup();
+            let at = candidates.into_iter().find(|&p| vocabulary.same(self.words[p].0, w));
+            let at = match at {
+                Some(p) => {
+                    self.words[p].1 += 1;
+                    p
+                }
+                None => {
+                    self.words.push((w, 1));
+                    let p = self.words.len() - 1;
+                    self.by_start.entry(start).or_default().push(p);
+                    self.by_end.entry(end).or_default().push(p);
+                    p
+                }
+            };
+            let n = self.words[at].1;
+            if self.top.is_none_or(|t| n > self.words[t].1 || (n == self.words[t].1 && at > t)) {
+                self.top = Some(at);
+            }
+            if n >= self.most && !self.common.contains(&at) {
+                self.common.push(at);
             }
         }
-        core
+        let (words_now, most) = (&self.words, self.most);
+        self.common.retain(|&p| words_now[p].1 >= most);
+        self.common.sort_unstable();
+        self.core = if self.common.is_empty() {
+            self.top.map(|t| vec![self.words[t].0]).unwrap_or_default()
+        } else {
+            self.common.iter().map(|&p| self.words[p].0).collect()
+        };
     }
 }
 
 /// Groups the messages the content still does not answer; see the module docs.
 pub fn find(engine: &Engine, messages: &[Unmatched]) -> Report {
+    let answered: Vec<bool> =
+        messages.iter().map(|m| engine.answers_first_message(&m.locale, &m.text)).collect();
+    group(messages, &answered)
+}
+
+/// [`find`] with the content's verdicts given: `answered[i]` is whether the bot answers
+/// `messages[i]` now ([`Engine::answers_first_message`]), so that a caller can ask them in
+/// parallel (the desk does; this crate also runs in the browser, without threads).
+pub fn group(messages: &[Unmatched], answered: &[bool]) -> Report {
     let mut groups: Vec<Group> = Vec::new();
+    let mut vocabulary = Words::default();
     let mut answered_now = 0;
     for (i, m) in messages.iter().enumerate() {
-        let (mut conv, _) = engine.start(&m.locale);
-        if engine.reply(&mut conv, &m.text).intent.is_some() {
+        if answered.get(i).copied().unwrap_or(false) {
             answered_now += 1;
             continue;
         }
-        let words = content_words(&m.text);
+        let words: Vec<WordId> = content_words(&m.text).into_iter().map(|w| vocabulary.id(w)).collect();
         if words.is_empty() {
             continue; // "???" or only small words: nothing to write content for
         }
         // The group whose core shares most words with this message, if that is at least half
         // of the smaller of the two.
-        let best = groups
-            .iter()
-            .enumerate()
-            .filter(|(_, g)| g.locale == m.locale)
-            .map(|(gi, g)| {
-                let core = g.core();
-                let n = shared(&words, &core);
-                (gi, n, core.len())
-            })
-            .filter(|&(_, n, core)| n > 0 && n * 2 >= words.len().min(core))
-            .max_by_key(|&(gi, n, _)| (n, std::cmp::Reverse(gi)));
-        let g = match best {
-            Some((gi, _, _)) => &mut groups[gi],
-            None => {
-                groups.push(Group { locale: m.locale.clone(), words: Vec::new(), members: Vec::new() });
-                let last = groups.len() - 1;
-                &mut groups[last]
-            }
-        };
-        g.members.push(i);
-        for w in words {
-            match g.words.iter_mut().find(|(v, _)| same_word(v, &w)) {
-                Some((_, n)) => *n += 1,
-                None => g.words.push((w, 1)),
+        let mut best: Option<(usize, usize)> = None;
+        for (gi, g) in groups.iter().enumerate().filter(|(_, g)| g.locale == m.locale) {
+            let n = vocabulary.shared(&words, &g.core);
+            // Ties go to the older group (the first found).
+            if n > 0 && n * 2 >= words.len().min(g.core.len()) && best.is_none_or(|(_, b)| n > b) {
+                best = Some((gi, n));
             }
         }
+        let gi = match best {
+            Some((gi, _)) => gi,
+            None => {
+                groups.push(Group::new(&m.locale));
+                groups.len() - 1
+            }
+        };
+        groups[gi].add(i, &words, &mut vocabulary);
     }
     let mut gaps: Vec<Gap> = groups
         .iter()
         .map(|g| Gap {
             locale: g.locale.clone(),
-            words: g.core(),
+            words: g.core.iter().map(|&w| vocabulary.text[w as usize].clone()).collect(),
             messages: g.members.len(),
             handoffs: g.members.iter().filter(|&&i| messages[i].handed_off).count(),
             examples: g

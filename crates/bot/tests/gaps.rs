@@ -85,3 +85,72 @@ fn bad_lines_are_reported_with_file_and_line() {
         [Unmatched { locale: "en".into(), text: "gift cards?".into(), conversation: None, handed_off: true }]
     );
 }
+
+/// `answers_first_message` is the short way of asking a new conversation: it must agree with
+/// `start` + `reply` on every customer line of the demo's dialog tests, asked in each of the six
+/// languages, and on lines that hand off or get no answer (a person asked for, shouting,
+/// blank), on the demo content and on the fixture.
+#[test]
+fn the_short_first_message_check_agrees_with_a_whole_reply() {
+    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content/demo");
+    let files = handoff_bot::fs::read_folder(&demo).expect("demo content");
+    let engines = [
+        handoff_bot::Engine::new(handoff_bot::load::load(&files).expect("demo loads"))
+            .expect("demo compiles"),
+        fixture::engine(),
+    ];
+    let mut lines: Vec<String> = vec![
+        "".into(),
+        "   ".into(),
+        "I want to talk to a human".into(),
+        "WHERE IS MY ORDER I HAVE BEEN WAITING FOR WEEKS".into(),
+        "where is my order?!?!!!".into(),
+        "this is useless, terrible service".into(),
+        "my voucher code does not work at checkout 17".into(),
+        "Kann ich per Rechnung zahlen?".into(),
+        "Здравейте, къде е поръчката ми?".into(),
+    ];
+    for entry in std::fs::read_dir(demo.join("tests")).expect("dialog tests") {
+        let text = std::fs::read_to_string(entry.expect("entry").path()).expect("read");
+        let doc: toml::Value = toml::from_str(&text).expect("dialog toml");
+        for dialog in doc["dialog"].as_array().expect("dialogs") {
+            for turn in dialog["turn"].as_array().expect("turns") {
+                if let Some(say) = turn.get("say").and_then(|s| s.as_str()) {
+                    lines.push(say.to_string());
+                }
+            }
+        }
+    }
+    assert!(lines.len() > 150, "the demo's dialog tests were read: {}", lines.len());
+    let (mut answered, mut asked) = (0, 0);
+    for engine in &engines {
+        for locale in ["en", "de", "cs", "bg", "pt", "tl", "xx"] {
+            for line in &lines {
+                let (mut conv, _) = engine.start(locale);
+                let whole = engine.reply(&mut conv, line).intent.is_some();
+                assert_eq!(engine.answers_first_message(locale, line), whole, "{locale}: {line:?}");
+                answered += usize::from(whole);
+                asked += 1;
+            }
+        }
+    }
+    assert!(answered > asked / 4 && answered < asked, "both outcomes were checked: {answered} of {asked}");
+}
+
+/// Order numbers and amounts are details of one message, not topics: messages that differ only
+/// in them are one gap, labelled without a number, and thousands of distinct numbers do not
+/// make the grouping compare every word with every other.
+#[test]
+fn numbers_are_not_topic_words() {
+    let engine = fixture::engine();
+    let messages: Vec<Unmatched> = (0..3000)
+        .map(|i| {
+            msg("en", &format!("my voucher {} was refused", 100_000 + i * 7), &format!("c{i}"), i % 2 == 0)
+        })
+        .collect();
+    let report = find(&engine, &messages);
+    assert_eq!(report.gaps.len(), 1, "{:?}", report.gaps.first().map(|g| &g.words));
+    let gap = &report.gaps[0];
+    assert_eq!((gap.messages, gap.handoffs), (3000, 1500));
+    assert_eq!(gap.words, ["voucher", "refused"]);
+}
