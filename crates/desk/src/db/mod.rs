@@ -20,6 +20,9 @@ pub enum DbError {
     Sqlx(#[from] sqlx::Error),
     #[error("migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A read on the read-only connections of the big insights loads (sqlite/reader.rs).
+    #[error("database read: {0}")]
+    Read(String),
     /// Another writer changed the conversation since it was read (optimistic check).
     #[error("conversation {0} was changed concurrently")]
     Conflict(String),

@@ -1,6 +1,7 @@
 //! The embedded default: SQLite in WAL mode, one file under the data directory.
 
 mod period;
+mod reader;
 
 use super::group::GroupCommit;
 use super::*;
@@ -30,6 +31,8 @@ pub struct Sqlite {
     pool: SqlitePool,
     /// Customer messages: commit under the desk's lock, fsync after it (see group.rs).
     pub(super) group: GroupCommit,
+    /// Read-only connections for the insights loads (sqlite/reader.rs).
+    readers: reader::Readers,
 }
 
 const CONVERSATION_COLUMNS: &str = "id, site_key, locale, page_url, visitor_id, token_hash, status, department, tier, priority, \
@@ -69,7 +72,8 @@ impl Sqlite {
         };
         migrator.run(&pool).await?;
         let group = GroupCommit::open(&options, &dir.join("handoff.db"), pool.clone()).await?;
-        Ok(Sqlite { pool, group })
+        let readers = reader::Readers::new(dir.join("handoff.db"));
+        Ok(Sqlite { pool, group, readers })
     }
 }
 
@@ -561,30 +565,32 @@ impl Database for Sqlite {
     async fn handoff_texts(&self, site_key: &str, from: i64, to: i64) -> DbResult<Vec<HandoffText>> {
         // Kept up to date by triggers from each stored handoff (migration 0008): reading the
         // transcripts here cost about 0.9 s for 35,000 handoffs.
-        let rows = sqlx::query(
-            "SELECT conversation_id, locale, article, unmatched_json FROM handoff_gaps \
-             WHERE site_key = ? AND created_at >= ? AND created_at < ? ORDER BY created_at, conversation_id",
-        )
-        .bind(site_key)
-        .bind(from)
-        .bind(to)
-        .fetch_all(&self.pool)
-        .await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for r in rows {
-            let id: String = r.try_get(0)?;
-            // NOT NULL in handoff_gaps: json_group_array gives "[]" when nothing is unmatched.
-            let texts: String = r.try_get(3)?;
-            let unmatched = serde_json::from_str(&texts)
-                .map_err(|e| DbError::Corrupt(format!("unmatched messages of {id}: {e}")))?;
-            out.push(HandoffText {
-                conversation_id: id,
-                locale: r.try_get(1)?,
-                article: r.try_get(2)?,
-                unmatched,
-            });
-        }
-        Ok(out)
+        let key = site_key.to_string();
+        self.readers
+            .run(move |conn| {
+                let mut stmt = conn.prepare_cached(
+                    "SELECT conversation_id, locale, article, unmatched_json FROM handoff_gaps \
+                     WHERE site_key = ?1 AND created_at >= ?2 AND created_at < ?3 \
+                     ORDER BY created_at, conversation_id",
+                )?;
+                let mut rows = stmt.query(rusqlite::params![key, from, to])?;
+                let mut out = Vec::new();
+                while let Some(r) = rows.next()? {
+                    let id: String = r.get(0)?;
+                    // NOT NULL in handoff_gaps: json_group_array gives "[]" when nothing is unmatched.
+                    let texts: String = r.get(3)?;
+                    let unmatched = serde_json::from_str(&texts)
+                        .map_err(|e| DbError::Corrupt(format!("unmatched messages of {id}: {e}")))?;
+                    out.push(HandoffText {
+                        conversation_id: id,
+                        locale: r.get(1)?,
+                        article: r.get(2)?,
+                        unmatched,
+                    });
+                }
+                Ok(out)
+            })
+            .await
     }
 
     async fn delete_conversations_with_prefix(&self, prefix: &str) -> DbResult<u64> {
@@ -653,7 +659,7 @@ impl Database for Sqlite {
     }
 
     async fn period_rows(&self, site_key: &str, from: i64, to: i64) -> DbResult<PeriodRows> {
-        period::load(&self.pool, site_key, from, to, period::Columns::ALL).await
+        period::load(&self.readers, site_key, from, to, period::Columns::ALL).await
     }
 
     async fn period_rows_narrow(
@@ -663,7 +669,7 @@ impl Database for Sqlite {
         to: i64,
         fields: NarrowFields,
     ) -> DbResult<PeriodRows> {
-        period::load(&self.pool, site_key, from, to, period::Columns::narrow(fields)).await
+        period::load(&self.readers, site_key, from, to, period::Columns::narrow(fields)).await
     }
 
     async fn ticket(&self, id: i64) -> DbResult<Option<TicketRow>> {
@@ -857,6 +863,12 @@ mod tests {
         assert_eq!(narrow.audit, rows.iter().map(|a| strip(a, true, true)).collect::<Vec<_>>());
         assert!(got.first_agent_reply.is_empty());
         assert_eq!(db.period_rows("other", 0, 10).await.expect("rows"), PeriodRows::default());
+
+        // The read-only connections are kept between loads: the next load still sees what was
+        // committed after the last one.
+        db.insert_conversation(&conv("c3")).await.expect("insert");
+        let again = db.period_rows("demo", 0, 10).await.expect("rows");
+        assert_eq!(again.conversations.len(), 3);
     }
 
     #[tokio::test]

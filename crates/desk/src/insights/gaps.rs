@@ -9,7 +9,7 @@ use crate::db::HandoffText;
 use handoff_bot::gaps::{self, Unmatched};
 use handoff_bot::Engine;
 use handoff_protocol::insights::{ArticleCount, GapCluster, GapExample};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// The clusters of the conversations in `keep` (per locale, locales sorted, best first within
 /// one: most handoffs, then most messages) and their articles shown before the handoff (most
@@ -38,7 +38,8 @@ pub(crate) fn gaps(
         articles.into_iter().map(|(a, count)| ArticleCount { article: a.to_string(), count }).collect();
     articles.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.article.cmp(&b.article)));
     let Some(engine) = engine else { return (Vec::new(), articles) };
-    let mut clusters: Vec<GapCluster> = gaps::find(engine, &unmatched)
+    let answered = answered_now(engine, &unmatched);
+    let mut clusters: Vec<GapCluster> = gaps::group(&unmatched, &answered)
         .gaps
         .into_iter()
         .map(|g| GapCluster {
@@ -57,4 +58,36 @@ pub(crate) fn gaps(
     // Stable: the bot's ranking stays within each locale.
     clusters.sort_by(|a, b| a.locale.cmp(&b.locale));
     (clusters, articles)
+}
+
+/// Whether the content answers each message now ([`Engine::answers_first_message`]), asked
+/// once per distinct (locale, text) and on every core: for 70,000 messages it was most of the
+/// page's time.
+fn answered_now(engine: &Engine, messages: &[Unmatched]) -> Vec<bool> {
+    let mut distinct: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut keys: Vec<(&str, &str)> = Vec::new();
+    let index: Vec<usize> = messages
+        .iter()
+        .map(|m| {
+            let key = (m.locale.as_str(), m.text.as_str());
+            *distinct.entry(key).or_insert_with(|| {
+                keys.push(key);
+                keys.len() - 1
+            })
+        })
+        .collect();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    let chunk = keys.len().div_ceil(threads).max(1);
+    let verdicts: Vec<bool> = std::thread::scope(|s| {
+        let parts: Vec<_> = keys
+            .chunks(chunk)
+            .map(|part| {
+                s.spawn(move || {
+                    part.iter().map(|(l, t)| engine.answers_first_message(l, t)).collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        parts.into_iter().flat_map(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+    });
+    index.into_iter().map(|i| verdicts[i]).collect()
 }

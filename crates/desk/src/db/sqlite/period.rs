@@ -1,25 +1,16 @@
 //! The insights loads on SQLite ([`Database::period_rows`] and
 //! [`Database::period_rows_narrow`]): what makes a 100,000-conversation page fast enough.
 //!
-//! Moving rows through sqlx's SQLite driver costs more than SQLite needs to produce them (for
-//! 100,000 conversations, 250,000 rows one by one took 1.8 s, one row per conversation 0.67 s),
-//! so SQLite builds JSON per slice of the period: an array of conversations (each an array of
-//! its fields and its first agent reply) and an array of their audit rows (id order). JSON
-//! keeps every text exact (no separator characters to blank or hex-encode) and SQLite's JSON
-//! functions build it in one pass, where the earlier packing concatenated with `||`, copying
-//! each line once per field (SQLite 3.40 on the bench database, one period: 0.99 s CPU packed,
-//! 0.49 s as JSON with each trail nested in its conversation). The period is split into time
-//! slices queried separately, two at a time, instead of numbering the rows with a window
-//! function to chunk them (that sorted every packed line): each slice is one index range and
-//! arrives while the previous one is being decoded.
+//! Two plain queries on a read-only rusqlite connection (reader.rs): the conversations, straight
+//! from the covering index of migration 0007, and their audit rows. Each runs on its own
+//! blocking thread, so the two overlap. History of this file, measured on the bench database
+//! (100,000 conversations, 150,000 audit rows): rows one by one through sqlx 1.8 s; JSON built by
+//! SQLite per time slice and parsed in Rust 0.56 s; plain rows through rusqlite, below.
 
-use super::super::{AuditRow, DbError, DbResult, NarrowFields, PeriodConversation, PeriodRows};
-use futures_util::{StreamExt, TryStreamExt};
-use sqlx::{Row, SqlitePool};
-
-/// Time slices per period: enough that decoding overlaps with SQLite producing the next slice,
-/// few enough that the per-query cost does not matter (90 days: under six days each).
-const SLICES: i64 = 16;
+use super::super::{AuditRow, DbResult, NarrowFields, PeriodConversation, PeriodRows};
+use super::reader::Readers;
+use rusqlite::types::ValueRef;
+use rusqlite::{params, Row};
 
 /// Which columns a load carries; the others come back as SQL NULL (or an empty reason).
 #[derive(Debug, Clone, Copy)]
@@ -32,6 +23,8 @@ pub(super) struct Columns {
     pub tiers: bool,
 }
 
+const PERIOD: &str = "c.site_key = ?1 AND c.created_at >= ?2 AND c.created_at < ?3";
+
 impl Columns {
     pub const ALL: Columns = Columns { all: true, reasons: true, departments: true, tiers: true };
 
@@ -39,29 +32,15 @@ impl Columns {
         Columns { all: false, reasons: false, departments: n.departments, tiers: n.tiers }
     }
 
-    /// One row per slice: the conversations (start order not guaranteed) and, separately,
-    /// their audit rows in id order. Two flat arrays rather than each conversation's trail
-    /// nested in it: an aggregate per conversation cost SQLite about a third more (measured
-    /// with SQLite 3.40 on the bench database: 0.32 s against 0.22 s CPU for 100,000
-    /// conversations and 150,000 audit rows).
-    fn sql(self) -> String {
-        let or_null = |keep: bool, expr: &str| if keep { expr.to_string() } else { "NULL".to_string() };
-        let reason = if self.reasons {
-            "e.reason".to_string()
-        } else {
-            "CASE WHEN e.kind IN ('handoff', 'sla_breach') THEN e.reason ELSE '' END".to_string()
-        };
-        const PERIOD: &str = "c.site_key = ?1 AND c.created_at >= ?2 AND c.created_at < ?3";
+    /// The conversations in start order: id, locale, priority, rating, comment, unhelpful
+    /// article, created, updated (created when unrated), first agent reply.
+    fn conversations_sql(self) -> String {
         format!(
-            "SELECT \
-             (SELECT json_group_array(json_array(c.id, c.locale, {priority}, c.rating, {comment}, {article}, \
-                     c.created_at, CASE WHEN c.rating IS NOT NULL THEN c.updated_at ELSE c.created_at END, \
-                     (SELECT MIN(m.created_at) FROM messages m WHERE m.conversation_id = c.id \
-                      AND m.author = 'agent' AND m.internal = 0))) \
-              FROM conversations c WHERE {PERIOD}), \
-             (SELECT json_group_array(json_array(e.conversation_id, e.kind, {reason}, {from_department}, \
-                     {to_department}, {from_tier}, {to_tier}, {agent}, e.at) ORDER BY e.id) \
-              FROM conversations c JOIN escalation_events e ON e.conversation_id = c.id WHERE {PERIOD})",
+            "SELECT c.id, c.locale, {priority}, c.rating, {comment}, {article}, c.created_at, \
+             CASE WHEN c.rating IS NOT NULL THEN c.updated_at ELSE c.created_at END, \
+             (SELECT MIN(m.created_at) FROM messages m WHERE m.conversation_id = c.id \
+              AND m.author = 'agent' AND m.internal = 0) \
+             FROM conversations c WHERE {PERIOD} ORDER BY c.created_at, c.id",
             priority = or_null(self.all, "c.priority"),
             // Table columns only for rated rows: the rest of the row comes from the index
             // (migration 0007) without reading the conversation's stored handoff.
@@ -74,6 +53,22 @@ impl Columns {
                  AND json_extract(c.handoff_json, '$.reason') = 'article_unhelpful' \
                  THEN COALESCE(json_extract(c.handoff_json, '$.article'), '') END"
             ),
+        )
+    }
+
+    /// Their audit rows, each conversation's oldest first (conversations in start order):
+    /// conversation, kind, reason, from/to department, from/to tier, agent, at.
+    fn audit_sql(self) -> String {
+        let reason = if self.reasons {
+            "e.reason"
+        } else {
+            "CASE WHEN e.kind IN ('handoff', 'sla_breach') THEN e.reason ELSE '' END"
+        };
+        format!(
+            "SELECT e.conversation_id, e.kind, {reason}, {from_department}, {to_department}, {from_tier}, \
+             {to_tier}, {agent}, e.at \
+             FROM conversations c JOIN escalation_events e ON e.conversation_id = c.id WHERE {PERIOD} \
+             ORDER BY c.created_at, c.id, e.id",
             from_department = or_null(self.departments, "e.from_department"),
             to_department = or_null(self.departments, "e.to_department"),
             from_tier = or_null(self.tiers, "e.from_tier"),
@@ -83,131 +78,89 @@ impl Columns {
     }
 }
 
-/// One audit row as the query writes it: conversation, kind, reason, from/to department,
-/// from/to tier, agent, at.
-type AuditJson = (
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<i64>,
-    i64,
-);
-
-/// One conversation: id, locale, priority, rating, comment, unhelpful article, created,
-/// updated, first agent reply.
-type ConversationJson =
-    (String, String, Option<String>, Option<i64>, Option<String>, Option<String>, i64, i64, Option<i64>);
-
-/// `[from, to)` cut into at most [`SLICES`] consecutive non-empty slices.
-fn slices(from: i64, to: i64) -> Vec<(i64, i64)> {
-    let len = i128::from(to) - i128::from(from);
-    let mut cuts: Vec<i64> = (0..=SLICES)
-        .map(|i| {
-            let at = i128::from(from) + len * i128::from(i) / i128::from(SLICES);
-            i64::try_from(at).unwrap_or(to)
-        })
-        .collect();
-    cuts.dedup();
-    cuts.windows(2).map(|w| (w[0], w[1])).collect()
-}
-
-fn parse<T: serde::de::DeserializeOwned>(json: Option<&str>) -> DbResult<Vec<T>> {
-    match json {
-        Some(j) => {
-            serde_json::from_str(j).map_err(|e| DbError::Corrupt(format!("insights period rows: {e}")))
-        }
-        None => Ok(Vec::new()),
+fn or_null(keep: bool, expr: &str) -> String {
+    if keep {
+        expr.to_string()
+    } else {
+        "NULL".to_string()
     }
 }
 
-fn decode(
-    site_key: &str,
-    conversations: Option<&str>,
-    audit: Option<&str>,
-    out: &mut PeriodRows,
-) -> DbResult<()> {
-    let first = out.conversations.len();
-    for (id, locale, priority, rating, rating_comment, unhelpful_article, created_at, updated_at, reply) in
-        parse::<ConversationJson>(conversations)?
-    {
-        if let Some(at) = reply {
-            out.first_agent_reply.insert(id.clone(), at);
-        }
-        out.conversations.push(PeriodConversation {
-            id,
-            locale,
-            priority,
-            rating,
-            rating_comment,
-            unhelpful_article,
-            created_at,
-            updated_at,
-        });
-    }
-    // Start order, as the trait promises; a slice is one time range, so sorting each is enough.
-    out.conversations[first..].sort_by(|a, b| a.created_at.cmp(&b.created_at).then_with(|| a.id.cmp(&b.id)));
-    for (conversation_id, kind, reason, from_department, to_department, from_tier, to_tier, agent_id, at) in
-        parse::<AuditJson>(audit)?
-    {
-        out.audit.push(AuditRow {
-            conversation_id,
-            site_key: site_key.to_string(),
-            kind,
-            reason,
-            from_department,
-            to_department,
-            from_tier,
-            to_tier,
-            agent_id,
-            at,
-        });
-    }
-    Ok(())
+/// A text column (NULL and non-text as absent; the schema declares these TEXT).
+fn text(row: &Row<'_>, i: usize) -> DbResult<Option<String>> {
+    Ok(match row.get_ref(i)? {
+        ValueRef::Text(t) => Some(String::from_utf8_lossy(t).into_owned()),
+        _ => None,
+    })
+}
+
+fn conversation(row: &Row<'_>) -> DbResult<(PeriodConversation, Option<i64>)> {
+    Ok((
+        PeriodConversation {
+            id: row.get(0)?,
+            locale: row.get(1)?,
+            priority: text(row, 2)?,
+            rating: row.get(3)?,
+            rating_comment: text(row, 4)?,
+            unhelpful_article: text(row, 5)?,
+            created_at: row.get(6)?,
+            updated_at: row.get(7)?,
+        },
+        row.get(8)?,
+    ))
+}
+
+fn audit(row: &Row<'_>, site_key: &str) -> DbResult<AuditRow> {
+    Ok(AuditRow {
+        conversation_id: row.get(0)?,
+        site_key: site_key.to_string(),
+        kind: row.get(1)?,
+        reason: row.get(2)?,
+        from_department: text(row, 3)?,
+        to_department: text(row, 4)?,
+        from_tier: text(row, 5)?,
+        to_tier: text(row, 6)?,
+        agent_id: row.get(7)?,
+        at: row.get(8)?,
+    })
 }
 
 /// The conversations of `site_key` started in `[from, to)` with the chosen columns.
 pub(super) async fn load(
-    pool: &SqlitePool,
+    readers: &Readers,
     site_key: &str,
     from: i64,
     to: i64,
     columns: Columns,
 ) -> DbResult<PeriodRows> {
-    let sql = columns.sql();
-    let sql = sql.as_str();
-    let mut chunks = futures_util::stream::iter(slices(from, to))
-        .map(|(start, end)| async move {
-            let row = sqlx::query(sql).bind(site_key).bind(start).bind(end).fetch_one(pool).await?;
-            let conversations: Option<String> = row.try_get(0)?;
-            let audit: Option<String> = row.try_get(1)?;
-            Ok::<_, DbError>((conversations, audit))
+    let key = site_key.to_string();
+    // One thread per load, the two queries in turn: two loads run at once (this period and the
+    // previous one), and more threads than cores only made SQLite's mutexes contended.
+    let (conversations, audit) = readers
+        .run(move |conn| {
+            let mut stmt = conn.prepare_cached(&columns.conversations_sql())?;
+            let mut rows = stmt.query(params![key, from, to])?;
+            let mut conversations = Vec::new();
+            while let Some(row) = rows.next()? {
+                conversations.push(conversation(row)?);
+            }
+            drop(rows);
+            let mut stmt = conn.prepare_cached(&columns.audit_sql())?;
+            let mut rows = stmt.query(params![key, from, to])?;
+            let mut audit_rows = Vec::new();
+            while let Some(row) = rows.next()? {
+                audit_rows.push(audit(row, &key)?);
+            }
+            Ok((conversations, audit_rows))
         })
-        // Two at a time: SQLite builds the next slice on its own thread while this one decodes.
-        .buffered(2);
-    let mut out = PeriodRows::default();
-    while let Some((conversations, audit)) = chunks.try_next().await? {
-        decode(site_key, conversations.as_deref(), audit.as_deref(), &mut out)?;
+        .await?;
+    let mut out = PeriodRows { audit, ..PeriodRows::default() };
+    out.conversations.reserve(conversations.len());
+    for (c, reply) in conversations {
+        if let Some(at) = reply {
+            out.first_agent_reply.insert(c.id.clone(), at);
+        }
+        out.conversations.push(c);
     }
     Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn slices_cover_the_period_without_gaps_or_empty_slices() {
-        let s = slices(0, 160);
-        assert_eq!(s.len(), 16);
-        assert_eq!((s[0].0, s[15].1), (0, 160));
-        assert!(s.windows(2).all(|w| w[0].1 == w[1].0));
-        assert_eq!(slices(5, 8), vec![(5, 6), (6, 7), (7, 8)], "shorter than SLICES ms");
-        assert!(slices(5, 5).is_empty());
-        let wide = slices(i64::MIN, i64::MAX);
-        assert_eq!((wide[0].0, wide[wide.len() - 1].1), (i64::MIN, i64::MAX));
-    }
 }
