@@ -247,6 +247,12 @@ impl Engine {
         self.articles.search(locale, query, limit)
     }
 
+    /// Whether `text` asks for a person (the explicit handoff patterns, any language): such a
+    /// line hands off by design, it is not content the bot lacks.
+    pub fn asks_for_person(&self, text: &str) -> bool {
+        !self.explicit.match_all(&Message::new(text.trim())).is_empty()
+    }
+
     /// Whether `text` as the first message of a new conversation in `locale` gets an intent's
     /// answer: what [`Engine::start`] then [`Engine::reply`]`(..).intent.is_some()` say, without
     /// building the turn (no transcript, no article search for a message not understood, about

@@ -47,12 +47,37 @@ pub struct Gap {
 
 pub const EXAMPLES: usize = 3;
 
-/// The report: gaps best first, and how many messages the content answers by now.
+/// The report: gaps best first, how many messages the content answers by now, and how many
+/// asked for a person (the escalation itself, not a gap).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
     pub gaps: Vec<Gap>,
     pub answered_now: usize,
+    pub asked_for_person: usize,
     pub total: usize,
+}
+
+/// What the current content makes of one unmatched message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Nothing answers it: a gap, if it has content words.
+    Gap,
+    /// An intent answers it now ([`Engine::answers_first_message`]).
+    Answered,
+    /// It asks for a person ([`Engine::asks_for_person`]): "I want to talk to a human" is how a
+    /// customer escalates, not a topic to write content for.
+    AsksForPerson,
+}
+
+/// The verdict on `text` in `locale`.
+pub fn verdict(engine: &Engine, locale: &str, text: &str) -> Verdict {
+    if engine.asks_for_person(text) {
+        Verdict::AsksForPerson
+    } else if engine.answers_first_message(locale, text) {
+        Verdict::Answered
+    } else {
+        Verdict::Gap
+    }
 }
 
 /// Reads the JSON-lines file; every bad line is a problem naming `file` and the line.
@@ -244,22 +269,28 @@ impl Group {
 
 /// Groups the messages the content still does not answer; see the module docs.
 pub fn find(engine: &Engine, messages: &[Unmatched]) -> Report {
-    let answered: Vec<bool> =
-        messages.iter().map(|m| engine.answers_first_message(&m.locale, &m.text)).collect();
-    group(messages, &answered)
+    let verdicts: Vec<Verdict> = messages.iter().map(|m| verdict(engine, &m.locale, &m.text)).collect();
+    group(messages, &verdicts)
 }
 
-/// [`find`] with the content's verdicts given: `answered[i]` is whether the bot answers
-/// `messages[i]` now ([`Engine::answers_first_message`]), so that a caller can ask them in
-/// parallel (the desk does; this crate also runs in the browser, without threads).
-pub fn group(messages: &[Unmatched], answered: &[bool]) -> Report {
+/// [`find`] with the content's verdicts given (`verdicts[i]` for `messages[i]`, [`verdict`];
+/// a missing one counts as a gap), so that a caller can ask them in parallel (the desk does;
+/// this crate also runs in the browser, without threads).
+pub fn group(messages: &[Unmatched], verdicts: &[Verdict]) -> Report {
     let mut groups: Vec<Group> = Vec::new();
     let mut vocabulary = Words::default();
-    let mut answered_now = 0;
+    let (mut answered_now, mut asked_for_person) = (0, 0);
     for (i, m) in messages.iter().enumerate() {
-        if answered.get(i).copied().unwrap_or(false) {
-            answered_now += 1;
-            continue;
+        match verdicts.get(i).copied().unwrap_or(Verdict::Gap) {
+            Verdict::Answered => {
+                answered_now += 1;
+                continue;
+            }
+            Verdict::AsksForPerson => {
+                asked_for_person += 1;
+                continue;
+            }
+            Verdict::Gap => {}
         }
         let words: Vec<WordId> = content_words(&m.text).into_iter().map(|w| vocabulary.id(w)).collect();
         if words.is_empty() {
@@ -301,5 +332,5 @@ pub fn group(messages: &[Unmatched], answered: &[bool]) -> Report {
         .collect();
     // Stable, so equal gaps keep the order their first message came in.
     gaps.sort_by_key(|g| std::cmp::Reverse((g.handoffs, g.messages)));
-    Report { gaps, answered_now, total: messages.len() }
+    Report { gaps, answered_now, asked_for_person, total: messages.len() }
 }

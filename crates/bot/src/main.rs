@@ -96,9 +96,10 @@ fn gaps(engine: &Engine, file: &str) -> Result<(), String> {
     })?;
     let report = handoff_bot::gaps::find(engine, &messages);
     println!(
-        "\ngaps in {file}: {} messages, {} answered by the content now, {} gap{}:",
+        "\ngaps in {file}: {} messages, {} answered by the content now, {} asking for a person, {} gap{}:",
         report.total,
         report.answered_now,
+        report.asked_for_person,
         report.gaps.len(),
         if report.gaps.len() == 1 { "" } else { "s" }
     );

@@ -154,3 +154,28 @@ fn numbers_are_not_topic_words() {
     assert_eq!((gap.messages, gap.handoffs), (3000, 1500));
     assert_eq!(gap.words, ["voucher", "refused"]);
 }
+
+/// Asking for a person is how a customer escalates, not content the bot lacks: such lines are
+/// counted apart and never form a gap, in any language.
+#[test]
+fn asking_for_a_person_is_not_a_gap() {
+    let engine = fixture::engine();
+    let mut messages = vec![
+        msg("en", "Do you sell gift cards?", "c1", true),
+        msg("en", "do you sell giftcards", "c2", true),
+    ];
+    for (i, (locale, text)) in
+        [("en", "I want to talk to a human"), ("de", "Ich möchte mit einem Menschen sprechen")]
+            .into_iter()
+            .enumerate()
+    {
+        assert!(engine.asks_for_person(text), "{text}");
+        for j in 0..5 {
+            messages.push(msg(locale, text, &format!("p{i}{j}"), true));
+        }
+    }
+    let report = find(&engine, &messages);
+    assert_eq!((report.total, report.answered_now, report.asked_for_person), (12, 0, 10));
+    let shape: Vec<(&str, usize)> = report.gaps.iter().map(|g| (g.locale.as_str(), g.messages)).collect();
+    assert_eq!(shape, [("en", 2)]);
+}

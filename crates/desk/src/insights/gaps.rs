@@ -3,10 +3,11 @@
 //! uses), and the articles customers were shown right before they asked for a person.
 //!
 //! The source is each conversation's latest stored handoff (`HandoffRequest`): its transcript's
-//! customer lines without an `intent`, and its `article`.
+//! customer lines without an `intent`, and its `article`. A line asking for a person is how the
+//! customer escalated, not a gap: it is left out.
 
 use crate::db::HandoffText;
-use handoff_bot::gaps::{self, Unmatched};
+use handoff_bot::gaps::{self, Unmatched, Verdict};
 use handoff_bot::Engine;
 use handoff_protocol::insights::{ArticleCount, GapCluster, GapExample};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -38,8 +39,8 @@ pub(crate) fn gaps(
         articles.into_iter().map(|(a, count)| ArticleCount { article: a.to_string(), count }).collect();
     articles.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.article.cmp(&b.article)));
     let Some(engine) = engine else { return (Vec::new(), articles) };
-    let answered = answered_now(engine, &unmatched);
-    let mut clusters: Vec<GapCluster> = gaps::group(&unmatched, &answered)
+    let verdicts = verdicts(engine, &unmatched);
+    let mut clusters: Vec<GapCluster> = gaps::group(&unmatched, &verdicts)
         .gaps
         .into_iter()
         .map(|g| GapCluster {
@@ -60,10 +61,9 @@ pub(crate) fn gaps(
     (clusters, articles)
 }
 
-/// Whether the content answers each message now ([`Engine::answers_first_message`]), asked
-/// once per distinct (locale, text) and on every core: for 70,000 messages it was most of the
-/// page's time.
-fn answered_now(engine: &Engine, messages: &[Unmatched]) -> Vec<bool> {
+/// What the content makes of each message now ([`gaps::verdict`]), asked once per distinct
+/// (locale, text) and on every core: for 70,000 messages it was most of the page's time.
+fn verdicts(engine: &Engine, messages: &[Unmatched]) -> Vec<Verdict> {
     let mut distinct: HashMap<(&str, &str), usize> = HashMap::new();
     let mut keys: Vec<(&str, &str)> = Vec::new();
     let index: Vec<usize> = messages
@@ -78,13 +78,11 @@ fn answered_now(engine: &Engine, messages: &[Unmatched]) -> Vec<bool> {
         .collect();
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
     let chunk = keys.len().div_ceil(threads).max(1);
-    let verdicts: Vec<bool> = std::thread::scope(|s| {
+    let verdicts: Vec<Verdict> = std::thread::scope(|s| {
         let parts: Vec<_> = keys
             .chunks(chunk)
             .map(|part| {
-                s.spawn(move || {
-                    part.iter().map(|(l, t)| engine.answers_first_message(l, t)).collect::<Vec<_>>()
-                })
+                s.spawn(move || part.iter().map(|(l, t)| gaps::verdict(engine, l, t)).collect::<Vec<_>>())
             })
             .collect();
         parts.into_iter().flat_map(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
