@@ -48,6 +48,18 @@ pub struct Scored {
     pub confidence: f32,
 }
 
+/// What [`Engine::first_message`] makes of a new conversation's first message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FirstMessage {
+    /// An intent answers it (`reply(..).intent` is set).
+    Answered,
+    /// It asks for a person (the explicit handoff patterns, any language): it hands off by
+    /// design.
+    AsksForPerson,
+    /// Anything else: not understood, or a frustrated handoff.
+    NotAnswered,
+}
+
 /// What happened in one turn.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Turn {
@@ -247,17 +259,11 @@ impl Engine {
         self.articles.search(locale, query, limit)
     }
 
-    /// Whether `text` asks for a person (the explicit handoff patterns, any language): such a
-    /// line hands off by design, it is not content the bot lacks.
-    pub fn asks_for_person(&self, text: &str) -> bool {
-        !self.explicit.match_all(&Message::new(text.trim())).is_empty()
-    }
-
-    /// Whether `text` as the first message of a new conversation in `locale` gets an intent's
-    /// answer: what [`Engine::start`] then [`Engine::reply`]`(..).intent.is_some()` say, without
-    /// building the turn (no transcript, no article search for a message not understood, about
-    /// a tenth of the work). The content gaps ask it of every unmatched message of a period.
-    pub fn answers_first_message(&self, locale: &str, text: &str) -> bool {
+    /// What a new conversation in `locale` makes of `text` as its first message, the way
+    /// [`Engine::start`] then [`Engine::reply`] would, without building the turn (no transcript,
+    /// no article search for a message not understood, about a tenth of the work). The content
+    /// gaps ask it of every unmatched message of a period.
+    pub fn first_message(&self, locale: &str, text: &str) -> FirstMessage {
         let s = &self.site.settings.site;
         let locale = if s.locales.iter().any(|l| l == locale) { locale } else { s.default_locale.as_str() };
         let text = text.trim();
@@ -265,14 +271,17 @@ impl Engine {
         // The order of `reply` on a new conversation: a person asked for, frustration (one
         // message's points; nothing said before it to repeat), then the intents.
         if !self.explicit.match_all(&msg).is_empty() {
-            return false;
+            return FirstMessage::AsksForPerson;
         }
         let points = self.frustration_points(&Conversation::default(), text, &msg);
         if points >= self.site.settings.handoff.frustration_threshold {
-            return false;
+            return FirstMessage::NotAnswered;
         }
         let min = self.site.settings.handoff.min_confidence;
-        matches!(self.rank(locale, &msg).first(), Some(&(_, c)) if c >= min)
+        match self.rank(locale, &msg).first() {
+            Some(&(_, c)) if c >= min => FirstMessage::Answered,
+            _ => FirstMessage::NotAnswered,
+        }
     }
 
     /// The customer's next message.

@@ -14,6 +14,7 @@
 //! the group whose core (the words most of its members share) it shares most of. Groups rank by how many of their
 //! conversations ended with a person, then by size: the gaps that cost agents' time first.
 
+use crate::engine::FirstMessage;
 use crate::normalize::{edit_distance, tokens, typo_budget};
 use crate::stopwords::is_stopword;
 use crate::{Engine, Problem};
@@ -62,21 +63,19 @@ pub struct Report {
 pub enum Verdict {
     /// Nothing answers it: a gap, if it has content words.
     Gap,
-    /// An intent answers it now ([`Engine::answers_first_message`]).
+    /// An intent answers it now ([`Engine::first_message`]).
     Answered,
-    /// It asks for a person ([`Engine::asks_for_person`]): "I want to talk to a human" is how a
+    /// It asks for a person ([`Engine::first_message`]): "I want to talk to a human" is how a
     /// customer escalates, not a topic to write content for.
     AsksForPerson,
 }
 
 /// The verdict on `text` in `locale`.
 pub fn verdict(engine: &Engine, locale: &str, text: &str) -> Verdict {
-    if engine.asks_for_person(text) {
-        Verdict::AsksForPerson
-    } else if engine.answers_first_message(locale, text) {
-        Verdict::Answered
-    } else {
-        Verdict::Gap
+    match engine.first_message(locale, text) {
+        FirstMessage::Answered => Verdict::Answered,
+        FirstMessage::AsksForPerson => Verdict::AsksForPerson,
+        FirstMessage::NotAnswered => Verdict::Gap,
     }
 }
 

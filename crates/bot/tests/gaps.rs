@@ -86,10 +86,18 @@ fn bad_lines_are_reported_with_file_and_line() {
     );
 }
 
-/// `answers_first_message` is the short way of asking a new conversation: it must agree with
+/// `first_message` is the short way of asking a new conversation: it must agree with
 /// `start` + `reply` on every customer line of the demo's dialog tests, asked in each of the six
 /// languages, and on lines that hand off or get no answer (a person asked for, shouting,
 /// blank), on the demo content and on the fixture.
+/// Whether a whole reply to `line` on a new conversation hands off because a person was asked
+/// for (explicit, as the transcript says).
+fn turn_hands_off_explicitly(engine: &handoff_bot::Engine, locale: &str, line: &str) -> bool {
+    let (mut conv, _) = engine.start(locale);
+    let turn = engine.reply(&mut conv, line);
+    turn.handoff.is_some_and(|h| h.reason == handoff_protocol::HandoffReason::Explicit)
+}
+
 #[test]
 fn the_short_first_message_check_agrees_with_a_whole_reply() {
     let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content/demo");
@@ -128,7 +136,14 @@ fn the_short_first_message_check_agrees_with_a_whole_reply() {
             for line in &lines {
                 let (mut conv, _) = engine.start(locale);
                 let whole = engine.reply(&mut conv, line).intent.is_some();
-                assert_eq!(engine.answers_first_message(locale, line), whole, "{locale}: {line:?}");
+                let short = engine.first_message(locale, line);
+                assert_eq!(short == handoff_bot::engine::FirstMessage::Answered, whole, "{locale}: {line:?}");
+                let asks = turn_hands_off_explicitly(engine, locale, line);
+                assert_eq!(
+                    short == handoff_bot::engine::FirstMessage::AsksForPerson,
+                    asks,
+                    "{locale}: {line:?}"
+                );
                 answered += usize::from(whole);
                 asked += 1;
             }
@@ -169,7 +184,11 @@ fn asking_for_a_person_is_not_a_gap() {
             .into_iter()
             .enumerate()
     {
-        assert!(engine.asks_for_person(text), "{text}");
+        assert_eq!(
+            engine.first_message(locale, text),
+            handoff_bot::engine::FirstMessage::AsksForPerson,
+            "{text}"
+        );
         for j in 0..5 {
             messages.push(msg(locale, text, &format!("p{i}{j}"), true));
         }
