@@ -45,7 +45,7 @@ pub(crate) fn gaps(
         .into_iter()
         .map(|g| GapCluster {
             locale: g.locale,
-            label: g.words.join(" "),
+            label: label(&g.words, &g.examples),
             words: g.words,
             messages: g.messages as u64,
             handoffs: g.handoffs as u64,
@@ -88,4 +88,42 @@ fn verdicts(engine: &Engine, messages: &[Unmatched]) -> Vec<Verdict> {
         parts.into_iter().flat_map(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
     });
     index.into_iter().map(|i| verdicts[i]).collect()
+}
+
+/// The cluster's words as customers wrote them, for people: each folded core word (folding
+/// turns Cyrillic into Latin letters and drops diacritics: "moga naema palatka") replaced by
+/// the first word of an example that folds to exactly it, lowercased ("мога наема палатка");
+/// the folded word where no example has it as such (a stem or a typo variant).
+fn label(words: &[String], examples: &[(String, Option<String>)]) -> String {
+    let written = |w: &String| {
+        examples
+            .iter()
+            .flat_map(|(text, _)| text.split(|c: char| !c.is_alphanumeric()))
+            .find(|original| handoff_bot::normalize::tokens(original).as_slice() == std::slice::from_ref(w))
+            .map(str::to_lowercase)
+            .unwrap_or_else(|| w.clone())
+    };
+    words.iter().map(written).collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::label;
+
+    #[test]
+    fn labels_keep_the_customers_script_and_diacritics() {
+        let ex = |t: &str| (t.to_string(), None);
+        let words = |w: &[&str]| w.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            label(&words(&["moga", "naema", "palatka"]), &[ex("Мога ли да наема палатка за уикенда?")]),
+            "мога наема палатка"
+        );
+        assert_eq!(
+            label(&words(&["muzu", "pujcit", "stan"]), &[ex("Můžu si půjčit stan na víkend?")]),
+            "můžu půjčit stan"
+        );
+        assert_eq!(label(&words(&["reissverschluss"]), &[ex("Reißverschluss Reparatur")]), "reißverschluss");
+        // A word no example has as such (the core kept a stem): the folded word.
+        assert_eq!(label(&words(&["tent", "rent"]), &[ex("can I rent tents?")]), "tent rent");
+    }
 }
