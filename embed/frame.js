@@ -12,8 +12,22 @@
   const host = mode === 'frame' ? root.dataset.hostOrigin : null;
   const site = decodeURIComponent(location.pathname.split('/')[2] || '');
   // The widget keeps its conversation in sessionStorage under `handoff-widget:` (src/storage.rs).
+  // Forgetting it also withdraws a handoff still waiting for a person (queued, or an offline
+  // form not sent): the customer who asked has gone, so no agent should pick it up. The desk
+  // refuses once a person has it (409), and then the conversation stays with them.
   const forget = () => {
-    for (const k of Object.keys(sessionStorage)) if (k.startsWith('handoff-widget:')) sessionStorage.removeItem(k);
+    for (const k of Object.keys(sessionStorage)) {
+      if (!k.startsWith('handoff-widget:')) continue;
+      // Stored fields are separated by U+001F; the desk's conversation is `d<id>U+001E<token>`.
+      const desk = (sessionStorage.getItem(k) || '').split('\x1f').filter((f) => f[0] === 'd' && f.includes('\x1e')).pop();
+      if (desk) {
+        const [id, token] = desk.slice(1).split('\x1e');
+        fetch(`/v1/conversations/${encodeURIComponent(id)}/cancel`, {
+          method: 'POST', keepalive: true, headers: { authorization: `Bearer ${token}` },
+        }).catch(() => {});
+      }
+      sessionStorage.removeItem(k);
+    }
   };
   if (new URLSearchParams(location.search).has('reset')) forget();
   let visible = true;

@@ -379,6 +379,26 @@ test('reset forgets the customer and the conversation, also when the widget was 
   await expect(mine).toHaveCount(0);
 });
 
+test('reset withdraws a handoff still waiting in the queue: the customer who asked has gone', async ({ page }) => {
+  const { ben } = await clearDesk();
+  await ben.presence('online', 0); // online, but no room: the handoff waits in the queue
+  await page.goto(`http://127.0.0.1:${ALLOWED}/`);
+  await expect(page.locator('handoff-launcher .hl-btn')).toBeVisible();
+  await page.evaluate(() => Handoff('setDepartment', 'billing'));
+  const frame = await askForAPerson(page);
+  await expect(frame.locator('.hf-handoff')).toBeVisible();
+  let queue = [];
+  await expect.poll(async () => (queue = await ben.get('/v1/agent/queue')).length).toBe(1);
+  const id = queue[0].conversation_id;
+  expect(queue[0].status).toBe('queued');
+  // The customer signs out on the next page, where the widget was never opened.
+  await page.goto(`http://127.0.0.1:${ALLOWED}/`);
+  await expect(page.locator('handoff-launcher .hl-btn')).toBeVisible();
+  await page.evaluate(() => Handoff('reset'));
+  await expect.poll(async () => (await ben.get('/v1/agent/queue')).length).toBe(0);
+  expect((await ben.detail(id)).summary.status).toBe('bot');
+});
+
 test('the console gives a supervisor the site\'s snippet to copy, and that snippet works on a page', async ({ page, context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await signIn(page, 'sam@fernhill.example');
