@@ -58,27 +58,6 @@ pub struct Report {
     pub total: usize,
 }
 
-/// What the current content makes of one unmatched message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
-    /// Nothing answers it: a gap, if it has content words.
-    Gap,
-    /// An intent answers it now ([`Engine::first_message`]).
-    Answered,
-    /// It asks for a person ([`Engine::first_message`]): "I want to talk to a human" is how a
-    /// customer escalates, not a topic to write content for.
-    AsksForPerson,
-}
-
-/// The verdict on `text` in `locale`.
-pub fn verdict(engine: &Engine, locale: &str, text: &str) -> Verdict {
-    match engine.first_message(locale, text) {
-        FirstMessage::Answered => Verdict::Answered,
-        FirstMessage::AsksForPerson => Verdict::AsksForPerson,
-        FirstMessage::NotAnswered => Verdict::Gap,
-    }
-}
-
 /// Reads the JSON-lines file; every bad line is a problem naming `file` and the line.
 pub fn parse(file: &str, text: &str) -> Result<Vec<Unmatched>, Vec<Problem>> {
     let mut out = Vec::new();
@@ -268,28 +247,31 @@ impl Group {
 
 /// Groups the messages the content still does not answer; see the module docs.
 pub fn find(engine: &Engine, messages: &[Unmatched]) -> Report {
-    let verdicts: Vec<Verdict> = messages.iter().map(|m| verdict(engine, &m.locale, &m.text)).collect();
+    let verdicts: Vec<FirstMessage> =
+        messages.iter().map(|m| engine.first_message(&m.locale, &m.text)).collect();
     group(messages, &verdicts)
 }
 
-/// [`find`] with the content's verdicts given (`verdicts[i]` for `messages[i]`, [`verdict`];
-/// a missing one counts as a gap), so that a caller can ask them in parallel (the desk does;
-/// this crate also runs in the browser, without threads).
-pub fn group(messages: &[Unmatched], verdicts: &[Verdict]) -> Report {
+/// [`find`] with the content's verdicts given (`verdicts[i]` is [`Engine::first_message`] of
+/// `messages[i]`; a missing one counts as not answered), so that a caller can ask them in
+/// parallel (the desk does; this crate also runs in the browser, without threads). A message
+/// that asks for a person ("I want to talk to a human") is how a customer escalates, not a
+/// topic to write content for: counted apart, never a gap.
+pub fn group(messages: &[Unmatched], verdicts: &[FirstMessage]) -> Report {
     let mut groups: Vec<Group> = Vec::new();
     let mut vocabulary = Words::default();
     let (mut answered_now, mut asked_for_person) = (0, 0);
     for (i, m) in messages.iter().enumerate() {
-        match verdicts.get(i).copied().unwrap_or(Verdict::Gap) {
-            Verdict::Answered => {
+        match verdicts.get(i).copied().unwrap_or(FirstMessage::NotAnswered) {
+            FirstMessage::Answered => {
                 answered_now += 1;
                 continue;
             }
-            Verdict::AsksForPerson => {
+            FirstMessage::AsksForPerson => {
                 asked_for_person += 1;
                 continue;
             }
-            Verdict::Gap => {}
+            FirstMessage::NotAnswered => {}
         }
         let words: Vec<WordId> = content_words(&m.text).into_iter().map(|w| vocabulary.id(w)).collect();
         if words.is_empty() {

@@ -7,7 +7,8 @@
 //! customer escalated, not a gap: it is left out.
 
 use crate::db::HandoffText;
-use handoff_bot::gaps::{self, Unmatched, Verdict};
+use handoff_bot::engine::FirstMessage;
+use handoff_bot::gaps::{self, Unmatched};
 use handoff_bot::Engine;
 use handoff_protocol::insights::{ArticleCount, GapCluster, GapExample};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -61,9 +62,9 @@ pub(crate) fn gaps(
     (clusters, articles)
 }
 
-/// What the content makes of each message now ([`gaps::verdict`]), asked once per distinct
+/// What the content makes of each message now ([`Engine::first_message`]), asked once per distinct
 /// (locale, text) and on every core: for 70,000 messages it was most of the page's time.
-fn verdicts(engine: &Engine, messages: &[Unmatched]) -> Vec<Verdict> {
+fn verdicts(engine: &Engine, messages: &[Unmatched]) -> Vec<FirstMessage> {
     let mut distinct: HashMap<(&str, &str), usize> = HashMap::new();
     let mut keys: Vec<(&str, &str)> = Vec::new();
     let index: Vec<usize> = messages
@@ -78,11 +79,11 @@ fn verdicts(engine: &Engine, messages: &[Unmatched]) -> Vec<Verdict> {
         .collect();
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
     let chunk = keys.len().div_ceil(threads).max(1);
-    let verdicts: Vec<Verdict> = std::thread::scope(|s| {
+    let verdicts: Vec<FirstMessage> = std::thread::scope(|s| {
         let parts: Vec<_> = keys
             .chunks(chunk)
             .map(|part| {
-                s.spawn(move || part.iter().map(|(l, t)| gaps::verdict(engine, l, t)).collect::<Vec<_>>())
+                s.spawn(move || part.iter().map(|(l, t)| engine.first_message(l, t)).collect::<Vec<_>>())
             })
             .collect();
         parts.into_iter().flat_map(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
