@@ -321,6 +321,9 @@ ip_burst = 100000000
 ip_per_minute = 100000000
 conversation_burst = 100000
 conversation_per_minute = 100000000
+# The generator's keep-alive connections may sit idle during setup and it does not reconnect;
+# the desk closes idle connections after the header read timeout (default 10 s).
+header_read_timeout_secs = 600
 
 [[site]]
 content = "{content}"

@@ -5,8 +5,10 @@
 use crate::hours::{weekday_index, BusinessHours, Span};
 use crate::sla::SlaPolicy;
 use chrono::NaiveDate;
+use ipnet::IpNet;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -33,6 +35,9 @@ struct RawConfig {
     static_dir: Option<PathBuf>,
     public_url: Option<String>,
     #[serde(default)]
+    trusted_proxies: Vec<String>,
+    metrics_token: Option<String>,
+    #[serde(default)]
     limits: RawLimits,
     #[serde(default, rename = "site")]
     sites: Vec<RawSite>,
@@ -48,6 +53,9 @@ struct RawLimits {
     ip_per_minute: Option<u32>,
     conversation_burst: Option<u32>,
     conversation_per_minute: Option<u32>,
+    header_read_timeout_secs: Option<u64>,
+    body_read_timeout_secs: Option<u64>,
+    request_timeout_secs: Option<u64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -107,6 +115,12 @@ pub struct Limits {
     pub ip_per_minute: u32,
     pub conversation_burst: u32,
     pub conversation_per_minute: u32,
+    /// A connection that has not sent a request's complete headers within this is closed.
+    pub header_read_timeout: Duration,
+    /// A request body that sends nothing for this long is abandoned (408).
+    pub body_read_timeout: Duration,
+    /// A non-streaming answer that takes longer is abandoned (503); event streams are not cut.
+    pub request_timeout: Duration,
 }
 
 impl Default for Limits {
@@ -119,6 +133,9 @@ impl Default for Limits {
             ip_per_minute: 600,
             conversation_burst: 30,
             conversation_per_minute: 120,
+            header_read_timeout: Duration::from_secs(10),
+            body_read_timeout: Duration::from_secs(30),
+            request_timeout: Duration::from_secs(60),
         }
     }
 }
@@ -167,6 +184,11 @@ pub struct Config {
     /// The desk's address as browsers reach it (`https://help.example`), for the embed snippet
     /// the console shows. Without it, the address the console itself was loaded from.
     pub public_url: Option<String>,
+    /// Reverse proxies whose `X-Forwarded-For` / `Forwarded` header names the client (addresses
+    /// or CIDR ranges). Empty: those headers are ignored and the socket's peer is the client.
+    pub trusted_proxies: Vec<IpNet>,
+    /// When set, `GET /metrics` needs `Authorization: Bearer <token>`.
+    pub metrics_token: Option<String>,
     pub limits: Limits,
     pub sites: Vec<SiteConfig>,
 }
@@ -194,6 +216,12 @@ impl Config {
             ip_per_minute: l.ip_per_minute.unwrap_or(d.ip_per_minute),
             conversation_burst: l.conversation_burst.unwrap_or(d.conversation_burst),
             conversation_per_minute: l.conversation_per_minute.unwrap_or(d.conversation_per_minute),
+            header_read_timeout: timeout("header_read_timeout_secs", l.header_read_timeout_secs)?
+                .unwrap_or(d.header_read_timeout),
+            body_read_timeout: timeout("body_read_timeout_secs", l.body_read_timeout_secs)?
+                .unwrap_or(d.body_read_timeout),
+            request_timeout: timeout("request_timeout_secs", l.request_timeout_secs)?
+                .unwrap_or(d.request_timeout),
         };
         if raw.sites.is_empty() {
             return Err(ConfigError::Invalid("no [[site]] configured".into()));
@@ -215,6 +243,8 @@ impl Config {
             session_ttl: Duration::from_secs(raw.session_hours.unwrap_or(12) * 3600),
             static_dir: raw.static_dir.map(|d| base.join(d)),
             public_url: raw.public_url.map(|u| public_url(&u)).transpose()?,
+            trusted_proxies: raw.trusted_proxies.iter().map(|p| proxy(p)).collect::<Result<_, _>>()?,
+            metrics_token: raw.metrics_token.map(|t| metrics_token(&t)).transpose()?,
             limits,
             sites,
         })
@@ -232,6 +262,13 @@ impl Config {
         if let Some(v) = get("HANDOFF_PUBLIC_URL") {
             self.public_url = Some(public_url(&v)?);
         }
+        if let Some(v) = get("HANDOFF_TRUSTED_PROXIES") {
+            self.trusted_proxies =
+                v.split(',').map(str::trim).filter(|p| !p.is_empty()).map(proxy).collect::<Result<_, _>>()?;
+        }
+        if let Some(v) = get("HANDOFF_METRICS_TOKEN") {
+            self.metrics_token = Some(metrics_token(&v)?);
+        }
         if let Some(v) = get("HANDOFF_STATIC_DIR") {
             self.static_dir = Some(v.into());
         }
@@ -248,6 +285,33 @@ impl Config {
             self.secure_cookies = matches!(v.as_str(), "1" | "true" | "yes");
         }
         Ok(())
+    }
+}
+
+/// A trusted proxy: an address (`10.0.0.5`, `::1`) or a range (`10.0.0.0/8`).
+fn proxy(v: &str) -> Result<IpNet, ConfigError> {
+    let v = v.trim();
+    v.parse::<IpNet>().or_else(|_| v.parse::<IpAddr>().map(IpNet::from)).map_err(|_| {
+        ConfigError::Invalid(format!("trusted_proxies: {v:?} is not an IP address or CIDR range"))
+    })
+}
+
+/// A metrics token short enough to guess would protect nothing.
+fn metrics_token(v: &str) -> Result<String, ConfigError> {
+    let v = v.trim();
+    if v.len() < 16 || !v.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(ConfigError::Invalid(
+            "metrics_token: use at least 16 printable characters without spaces".into(),
+        ));
+    }
+    Ok(v.to_string())
+}
+
+/// Seconds of a read timeout; 0 would close every connection at once.
+fn timeout(label: &str, v: Option<u64>) -> Result<Option<Duration>, ConfigError> {
+    match v {
+        Some(0) => Err(ConfigError::Invalid(format!("limits.{label}: must be at least 1"))),
+        other => Ok(other.map(Duration::from_secs)),
     }
 }
 
@@ -445,5 +509,37 @@ mod tests {
         assert_eq!(c.listen, "127.0.0.1:1");
         assert_eq!(c.data_dir, Path::new("/tmp/x"));
         assert!(c.apply_env(|k| (k == "HANDOFF_SWEEP_INTERVAL_MS").then(|| "soon".into())).is_err());
+    }
+
+    #[test]
+    fn proxies_tokens_and_read_timeouts() {
+        let c = Config::parse(
+            "trusted_proxies = [\"127.0.0.1\", \"10.0.0.0/8\", \"::1\"]\n\
+             metrics_token = \"0123456789abcdef\"\n[limits]\nheader_read_timeout_secs = 2\n\
+             [[site]]\ncontent = \"c\"",
+            Path::new("."),
+        )
+        .unwrap();
+        let nets: Vec<String> = c.trusted_proxies.iter().map(|n| n.to_string()).collect();
+        assert_eq!(nets, ["127.0.0.1/32", "10.0.0.0/8", "::1/128"]);
+        assert_eq!(c.metrics_token.as_deref(), Some("0123456789abcdef"));
+        assert_eq!(c.limits.header_read_timeout, Duration::from_secs(2));
+        assert_eq!(c.limits.body_read_timeout, Duration::from_secs(30));
+        let d = Config::parse("[[site]]\ncontent = \"c\"", Path::new(".")).unwrap();
+        assert!(d.trusted_proxies.is_empty() && d.metrics_token.is_none(), "secure defaults");
+        let e =
+            |t: &str| Config::parse(&format!("{t}\n[[site]]\ncontent = \"c\""), Path::new(".")).unwrap_err();
+        assert!(e("trusted_proxies = [\"proxy.example\"]").to_string().contains("trusted_proxies"));
+        assert!(e("metrics_token = \"short\"").to_string().contains("metrics_token"));
+        assert!(e("[limits]\nbody_read_timeout_secs = 0").to_string().contains("at least 1"));
+        let mut c = d.clone();
+        c.apply_env(|k| match k {
+            "HANDOFF_TRUSTED_PROXIES" => Some("192.168.0.0/16, 127.0.0.1".into()),
+            "HANDOFF_METRICS_TOKEN" => Some("from-the-environment-1".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!(c.trusted_proxies.len(), 2);
+        assert_eq!(c.metrics_token.as_deref(), Some("from-the-environment-1"));
     }
 }

@@ -1,6 +1,7 @@
 //! Request extractors that turn axum's plain-text rejections into the JSON error shape, plus
 //! small header helpers shared by customer and agent routes.
 
+use crate::desk::Desk;
 use crate::error::ApiError;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
@@ -8,6 +9,7 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 
 /// `axum::Json`, but malformed bodies answer `{"error": ..., "message": ...}` naming what was
 /// wrong (field, line and column come from serde_json).
@@ -44,7 +46,9 @@ where
         let bytes = axum::body::Bytes::from_request(Request::from_parts(parts.clone(), body), state)
             .await
             .map_err(|r| {
-                if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                if let Some(e) = body_timed_out(&r) {
+                    e
+                } else if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
                     ApiError::new(
                         StatusCode::PAYLOAD_TOO_LARGE,
                         "payload_too_large",
@@ -62,7 +66,27 @@ where
     }
 }
 
+/// 408 when the client stopped sending its body (the server's body read timeout, see
+/// server.rs): the error sits somewhere in the rejection's source chain.
+fn body_timed_out(e: &(dyn std::error::Error + 'static)) -> Option<ApiError> {
+    let mut cur = Some(e);
+    while let Some(err) = cur {
+        if err.is::<tower_http::timeout::TimeoutError>() {
+            return Some(ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "body_timeout",
+                "the request body stopped arriving; send it again",
+            ));
+        }
+        cur = err.source();
+    }
+    None
+}
+
 fn json_rejection(r: JsonRejection) -> ApiError {
+    if let Some(e) = body_timed_out(&r) {
+        return e;
+    }
     let text = r.body_text();
     if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
         return ApiError::new(
@@ -81,20 +105,21 @@ fn json_rejection(r: JsonRejection) -> ApiError {
     }
 }
 
-/// The client's IP (for rate limits). Falls back to unspecified when the server runs without
-/// connect info (router tests with `oneshot`).
+/// The client's IP (for rate limits): the socket's peer, or the address a trusted proxy's
+/// header names (see [`crate::client_ip`]). Unspecified when the server runs without connect
+/// info (router tests with `oneshot`).
 pub struct ClientIp(pub IpAddr);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl FromRequestParts<Arc<Desk>> for ClientIp {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let ip = parts
+    async fn from_request_parts(parts: &mut Parts, desk: &Arc<Desk>) -> Result<Self, Self::Rejection> {
+        let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map(|ConnectInfo(a)| a.ip())
             .unwrap_or(IpAddr::from([0, 0, 0, 0]));
-        Ok(ClientIp(ip))
+        Ok(ClientIp(crate::client_ip::client_ip(peer, &parts.headers, &desk.config.trusted_proxies)))
     }
 }
 

@@ -7,6 +7,7 @@
 //! - [`routing`], [`hours`], [`sla`]: the pure rules (who gets what, when we are open, when a
 //!   clock runs out), unit-tested on their own.
 
+pub mod client_ip;
 pub mod config;
 pub mod db;
 pub mod desk;
@@ -17,11 +18,13 @@ pub mod hours;
 pub mod hub;
 pub mod identity;
 pub mod insights;
+pub mod login_backoff;
 pub mod metrics;
 pub mod ratelimit;
 pub mod routes;
 pub mod routing;
 pub mod secret;
+pub mod server;
 pub mod sites;
 pub mod sla;
 pub mod startup;

@@ -1,64 +1,139 @@
 //! `handoff-desk`: serve the desk, or manage agents.
 
 use anyhow::{bail, Context, Result};
+use clap::{Args, Parser, Subcommand};
 use handoff_desk::config::Config;
 use handoff_desk::db::AgentRow;
 use handoff_desk::sites::Sites;
 use handoff_desk::startup::{self, Application};
 use std::io::Read;
-use std::path::Path;
+use std::path::PathBuf;
 
-const USAGE: &str = "usage:
-  handoff-desk serve --config handoff.toml [--data-dir DIR] [--listen ADDR] [--static DIR] [--seed-demo]
-  handoff-desk seed-history --config handoff.toml [--site KEY] [--days N] [--force] [--data-dir DIR]
-                         (a demo history: seeds the demo agents and N days, default 120, of
-                          conversations; nothing if already seeded, --force rewrites it)
-  handoff-desk agent add --config handoff.toml --email E --name N --departments a,b --tier T
-                         (--password-stdin | --password P) [--capacity N] [--data-dir DIR]
-
-environment: HANDOFF_DATA_DIR, HANDOFF_LISTEN, HANDOFF_STATIC_DIR, HANDOFF_SWEEP_INTERVAL_MS,
-             HANDOFF_LOG_FORMAT (text|json), HANDOFF_SECURE_COOKIES, RUST_LOG";
-
-fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).map(String::as_str)
+/// The Handoff desk: serve the agent side of conversations, or manage agents.
+#[derive(Debug, Parser)]
+#[command(
+    name = "handoff-desk",
+    version,
+    after_help = "environment: HANDOFF_DATA_DIR, HANDOFF_LISTEN, HANDOFF_STATIC_DIR, HANDOFF_PUBLIC_URL,\n\
+                  HANDOFF_SWEEP_INTERVAL_MS, HANDOFF_LOG_FORMAT (text|json), HANDOFF_SECURE_COOKIES,\n\
+                  HANDOFF_TRUSTED_PROXIES, HANDOFF_METRICS_TOKEN, RUST_LOG"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
 }
 
-fn has(args: &[String], name: &str) -> bool {
-    args.iter().any(|a| a == name)
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the desk (the customer API, the agent console's API, the widget and embed files).
+    Serve {
+        #[command(flatten)]
+        config: ConfigArgs,
+        /// Create the demo agents (password fernhill-demo) unless they exist.
+        #[arg(long)]
+        seed_demo: bool,
+    },
+    /// Write a demo history: seeds the demo agents and N days of conversations; nothing if
+    /// already seeded, --force rewrites it.
+    SeedHistory {
+        #[command(flatten)]
+        config: ConfigArgs,
+        /// The site to seed (default: the first by key).
+        #[arg(long)]
+        site: Option<String>,
+        /// How many days of history.
+        #[arg(long, default_value_t = 120)]
+        days: u32,
+        /// Rewrite a history seeded before.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Manage agents.
+    Agent {
+        #[command(subcommand)]
+        command: AgentCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AgentCommand {
+    /// Add an agent (the password from --password-stdin, or --password).
+    Add {
+        #[command(flatten)]
+        config: ConfigArgs,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// Comma-separated department ids, e.g. orders,returns.
+        #[arg(long)]
+        departments: String,
+        /// A human tier of the site, e.g. agent, supervisor, manager.
+        #[arg(long)]
+        tier: String,
+        /// Read the password from standard input (one line).
+        #[arg(long, conflicts_with = "password")]
+        password_stdin: bool,
+        /// The password on the command line (visible to other local users: prefer stdin).
+        #[arg(long)]
+        password: Option<String>,
+        #[arg(long, default_value_t = 3)]
+        capacity: u32,
+    },
+}
+
+/// Where the configuration comes from; every command takes these.
+#[derive(Debug, Args)]
+struct ConfigArgs {
+    /// The desk's config file (handoff.toml).
+    #[arg(long)]
+    config: PathBuf,
+    /// Overrides data_dir (and HANDOFF_DATA_DIR).
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+    /// Overrides listen (and HANDOFF_LISTEN), e.g. 127.0.0.1:8090.
+    #[arg(long)]
+    listen: Option<String>,
+    /// Overrides static_dir (and HANDOFF_STATIC_DIR): the built widget and console.
+    #[arg(long = "static")]
+    static_dir: Option<PathBuf>,
 }
 
 /// File, then environment, then flags: the most specific wins.
-fn load_config(args: &[String]) -> Result<Config> {
-    let path = flag(args, "--config").context(format!("missing --config\n{USAGE}"))?;
-    let mut config = Config::load(Path::new(path))?;
+fn load_config(args: &ConfigArgs) -> Result<Config> {
+    let mut config = Config::load(&args.config)?;
     config.apply_env(|k| std::env::var(k).ok())?;
-    if let Some(d) = flag(args, "--data-dir") {
-        config.data_dir = d.into();
+    if let Some(d) = &args.data_dir {
+        config.data_dir = d.clone();
     }
-    if let Some(l) = flag(args, "--listen") {
-        config.listen = l.into();
+    if let Some(l) = &args.listen {
+        config.listen = l.clone();
     }
-    if let Some(s) = flag(args, "--static") {
-        config.static_dir = Some(s.into());
+    if let Some(s) = &args.static_dir {
+        config.static_dir = Some(s.clone());
     }
     Ok(config)
 }
 
 #[tokio::main]
 async fn main() -> Result<()> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match (args.first().map(String::as_str), args.get(1).map(String::as_str)) {
-        (Some("serve"), _) => serve(&args).await,
-        (Some("agent"), Some("add")) => agent_add(&args).await,
-        (Some("seed-history"), _) => seed_history(&args).await,
-        _ => {
-            eprintln!("{USAGE}");
-            std::process::exit(2);
+    // Usage errors exit 2 with a message; --help and --version print and exit 0.
+    match Cli::parse().command {
+        Command::Serve { config, seed_demo } => serve(&config, seed_demo).await,
+        Command::SeedHistory { config, site, days, force } => {
+            seed_history(&config, site.as_deref(), days, force).await
+        }
+        Command::Agent {
+            command:
+                AgentCommand::Add { config, email, name, departments, tier, password_stdin, password, capacity },
+        } => {
+            let new = NewAgent { email, name, departments, tier, capacity };
+            agent_add(&config, new, password_stdin, password).await
         }
     }
 }
 
-async fn serve(args: &[String]) -> Result<()> {
+async fn serve(args: &ConfigArgs, seed_demo: bool) -> Result<()> {
     let config = load_config(args)?;
     handoff_desk::telemetry::init(config.log_json);
     let app = match Application::build(config).await {
@@ -71,7 +146,7 @@ async fn serve(args: &[String]) -> Result<()> {
         }
         Err(e) => return Err(e.into()),
     };
-    if has(args, "--seed-demo") {
+    if seed_demo {
         startup::seed_demo(app.desk().db.as_ref()).await?;
         tracing::info!(password = startup::DEMO_PASSWORD, "demo agents seeded");
     }
@@ -83,11 +158,11 @@ async fn serve(args: &[String]) -> Result<()> {
     Ok(())
 }
 
-async fn seed_history(args: &[String]) -> Result<()> {
+async fn seed_history(args: &ConfigArgs, site: Option<&str>, days: u32, force: bool) -> Result<()> {
     let config = load_config(args)?;
     let sites =
         Sites::load(&config.sites).map_err(|p| anyhow::anyhow!("invalid site content:\n{}", p.join("\n")))?;
-    let key = match flag(args, "--site") {
+    let key = match site {
         Some(k) => k.to_string(),
         None => {
             let mut keys: Vec<&str> = sites.iter().map(|s| s.key.as_str()).collect();
@@ -96,12 +171,10 @@ async fn seed_history(args: &[String]) -> Result<()> {
         }
     };
     let site = sites.get(&key).with_context(|| format!("no site {key:?} configured"))?;
-    let days: u32 = flag(args, "--days").unwrap_or("120").parse().context("--days must be a number")?;
     let db = startup::open_db(&config).await?;
     startup::seed_demo(db.as_ref()).await?;
     let now = handoff_desk::desk::now_ms();
-    let report =
-        handoff_desk::desk::seed::seed_history(db.as_ref(), site, days, now, has(args, "--force")).await;
+    let report = handoff_desk::desk::seed::seed_history(db.as_ref(), site, days, now, force).await;
     db.close().await;
     let report = report?;
     if report.already_seeded {
@@ -119,25 +192,31 @@ async fn seed_history(args: &[String]) -> Result<()> {
     Ok(())
 }
 
-async fn agent_add(args: &[String]) -> Result<()> {
+struct NewAgent {
+    email: String,
+    name: String,
+    departments: String,
+    tier: String,
+    capacity: u32,
+}
+
+async fn agent_add(
+    args: &ConfigArgs,
+    new: NewAgent,
+    password_stdin: bool,
+    password: Option<String>,
+) -> Result<()> {
     let config = load_config(args)?;
-    let email = flag(args, "--email").context("missing --email")?;
-    let name = flag(args, "--name").context("missing --name")?;
-    let tier = flag(args, "--tier").context("missing --tier")?;
-    let departments: Vec<String> = flag(args, "--departments")
-        .context("missing --departments")?
-        .split(',')
-        .map(|d| d.trim().to_string())
-        .filter(|d| !d.is_empty())
-        .collect();
-    let capacity: u32 =
-        flag(args, "--capacity").unwrap_or("3").parse().context("--capacity must be a number")?;
-    let password = if has(args, "--password-stdin") {
+    let NewAgent { email, name, tier, capacity, .. } = &new;
+    let (email, name, tier, capacity) = (email.as_str(), name.as_str(), tier.as_str(), *capacity);
+    let departments: Vec<String> =
+        new.departments.split(',').map(|d| d.trim().to_string()).filter(|d| !d.is_empty()).collect();
+    let password = if password_stdin {
         let mut s = String::new();
         std::io::stdin().read_to_string(&mut s)?;
         s.trim_end_matches(['\n', '\r']).to_string()
     } else {
-        flag(args, "--password").context("missing --password-stdin or --password")?.to_string()
+        password.context("missing --password-stdin or --password")?
     };
     if password.chars().count() < 8 {
         bail!("the password needs at least 8 characters");

@@ -20,6 +20,11 @@ pub enum StartupError {
     Db(#[from] DbError),
     #[error("cannot listen on {0}: {1}")]
     Listen(String, std::io::Error),
+    #[error(
+        "refusing to listen on {0} without public_url: set public_url (or HANDOFF_PUBLIC_URL) to the \
+         address browsers reach the desk at, e.g. https://help.example, or listen on 127.0.0.1"
+    )]
+    PublicUrl(String),
     #[error("{0}")]
     Other(String),
 }
@@ -45,6 +50,8 @@ impl Application {
         let listener = TcpListener::bind(&config.listen)
             .await
             .map_err(|e| StartupError::Listen(config.listen.clone(), e))?;
+        let addr = listener.local_addr().map_err(|e| StartupError::Listen(config.listen.clone(), e))?;
+        check_public_url(&config, addr)?;
         Ok(Application { listener, desk: Arc::new(Desk::new(db, sites, config)) })
     }
 
@@ -63,19 +70,27 @@ impl Application {
         let sweeper = spawn_sweeper(desk.clone(), desk.config.sweep_interval);
         let app = crate::routes::router(desk.clone());
         let d = desk.clone();
-        let served = axum::serve(self.listener, app.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(async move {
-                shutdown.await;
-                tracing::info!("shutting down: ending streams, draining requests");
-                d.begin_shutdown();
-            })
-            .await;
+        let served = crate::server::serve(self.listener, app, &desk.config.limits, shutdown, move || {
+            tracing::info!("shutting down: ending streams, draining requests");
+            d.begin_shutdown();
+        })
+        .await;
         desk.begin_shutdown();
         let _ = sweeper.await;
         desk.db.close().await;
         tracing::info!("database closed");
         served
     }
+}
+
+/// Reachable from other machines, the desk must know its own address: without `public_url`
+/// it would build the embed snippet agents copy into their sites from the request's `Host`
+/// header, which whoever sends the request chooses.
+pub fn check_public_url(config: &Config, addr: SocketAddr) -> Result<(), StartupError> {
+    if config.public_url.is_none() && !addr.ip().is_loopback() {
+        return Err(StartupError::PublicUrl(addr.to_string()));
+    }
+    Ok(())
 }
 
 /// Resolves on ctrl-c or SIGTERM.

@@ -3,9 +3,11 @@
 use super::{now_ms, summary, wire_message, Change, Desk};
 use crate::db::{AgentRow, ConversationRow, SessionRow};
 use crate::error::{ApiError, ApiResult};
+use crate::login_backoff::account_key;
 use crate::metrics::Metrics;
 use crate::secret;
 use crate::sites::LoadedSite;
+use axum::http::StatusCode;
 use handoff_protocol::v1::{
     AgentInfo, ConversationDetail, ConversationStatus, ConversationSummary, CustomerEvent, Message, Presence,
     Ticket,
@@ -27,6 +29,16 @@ pub(super) fn can_take(agent: &AgentRow, site: &LoadedSite, conv: &ConversationR
 impl Desk {
     pub async fn login(&self, email: &str, password: &str) -> ApiResult<NewSession> {
         let bad = || ApiError::unauthorized("bad_credentials", "unknown email or wrong password");
+        // Before the password is looked at: during a backoff the right one is refused too.
+        let account = account_key(email);
+        self.login_attempts.begin(&account, now_ms()).await.map_err(|secs| ApiError {
+            retry_after: Some(secs),
+            ..ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "login_backoff",
+                format!("too many failed logins for this account; retry in {secs} s"),
+            )
+        })?;
         let agent = self.db.agent_by_email(email).await?;
         // An unknown email still costs one argon2 verification, so timing does not reveal
         // which emails exist.
@@ -43,6 +55,7 @@ impl Desk {
             Some(a) if ok => a,
             _ => return Err(bad()),
         };
+        self.login_attempts.succeeded(&account).await;
         let (token, csrf_token) = (secret::token(), secret::token());
         let now = now_ms();
         let ttl = i64::try_from(self.config.session_ttl.as_millis()).unwrap_or(i64::MAX);

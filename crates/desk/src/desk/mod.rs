@@ -23,6 +23,7 @@ use crate::config::Config;
 use crate::db::{AgentRow, AuditRow, Commit, ConversationRow, Database, MessageRow};
 use crate::error::{ApiError, ApiResult};
 use crate::hub::Hub;
+use crate::login_backoff::{BackoffPolicy, LoginAttempts, MemoryAttempts};
 use crate::metrics::Metrics;
 use crate::ratelimit::RateLimiter;
 use crate::routing::{self, Candidate};
@@ -43,6 +44,8 @@ pub struct Desk {
     pub config: Config,
     pub ip_limiter: RateLimiter,
     pub conversation_limiter: RateLimiter,
+    /// Per-account login backoff (in memory; see login_backoff.rs for moving it to the database).
+    pub login_attempts: Box<dyn LoginAttempts>,
     write: Mutex<()>,
     shutdown: watch::Sender<bool>,
 }
@@ -176,6 +179,7 @@ impl Desk {
         Desk {
             ip_limiter: RateLimiter::new(l.ip_burst, l.ip_per_minute),
             conversation_limiter: RateLimiter::new(l.conversation_burst, l.conversation_per_minute),
+            login_attempts: Box::new(MemoryAttempts::new(BackoffPolicy::default())),
             db,
             sites,
             hub: Arc::default(),

@@ -142,6 +142,7 @@ impl Desk {
             InsightsError::Db(e) => ApiError::from(e),
             InsightsError::EmptyPeriod => ApiError::unprocessable("empty_period", e.to_string()),
             InsightsError::TooManyBuckets => ApiError::unprocessable("too_many_buckets", e.to_string()),
+            InsightsError::Compute(m) => ApiError::internal(m),
         })
     }
 

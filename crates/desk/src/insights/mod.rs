@@ -26,9 +26,9 @@ pub use handoff_protocol::insights::{
     ArticleCount, Bucket, Comment, Containment, Durations, Edge, EscalationFlow, Filter, GapCluster,
     GapExample, Headline, HeadlineChange, Insights, Quality, SlaFigures, SlaRow, Speed, TrendPoint, Trends,
 };
-pub use params::{parse_time, InsightsParams};
+pub use params::{check_period, parse_time, InsightsParams};
 pub use stats::{durations, nearest_rank, ratio};
-pub use trends::{bucket_start, buckets};
+pub use trends::{bucket_count, bucket_start, buckets};
 
 use crate::db::{AuditRow, Database, DbError, HandoffText, NarrowFields, PeriodConversation, PeriodRows};
 use handoff_bot::Engine;
@@ -101,6 +101,9 @@ pub enum InsightsError {
     EmptyPeriod,
     #[error("the period has more than {MAX_BUCKETS} buckets; use a coarser bucket")]
     TooManyBuckets,
+    /// The computation's thread panicked or was cancelled.
+    #[error("computing the insights failed: {0}")]
+    Compute(String),
 }
 
 /// Loads the period and the one before it (same length) and computes every figure.
@@ -108,7 +111,7 @@ pub async fn compute(db: &dyn Database, q: &InsightsQuery) -> Result<Insights, I
     if q.to <= q.from {
         return Err(InsightsError::EmptyPeriod);
     }
-    if buckets(q.bucket, q.from, q.to).len() > MAX_BUCKETS {
+    if bucket_count(q.bucket, q.from, q.to) > MAX_BUCKETS as u64 {
         return Err(InsightsError::TooManyBuckets);
     }
     let len = q.to - q.from;
@@ -121,7 +124,12 @@ pub async fn compute(db: &dyn Database, q: &InsightsQuery) -> Result<Insights, I
         db.handoff_texts(&q.site_key, q.from, q.to),
     )
     .await?;
-    Ok(compute_all(q, &rows, &previous, &texts))
+    // Seconds of CPU for a big period: on a blocking thread, so the async workers keep serving
+    // health checks and streams meanwhile (two such requests used to stall both workers).
+    let q = q.clone();
+    tokio::task::spawn_blocking(move || compute_all(&q, &rows, &previous, &texts))
+        .await
+        .map_err(|e| InsightsError::Compute(e.to_string()))
 }
 
 /// [`compute_rows`] plus the content gaps from the period's stored handoffs. `previous` may be

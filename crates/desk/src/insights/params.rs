@@ -1,7 +1,7 @@
 //! The HTTP query of the insights routes, parsed into an [`InsightsQuery`]: dates, defaults and
 //! the site's known filter values. The route checks who may ask (`Desk::insights`).
 
-use super::{Bucket, Filter, InsightsQuery, HANDOFF_REASONS};
+use super::{bucket_count, Bucket, Filter, InsightsError, InsightsQuery, HANDOFF_REASONS, MAX_BUCKETS};
 use crate::error::ApiError;
 use crate::sites::LoadedSite;
 use chrono::{DateTime, NaiveDate};
@@ -53,6 +53,7 @@ impl InsightsParams {
                 ApiError::unprocessable("invalid_bucket", format!("bucket {b:?} is not one of day, week"))
             })?,
         };
+        check_period(bucket, from, to)?;
         let s = &site.content.settings;
         let filter = Filter {
             department: given(&self.department).map(String::from),
@@ -96,6 +97,19 @@ impl InsightsParams {
     }
 }
 
+/// The period must end after it starts and hold at most [`MAX_BUCKETS`] buckets. Pure
+/// arithmetic, checked while the query is parsed: nothing is loaded or allocated for a period
+/// that will be refused.
+pub fn check_period(bucket: Bucket, from: i64, to: i64) -> Result<(), ApiError> {
+    if to <= from {
+        return Err(ApiError::unprocessable("empty_period", InsightsError::EmptyPeriod.to_string()));
+    }
+    if bucket_count(bucket, from, to) > MAX_BUCKETS as u64 {
+        return Err(ApiError::unprocessable("too_many_buckets", InsightsError::TooManyBuckets.to_string()));
+    }
+    Ok(())
+}
+
 /// RFC 3339 (any offset), or a `YYYY-MM-DD` UTC date: its midnight as a start, the next
 /// midnight as an end (`to=2026-11-30` includes that day).
 pub fn parse_time(s: &str, end: bool) -> Result<i64, ApiError> {
@@ -116,7 +130,23 @@ pub fn parse_time(s: &str, end: bool) -> Result<i64, ApiError> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_time;
+    use super::{check_period, parse_time, Bucket, DAY_MS};
+
+    #[test]
+    fn periods_are_bounded_by_arithmetic() {
+        let code = |b, f, t| check_period(b, f, t).map_err(|e| e.code).err();
+        assert_eq!(code(Bucket::Day, 0, 1000 * DAY_MS), None, "exactly 1,000 days");
+        assert_eq!(code(Bucket::Day, 0, 1000 * DAY_MS + 1), Some("too_many_buckets"));
+        assert_eq!(code(Bucket::Week, 0, 6000 * DAY_MS), None, "about 857 weeks");
+        assert_eq!(code(Bucket::Day, 0, 0), Some("empty_period"));
+        assert_eq!(code(Bucket::Day, i64::MAX, i64::MIN), Some("empty_period"));
+        // The widest periods any input could give: refused at once, nothing built.
+        for b in [Bucket::Day, Bucket::Week] {
+            assert_eq!(code(b, i64::MIN, i64::MAX), Some("too_many_buckets"));
+            assert_eq!(code(b, i64::MIN, 0), Some("too_many_buckets"));
+            assert_eq!(code(b, 0, i64::MAX), Some("too_many_buckets"));
+        }
+    }
 
     #[test]
     fn dates_and_times() {

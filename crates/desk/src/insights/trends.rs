@@ -23,8 +23,28 @@ pub fn bucket_start(bucket: Bucket, at: i64) -> i64 {
     first * DAY_MS
 }
 
+/// How many buckets [`buckets`] would return for `[from, to)`, by arithmetic: checked before
+/// anything is allocated, so a period of millennia costs nothing to refuse. Exact for every
+/// `i64` pair (computed in `i128`).
+pub fn bucket_count(bucket: Bucket, from: i64, to: i64) -> u64 {
+    if to <= from {
+        return 0;
+    }
+    // `bucket_start` in i128: near `i64::MIN` the bucket's start is below what i64 holds.
+    let (day, len) = (i128::from(DAY_MS), i128::from(len_ms(bucket)));
+    let d = i128::from(from).div_euclid(day);
+    let first = match bucket {
+        Bucket::Day => d,
+        Bucket::Week => d - (d + 3).rem_euclid(7),
+    } * day;
+    // Buckets start at `first + k * len` for every k with a start before `to`.
+    let n = (i128::from(to) - first + len - 1) / len;
+    u64::try_from(n).unwrap_or(u64::MAX)
+}
+
 /// The buckets covering `[from, to)` as `[start, end)` pairs, clipped to the period (so the
-/// first and the last can be partial). Empty when `to <= from`.
+/// first and the last can be partial). Empty when `to <= from`. Callers bound the period with
+/// [`bucket_count`] first.
 pub fn buckets(bucket: Bucket, from: i64, to: i64) -> Vec<(i64, i64)> {
     let mut out = Vec::new();
     let mut start = bucket_start(bucket, from);
@@ -127,6 +147,28 @@ mod tests {
         );
         assert_eq!(buckets(Bucket::Day, THU, THU + DAY_MS), vec![(THU, THU + DAY_MS)], "exactly one day");
         assert!(buckets(Bucket::Day, THU, THU).is_empty());
+        for (b, f, t) in [
+            (Bucket::Day, from, to),
+            (Bucket::Week, from, to),
+            (Bucket::Week, from, next_monday + 1),
+            (Bucket::Day, THU, THU + DAY_MS),
+            (Bucket::Day, THU, THU),
+            (Bucket::Day, THU + 1, THU + 3 * DAY_MS - 1),
+            (Bucket::Week, THU - 1, THU + 30 * DAY_MS + 7),
+        ] {
+            assert_eq!(bucket_count(b, f, t), buckets(b, f, t).len() as u64, "{b:?} {f}..{t}");
+        }
+    }
+
+    #[test]
+    fn bucket_count_of_extreme_periods_is_arithmetic() {
+        // These would be quintillions of buckets: counted, never built.
+        assert_eq!(bucket_count(Bucket::Day, i64::MAX, i64::MIN), 0);
+        assert_eq!(bucket_count(Bucket::Day, 0, i64::MAX), (i64::MAX as u64).div_ceil(DAY_MS as u64));
+        assert!(bucket_count(Bucket::Day, i64::MIN, i64::MAX) > 200_000_000_000, "2^64 ms in days");
+        assert!(bucket_count(Bucket::Week, i64::MIN, i64::MAX) > 30_000_000_000);
+        assert_eq!(bucket_count(Bucket::Day, i64::MAX - 1, i64::MAX), 1);
+        assert_eq!(bucket_count(Bucket::Week, i64::MIN, i64::MIN + 1), 1);
         assert_eq!(Bucket::parse("week"), Some(Bucket::Week));
         assert_eq!(Bucket::parse("month"), None);
     }

@@ -2,6 +2,7 @@
 
 mod agent;
 mod customer;
+mod edge;
 mod embed;
 mod ops;
 mod stream;
@@ -131,12 +132,14 @@ pub fn router(desk: Arc<Desk>) -> Router {
     }
     let files = files
         .layer(axum::middleware::from_fn(immutable_assets))
+        .layer(axum::middleware::from_fn_with_state(desk.clone(), edge::console_headers))
         .layer(CompressionLayer::new().br(true).gzip(true).compress_when(compressible));
     customer
         .merge(agent)
         .merge(ops)
         .merge(files)
         .layer(DefaultBodyLimit::max(limits.body_bytes))
+        .layer(axum::middleware::from_fn_with_state(desk.clone(), edge::request_timeout))
         .layer(
             // One INFO line per request (method, path, status, latency); bodies are never logged.
             TraceLayer::new_for_http()

@@ -2,8 +2,10 @@
 
 use crate::desk::Desk;
 use crate::error::ApiError;
+use crate::extract::bearer;
+use crate::secret;
 use axum::extract::State;
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use handoff_protocol::v1::ConversationStatus;
 use std::sync::Arc;
@@ -28,7 +30,23 @@ pub async fn healthz(State(desk): State<Arc<Desk>>) -> impl IntoResponse {
     }
 }
 
-pub async fn metrics(State(desk): State<Arc<Desk>>) -> impl IntoResponse {
+/// With `metrics_token` configured, only `Authorization: Bearer <token>` may read the metrics
+/// (they tell queue lengths and volumes); otherwise they are open, for a scraper on the same
+/// private network.
+pub async fn metrics(
+    State(desk): State<Arc<Desk>>,
+    headers: HeaderMap,
+) -> Result<impl IntoResponse, ApiError> {
+    if let Some(want) = &desk.config.metrics_token {
+        let given = bearer(&headers, None).unwrap_or_default();
+        // Hashes have one length: the comparison takes the same time however much matched.
+        if !secret::same(&secret::hash_token(&given), &secret::hash_token(want)) {
+            return Err(ApiError::unauthorized(
+                "metrics_token",
+                "GET /metrics needs Authorization: Bearer <metrics_token>",
+            ));
+        }
+    }
     let queued =
         desk.db.conversations_with_status(ConversationStatus::Queued).await.map(|v| v.len()).unwrap_or(0);
     let mut text = desk.metrics.render(queued as u64);
@@ -36,7 +54,7 @@ pub async fn metrics(State(desk): State<Arc<Desk>>) -> impl IntoResponse {
         Ok(c) => text.push_str(&crate::metrics::render_stored(&c)),
         Err(e) => tracing::error!(error = %e, "metrics: stored counts"),
     }
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text)
+    Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text))
 }
 
 pub async fn not_found() -> ApiError {
