@@ -18,6 +18,7 @@ pub mod hub;
 pub mod identity;
 pub mod insights;
 pub mod metrics;
+pub mod policy;
 pub mod ratelimit;
 pub mod routes;
 pub mod routing;

@@ -2,6 +2,7 @@
 //! its `site.toml`, loaded with handoff-bot) joined with its operational config.
 
 use crate::config::{SiteConfig, DEFAULT_SLA};
+use crate::policy::HandoffPolicy;
 use crate::sla::SlaPolicy;
 use handoff_bot::{Engine, Site};
 use std::collections::HashMap;
@@ -15,6 +16,8 @@ pub struct LoadedSite {
     pub config: SiteConfig,
     /// Tier ids, lowest first (the hierarchical escalation path).
     pub tiers: Vec<String>,
+    /// What a handoff may ask for (tier and priority), from the site's rules.
+    pub policy: HandoffPolicy,
     /// The site's bot, compiled on first use (insights ask it whether a gap is still one).
     engine: OnceLock<Option<Arc<Engine>>>,
 }
@@ -92,6 +95,7 @@ impl Sites {
                     let tiers = site.settings.tiers.iter().map(|t| t.id.clone()).collect();
                     let loaded = LoadedSite {
                         key: key.clone(),
+                        policy: HandoffPolicy::new(&site),
                         content: site,
                         config: config.clone(),
                         tiers,
