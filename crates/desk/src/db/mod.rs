@@ -299,11 +299,13 @@ pub trait Database: Send + Sync + 'static {
     async fn delete_expired_sessions(&self, now: i64) -> DbResult<u64>;
 
     /// Stores the ticket and its audit row together.
-    /// The site's other conversations of this visitor, newest first (at most `limit`).
+    /// The site's conversations of this visitor, newest first (at most `limit`): those whose
+    /// customer was verified when `verified`, else only those whose customer was not.
     async fn conversations_of_visitor(
         &self,
         site_key: &str,
         visitor_id: &str,
+        verified: bool,
         limit: i64,
     ) -> DbResult<Vec<ConversationRow>>;
     /// The newest audit rows of these kinds, newest first.

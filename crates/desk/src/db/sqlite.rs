@@ -537,14 +537,18 @@ impl Database for Sqlite {
         &self,
         site_key: &str,
         visitor_id: &str,
+        verified: bool,
         limit: i64,
     ) -> DbResult<Vec<ConversationRow>> {
+        // `verified` lives in the customer JSON the conversation started with (migration 0005).
         let rows = sqlx::query(&format!(
             "SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE site_key = ? AND visitor_id = ? \
+             AND COALESCE(json_extract(customer_json, '$.verified'), 0) = ? \
              ORDER BY created_at DESC, id LIMIT ?"
         ))
         .bind(site_key)
         .bind(visitor_id)
+        .bind(verified)
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;

@@ -1,7 +1,7 @@
 //! The agent's side: sessions, presence, queue, and the moves along the escalation path.
 
 use super::{now_ms, summary, wire_message, Change, Desk};
-use crate::db::{AgentRow, ConversationRow, SessionRow};
+use crate::db::{AgentRow, ConversationRow, SessionRow, TicketRow};
 use crate::error::{ApiError, ApiResult};
 use crate::metrics::Metrics;
 use crate::secret;
@@ -153,6 +153,20 @@ impl Desk {
         Ok((conv, site))
     }
 
+    /// Loads a conversation this agent may write internal notes into: theirs, or any they can
+    /// see when they supervise its site. Everyone else reads only, until they take it over.
+    async fn note_target(&self, agent: &AgentRow, id: &str) -> ApiResult<(ConversationRow, &LoadedSite)> {
+        let (conv, site) = self.visible(agent, id).await?;
+        let has_it = conv.status == ConversationStatus::Assigned && conv.agent_id == Some(agent.id);
+        if !has_it && !super::supervisor::is_supervisor(agent, site) {
+            return Err(ApiError::forbidden(
+                "read_only",
+                "only the agent who has this conversation, or a supervisor, writes notes into it",
+            ));
+        }
+        Ok((conv, site))
+    }
+
     /// Loads a conversation assigned to this agent (for replies and moves).
     async fn mine(&self, agent: &AgentRow, id: &str) -> ApiResult<(ConversationRow, &LoadedSite)> {
         let conv = self.db.conversation(id).await?.ok_or_else(|| ApiError::not_found("conversation"))?;
@@ -197,7 +211,7 @@ impl Desk {
         self.check_text(text)?;
         let _w = self.write().await;
         let (conv, site) =
-            if internal { self.visible(agent, id).await? } else { self.mine(agent, id).await? };
+            if internal { self.note_target(agent, id).await? } else { self.mine(agent, id).await? };
         let mut ch = Change::new(site, conv);
         let m = ch.message("agent", Some(agent), text, None, internal);
         if !internal && ch.conv.first_reply_at.is_none() {
@@ -345,8 +359,29 @@ impl Desk {
         Ok(())
     }
 
+    /// The tickets this agent may see: those of conversations they could open (see
+    /// [`Desk::ticket_visible`]), newest first.
     pub async fn tickets(&self, agent: &AgentRow) -> ApiResult<Vec<Ticket>> {
-        let _ = agent; // every agent sees every ticket: tickets are the team's shared inbox
-        Ok(self.db.tickets().await?.into_iter().map(super::customer::wire_ticket).collect())
+        let mut out = Vec::new();
+        for t in self.db.tickets().await? {
+            if self.ticket_visible(agent, &t).await? {
+                out.push(super::customer::wire_ticket(t));
+            }
+        }
+        Ok(out)
+    }
+
+    /// A ticket follows its conversation's visibility (department, tier, site); one without a
+    /// conversation only the supervisors of its site see.
+    pub(super) async fn ticket_visible(&self, agent: &AgentRow, t: &TicketRow) -> ApiResult<bool> {
+        let Some(site) = self.sites.get(&t.site_key) else { return Ok(false) };
+        let conv = match &t.conversation_id {
+            Some(id) => self.db.conversation(id).await?,
+            None => None,
+        };
+        Ok(match conv {
+            Some(c) => c.agent_id == Some(agent.id) || can_take(agent, site, &c),
+            None => super::supervisor::is_supervisor(agent, site),
+        })
     }
 }

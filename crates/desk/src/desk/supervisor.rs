@@ -14,7 +14,9 @@ use handoff_protocol::v1::{
 };
 
 /// How many earlier conversations and escalations the lists show.
-const HISTORY_LIMIT: i64 = 20;
+const HISTORY_LIMIT: usize = 20;
+/// How many earlier conversations are read to find those the agent may see.
+const HISTORY_WINDOW: i64 = 200;
 const ESCALATIONS_LIMIT: usize = 50;
 
 /// A supervisor is anyone above the site's first human tier (the tier the bot hands off to).
@@ -29,6 +31,14 @@ fn not_supervisor() -> ApiError {
 
 fn shares_department(agent: &AgentRow, department: Option<&str>) -> bool {
     department.is_some_and(|d| agent.departments.iter().any(|a| a == d))
+}
+
+/// Whether the site's server vouched for the conversation's customer (signed user id).
+fn verified(c: &ConversationRow) -> bool {
+    c.customer_json
+        .as_deref()
+        .and_then(|j| serde_json::from_str::<handoff_protocol::v1::Customer>(j).ok())
+        .is_some_and(|who| who.verified)
 }
 
 fn open(c: &ConversationRow) -> bool {
@@ -87,12 +97,22 @@ impl Desk {
             .collect()
     }
 
-    /// The same visitor's other conversations on this site, newest first.
+    /// The same visitor's other conversations on this site that the agent could open, newest
+    /// first. Only identities proven the same way link: a verified user id to the same verified
+    /// user id, an unverified visitor id only to unverified ones (anyone can send any id unsigned).
     pub async fn history(&self, agent: &AgentRow, id: &str) -> ApiResult<Vec<ConversationSummary>> {
-        let (conv, _) = self.visible(agent, id).await?;
+        let (conv, site) = self.visible(agent, id).await?;
         let Some(visitor) = conv.visitor_id.as_deref() else { return Ok(vec![]) };
-        let rows = self.db.conversations_of_visitor(&conv.site_key, visitor, HISTORY_LIMIT + 1).await?;
-        Ok(rows.iter().filter(|c| c.id != conv.id).take(HISTORY_LIMIT as usize).map(summary).collect())
+        let rows = self
+            .db
+            .conversations_of_visitor(&conv.site_key, visitor, verified(&conv), HISTORY_WINDOW)
+            .await?;
+        Ok(rows
+            .iter()
+            .filter(|c| c.id != conv.id && (c.agent_id == Some(agent.id) || can_take(agent, site, c)))
+            .take(HISTORY_LIMIT)
+            .map(summary)
+            .collect())
     }
 
     fn supervisor_site(&self, agent: &AgentRow, site_key: Option<&str>) -> ApiResult<()> {
@@ -260,6 +280,12 @@ impl Desk {
     pub async fn answer_ticket(&self, agent: &AgentRow, id: i64, text: &str) -> ApiResult<Ticket> {
         self.check_text(text)?;
         let t = self.db.ticket(id).await?.ok_or_else(|| ApiError::not_found("ticket"))?;
+        if !self.ticket_visible(agent, &t).await? {
+            return Err(ApiError::forbidden(
+                "not_your_ticket",
+                "this ticket is outside your sites, departments or tier",
+            ));
+        }
         let now = now_ms();
         let audit = AuditRow {
             conversation_id: t.conversation_id.clone().unwrap_or_default(),
