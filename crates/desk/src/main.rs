@@ -14,7 +14,11 @@ const USAGE: &str = "usage:
                          (a demo history: seeds the demo agents and N days, default 120, of
                           conversations; nothing if already seeded, --force rewrites it)
   handoff-desk agent add --config handoff.toml --email E --name N --departments a,b --tier T
-                         (--password-stdin | --password P) [--capacity N] [--data-dir DIR]
+                         (--password-stdin | --password P) [--capacity N] [--sites k1,k2]
+                         [--data-dir DIR]
+  handoff-desk agent sites --config handoff.toml --email E --sites k1,k2 [--data-dir DIR]
+                         (the sites an agent serves; without --sites an agent serves every
+                          site only while the desk serves one)
 
 environment: HANDOFF_DATA_DIR, HANDOFF_LISTEN, HANDOFF_STATIC_DIR, HANDOFF_SWEEP_INTERVAL_MS,
              HANDOFF_LOG_FORMAT (text|json), HANDOFF_SECURE_COOKIES, RUST_LOG";
@@ -50,6 +54,7 @@ async fn main() -> Result<()> {
     match (args.first().map(String::as_str), args.get(1).map(String::as_str)) {
         (Some("serve"), _) => serve(&args).await,
         (Some("agent"), Some("add")) => agent_add(&args).await,
+        (Some("agent"), Some("sites")) => agent_sites(&args).await,
         (Some("seed-history"), _) => seed_history(&args).await,
         _ => {
             eprintln!("{USAGE}");
@@ -156,6 +161,7 @@ async fn agent_add(args: &[String]) -> Result<()> {
     if departments.is_empty() {
         bail!("--departments needs at least one department");
     }
+    let sites_served = site_keys(args, &sites)?;
     let db = startup::open_db(&config).await?;
     let password_hash = handoff_desk::secret::hash_password(&password)?;
     let id = db
@@ -168,9 +174,56 @@ async fn agent_add(args: &[String]) -> Result<()> {
             departments,
             presence: "offline".into(),
             capacity,
+            sites: sites_served.clone(),
         })
         .await?;
     db.close().await;
     println!("agent {id} added: {email}");
+    warn_unlimited(&sites_served, &sites);
+    Ok(())
+}
+
+/// `--sites k1,k2`: keys of configured sites (none given: an empty list, see `AgentRow::sites`).
+fn site_keys(args: &[String], sites: &Sites) -> Result<Vec<String>> {
+    let keys: Vec<String> = flag(args, "--sites")
+        .unwrap_or("")
+        .split(',')
+        .map(|k| k.trim().to_string())
+        .filter(|k| !k.is_empty())
+        .collect();
+    for k in &keys {
+        if sites.get(k).is_none() {
+            bail!("site {k:?} is not configured");
+        }
+    }
+    Ok(keys)
+}
+
+fn warn_unlimited(served: &[String], sites: &Sites) {
+    if served.is_empty() && sites.iter().count() > 1 {
+        eprintln!(
+            "note: this desk serves several sites and the agent has no --sites: they serve none \
+             until `handoff-desk agent sites` gives them some"
+        );
+    }
+}
+
+async fn agent_sites(args: &[String]) -> Result<()> {
+    let config = load_config(args)?;
+    let email = flag(args, "--email").context("missing --email")?;
+    if flag(args, "--sites").is_none() {
+        bail!("missing --sites (comma-separated site keys; \"\" for not limited)");
+    }
+    let sites =
+        Sites::load(&config.sites).map_err(|p| anyhow::anyhow!("invalid site content:\n{}", p.join("\n")))?;
+    let keys = site_keys(args, &sites)?;
+    let db = startup::open_db(&config).await?;
+    let found = db.set_agent_sites(email, &keys).await;
+    db.close().await;
+    if !found? {
+        bail!("no agent with email {email:?}");
+    }
+    println!("agent {email} serves: {}", if keys.is_empty() { "(not limited)".into() } else { keys.join(", ") });
+    warn_unlimited(&keys, &sites);
     Ok(())
 }

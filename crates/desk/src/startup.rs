@@ -122,6 +122,8 @@ pub async fn seed_demo(db: &dyn Database) -> Result<(), StartupError> {
             departments: departments.iter().map(|d| d.to_string()).collect(),
             presence: "offline".into(),
             capacity: 3,
+            // The demo desk serves one site: not limited is that site.
+            sites: vec![],
         })
         .await?;
     }

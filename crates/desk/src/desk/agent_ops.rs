@@ -96,7 +96,16 @@ impl Desk {
             presence: Presence::parse(&agent.presence).unwrap_or(Presence::Offline),
             capacity: agent.capacity,
             active,
+            sites: self.served_sites(agent),
         })
+    }
+
+    /// Keys of the sites the agent serves, sorted.
+    pub fn served_sites(&self, agent: &AgentRow) -> Vec<String> {
+        let mut keys: Vec<String> =
+            self.sites.iter().filter(|s| s.served_by(agent)).map(|s| s.key.clone()).collect();
+        keys.sort();
+        keys
     }
 
     pub async fn set_presence(
