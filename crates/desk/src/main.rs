@@ -223,7 +223,10 @@ async fn agent_sites(args: &[String]) -> Result<()> {
     if !found? {
         bail!("no agent with email {email:?}");
     }
-    println!("agent {email} serves: {}", if keys.is_empty() { "(not limited)".into() } else { keys.join(", ") });
+    println!(
+        "agent {email} serves: {}",
+        if keys.is_empty() { "(not limited)".into() } else { keys.join(", ") }
+    );
     warn_unlimited(&keys, &sites);
     Ok(())
 }

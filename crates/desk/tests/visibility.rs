@@ -189,3 +189,130 @@ async fn only_the_assigned_agent_or_a_supervisor_writes_notes() {
     assert!(messages.iter().all(|m| m.text != "I was here"), "the refused note was stored");
     t.stop().await;
 }
+
+/// A copy of the demo content as a second site with key `north`.
+fn north_content(dir: &std::path::Path) -> std::path::PathBuf {
+    fn copy(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).expect("mkdir");
+        for e in std::fs::read_dir(from).expect("read_dir").flatten() {
+            let target = to.join(e.file_name());
+            if e.path().is_dir() {
+                copy(&e.path(), &target);
+            } else {
+                std::fs::copy(e.path(), &target).expect("copy");
+            }
+        }
+    }
+    let to = dir.join("north");
+    copy(&repo_root().join("content/demo"), &to);
+    let toml = std::fs::read_to_string(to.join("site.toml")).expect("site.toml");
+    std::fs::write(to.join("site.toml"), toml.replacen("key = \"demo\"", "key = \"north\"", 1))
+        .expect("write");
+    to
+}
+
+/// An online agent serving only `sites`.
+async fn site_agent(t: &TestDesk, email: &str, tier: &str, deps: &[&str], sites: &[&str], cap: u32) -> Agent {
+    let row = handoff_desk::db::AgentRow {
+        id: 0,
+        email: email.into(),
+        name: email.split('@').next().unwrap_or(email).into(),
+        password_hash: handoff_desk::secret::hash_password(PASSWORD).expect("hash"),
+        tier: tier.into(),
+        departments: deps.iter().map(|d| d.to_string()).collect(),
+        presence: "offline".into(),
+        capacity: cap,
+        sites: sites.iter().map(|s| s.to_string()).collect(),
+    };
+    t.desk.db.insert_agent(&row).await.expect("agent");
+    let a = t.agent(email).await;
+    let r = a.put("/v1/agent/presence", json!({"presence": "online", "capacity": cap})).await;
+    assert_eq!(r.status(), 200);
+    a
+}
+
+/// Point 2 (sites): one desk serving two sites never shows one site's work to the other's
+/// agents: routing, queue, detail, claim, history, notes, tickets, stream notices, overview,
+/// insights, reassign, canned responses and the site list.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_sites_on_one_desk_never_mix() {
+    let content = tempfile::tempdir().expect("temp");
+    let north = north_content(content.path());
+    let second = format!(
+        "\n[[site]]\ncontent = \"{}\"\nallowed_origins = [\"{ORIGIN}\"]\nmax_wait_secs = 3600\n\n\
+         [[site.canned]]\nid = \"hi\"\ndepartment = \"orders\"\nlocale = \"en\"\ntitle = \"North hello\"\n\
+         text = \"Hello from the north\"\n",
+        north.display()
+    );
+    let t = spawn("", &second).await;
+    // Ana (demo) is added first, so she would win every tie; Olga serves only north.
+    let ana = site_agent(&t, "ana@t", "agent", &["orders"], &["demo"], 5).await;
+    let olga = site_agent(&t, "olga@t", "agent", &["orders"], &["north"], 5).await;
+    let sam = site_agent(&t, "sam@t", "supervisor", &["orders", "billing"], &["demo"], 0).await;
+    let me: Value = ana.get("/v1/agent/me").await.json().await.expect("json");
+    assert_eq!(me["sites"], json!(["demo"]));
+    let mut ana_events = ana.stream().await;
+
+    // North's handoff goes to Olga although Ana is as free and came first.
+    let n = start_with(&t, "north", json!({"visitor_id": "v-n"})).await;
+    assert_eq!(n.handoff("orders", "normal").await["agent_name"], "olga", "north work for a demo agent");
+    let path = |rest: &str| format!("/v1/agent/conversations/{}{rest}", n.id);
+    for (what, r) in [
+        ("detail", ana.get(&path("")).await),
+        ("history", ana.get(&path("/history")).await),
+        ("notes", sam.on(&n.id, "notes", json!({"text": "x"})).await),
+        ("reassign", sam.on(&n.id, "reassign", json!({"agent_id": sam.id})).await),
+    ] {
+        let (status, body) = json_of(r).await;
+        assert_eq!(status, 403, "{what}: {body}");
+        assert!(body["error"].is_string(), "{what}: {body}");
+    }
+
+    // Olga is full: north work waits, in Olga's queue only.
+    let _ = olga.put("/v1/agent/presence", json!({"presence": "online", "capacity": 1})).await;
+    let q = start_with(&t, "north", json!({"visitor_id": "v-n"})).await;
+    assert_eq!(q.handoff("orders", "normal").await["status"], "queued");
+    let (_, queue) = json_of(ana.get("/v1/agent/queue").await).await;
+    assert!(!ids(&queue).contains(&q.id), "{queue}");
+    let (_, queue) = json_of(olga.get("/v1/agent/queue").await).await;
+    assert!(ids(&queue).contains(&q.id), "{queue}");
+    assert_eq!(ana.on(&q.id, "claim", json!({})).await.status(), 403);
+
+    // A north ticket (nobody of billing online there) is not Ana's nor Sam's.
+    let (_, ticket) = ticket_on(&t, "north", "billing", "v-t").await;
+    for a in [&ana, &sam] {
+        let (_, list) = json_of(a.get("/v1/agent/tickets").await).await;
+        assert!(!ticket_ids(&list).contains(&ticket), "{list}");
+        let r = a.post(&format!("/v1/agent/tickets/{ticket}/answer"), json!({"text": "x"})).await;
+        assert_eq!(r.status(), 403);
+    }
+
+    // Sam supervises demo only: north is in neither his overview nor his insights.
+    let (status, o) = json_of(sam.get("/v1/agent/supervisor/overview").await).await;
+    assert_eq!(status, 200, "{o}");
+    let all = [&o["queued"], &o["assigned"], &o["breaches"]].iter().flat_map(|l| ids(l)).collect::<Vec<_>>();
+    assert!(!all.contains(&n.id) && !all.contains(&q.id), "{o}");
+    assert!(o["agents"].as_array().expect("agents").iter().all(|a| a["name"] != "olga"), "{o}");
+    let (status, body) = json_of(sam.get("/v1/agent/insights?site=north").await).await;
+    assert_eq!((status, body["error"].as_str()), (403, Some("not_supervisor")), "{body}");
+
+    // Canned responses and the site list are the agent's sites'.
+    let (_, canned) = json_of(ana.get("/v1/agent/canned").await).await;
+    assert!(canned.as_array().expect("canned").iter().all(|c| c["title"] != "North hello"), "{canned}");
+    let (_, sites) = json_of(ana.get("/v1/agent/sites").await).await;
+    let keys: Vec<&str> = sites.as_array().expect("sites").iter().filter_map(|s| s["key"].as_str()).collect();
+    assert_eq!(keys, ["demo"]);
+
+    // Demo work reaches Ana's stream; no notice of north's ever did.
+    let d = start_with(&t, "demo", json!({"visitor_id": "v-n"})).await;
+    assert_eq!(d.handoff("orders", "normal").await["agent_name"], "ana");
+    let seen = ana_events.until(WAIT, |e| e.data["conversation_id"] == d.id.as_str()).await;
+    let north_ids = [n.id.as_str(), q.id.as_str()];
+    assert!(
+        seen.iter().all(|e| !north_ids.contains(&e.data["conversation_id"].as_str().unwrap_or(""))),
+        "{seen:?}"
+    );
+    // The same visitor id on the other site is another customer.
+    assert!(history(&ana, &d.id).await.is_empty());
+    t.stop().await;
+}

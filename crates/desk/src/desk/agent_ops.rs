@@ -18,7 +18,12 @@ pub struct NewSession {
     pub csrf_token: String,
 }
 
+/// The conversations' visibility rule: the agent serves the site, has the department and is at
+/// or above the conversation's tier.
 pub(super) fn can_take(agent: &AgentRow, site: &LoadedSite, conv: &ConversationRow) -> bool {
+    if !site.served_by(agent) {
+        return false;
+    }
     let dep_ok = conv.department.as_ref().is_some_and(|d| agent.departments.contains(d));
     let level = conv.tier.as_deref().and_then(|t| site.tier_level(t));
     dep_ok && level.is_some_and(|l| site.tier_level(&agent.tier).is_some_and(|a| a >= l))

@@ -19,8 +19,12 @@ const HISTORY_LIMIT: usize = 20;
 const HISTORY_WINDOW: i64 = 200;
 const ESCALATIONS_LIMIT: usize = 50;
 
-/// A supervisor is anyone above the site's first human tier (the tier the bot hands off to).
+/// A supervisor is anyone above the site's first human tier (the tier the bot hands off to)
+/// who serves the site.
 pub fn is_supervisor(agent: &AgentRow, site: &LoadedSite) -> bool {
+    if !site.served_by(agent) {
+        return false;
+    }
     let first = site.tier_level(&site.content.settings.handoff.first_tier).unwrap_or(0);
     site.tier_level(&agent.tier).is_some_and(|l| l > first)
 }
@@ -56,11 +60,12 @@ fn named(list: &[handoff_bot::model::Named]) -> Vec<NamedItem> {
 
 impl Desk {
     /// The sites' departments, tiers, priorities and locales (for transfer targets and names).
-    /// Every site, with its embed snippet for a desk reached at `base` (`http(s)://host`).
-    pub fn site_summaries(&self, base: &str) -> Vec<SiteSummary> {
+    /// The agent's sites, with their embed snippets for a desk reached at `base` (`http(s)://host`).
+    pub fn site_summaries(&self, agent: &AgentRow, base: &str) -> Vec<SiteSummary> {
         let mut out: Vec<SiteSummary> = self
             .sites
             .iter()
+            .filter(|s| s.served_by(agent))
             .map(|s| {
                 let set = &s.content.settings;
                 SiteSummary {
@@ -86,10 +91,11 @@ impl Desk {
         out
     }
 
-    /// Canned responses of the agent's departments (all locales; the console picks).
+    /// Canned responses of the agent's sites and departments (all locales; the console picks).
     pub fn canned(&self, agent: &AgentRow, locale: Option<&str>) -> Vec<CannedResponse> {
         self.sites
             .iter()
+            .filter(|s| s.served_by(agent))
             .flat_map(|s| s.config.canned.iter())
             .filter(|c| agent.departments.contains(&c.department))
             .filter(|c| locale.is_none_or(|l| c.locale == l))
@@ -165,12 +171,16 @@ impl Desk {
         })
     }
 
+    /// What a supervisor watches: their departments on the sites they supervise.
     pub async fn overview(&self, sup: &AgentRow) -> ApiResult<SupervisorOverview> {
         self.supervisor_site(sup, None)?;
-        let mine = |c: &&ConversationRow| shares_department(sup, c.department.as_deref());
+        let supervised = |key: &str| self.sites.get(key).is_some_and(|s| is_supervisor(sup, s));
+        let mine =
+            |c: &&ConversationRow| supervised(&c.site_key) && shares_department(sup, c.department.as_deref());
         let mut agents = Vec::new();
         for a in self.db.agents().await? {
-            if a.departments.iter().any(|d| sup.departments.contains(d)) {
+            let same_site = self.sites.iter().any(|s| is_supervisor(sup, s) && s.served_by(&a));
+            if same_site && a.departments.iter().any(|d| sup.departments.contains(d)) {
                 agents.push(self.agent_info(&a).await?);
             }
         }
@@ -192,6 +202,9 @@ impl Desk {
         for a in self.db.recent_audit(&["escalation", "sla_breach", "transfer"], 500).await? {
             if escalations.len() >= ESCALATIONS_LIMIT {
                 break;
+            }
+            if !supervised(&a.site_key) {
+                continue;
             }
             let dep = a.to_department.clone().or_else(|| a.from_department.clone());
             let Some(conv) = self.db.conversation(&a.conversation_id).await? else { continue };
