@@ -38,7 +38,7 @@ impl LoadedSite {
         if agent.sites.is_empty() {
             self.only
         } else {
-            agent.sites.iter().any(|k| *k == self.key)
+            agent.sites.contains(&self.key)
         }
     }
 
