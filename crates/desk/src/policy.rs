@@ -41,7 +41,9 @@ impl HandoffPolicy {
                 let c = ceiling.entry(d).or_insert(default_rank);
                 *c = (*c).max(priority);
             }
-            if let Some(tier) = i.handoff.as_ref().and_then(|h| h.tier.clone()) {
+            // The lowest rung is the bot itself: a handoff always goes to a person.
+            let tier = i.handoff.as_ref().and_then(|h| h.tier.clone());
+            if let Some(tier) = tier.filter(|t| s.tiers.first().is_none_or(|bot| bot.id != *t)) {
                 rule_tiers.insert((rule_department.unwrap_or_else(|| i.department.clone()), tier));
             }
         }

@@ -100,6 +100,9 @@ fn ticket_ids(list: &Value) -> Vec<i64> {
 async fn tickets_and_history_follow_the_department_rule() {
     let t = spawn("", "").await;
     let ana = t.online_agent("ana@t", "Ana", "agent", &["orders"], 10).await;
+    // No site list on a one-site desk: that site.
+    let (_, me) = json_of(ana.get("/v1/agent/me").await).await;
+    assert_eq!(me["sites"], json!(["demo"]));
     let (_, billing_ticket) = ticket_on(&t, "demo", "billing", "v-1").await;
     let (status, list) = json_of(ana.get("/v1/agent/tickets").await).await;
     assert_eq!(status, 200);
@@ -315,4 +318,45 @@ async fn two_sites_on_one_desk_never_mix() {
     // The same visitor id on the other site is another customer.
     assert!(history(&ana, &d.id).await.is_empty());
     t.stop().await;
+}
+
+/// `agent add --sites` and `agent sites`: only configured keys; stored as given.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_command_line_sets_an_agents_sites() {
+    let dir = tempfile::tempdir().expect("dir");
+    let config = dir.path().join("handoff.toml");
+    std::fs::write(&config, config_text(&dir.path().join("data"), "", "")).expect("config");
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_handoff-desk"))
+            .args(args)
+            .arg("--config")
+            .arg(&config)
+            .output()
+            .expect("run")
+    };
+    let add = |sites: &'static str| {
+        let args = ["agent", "add", "--email", "x@t", "--name", "X", "--departments", "orders"];
+        let mut v = args.to_vec();
+        v.extend(["--tier", "agent", "--password", "long-enough-pw", "--sites", sites]);
+        v
+    };
+    let out = run(&add("demo,nowhere"));
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nowhere"), "names the unknown site");
+    let out = run(&add("demo"));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(&["agent", "sites", "--email", "nobody@t", "--sites", "demo"]);
+    assert!(!out.status.success(), "an unknown agent is an error");
+    let db =
+        handoff_desk::startup::open_db(&handoff_desk::config::Config::load(&config).expect("config parses"))
+            .await
+            .expect("db");
+    let sites = |db: std::sync::Arc<dyn handoff_desk::db::Database>| async move {
+        db.agent_by_email("x@t").await.expect("read").expect("agent").sites
+    };
+    assert_eq!(sites(db.clone()).await, ["demo"]);
+    let out = run(&["agent", "sites", "--email", "x@t", "--sites", ""]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(sites(db.clone()).await.is_empty(), "cleared: not limited");
+    db.close().await;
 }
