@@ -15,8 +15,9 @@ use handoff_protocol::v1::{
 
 /// How many earlier conversations and escalations the lists show.
 const HISTORY_LIMIT: usize = 20;
-/// How many earlier conversations are read to find those the agent may see.
-const HISTORY_WINDOW: i64 = 200;
+/// How many earlier conversations are read to find those the agent may see: a few times the
+/// list, as whole rows carry their handoff (up to `transcript_bytes` each).
+const HISTORY_WINDOW: i64 = 60;
 const ESCALATIONS_LIMIT: usize = 50;
 
 /// A supervisor is anyone above the site's first human tier (the tier the bot hands off to)
