@@ -118,10 +118,16 @@ async fn tickets_and_history_follow_the_department_rule() {
     let r = bea.post(&format!("/v1/agent/tickets/{billing_ticket}/answer"), json!({"text": "done"})).await;
     assert_eq!(r.status(), 200);
 
-    // The same visitor now asks orders: Ana sees no billing conversation among the earlier ones.
+    // A visit the bot handled alone (no department): the site's agents may read it.
+    let visit = start_with(&t, "demo", json!({"visitor_id": "v-1"})).await;
+    assert_eq!(visit.say("b1", "do you ship to Norway?").await.status(), 201);
+
+    // The same visitor now asks orders: Ana sees no billing conversation among the earlier ones,
+    // only the bot's visit, which she can open.
     let c = start_with(&t, "demo", json!({"visitor_id": "v-1"})).await;
     c.handoff("orders", "normal").await;
-    assert!(history(&ana, &c.id).await.is_empty(), "Ana sees a billing conversation in the history");
+    assert_eq!(history(&ana, &c.id).await, vec![visit.id.clone()], "billing leaked or the visit is missing");
+    assert_eq!(ana.get(&format!("/v1/agent/conversations/{}", visit.id)).await.status(), 200);
     t.stop().await;
 }
 

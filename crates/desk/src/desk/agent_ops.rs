@@ -29,6 +29,15 @@ pub(super) fn can_take(agent: &AgentRow, site: &LoadedSite, conv: &ConversationR
     dep_ok && level.is_some_and(|l| site.tier_level(&agent.tier).is_some_and(|a| a >= l))
 }
 
+/// What an agent may open (detail, history, tickets): theirs, one they could take, or one that
+/// never reached a person (no department: the customer's self-service, context for whoever on
+/// the site serves them).
+pub(super) fn can_see(agent: &AgentRow, site: &LoadedSite, conv: &ConversationRow) -> bool {
+    conv.agent_id == Some(agent.id)
+        || can_take(agent, site, conv)
+        || (conv.department.is_none() && site.served_by(agent))
+}
+
 impl Desk {
     pub async fn login(&self, email: &str, password: &str) -> ApiResult<NewSession> {
         let bad = || ApiError::unauthorized("bad_credentials", "unknown email or wrong password");
@@ -150,7 +159,7 @@ impl Desk {
         Ok(self.db.conversations_of_agent(agent.id).await?.iter().map(summary).collect())
     }
 
-    /// Loads a conversation an agent may look at: theirs, or one they could take.
+    /// Loads a conversation an agent may look at ([`can_see`]).
     pub(super) async fn visible(
         &self,
         agent: &AgentRow,
@@ -158,10 +167,10 @@ impl Desk {
     ) -> ApiResult<(ConversationRow, &LoadedSite)> {
         let conv = self.db.conversation(id).await?.ok_or_else(|| ApiError::not_found("conversation"))?;
         let site = self.site(&conv.site_key)?;
-        if conv.agent_id != Some(agent.id) && !can_take(agent, site, &conv) {
+        if !can_see(agent, site, &conv) {
             return Err(ApiError::forbidden(
                 "not_your_conversation",
-                "this conversation is outside your departments or tier",
+                "this conversation is outside your sites, departments or tier",
             ));
         }
         Ok((conv, site))
@@ -394,7 +403,7 @@ impl Desk {
             None => None,
         };
         Ok(match conv {
-            Some(c) => c.agent_id == Some(agent.id) || can_take(agent, site, &c),
+            Some(c) => can_see(agent, site, &c),
             None => super::supervisor::is_supervisor(agent, site),
         })
     }

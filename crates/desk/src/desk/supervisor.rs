@@ -2,7 +2,7 @@
 //! conversations, answering offline tickets, and the supervisor's view and moves (overview,
 //! take over, reassign).
 
-use super::agent_ops::can_take;
+use super::agent_ops::{can_see, can_take};
 use super::{now_ms, summary, Change, Desk};
 use crate::db::{AgentRow, AuditRow, ConversationRow};
 use crate::error::{ApiError, ApiResult};
@@ -116,7 +116,7 @@ impl Desk {
             .await?;
         Ok(rows
             .iter()
-            .filter(|c| c.id != conv.id && (c.agent_id == Some(agent.id) || can_take(agent, site, c)))
+            .filter(|c| c.id != conv.id && can_see(agent, site, c))
             .take(HISTORY_LIMIT)
             .map(summary)
             .collect())
