@@ -397,7 +397,9 @@ impl Desk {
     /// A ticket follows its conversation's visibility (department, tier, site); one without a
     /// conversation only the supervisors of its site see.
     pub(super) async fn ticket_visible(&self, agent: &AgentRow, t: &TicketRow) -> ApiResult<bool> {
-        let Some(site) = self.sites.get(&t.site_key) else { return Ok(false) };
+        let Some(site) = self.sites.get(&t.site_key).filter(|s| s.served_by(agent)) else {
+            return Ok(false);
+        };
         let conv = match &t.conversation_id {
             Some(id) => self.db.conversation(id).await?,
             None => None,
