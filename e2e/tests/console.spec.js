@@ -81,9 +81,10 @@ test('an agent signs in, gets a handoff, reads the context, replies and transfer
 test('the queue shows waiting work with priority, wait and SLA; claim with the keyboard', async ({ page }) => {
   // Ben is online but full (capacity 0), so billing work waits in his queue.
   await agentOnline('ben@fernhill.example', 0);
-  await handoff({ department: 'billing', priority: 'urgent', text: 'I was charged twice!', visitor: 'v-2' });
+  // Urgent as the bot gives it (the desk bounds priorities by the site's rules): upset about billing.
+  await handoff({ department: 'billing', priority: 'urgent', reason: 'frustration', text: 'I was charged twice!', visitor: 'v-2' });
   await handoff({ department: 'billing', priority: 'low', text: 'Do you send paper invoices?', visitor: 'v-3' });
-  await handoff({ department: 'technical', priority: 'high', text: 'The app crashes at checkout', visitor: 'v-4' });
+  await handoff({ department: 'technical', priority: 'high', reason: 'frustration', text: 'The app crashes at checkout', visitor: 'v-4' });
 
   await signIn(page, 'ben@fernhill.example');
   await expect(page.locator('.lists .conv-item')).toHaveCount(4);
@@ -119,7 +120,7 @@ test('a supervisor sees the escalation after an SLA breach, takes it over and re
   // Ana gets an urgent chat and does not answer: the first-response SLA breaks, the chat goes
   // up to the supervisor tier.
   await agentOnline('ana@fernhill.example', 3);
-  const c = await handoff({ department: 'orders', priority: 'urgent', text: 'My tent arrived torn, I need it for Friday', visitor: 'v-9' });
+  const c = await handoff({ department: 'orders', priority: 'urgent', reason: 'frustration', text: 'My tent arrived torn, I need it for Friday', visitor: 'v-9' });
   expect(c.handoff.status).toBe('assigned');
   const customer = await stream(c);
 

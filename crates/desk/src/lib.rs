@@ -20,6 +20,7 @@ pub mod identity;
 pub mod insights;
 pub mod login_backoff;
 pub mod metrics;
+pub mod policy;
 pub mod ratelimit;
 pub mod routes;
 pub mod routing;

@@ -79,6 +79,20 @@ enum AgentCommand {
         password: Option<String>,
         #[arg(long, default_value_t = 3)]
         capacity: u32,
+        /// Comma-separated keys of the sites the agent serves; without it an agent serves every
+        /// site only while the desk serves one.
+        #[arg(long, default_value = "")]
+        sites: String,
+    },
+    /// Set the sites an agent serves ("" for not limited).
+    Sites {
+        #[command(flatten)]
+        config: ConfigArgs,
+        #[arg(long)]
+        email: String,
+        /// Comma-separated site keys.
+        #[arg(long)]
+        sites: String,
     },
 }
 
@@ -125,10 +139,23 @@ async fn main() -> Result<()> {
         }
         Command::Agent {
             command:
-                AgentCommand::Add { config, email, name, departments, tier, password_stdin, password, capacity },
+                AgentCommand::Add {
+                    config,
+                    email,
+                    name,
+                    departments,
+                    tier,
+                    password_stdin,
+                    password,
+                    capacity,
+                    sites,
+                },
         } => {
-            let new = NewAgent { email, name, departments, tier, capacity };
+            let new = NewAgent { email, name, departments, tier, capacity, sites };
             agent_add(&config, new, password_stdin, password).await
+        }
+        Command::Agent { command: AgentCommand::Sites { config, email, sites } } => {
+            agent_sites(&config, &email, &sites).await
         }
     }
 }
@@ -198,6 +225,7 @@ struct NewAgent {
     departments: String,
     tier: String,
     capacity: u32,
+    sites: String,
 }
 
 async fn agent_add(
@@ -235,6 +263,7 @@ async fn agent_add(
     if departments.is_empty() {
         bail!("--departments needs at least one department");
     }
+    let sites_served = site_keys(&new.sites, &sites)?;
     let db = startup::open_db(&config).await?;
     let password_hash = handoff_desk::secret::hash_password(&password)?;
     let id = db
@@ -247,9 +276,50 @@ async fn agent_add(
             departments,
             presence: "offline".into(),
             capacity,
+            sites: sites_served.clone(),
         })
         .await?;
     db.close().await;
     println!("agent {id} added: {email}");
+    warn_unlimited(&sites_served, &sites);
+    Ok(())
+}
+
+/// `--sites k1,k2`: keys of configured sites (none given: an empty list, see `AgentRow::sites`).
+fn site_keys(list: &str, sites: &Sites) -> Result<Vec<String>> {
+    let keys: Vec<String> = list.split(',').map(|k| k.trim().to_string()).filter(|k| !k.is_empty()).collect();
+    for k in &keys {
+        if sites.get(k).is_none() {
+            bail!("site {k:?} is not configured");
+        }
+    }
+    Ok(keys)
+}
+
+fn warn_unlimited(served: &[String], sites: &Sites) {
+    if served.is_empty() && sites.iter().count() > 1 {
+        eprintln!(
+            "note: this desk serves several sites and the agent has no --sites: they serve none \
+             until `handoff-desk agent sites` gives them some"
+        );
+    }
+}
+
+async fn agent_sites(args: &ConfigArgs, email: &str, list: &str) -> Result<()> {
+    let config = load_config(args)?;
+    let sites =
+        Sites::load(&config.sites).map_err(|p| anyhow::anyhow!("invalid site content:\n{}", p.join("\n")))?;
+    let keys = site_keys(list, &sites)?;
+    let db = startup::open_db(&config).await?;
+    let found = db.set_agent_sites(email, &keys).await;
+    db.close().await;
+    if !found? {
+        bail!("no agent with email {email:?}");
+    }
+    println!(
+        "agent {email} serves: {}",
+        if keys.is_empty() { "(not limited)".into() } else { keys.join(", ") }
+    );
+    warn_unlimited(&keys, &sites);
     Ok(())
 }

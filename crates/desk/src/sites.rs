@@ -2,6 +2,8 @@
 //! its `site.toml`, loaded with handoff-bot) joined with its operational config.
 
 use crate::config::{SiteConfig, DEFAULT_SLA};
+use crate::db::AgentRow;
+use crate::policy::HandoffPolicy;
 use crate::sla::SlaPolicy;
 use handoff_bot::{Engine, Site};
 use std::collections::HashMap;
@@ -15,6 +17,10 @@ pub struct LoadedSite {
     pub config: SiteConfig,
     /// Tier ids, lowest first (the hierarchical escalation path).
     pub tiers: Vec<String>,
+    /// What a handoff may ask for (tier and priority), from the site's rules.
+    pub policy: HandoffPolicy,
+    /// The desk serves only this site: agents whose site list is empty serve it.
+    only: bool,
     /// The site's bot, compiled on first use (insights ask it whether a gap is still one).
     engine: OnceLock<Option<Arc<Engine>>>,
 }
@@ -23,6 +29,17 @@ impl LoadedSite {
     /// The compiled bot of the site's content (`None` if it does not compile).
     pub fn engine(&self) -> Option<Arc<Engine>> {
         self.engine.get_or_init(|| Engine::new(self.content.clone()).ok().map(Arc::new)).clone()
+    }
+
+    /// Whether the agent serves this site: it is on their list, or their list is empty and the
+    /// desk serves no other site. One desk serving two sites never shows one site's work to the
+    /// other's agents.
+    pub fn served_by(&self, agent: &AgentRow) -> bool {
+        if agent.sites.is_empty() {
+            self.only
+        } else {
+            agent.sites.contains(&self.key)
+        }
     }
 
     pub fn tier_level(&self, tier: &str) -> Option<usize> {
@@ -92,9 +109,11 @@ impl Sites {
                     let tiers = site.settings.tiers.iter().map(|t| t.id.clone()).collect();
                     let loaded = LoadedSite {
                         key: key.clone(),
+                        policy: HandoffPolicy::new(&site),
                         content: site,
                         config: config.clone(),
                         tiers,
+                        only: false,
                         engine: OnceLock::new(),
                     };
                     if by_key.insert(key.clone(), loaded).is_some() {
@@ -103,6 +122,9 @@ impl Sites {
                 }
                 Err(mut p) => problems.append(&mut p),
             }
+        }
+        if by_key.len() == 1 {
+            by_key.values_mut().for_each(|s| s.only = true);
         }
         if problems.is_empty() {
             Ok(Sites { by_key })

@@ -36,6 +36,21 @@ pub async fn open_db(config: &Config) -> Result<Arc<dyn Database>, StartupError>
     Ok(Arc::new(Sqlite::open(&config.data_dir).await?))
 }
 
+/// Agents who serve nothing after a config change say so in the log: on a desk with several
+/// sites an agent without a site list serves none, and a key no longer configured serves nothing.
+async fn warn_about_agent_sites(db: &dyn Database, sites: &Sites) -> Result<(), StartupError> {
+    let several = sites.iter().count() > 1;
+    for a in db.agents().await? {
+        if several && a.sites.is_empty() {
+            tracing::warn!(agent = %a.email, "agent serves no site: this desk serves several; set them with `handoff-desk agent sites`");
+        }
+        for k in a.sites.iter().filter(|k| sites.get(k).is_none()) {
+            tracing::warn!(agent = %a.email, site = %k, "agent names a site this desk does not serve");
+        }
+    }
+    Ok(())
+}
+
 pub struct Application {
     listener: TcpListener,
     desk: Arc<Desk>,
@@ -47,6 +62,7 @@ impl Application {
     pub async fn build(config: Config) -> Result<Application, StartupError> {
         let sites = Sites::load(&config.sites).map_err(StartupError::Content)?;
         let db = open_db(&config).await?;
+        warn_about_agent_sites(db.as_ref(), &sites).await?;
         let listener = TcpListener::bind(&config.listen)
             .await
             .map_err(|e| StartupError::Listen(config.listen.clone(), e))?;
@@ -137,6 +153,8 @@ pub async fn seed_demo(db: &dyn Database) -> Result<(), StartupError> {
             departments: departments.iter().map(|d| d.to_string()).collect(),
             presence: "offline".into(),
             capacity: 3,
+            // The demo desk serves one site: not limited is that site.
+            sites: vec![],
         })
         .await?;
     }

@@ -197,7 +197,11 @@ async fn supervisor_overview_take_over_and_reassign() {
     // An urgent chat goes to Ana, who does not answer within 1 s: escalated up the ladder, where
     // only Sam (a manager with capacity 0) could take it: it waits, for Sam to see why.
     let c = t.customer().await;
-    assert_eq!(c.handoff("orders", "urgent").await["status"], "assigned");
+    // Urgent as the bot gives it: an upset customer one level above orders' `high` (policy.rs).
+    let mut body = handoff_body("orders", "urgent");
+    body["reason"] = json!("frustration");
+    let r = c.post("/handoff", body).await;
+    assert_eq!(r.json::<Value>().await.expect("json")["status"], "assigned");
     ana_events.until(WAIT, |e| e.event == "assignment.lost").await;
     let o: Value = sam.get("/v1/agent/supervisor/overview").await.json().await.expect("json");
     let esc = o["escalations"].as_array().expect("escalations");

@@ -28,7 +28,10 @@ async fn handoff_assignment_reply_sla_escalation_transfer_resolve_rating() {
     // Rating is only for resolved conversations.
     assert_eq!(c.post("/rating", json!({"score": 5})).await.status(), 409);
 
-    let state = c.handoff("orders", "urgent").await;
+    // Urgent as the bot gives it: an upset customer one level above orders' `high` (policy.rs).
+    let mut body = handoff_body("orders", "urgent");
+    body["reason"] = json!("frustration");
+    let state: serde_json::Value = c.post("/handoff", body).await.json().await.expect("json");
     assert_eq!(state["status"], "assigned", "{state}");
     assert_eq!(state["agent_name"], "Ana");
 

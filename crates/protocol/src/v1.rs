@@ -427,6 +427,9 @@ pub struct AgentInfo {
     pub capacity: u32,
     /// Conversations currently assigned.
     pub active: u32,
+    /// Keys of the sites the agent serves (sees and gets work of).
+    #[serde(default)]
+    pub sites: Vec<String>,
 }
 
 /// `PUT /v1/agent/presence`

@@ -109,12 +109,16 @@ pub fn Composer(id: String, mine: bool, locale: String, department: String) -> i
                     </select>
                 </div>
             </Show>
-            <details class="note-box">
-                <summary>{move || c.t(Key::Note)}</summary>
-                <label for="note" class="sr-only">{move || c.t(Key::Note)}</label>
-                <textarea id="note" rows="2" prop:value=move || note.get() on:input=move |e| note.set(event_target_value(&e))></textarea>
-                <button type="button" class="secondary" on:click=add_note>{move || c.t(Key::AddNote)}</button>
-            </details>
+            // Notes are read-only for colleagues until they take the conversation over; the
+            // desk refuses them too (403 read_only), supervisors excepted.
+            <Show when=move || mine || c.is_supervisor()>
+                <details class="note-box">
+                    <summary>{move || c.t(Key::Note)}</summary>
+                    <label for="note" class="sr-only">{move || c.t(Key::Note)}</label>
+                    <textarea id="note" rows="2" prop:value=move || note.get() on:input=move |e| note.set(event_target_value(&e))></textarea>
+                    <button type="button" class="secondary" on:click=add_note.clone()>{move || c.t(Key::AddNote)}</button>
+                </details>
+            </Show>
         </div>
     }
 }

@@ -148,6 +148,9 @@ pub struct AgentRow {
     pub departments: Vec<String>,
     pub presence: String,
     pub capacity: u32,
+    /// Keys of the sites the agent serves. Empty: not limited, which serves every site only
+    /// while the desk serves a single one (`LoadedSite::served_by`).
+    pub sites: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -289,6 +292,8 @@ pub trait Database: Send + Sync + 'static {
     async fn agent_by_email(&self, email: &str) -> DbResult<Option<AgentRow>>;
     async fn agents(&self) -> DbResult<Vec<AgentRow>>;
     async fn set_presence(&self, id: i64, presence: &str, capacity: u32) -> DbResult<()>;
+    /// Sets the sites the agent with this email serves; `false` if there is no such agent.
+    async fn set_agent_sites(&self, email: &str, sites: &[String]) -> DbResult<bool>;
     /// Number of assigned conversations per agent.
     async fn active_counts(&self) -> DbResult<HashMap<i64, u32>>;
 
@@ -299,11 +304,13 @@ pub trait Database: Send + Sync + 'static {
     async fn delete_expired_sessions(&self, now: i64) -> DbResult<u64>;
 
     /// Stores the ticket and its audit row together.
-    /// The site's other conversations of this visitor, newest first (at most `limit`).
+    /// The site's conversations of this visitor, newest first (at most `limit`): those whose
+    /// customer was verified when `verified`, else only those whose customer was not.
     async fn conversations_of_visitor(
         &self,
         site_key: &str,
         visitor_id: &str,
+        verified: bool,
         limit: i64,
     ) -> DbResult<Vec<ConversationRow>>;
     /// The newest audit rows of these kinds, newest first.

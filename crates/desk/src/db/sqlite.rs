@@ -25,6 +25,8 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (6, "insights_first_reply", include_str!("../../migrations/sqlite/0006_insights_first_reply.sql")),
     (7, "insights_period_index", include_str!("../../migrations/sqlite/0007_insights_period_index.sql")),
     (8, "handoff_gaps", include_str!("../../migrations/sqlite/0008_handoff_gaps.sql")),
+    // 9 is issue 14's exactly-once migration (another branch).
+    (10, "agent_sites", include_str!("../../migrations/sqlite/0010_agent_sites.sql")),
 ];
 
 pub struct Sqlite {
@@ -128,6 +130,7 @@ fn message(r: &SqliteRow) -> DbResult<MessageRow> {
 
 fn agent(r: &SqliteRow) -> DbResult<AgentRow> {
     let departments: String = r.try_get("departments")?;
+    let sites: String = r.try_get("sites")?;
     Ok(AgentRow {
         id: r.try_get("id")?,
         email: r.try_get("email")?,
@@ -137,6 +140,7 @@ fn agent(r: &SqliteRow) -> DbResult<AgentRow> {
         departments: departments.split(',').filter(|d| !d.is_empty()).map(str::to_string).collect(),
         presence: r.try_get("presence")?,
         capacity: u32::try_from(r.try_get::<i64, _>("capacity")?).unwrap_or(0),
+        sites: sites.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
     })
 }
 
@@ -428,8 +432,8 @@ impl Database for Sqlite {
 
     async fn insert_agent(&self, a: &AgentRow) -> DbResult<i64> {
         let res = sqlx::query(
-            "INSERT INTO agents (email, name, password_hash, tier, departments, presence, capacity, created_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, strftime('%s','now') * 1000)",
+            "INSERT INTO agents (email, name, password_hash, tier, departments, presence, capacity, sites, \
+             created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, strftime('%s','now') * 1000)",
         )
         .bind(&a.email)
         .bind(&a.name)
@@ -438,6 +442,7 @@ impl Database for Sqlite {
         .bind(a.departments.join(","))
         .bind(&a.presence)
         .bind(i64::from(a.capacity))
+        .bind(a.sites.join(","))
         .execute(&self.pool)
         .await;
         match res {
@@ -476,6 +481,15 @@ impl Database for Sqlite {
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+
+    async fn set_agent_sites(&self, email: &str, sites: &[String]) -> DbResult<bool> {
+        let done = sqlx::query("UPDATE agents SET sites = ? WHERE email = ?")
+            .bind(sites.join(","))
+            .bind(email)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
     }
 
     async fn active_counts(&self) -> DbResult<HashMap<i64, u32>> {
@@ -537,14 +551,18 @@ impl Database for Sqlite {
         &self,
         site_key: &str,
         visitor_id: &str,
+        verified: bool,
         limit: i64,
     ) -> DbResult<Vec<ConversationRow>> {
+        // `verified` lives in the customer JSON the conversation started with (migration 0005).
         let rows = sqlx::query(&format!(
             "SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE site_key = ? AND visitor_id = ? \
+             AND COALESCE(json_extract(customer_json, '$.verified'), 0) = ? \
              ORDER BY created_at DESC, id LIMIT ?"
         ))
         .bind(site_key)
         .bind(visitor_id)
+        .bind(verified)
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;

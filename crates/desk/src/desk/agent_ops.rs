@@ -1,7 +1,7 @@
 //! The agent's side: sessions, presence, queue, and the moves along the escalation path.
 
 use super::{now_ms, summary, wire_message, Change, Desk};
-use crate::db::{AgentRow, ConversationRow, SessionRow};
+use crate::db::{AgentRow, ConversationRow, SessionRow, TicketRow};
 use crate::error::{ApiError, ApiResult};
 use crate::login_backoff::account_key;
 use crate::metrics::Metrics;
@@ -20,10 +20,24 @@ pub struct NewSession {
     pub csrf_token: String,
 }
 
+/// The conversations' visibility rule: the agent serves the site, has the department and is at
+/// or above the conversation's tier.
 pub(super) fn can_take(agent: &AgentRow, site: &LoadedSite, conv: &ConversationRow) -> bool {
+    if !site.served_by(agent) {
+        return false;
+    }
     let dep_ok = conv.department.as_ref().is_some_and(|d| agent.departments.contains(d));
     let level = conv.tier.as_deref().and_then(|t| site.tier_level(t));
     dep_ok && level.is_some_and(|l| site.tier_level(&agent.tier).is_some_and(|a| a >= l))
+}
+
+/// What an agent may open (detail, history, tickets): theirs, one they could take, or one that
+/// never reached a person (no department: the customer's self-service, context for whoever on
+/// the site serves them).
+pub(super) fn can_see(agent: &AgentRow, site: &LoadedSite, conv: &ConversationRow) -> bool {
+    conv.agent_id == Some(agent.id)
+        || can_take(agent, site, conv)
+        || (conv.department.is_none() && site.served_by(agent))
 }
 
 impl Desk {
@@ -109,7 +123,16 @@ impl Desk {
             presence: Presence::parse(&agent.presence).unwrap_or(Presence::Offline),
             capacity: agent.capacity,
             active,
+            sites: self.served_sites(agent),
         })
+    }
+
+    /// Keys of the sites the agent serves, sorted.
+    pub fn served_sites(&self, agent: &AgentRow) -> Vec<String> {
+        let mut keys: Vec<String> =
+            self.sites.iter().filter(|s| s.served_by(agent)).map(|s| s.key.clone()).collect();
+        keys.sort();
+        keys
     }
 
     pub async fn set_presence(
@@ -149,7 +172,7 @@ impl Desk {
         Ok(self.db.conversations_of_agent(agent.id).await?.iter().map(summary).collect())
     }
 
-    /// Loads a conversation an agent may look at: theirs, or one they could take.
+    /// Loads a conversation an agent may look at ([`can_see`]).
     pub(super) async fn visible(
         &self,
         agent: &AgentRow,
@@ -157,10 +180,24 @@ impl Desk {
     ) -> ApiResult<(ConversationRow, &LoadedSite)> {
         let conv = self.db.conversation(id).await?.ok_or_else(|| ApiError::not_found("conversation"))?;
         let site = self.site(&conv.site_key)?;
-        if conv.agent_id != Some(agent.id) && !can_take(agent, site, &conv) {
+        if !can_see(agent, site, &conv) {
             return Err(ApiError::forbidden(
                 "not_your_conversation",
-                "this conversation is outside your departments or tier",
+                "this conversation is outside your sites, departments or tier",
+            ));
+        }
+        Ok((conv, site))
+    }
+
+    /// Loads a conversation this agent may write internal notes into: theirs, or any they can
+    /// see when they supervise its site. Everyone else reads only, until they take it over.
+    async fn note_target(&self, agent: &AgentRow, id: &str) -> ApiResult<(ConversationRow, &LoadedSite)> {
+        let (conv, site) = self.visible(agent, id).await?;
+        let has_it = conv.status == ConversationStatus::Assigned && conv.agent_id == Some(agent.id);
+        if !has_it && !super::supervisor::is_supervisor(agent, site) {
+            return Err(ApiError::forbidden(
+                "read_only",
+                "only the agent who has this conversation, or a supervisor, writes notes into it",
             ));
         }
         Ok((conv, site))
@@ -210,7 +247,7 @@ impl Desk {
         self.check_text(text)?;
         let _w = self.write().await;
         let (conv, site) =
-            if internal { self.visible(agent, id).await? } else { self.mine(agent, id).await? };
+            if internal { self.note_target(agent, id).await? } else { self.mine(agent, id).await? };
         let mut ch = Change::new(site, conv);
         let m = ch.message("agent", Some(agent), text, None, internal);
         if !internal && ch.conv.first_reply_at.is_none() {
@@ -358,8 +395,31 @@ impl Desk {
         Ok(())
     }
 
+    /// The tickets this agent may see: those of conversations they could open (see
+    /// [`Desk::ticket_visible`]), newest first.
     pub async fn tickets(&self, agent: &AgentRow) -> ApiResult<Vec<Ticket>> {
-        let _ = agent; // every agent sees every ticket: tickets are the team's shared inbox
-        Ok(self.db.tickets().await?.into_iter().map(super::customer::wire_ticket).collect())
+        let mut out = Vec::new();
+        for t in self.db.tickets().await? {
+            if self.ticket_visible(agent, &t).await? {
+                out.push(super::customer::wire_ticket(t));
+            }
+        }
+        Ok(out)
+    }
+
+    /// A ticket follows its conversation's visibility (department, tier, site); one without a
+    /// conversation only the supervisors of its site see.
+    pub(super) async fn ticket_visible(&self, agent: &AgentRow, t: &TicketRow) -> ApiResult<bool> {
+        let Some(site) = self.sites.get(&t.site_key).filter(|s| s.served_by(agent)) else {
+            return Ok(false);
+        };
+        let conv = match &t.conversation_id {
+            Some(id) => self.db.conversation(id).await?,
+            None => None,
+        };
+        Ok(match conv {
+            Some(c) => can_see(agent, site, &c),
+            None => super::supervisor::is_supervisor(agent, site),
+        })
     }
 }

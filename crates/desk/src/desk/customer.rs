@@ -232,15 +232,14 @@ impl Desk {
         }
         self.validate_handoff(site, &req)?;
         let mut ch = Change::new(site, conv);
-        // The bot is the first rung: a handoff always goes at least to the site's first human tier.
-        let mut tier = req.tier.clone();
-        if site.tier_level(&tier) == Some(0) {
-            tier = site.content.settings.handoff.first_tier.clone();
-        }
+        // The request's tier and priority are hints from the customer's browser: the site's
+        // rules bound them (crate::policy). The bot tier never applies: a handoff goes to a person.
+        let tier = site.policy.tier(&req.department, req.reason, &req.tier);
+        let priority = site.policy.priority(&req.department, req.reason, &req.priority);
         let level = site.tier_level(&tier).unwrap_or(usize::MAX);
         ch.conv.department = Some(req.department.clone());
         ch.conv.tier = Some(tier);
-        ch.conv.priority = Some(req.priority.clone());
+        ch.conv.priority = Some(priority.clone());
         ch.conv.reason = Some(req.reason.as_str().to_string());
         ch.conv.locale = req.locale.clone();
         if req.page_url.is_some() {
@@ -263,7 +262,7 @@ impl Desk {
             } else if routing::pick(&cands, &req.department, level).is_some() {
                 None
             } else {
-                let rank = site.priority_rank(&req.priority);
+                let rank = site.priority_rank(&priority);
                 let ahead = self
                     .db
                     .conversations_with_status(ConversationStatus::Queued)
@@ -295,7 +294,7 @@ impl Desk {
             let conv = self.apply(ch).await?;
             return self.state(&conv).await;
         }
-        let sla = crate::sla::deadlines(ch.now, &site.sla(&req.priority));
+        let sla = crate::sla::deadlines(ch.now, &site.sla(&priority));
         ch.requeue(None, "handoff");
         ch.conv.first_response_due = Some(sla.first_response);
         ch.conv.resolution_due = Some(sla.resolution);

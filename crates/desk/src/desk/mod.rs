@@ -154,7 +154,8 @@ pub fn summary(c: &ConversationRow) -> ConversationSummary {
     }
 }
 
-/// Agents as routing sees them for one site (tier levels are per site ladder).
+/// Agents as routing sees them for one site (tier levels are per site ladder). An agent who
+/// does not serve the site is off its ladder: never picked, counted or told of its work.
 pub fn candidates<'a>(
     agents: &'a [AgentRow],
     loads: &HashMap<i64, u32>,
@@ -166,7 +167,7 @@ pub fn candidates<'a>(
             id: a.id,
             online: a.presence == "online",
             departments: &a.departments,
-            level: site.tier_level(&a.tier),
+            level: if site.served_by(a) { site.tier_level(&a.tier) } else { None },
             active: loads.get(&a.id).copied().unwrap_or(0),
             capacity: a.capacity,
         })

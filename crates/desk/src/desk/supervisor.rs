@@ -2,7 +2,7 @@
 //! conversations, answering offline tickets, and the supervisor's view and moves (overview,
 //! take over, reassign).
 
-use super::agent_ops::can_take;
+use super::agent_ops::{can_see, can_take};
 use super::{now_ms, summary, Change, Desk};
 use crate::db::{AgentRow, AuditRow, ConversationRow};
 use crate::error::{ApiError, ApiResult};
@@ -14,11 +14,18 @@ use handoff_protocol::v1::{
 };
 
 /// How many earlier conversations and escalations the lists show.
-const HISTORY_LIMIT: i64 = 20;
+const HISTORY_LIMIT: usize = 20;
+/// How many earlier conversations are read to find those the agent may see: a few times the
+/// list, as whole rows carry their handoff (up to `transcript_bytes` each).
+const HISTORY_WINDOW: i64 = 60;
 const ESCALATIONS_LIMIT: usize = 50;
 
-/// A supervisor is anyone above the site's first human tier (the tier the bot hands off to).
+/// A supervisor is anyone above the site's first human tier (the tier the bot hands off to)
+/// who serves the site.
 pub fn is_supervisor(agent: &AgentRow, site: &LoadedSite) -> bool {
+    if !site.served_by(agent) {
+        return false;
+    }
     let first = site.tier_level(&site.content.settings.handoff.first_tier).unwrap_or(0);
     site.tier_level(&agent.tier).is_some_and(|l| l > first)
 }
@@ -29,6 +36,14 @@ fn not_supervisor() -> ApiError {
 
 fn shares_department(agent: &AgentRow, department: Option<&str>) -> bool {
     department.is_some_and(|d| agent.departments.iter().any(|a| a == d))
+}
+
+/// Whether the site's server vouched for the conversation's customer (signed user id).
+fn verified(c: &ConversationRow) -> bool {
+    c.customer_json
+        .as_deref()
+        .and_then(|j| serde_json::from_str::<handoff_protocol::v1::Customer>(j).ok())
+        .is_some_and(|who| who.verified)
 }
 
 fn open(c: &ConversationRow) -> bool {
@@ -46,11 +61,12 @@ fn named(list: &[handoff_bot::model::Named]) -> Vec<NamedItem> {
 
 impl Desk {
     /// The sites' departments, tiers, priorities and locales (for transfer targets and names).
-    /// Every site, with its embed snippet for a desk reached at `base` (`http(s)://host`).
-    pub fn site_summaries(&self, base: &str) -> Vec<SiteSummary> {
+    /// The agent's sites, with their embed snippets for a desk reached at `base` (`http(s)://host`).
+    pub fn site_summaries(&self, agent: &AgentRow, base: &str) -> Vec<SiteSummary> {
         let mut out: Vec<SiteSummary> = self
             .sites
             .iter()
+            .filter(|s| s.served_by(agent))
             .map(|s| {
                 let set = &s.content.settings;
                 SiteSummary {
@@ -76,10 +92,11 @@ impl Desk {
         out
     }
 
-    /// Canned responses of the agent's departments (all locales; the console picks).
+    /// Canned responses of the agent's sites and departments (all locales; the console picks).
     pub fn canned(&self, agent: &AgentRow, locale: Option<&str>) -> Vec<CannedResponse> {
         self.sites
             .iter()
+            .filter(|s| s.served_by(agent))
             .flat_map(|s| s.config.canned.iter())
             .filter(|c| agent.departments.contains(&c.department))
             .filter(|c| locale.is_none_or(|l| c.locale == l))
@@ -87,12 +104,22 @@ impl Desk {
             .collect()
     }
 
-    /// The same visitor's other conversations on this site, newest first.
+    /// The same visitor's other conversations on this site that the agent could open, newest
+    /// first. Only identities proven the same way link: a verified user id to the same verified
+    /// user id, an unverified visitor id only to unverified ones (anyone can send any id unsigned).
     pub async fn history(&self, agent: &AgentRow, id: &str) -> ApiResult<Vec<ConversationSummary>> {
-        let (conv, _) = self.visible(agent, id).await?;
+        let (conv, site) = self.visible(agent, id).await?;
         let Some(visitor) = conv.visitor_id.as_deref() else { return Ok(vec![]) };
-        let rows = self.db.conversations_of_visitor(&conv.site_key, visitor, HISTORY_LIMIT + 1).await?;
-        Ok(rows.iter().filter(|c| c.id != conv.id).take(HISTORY_LIMIT as usize).map(summary).collect())
+        let rows = self
+            .db
+            .conversations_of_visitor(&conv.site_key, visitor, verified(&conv), HISTORY_WINDOW)
+            .await?;
+        Ok(rows
+            .iter()
+            .filter(|c| c.id != conv.id && can_see(agent, site, c))
+            .take(HISTORY_LIMIT)
+            .map(summary)
+            .collect())
     }
 
     fn supervisor_site(&self, agent: &AgentRow, site_key: Option<&str>) -> ApiResult<()> {
@@ -146,12 +173,16 @@ impl Desk {
         })
     }
 
+    /// What a supervisor watches: their departments on the sites they supervise.
     pub async fn overview(&self, sup: &AgentRow) -> ApiResult<SupervisorOverview> {
         self.supervisor_site(sup, None)?;
-        let mine = |c: &&ConversationRow| shares_department(sup, c.department.as_deref());
+        let supervised = |key: &str| self.sites.get(key).is_some_and(|s| is_supervisor(sup, s));
+        let mine =
+            |c: &&ConversationRow| supervised(&c.site_key) && shares_department(sup, c.department.as_deref());
         let mut agents = Vec::new();
         for a in self.db.agents().await? {
-            if a.departments.iter().any(|d| sup.departments.contains(d)) {
+            let same_site = self.sites.iter().any(|s| is_supervisor(sup, s) && s.served_by(&a));
+            if same_site && a.departments.iter().any(|d| sup.departments.contains(d)) {
                 agents.push(self.agent_info(&a).await?);
             }
         }
@@ -173,6 +204,9 @@ impl Desk {
         for a in self.db.recent_audit(&["escalation", "sla_breach", "transfer"], 500).await? {
             if escalations.len() >= ESCALATIONS_LIMIT {
                 break;
+            }
+            if !supervised(&a.site_key) {
+                continue;
             }
             let dep = a.to_department.clone().or_else(|| a.from_department.clone());
             let Some(conv) = self.db.conversation(&a.conversation_id).await? else { continue };
@@ -261,6 +295,12 @@ impl Desk {
     pub async fn answer_ticket(&self, agent: &AgentRow, id: i64, text: &str) -> ApiResult<Ticket> {
         self.check_text(text)?;
         let t = self.db.ticket(id).await?.ok_or_else(|| ApiError::not_found("ticket"))?;
+        if !self.ticket_visible(agent, &t).await? {
+            return Err(ApiError::forbidden(
+                "not_your_ticket",
+                "this ticket is outside your sites, departments or tier",
+            ));
+        }
         let now = now_ms();
         let audit = AuditRow {
             conversation_id: t.conversation_id.clone().unwrap_or_default(),

@@ -223,14 +223,14 @@ pub async fn overview(State(desk): State<Arc<Desk>>, auth: AgentAuth) -> ApiResu
 /// Departments, tiers, priorities and locales of every site (names per locale).
 pub async fn sites(
     State(desk): State<Arc<Desk>>,
-    _auth: AgentAuth,
+    auth: AgentAuth,
     headers: HeaderMap,
 ) -> ApiResult<impl IntoResponse> {
     let base = match &desk.config.public_url {
         Some(u) => u.clone(),
         None => base_from_request(&headers),
     };
-    Ok(Json(desk.site_summaries(&base)))
+    Ok(Json(desk.site_summaries(&auth.agent, &base)))
 }
 
 /// The address the console was loaded from: the `Host` header, https when a proxy says so.

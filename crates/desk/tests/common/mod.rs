@@ -98,6 +98,7 @@ pub async fn add_agent(
             departments: departments.iter().map(|d| d.to_string()).collect(),
             presence: "offline".into(),
             capacity,
+            sites: vec![],
         })
         .await
         .expect("agent added")
