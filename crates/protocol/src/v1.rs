@@ -33,6 +33,12 @@ pub struct StartConversation {
     /// by the desk exactly as [`Identify`] is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<Identify>,
+    /// Optional, fresh and random for each conversation the client means to start (16 to 200
+    /// characters): a retry with the same key (same site and visitor) answers the conversation
+    /// the first request started, with the same token, instead of starting another. Keep it as
+    /// secret as the token: it yields the token again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_key: Option<String>,
 }
 
 /// `POST /v1/sites/{key}/identify` (and [`StartConversation::customer`]): the signed-in user of
@@ -495,6 +501,10 @@ pub struct AuditEntry {
 #[serde(deny_unknown_fields)]
 pub struct AgentText {
     pub text: String,
+    /// Optional, chosen by the console once per composed message (at most 200 characters): a
+    /// retry with the same id and text returns the stored message instead of a second one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
 }
 
 /// `POST /v1/agent/conversations/{id}/transfer`: functional escalation.
