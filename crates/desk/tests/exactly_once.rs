@@ -255,3 +255,27 @@ async fn the_agent_stream_resumes_from_its_last_event_id() {
     assert_eq!(r.status(), 400);
     t.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retried_ticket_answer_returns_the_ticket() {
+    let t = spawn("", "").await;
+    t.add_agent("ana@t", "Ana", "agent", &["orders"], 3).await;
+    t.add_agent("ben@t", "Ben", "agent", &["orders"], 3).await;
+    let (ana, ben) = (t.agent("ana@t").await, t.agent("ben@t").await);
+    let c = t.customer().await;
+    assert_eq!(c.handoff("orders", "normal").await["status"], "offline", "nobody online");
+    let body = json!({"name": "Kim", "email": "kim@example.com", "message": "call me", "transcript": []});
+    let r = c.post("/ticket", body).await;
+    assert_eq!(r.status(), 201);
+    let id = r.json::<Value>().await.expect("json")["id"].as_i64().expect("id");
+    let path = format!("/v1/agent/tickets/{id}/answer");
+    let first = ana.post(&path, json!({"text": "We will call."})).await;
+    assert_eq!(first.status(), 200);
+    let first: Value = first.json().await.expect("json");
+    let again = ana.post(&path, json!({"text": "We will call."})).await;
+    assert_eq!(again.status(), 200, "a retry of the same answer");
+    assert_eq!(again.json::<Value>().await.expect("json"), first);
+    assert_eq!(ana.post(&path, json!({"text": "Something else"})).await.status(), 409);
+    assert_eq!(ben.post(&path, json!({"text": "We will call."})).await.status(), 409, "not Ben's answer");
+    t.stop().await;
+}
