@@ -35,7 +35,7 @@ const MIN_CLIENT_KEY: usize = 16;
 
 fn check_client_key(k: &str) -> ApiResult<&str> {
     let n = k.chars().count();
-    if n < MIN_CLIENT_KEY || n > MAX_SHORT || k.chars().any(char::is_control) {
+    if !(MIN_CLIENT_KEY..=MAX_SHORT).contains(&n) || k.chars().any(char::is_control) {
         return Err(ApiError::unprocessable(
             "invalid_client_key",
             format!(
