@@ -279,3 +279,47 @@ async fn a_retried_ticket_answer_returns_the_ticket() {
     assert_eq!(ben.post(&path, json!({"text": "We will call."})).await.status(), 409, "not Ben's answer");
     t.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resume_the_log_cannot_serve_asks_for_a_reload() {
+    let t = spawn("", "").await;
+    let ana = t.online_agent("ana@t", "Ana", "agent", &["orders"], 5).await;
+    let mut s = agent_stream_at(&ana, None, false).await;
+    let start = s.next(WAIT).await.expect("ready").id.expect("id");
+    for _ in 0..3 {
+        let c = t.customer().await;
+        assert_eq!(c.handoff("orders", "normal").await["status"], "assigned");
+    }
+    let seen = s.until(WAIT, |e| e.event == "assigned" && e.id > Some(start + 2)).await;
+    drop(s);
+    let newest = seen.last().and_then(|e| e.id).expect("id");
+
+    // Retention dropped everything but the newest notice: a resume from before it cannot be
+    // served in full, so the console is told to reload, then the stream goes on from now.
+    let pruned = t.desk.db.prune_notices(i64::MAX, 0).await.expect("prune");
+    assert!(pruned >= 2, "{pruned}");
+    let mut s = agent_stream_at(&ana, Some(start), true).await;
+    let e = s.next(WAIT).await.expect("resync");
+    assert_eq!((e.event.as_str(), e.id), ("resync", Some(newest)));
+    assert!(s.next(Duration::from_millis(300)).await.is_none(), "nothing replayed after a resync");
+
+    // An id the log never had (another database) gets the same.
+    let mut s = agent_stream_at(&ana, Some(newest + 1000), false).await;
+    let e = s.next(WAIT).await.expect("resync");
+    assert_eq!((e.event.as_str(), e.id), ("resync", Some(newest)));
+    t.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sweeper_sets_agents_without_a_session_offline() {
+    // An expired session is deleted by the sweeper; with it the agent goes offline even when
+    // no stream was open to notice.
+    let t = spawn("", "").await;
+    let ana = t.online_agent("ana@t", "Ana", "agent", &["orders"], 3).await;
+    let token = ana.cookie.split_once('=').expect("cookie pair").1;
+    t.desk.db.delete_session(&handoff_desk::secret::hash_token(token)).await.expect("delete");
+    eventually(WAIT, || async { (presence(&t, ana.id).await == "offline").then_some(()) }).await;
+    let c = t.customer().await;
+    assert_eq!(c.handoff("orders", "normal").await["status"], "offline", "no work for an absent agent");
+    t.stop().await;
+}
