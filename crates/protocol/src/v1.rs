@@ -350,7 +350,8 @@ impl CustomerEvent {
     }
 }
 
-/// Events on an agent's own stream (live only: after a reconnect the console reloads its lists).
+/// Events on an agent's own stream. All but `typing` are stored notices with an SSE id, replayed
+/// after `Last-Event-ID` / `?after=` on a reconnect (docs/protocol.md).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type")]
 pub enum AgentEvent {
