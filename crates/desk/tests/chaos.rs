@@ -1,7 +1,7 @@
 //! Chaos, bounded and on loopback (issue 14): customers and an agent write in bursts on several
 //! conversations while the desk process is SIGKILLed at random moments and restarted. Every
-//! sender retries blindly after a lost answer, with the same client id; the agent's event stream
-//! is resumed from its last id after every restart. At the end: nothing acknowledged is lost,
+//! sender retries blindly after a lost answer, with the same client id; the agent's and the
+//! customers' event streams are resumed from their last id after every restart. At the end: nothing acknowledged is lost,
 //! nothing is stored or announced twice, and each side's messages keep their order, on the
 //! customer streams and on the agent stream.
 
@@ -140,13 +140,15 @@ async fn sender(
     }
 }
 
-/// The agent's notices as the console would see them: `(id, kind, data)`, resumed from the
-/// last id after every break. Returns once it has `expected` message notices (set when the
-/// senders are done) and the stream has then been quiet for a moment, so a repeat would show.
-async fn agent_reader(
+/// A stream as a client follows it: `(id, kind, data)` of every event with an id, resumed with
+/// `Last-Event-ID` after every break (a killed desk, a restart). Returns once it has
+/// `expected` `message` events (set when the senders are done) and the stream has then been
+/// quiet for a moment, so a repeat would show. `path` is the agent's or a customer's stream.
+async fn resuming_reader(
     client: reqwest::Client,
     b: Base,
-    cookie: String,
+    path: String,
+    header: (&'static str, String),
     expected: Arc<AtomicUsize>,
 ) -> Vec<(i64, String, Value)> {
     let mut seen: Vec<(i64, String, Value)> = Vec::new();
@@ -156,7 +158,7 @@ async fn agent_reader(
         if messages >= expected.load(Ordering::SeqCst) {
             return seen;
         }
-        let mut req = client.get(format!("{}/v1/agent/events", base(&b))).header("cookie", &cookie);
+        let mut req = client.get(format!("{}{path}", base(&b))).header(header.0, &header.1);
         if let Some(n) = last {
             req = req.header("last-event-id", n.to_string());
         }
@@ -164,12 +166,12 @@ async fn agent_reader(
             tokio::time::sleep(Duration::from_millis(25)).await;
             continue;
         };
-        assert_eq!(r.status(), 200, "the session survives restarts");
+        assert_eq!(r.status(), 200, "{path}: the session and the token survive restarts");
         let mut s = Sse::new(r);
         while let Some(e) = s.next(Duration::from_millis(500)).await {
             let Some(id) = e.id else { continue }; // typing has no id
             if let Some(l) = last {
-                assert!(id > l, "notice {id} after {l}: repeated or out of order ({})", e.event);
+                assert!(id > l, "{path}: event {id} after {l}: repeated or out of order ({})", e.event);
             }
             last = Some(id);
             assert_ne!(e.event, "resync", "a resume within the retention never needs a reload");
@@ -216,7 +218,13 @@ async fn sigkill_during_bursts_loses_and_repeats_nothing() {
     assert_eq!(r.status(), 200);
 
     let expected = Arc::new(AtomicUsize::new(usize::MAX));
-    let reader = tokio::spawn(agent_reader(client.clone(), b.clone(), ana.cookie.clone(), expected.clone()));
+    let reader = tokio::spawn(resuming_reader(
+        client.clone(),
+        b.clone(),
+        "/v1/agent/events".into(),
+        ("cookie", ana.cookie.clone()),
+        expected.clone(),
+    ));
 
     // Conversations started with a client key and handed to Ana.
     let mut convs = Vec::new();
@@ -232,6 +240,20 @@ async fn sigkill_during_bursts_loses_and_repeats_nothing() {
         };
         assert_eq!(c.handoff("orders", "normal").await["status"], "assigned");
         convs.push(c);
+    }
+
+    // Each customer's stream, followed across the restarts like the widget does.
+    let mut customer_readers = Vec::new();
+    for c in &convs {
+        let expected = Arc::new(AtomicUsize::new(usize::MAX));
+        let reader = tokio::spawn(resuming_reader(
+            client.clone(),
+            b.clone(),
+            format!("/v1/conversations/{}/events", c.id),
+            ("authorization", format!("Bearer {}", c.token)),
+            expected.clone(),
+        ));
+        customer_readers.push((expected, reader));
     }
 
     let acked: Acked = Arc::default();
@@ -309,6 +331,28 @@ async fn sigkill_during_bursts_loses_and_repeats_nothing() {
         assert_eq!(&texts("agent"), want_a, "agent messages of {}", c.id);
         let ids: Vec<i64> = got.iter().filter_map(|e| e.id).collect();
         assert_eq!(ids, (1..=ids.len() as i64).collect::<Vec<_>>(), "event ids of {}", c.id);
+    }
+
+    // The customer streams as followed across the restarts: the same, with ids without a gap.
+    for (c, (expected, reader)) in convs.iter().zip(customer_readers) {
+        let want_c = &acked[&(c.id.clone(), "customer")];
+        let want_a = &acked[&(c.id.clone(), "agent")];
+        expected.store(want_c.len() + want_a.len(), Ordering::SeqCst);
+        let got = tokio::time::timeout(Duration::from_secs(30), reader)
+            .await
+            .expect("the customer stream delivers every message")
+            .expect("reader");
+        let texts = |author: &str| -> Vec<String> {
+            got.iter()
+                .filter(|(_, k, d)| k == "message" && d["message"]["author"] == author)
+                .filter_map(|(_, _, d)| d["message"]["text"].as_str().map(str::to_string))
+                .collect()
+        };
+        assert_eq!(&texts("customer"), want_c, "followed stream, customer messages of {}", c.id);
+        assert_eq!(&texts("agent"), want_a, "followed stream, agent messages of {}", c.id);
+        let ids: Vec<i64> = got.iter().map(|(id, _, _)| *id).collect();
+        let first = ids.first().copied().unwrap_or(1);
+        assert_eq!(ids, (first..first + ids.len() as i64).collect::<Vec<_>>(), "followed ids of {}", c.id);
     }
 
     // The agent stream, resumed across every restart: each conversation's assignment once and
