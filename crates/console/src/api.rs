@@ -135,7 +135,12 @@ pub async fn tickets() -> Result<Vec<Ticket>, ApiError> {
 }
 
 pub async fn answer_ticket(id: i64, text: &str) -> Result<Ticket, ApiError> {
-    call("POST", &format!("/v1/agent/tickets/{id}/answer"), json(&AgentText { text: text.into() })).await
+    call(
+        "POST",
+        &format!("/v1/agent/tickets/{id}/answer"),
+        json(&AgentText { text: text.into(), client_id: None }),
+    )
+    .await
 }
 
 pub async fn overview() -> Result<SupervisorOverview, ApiError> {

@@ -1,7 +1,8 @@
-//! Live fan-out to open streams. Persisted customer events are not carried here, only a wake-up
-//! with their sequence number: each stream reads the events themselves from the database, so a
-//! slow or lagging stream can never lose or duplicate one. Ephemeral events (typing) and agent
-//! notices travel in full.
+//! Live fan-out to open streams. Persisted customer events and agent notices are not carried
+//! here, only a wake-up: each stream reads the events themselves from the database, so a slow or
+//! lagging stream can never lose or duplicate one. Ephemeral events (typing) travel in full.
+//! Nothing here is needed for correctness beyond a wake-up, so several desk instances can later
+//! replace it with a database notification (LISTEN/NOTIFY) carrying the same signals.
 
 use handoff_protocol::v1::{AgentEvent, CustomerEvent};
 use std::collections::HashMap;
@@ -38,10 +39,22 @@ impl ConversationReceiver {
     }
 }
 
+/// What an agent stream hears.
+#[derive(Debug, Clone)]
+pub enum AgentLive {
+    /// New notices for this agent are committed: read them from the notice log.
+    Committed,
+    /// Not persisted, no id (typing).
+    Ephemeral(AgentEvent),
+    /// The session with this token hash ended (logout): its streams close now rather than at
+    /// their next session check.
+    SessionEnded(Arc<str>),
+}
+
 #[derive(Debug, Default)]
 pub struct Hub {
     conversations: Mutex<HashMap<String, broadcast::Sender<Slot>>>,
-    agents: Mutex<HashMap<i64, broadcast::Sender<AgentEvent>>>,
+    agents: Mutex<HashMap<i64, broadcast::Sender<AgentLive>>>,
 }
 
 /// Slots per conversation channel. Every open customer stream holds one channel (10,000 streams,
@@ -51,7 +64,7 @@ pub struct Hub {
 /// makes the stream read the database, so only ephemeral typing notices can be dropped, and
 /// only for a stream that is 16 notices behind.
 const CONVERSATION_SLOTS: usize = 16;
-/// Agent notices travel in full; a lagging console is told to reload (`resync`).
+/// A lagging agent stream still reads the notice log; only typing can be dropped.
 const AGENT_SLOTS: usize = 64;
 
 fn channel<K: std::hash::Hash + Eq + Clone, T: Clone>(
@@ -86,11 +99,11 @@ impl Hub {
         send(&self.conversations, &id.to_string(), slot);
     }
 
-    pub fn subscribe_agent(&self, id: i64) -> broadcast::Receiver<AgentEvent> {
+    pub fn subscribe_agent(&self, id: i64) -> broadcast::Receiver<AgentLive> {
         channel(&self.agents, &id, AGENT_SLOTS)
     }
 
-    pub fn notify_agent(&self, id: i64, event: AgentEvent) {
-        send(&self.agents, &id, event);
+    pub fn notify_agent(&self, id: i64, live: AgentLive) {
+        send(&self.agents, &id, live);
     }
 }

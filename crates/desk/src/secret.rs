@@ -27,6 +27,21 @@ pub fn hash_token(token: &str) -> String {
     URL_SAFE_NO_PAD.encode(Sha256::digest(token.as_bytes()))
 }
 
+/// A token derived from a client's secret key (HMAC-SHA256 keyed by it over `context`), shaped
+/// like [`token`]: the same key and context give the same token, so a retried conversation start
+/// can answer the token again although only its hash is stored. As strong as the key.
+pub fn derived_token(key: &str, context: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = match Hmac::<Sha256>::new_from_slice(key.as_bytes()) {
+        Ok(m) => m,
+        // HMAC takes keys of any length; unreachable, but never a fixed token.
+        Err(_) => return token(),
+    };
+    mac.update(b"handoff conversation token\n");
+    mac.update(context.as_bytes());
+    URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+}
+
 /// Compares two hashes without an early exit, so timing does not leak how much matched.
 pub fn same(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0

@@ -33,6 +33,12 @@ pub struct StartConversation {
     /// by the desk exactly as [`Identify`] is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<Identify>,
+    /// Optional, fresh and random for each conversation the client means to start (16 to 200
+    /// characters): a retry with the same key (same site and visitor) answers the conversation
+    /// the first request started, with the same token, instead of starting another. Keep it as
+    /// secret as the token: it yields the token again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_key: Option<String>,
 }
 
 /// `POST /v1/sites/{key}/identify` (and [`StartConversation::customer`]): the signed-in user of
@@ -344,7 +350,8 @@ impl CustomerEvent {
     }
 }
 
-/// Events on an agent's own stream (live only: after a reconnect the console reloads its lists).
+/// Events on an agent's own stream. All but `typing` are stored notices with an SSE id, replayed
+/// after `Last-Event-ID` / `?after=` on a reconnect (docs/protocol.md).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type")]
 pub enum AgentEvent {
@@ -498,6 +505,10 @@ pub struct AuditEntry {
 #[serde(deny_unknown_fields)]
 pub struct AgentText {
     pub text: String,
+    /// Optional, chosen by the console once per composed message (at most 200 characters): a
+    /// retry with the same id and text returns the stored message instead of a second one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
 }
 
 /// `POST /v1/agent/conversations/{id}/transfer`: functional escalation.

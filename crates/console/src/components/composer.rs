@@ -1,5 +1,9 @@
 //! Writing to the customer (Enter sends, Shift+Enter a new line; typing reaches the customer),
 //! canned responses of the conversation's department in its locale, and internal notes.
+//!
+//! Every composed message gets a `client_id`; a failed send puts the text back, and sending
+//! that same text again reuses the id, so a send whose answer was lost (the desk had stored it)
+//! does not store it twice.
 
 use crate::api;
 use crate::app::{ctx, load_detail};
@@ -14,6 +18,9 @@ pub fn Composer(id: String, mine: bool, locale: String, department: String) -> i
     let text = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
     let typing_sent = RwSignal::new(false);
+    // The text and client id of the last send that failed (reply, note).
+    let unsent = StoredValue::new(None::<(String, String)>);
+    let unsent_note = StoredValue::new(None::<(String, String)>);
     let id_send = id.clone();
     let send = move || {
         let body = text.get_untracked();
@@ -21,12 +28,16 @@ pub fn Composer(id: String, mine: bool, locale: String, department: String) -> i
             return;
         }
         let id = id_send.clone();
+        let client_id = client_id_for(unsent, &body);
         text.set(String::new());
         typing_sent.set(false);
         spawn_local(async move {
-            match api::act(&id, "messages", json!({ "text": body })).await {
+            match api::act(&id, "messages", json!({ "text": body, "client_id": client_id })).await {
                 // Fresh lists too: the first reply stops the first-response clock.
-                Ok(_) => crate::app::reload(c),
+                Ok(_) => {
+                    unsent.set_value(None);
+                    crate::app::reload(c)
+                }
                 Err(e) => {
                     text.set(body);
                     c.fail(e);
@@ -53,9 +64,11 @@ pub fn Composer(id: String, mine: bool, locale: String, department: String) -> i
             return;
         }
         let id = id_note.clone();
+        let client_id = client_id_for(unsent_note, &body);
         spawn_local(async move {
-            match api::act(&id, "notes", json!({ "text": body })).await {
+            match api::act(&id, "notes", json!({ "text": body, "client_id": client_id })).await {
                 Ok(_) => {
+                    unsent_note.set_value(None);
                     note.set(String::new());
                     load_detail(c, id);
                 }
@@ -121,4 +134,19 @@ pub fn Composer(id: String, mine: bool, locale: String, department: String) -> i
             </Show>
         </div>
     }
+}
+
+/// The client id for sending `body`: the failed send's id when it is the same text again (a
+/// retry), a fresh one otherwise; remembered until the send succeeds.
+fn client_id_for(unsent: StoredValue<Option<(String, String)>>, body: &str) -> String {
+    let id = match unsent.get_value() {
+        Some((text, id)) if text == body => id,
+        _ => format!(
+            "a{:x}-{:x}",
+            js_sys::Date::now() as u64,
+            (js_sys::Math::random() * 4_294_967_296.0) as u64
+        ),
+    };
+    unsent.set_value(Some((body.to_string(), id.clone())));
+    id
 }

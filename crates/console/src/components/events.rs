@@ -1,6 +1,8 @@
-//! The agent's event stream (SSE): new work, assignments, customer messages, typing. Live
-//! only, so on every (re)connect and on `resync` the lists are reloaded. When the stream
-//! breaks (network drop, desk restart) it reconnects with a doubling delay.
+//! The agent's event stream (SSE): new work, assignments, customer messages, typing. Every
+//! stored notice has an id; the stream is reopened with the last one seen (`?after=`), so the
+//! notices sent while the console was away (a network drop, a desk restart) arrive then, once,
+//! in order. Lists are still reloaded on every (re)connect and on `resync` (the desk could not
+//! replay that far back). When the stream breaks it reconnects with a doubling delay.
 
 use crate::app::{self, Ctx};
 use crate::backoff;
@@ -13,7 +15,8 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{EventSource, MessageEvent};
 
-const EVENTS: [&str; 6] = ["queue.new", "assigned", "message", "assignment.lost", "typing", "resync"];
+const EVENTS: [&str; 7] =
+    ["queue.new", "assigned", "message", "assignment.lost", "typing", "resync", "ready"];
 
 struct Conn {
     source: EventSource,
@@ -23,6 +26,14 @@ struct Conn {
 thread_local! {
     static CONN: RefCell<Option<Conn>> = const { RefCell::new(None) };
     static ATTEMPT: Cell<u32> = const { Cell::new(0) };
+    /// The id of the last event with one (`ready`, `resync` or a stored notice).
+    static LAST_ID: Cell<Option<i64>> = const { Cell::new(None) };
+}
+
+/// Signing out: the next session starts fresh, it does not resume this one's stream.
+pub fn forget() {
+    disconnect();
+    LAST_ID.with(|l| l.set(None));
 }
 
 pub fn disconnect() {
@@ -35,7 +46,11 @@ pub fn disconnect() {
 
 pub fn connect(c: Ctx) {
     disconnect();
-    let Ok(source) = EventSource::new("/v1/agent/events") else { return retry(c) };
+    let url = match LAST_ID.with(Cell::get) {
+        Some(id) => format!("/v1/agent/events?after={id}"),
+        None => "/v1/agent/events".to_string(),
+    };
+    let Ok(source) = EventSource::new(&url) else { return retry(c) };
     let mut handlers = Vec::new();
     let on_open = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
         let again = ATTEMPT.with(|a| a.replace(0)) > 0 || !c.connected.get_untracked();
@@ -55,8 +70,11 @@ pub fn connect(c: Ctx) {
     handlers.push(on_error);
     for name in EVENTS {
         let h = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
-            let data = e.dyn_ref::<MessageEvent>().and_then(|m| m.data().as_string()).unwrap_or_default();
-            handle(c, name, &data);
+            let Some(m) = e.dyn_ref::<MessageEvent>() else { return };
+            if let Ok(id) = m.last_event_id().parse::<i64>() {
+                LAST_ID.with(|l| l.set(Some(id)));
+            }
+            handle(c, name, &m.data().as_string().unwrap_or_default());
         });
         let _ = source.add_event_listener_with_callback(name, h.as_ref().unchecked_ref());
         handlers.push(h);
@@ -81,9 +99,10 @@ fn retry(c: Ctx) {
 }
 
 fn handle(c: Ctx, name: &str, data: &str) {
-    if name == "resync" {
-        app::reload(c);
-        return;
+    match name {
+        "resync" => return app::reload(c),
+        "ready" => return,
+        _ => {}
     }
     let Ok(ev) = serde_json::from_str::<AgentEvent>(data) else { return };
     let l = c.locale.get_untracked();

@@ -61,7 +61,7 @@ pub fn Topbar() -> impl IntoView {
     };
     let sign_out = move |_| {
         spawn_local(async move {
-            super::events::disconnect();
+            super::events::forget();
             api::logout().await;
             c.me.set(None);
             // The next person to sign in here may be an agent: start on the work screen.

@@ -255,6 +255,18 @@ pub struct Commit {
     pub messages: Vec<MessageRow>,
     pub events: Vec<EventRow>,
     pub audit: Vec<AuditRow>,
+    /// Agent notices caused by the change, stored with it (the agent stream's log).
+    pub notices: Vec<NoticeRow>,
+}
+
+/// One stored agent notice: the `data:` of an agent stream event (`id` is assigned on insert).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NoticeRow {
+    pub id: i64,
+    pub agent_id: i64,
+    pub kind: String,
+    pub payload: String,
+    pub created_at: i64,
 }
 
 #[async_trait]
@@ -359,5 +371,19 @@ pub trait Database: Send + Sync + 'static {
     ) -> DbResult<bool>;
 
     async fn insert_ticket(&self, t: &TicketRow, audit: &AuditRow) -> DbResult<i64>;
+
+    /// Inserts a conversation together with its start key (`DbError::Duplicate` if the key is
+    /// taken: a concurrent retry won).
+    async fn insert_conversation_keyed(&self, c: &ConversationRow, key_hash: &str) -> DbResult<()>;
+    async fn conversation_by_key(&self, key_hash: &str) -> DbResult<Option<ConversationRow>>;
+    /// An agent's stored notices with an id above `after`, oldest first.
+    async fn notices_after(&self, agent_id: i64, after: i64, limit: i64) -> DbResult<Vec<NoticeRow>>;
+    /// `(oldest, newest)` stored notice id over all agents, `(0, 0)` when none.
+    async fn notice_bounds(&self) -> DbResult<(i64, i64)>;
+    /// Drops notices older than `before` (ms) or beyond the newest `keep`, never the newest one.
+    async fn prune_notices(&self, before: i64, keep: i64) -> DbResult<u64>;
+    /// Sets every agent without an unexpired session offline (logout, expiry, a removed
+    /// session): nobody is there to answer. Returns how many changed.
+    async fn offline_without_session(&self, now: i64) -> DbResult<u64>;
     async fn tickets(&self) -> DbResult<Vec<TicketRow>>;
 }

@@ -1,5 +1,6 @@
 //! The embedded default: SQLite in WAL mode, one file under the data directory.
 
+mod once;
 mod period;
 mod reader;
 
@@ -25,7 +26,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (6, "insights_first_reply", include_str!("../../migrations/sqlite/0006_insights_first_reply.sql")),
     (7, "insights_period_index", include_str!("../../migrations/sqlite/0007_insights_period_index.sql")),
     (8, "handoff_gaps", include_str!("../../migrations/sqlite/0008_handoff_gaps.sql")),
-    // 9 is issue 14's exactly-once migration (another branch).
+    (9, "exactly_once", include_str!("../../migrations/sqlite/0009_exactly_once.sql")),
     (10, "agent_sites", include_str!("../../migrations/sqlite/0010_agent_sites.sql")),
 ];
 
@@ -196,6 +197,46 @@ async fn insert_audit<'c, E: sqlx::SqliteExecutor<'c>>(e: E, a: &AuditRow) -> Db
     Ok(())
 }
 
+/// One new conversation row, on the pool or inside the caller's transaction.
+pub(super) async fn insert_conversation_row<'c, E: sqlx::SqliteExecutor<'c>>(
+    e: E,
+    c: &ConversationRow,
+) -> DbResult<()> {
+    sqlx::query(&format!(
+        "INSERT INTO conversations ({CONVERSATION_COLUMNS}) VALUES \
+             (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    ))
+    .bind(&c.id)
+    .bind(&c.site_key)
+    .bind(&c.locale)
+    .bind(&c.page_url)
+    .bind(&c.visitor_id)
+    .bind(&c.token_hash)
+    .bind(c.status.as_str())
+    .bind(&c.department)
+    .bind(&c.tier)
+    .bind(&c.priority)
+    .bind(&c.reason)
+    .bind(&c.handoff_json)
+    .bind(c.agent_id)
+    .bind(c.queued_at)
+    .bind(c.queue_position)
+    .bind(c.first_response_due)
+    .bind(c.resolution_due)
+    .bind(c.first_reply_at)
+    .bind(&c.offline_reason)
+    .bind(c.rating)
+    .bind(&c.rating_comment)
+    .bind(c.last_seq)
+    .bind(c.last_message_id)
+    .bind(c.created_at)
+    .bind(c.updated_at)
+    .bind(&c.customer_json)
+    .execute(e)
+    .await?;
+    Ok(())
+}
+
 /// The statements of one [`Commit`], inside the caller's transaction.
 pub(super) async fn write_commit(conn: &mut SqliteConnection, c: &Commit) -> DbResult<()> {
     let v = &c.conversation;
@@ -264,6 +305,7 @@ pub(super) async fn write_commit(conn: &mut SqliteConnection, c: &Commit) -> DbR
     for a in &c.audit {
         insert_audit(&mut *conn, a).await?;
     }
+    once::insert_notices(&mut *conn, &c.notices).await?;
     Ok(())
 }
 
@@ -282,39 +324,7 @@ impl Database for Sqlite {
     }
 
     async fn insert_conversation(&self, c: &ConversationRow) -> DbResult<()> {
-        sqlx::query(&format!(
-            "INSERT INTO conversations ({CONVERSATION_COLUMNS}) VALUES \
-             (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        ))
-        .bind(&c.id)
-        .bind(&c.site_key)
-        .bind(&c.locale)
-        .bind(&c.page_url)
-        .bind(&c.visitor_id)
-        .bind(&c.token_hash)
-        .bind(c.status.as_str())
-        .bind(&c.department)
-        .bind(&c.tier)
-        .bind(&c.priority)
-        .bind(&c.reason)
-        .bind(&c.handoff_json)
-        .bind(c.agent_id)
-        .bind(c.queued_at)
-        .bind(c.queue_position)
-        .bind(c.first_response_due)
-        .bind(c.resolution_due)
-        .bind(c.first_reply_at)
-        .bind(&c.offline_reason)
-        .bind(c.rating)
-        .bind(&c.rating_comment)
-        .bind(c.last_seq)
-        .bind(c.last_message_id)
-        .bind(c.created_at)
-        .bind(c.updated_at)
-        .bind(&c.customer_json)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        insert_conversation_row(&self.pool, c).await
     }
 
     async fn conversation(&self, id: &str) -> DbResult<Option<ConversationRow>> {
@@ -747,6 +757,37 @@ impl Database for Sqlite {
         let rows = sqlx::query("SELECT * FROM tickets ORDER BY id DESC").fetch_all(&self.pool).await?;
         rows.iter().map(ticket).collect()
     }
+
+    async fn insert_conversation_keyed(&self, c: &ConversationRow, key_hash: &str) -> DbResult<()> {
+        once::insert_conversation_keyed(&self.pool, c, key_hash).await
+    }
+
+    async fn conversation_by_key(&self, key_hash: &str) -> DbResult<Option<ConversationRow>> {
+        let row = sqlx::query(&format!(
+            "SELECT {CONVERSATION_COLUMNS} FROM conversations \
+             WHERE id = (SELECT conversation_id FROM conversation_keys WHERE key_hash = ?)"
+        ))
+        .bind(key_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(conversation).transpose()
+    }
+
+    async fn notices_after(&self, agent_id: i64, after: i64, limit: i64) -> DbResult<Vec<NoticeRow>> {
+        once::notices_after(&self.pool, agent_id, after, limit).await
+    }
+
+    async fn notice_bounds(&self) -> DbResult<(i64, i64)> {
+        once::notice_bounds(&self.pool).await
+    }
+
+    async fn prune_notices(&self, before: i64, keep: i64) -> DbResult<u64> {
+        once::prune_notices(&self.pool, before, keep).await
+    }
+
+    async fn offline_without_session(&self, now: i64) -> DbResult<u64> {
+        once::offline_without_session(&self.pool, now).await
+    }
 }
 
 #[cfg(test)]
@@ -850,6 +891,7 @@ mod tests {
             messages: vec![],
             events: vec![event(1)],
             audit: rows.clone(),
+            notices: vec![],
         };
         db.commit(&commit).await.expect("commit");
         let got = db.period_rows("demo", 0, 10).await.expect("rows");
@@ -904,6 +946,7 @@ mod tests {
             messages: vec![],
             events: vec![event(1), event(2)],
             audit: vec![],
+            notices: vec![],
         };
         db.commit(&commit).await.expect("commit");
         // Replaying the same commit is stale now: rejected, nothing half-written.
@@ -919,6 +962,7 @@ mod tests {
             messages: vec![],
             events: vec![event(2)],
             audit: vec![],
+            notices: vec![],
         };
         assert!(db.commit(&dup).await.is_err(), "duplicate sequence number");
         assert_eq!(db.conversation("c1").await.expect("get").map(|c| c.last_seq), Some(2));
@@ -948,6 +992,7 @@ mod tests {
                 messages: vec![],
                 events: vec![event(1)],
                 audit: vec![],
+                notices: vec![],
             };
             db.commit_unsynced(&commit).await.expect("commit");
             // Committed means visible at once (the optimistic check sees it too)...
@@ -976,6 +1021,7 @@ mod tests {
             messages: vec![],
             events: vec![event(2)],
             audit: vec![],
+            notices: vec![],
         };
         db.commit_unsynced(&commit).await.expect("commit");
         assert_eq!(db.events_after("c0", 0, 10).await.expect("events").len(), 2);

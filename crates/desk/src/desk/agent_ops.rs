@@ -20,6 +20,23 @@ pub struct NewSession {
     pub csrf_token: String,
 }
 
+/// At most this many characters in an agent message's `client_id`, like a customer's.
+const MAX_CLIENT_ID: usize = 200;
+
+fn check_client_id(c: &str) -> ApiResult<()> {
+    if c.trim().is_empty() {
+        return Err(ApiError::unprocessable("missing_field", "client_id must not be empty when sent"));
+    }
+    let n = c.chars().count();
+    if n > MAX_CLIENT_ID {
+        return Err(ApiError::unprocessable(
+            "too_long",
+            format!("client_id has {n} characters; at most {MAX_CLIENT_ID} are allowed"),
+        ));
+    }
+    Ok(())
+}
+
 /// The conversations' visibility rule: the agent serves the site, has the department and is at
 /// or above the conversation's tier.
 pub(super) fn can_take(agent: &AgentRow, site: &LoadedSite, conv: &ConversationRow) -> bool {
@@ -107,8 +124,21 @@ impl Desk {
         Ok((agent, s))
     }
 
+    /// Ends the session and its open event streams at once; an agent left without a session
+    /// goes offline, so routing stops giving them work nobody would see.
     pub async fn logout(&self, session: &SessionRow) -> ApiResult<()> {
         self.db.delete_session(&session.token_hash).await?;
+        self.hub.notify_agent(
+            session.agent_id,
+            crate::hub::AgentLive::SessionEnded(session.token_hash.as_str().into()),
+        );
+        self.sessions_ended().await
+    }
+
+    /// After sessions ended (logout, expiry, removal): agents without one are set offline.
+    pub async fn sessions_ended(&self) -> ApiResult<()> {
+        let _w = self.write().await;
+        self.db.offline_without_session(now_ms()).await?;
         Ok(())
     }
 
@@ -242,14 +272,43 @@ impl Desk {
         Ok(summary(&conv))
     }
 
-    /// A reply to the customer; the first one stops the first-response clock.
-    pub async fn reply(&self, agent: &AgentRow, id: &str, text: &str, internal: bool) -> ApiResult<Message> {
+    /// A reply to the customer (or an internal note); the first reply stops the first-response
+    /// clock. With a `client_id`, a retry of the same message returns the stored one:
+    /// `Ok((message, true))` if it is new, `(stored, false)` for a retry.
+    pub async fn reply(
+        &self,
+        agent: &AgentRow,
+        id: &str,
+        text: &str,
+        internal: bool,
+        client_id: Option<&str>,
+    ) -> ApiResult<(Message, bool)> {
         self.check_text(text)?;
+        if let Some(c) = client_id {
+            check_client_id(c)?;
+        }
         let _w = self.write().await;
+        if let Some(c) = client_id {
+            // Before the assignment check: a reply whose answer was lost is still this agent's
+            // reply even if the conversation has moved on since.
+            if let Some(m) = self.db.message_by_client_id(id, c).await? {
+                let same = m.author == "agent"
+                    && m.agent_id == Some(agent.id)
+                    && m.internal == internal
+                    && m.text == text;
+                if same {
+                    return Ok((wire_message(&m), false));
+                }
+                return Err(ApiError::conflict(
+                    "client_id_reused",
+                    "this client_id was already used for a different message",
+                ));
+            }
+        }
         let (conv, site) =
             if internal { self.note_target(agent, id).await? } else { self.mine(agent, id).await? };
         let mut ch = Change::new(site, conv);
-        let m = ch.message("agent", Some(agent), text, None, internal);
+        let m = ch.message("agent", Some(agent), text, client_id.map(str::to_string), internal);
         if !internal && ch.conv.first_reply_at.is_none() {
             ch.conv.first_reply_at = Some(ch.now);
             ch.conv.first_response_due = None;
@@ -258,7 +317,7 @@ impl Desk {
         if !internal {
             Metrics::inc(&self.metrics.messages);
         }
-        Ok(wire_message(&m))
+        Ok((wire_message(&m), true))
     }
 
     pub(super) fn check_text(&self, text: &str) -> ApiResult<()> {

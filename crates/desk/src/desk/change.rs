@@ -1,7 +1,7 @@
 //! One conversation's next state, built in memory and committed as a unit.
 
 use super::{now_ms, wire_message};
-use crate::db::{AgentRow, AuditRow, Commit, ConversationRow, EventRow, MessageRow};
+use crate::db::{AgentRow, AuditRow, Commit, ConversationRow, EventRow, MessageRow, NoticeRow};
 use crate::sites::LoadedSite;
 use handoff_protocol::v1::{AgentEvent, ConversationStatus, CustomerEvent};
 
@@ -171,15 +171,29 @@ impl<'s> Change<'s> {
         self.conv.first_response_due = Some(crate::sla::after(self.now, sla.first_response));
     }
 
-    pub(super) fn finish(mut self) -> (Commit, Vec<(i64, AgentEvent)>) {
+    /// The commit, with the agent notices stored in it: they reach the agents' streams from
+    /// the stored log (after the fsync wakes them), so a console that reconnects gets them too.
+    pub(super) fn finish(mut self) -> Commit {
         self.conv.updated_at = self.now;
-        let commit = Commit {
+        let now = self.now;
+        let notices = self
+            .notices
+            .into_iter()
+            .map(|(agent_id, e)| NoticeRow {
+                id: 0,
+                agent_id,
+                kind: e.kind().to_string(),
+                payload: serde_json::to_string(&e).unwrap_or_else(|_| "{}".into()),
+                created_at: now,
+            })
+            .collect();
+        Commit {
             conversation: self.conv,
             expected_last_seq: self.expected_last_seq,
             messages: self.messages,
             events: self.events,
             audit: self.audit,
-        };
-        (commit, self.notices)
+            notices,
+        }
     }
 }

@@ -29,6 +29,24 @@ fn too_long(field: &str, value: &str, max: usize) -> ApiResult<()> {
     Ok(())
 }
 
+/// A start key yields the conversation's token again, so it must be hard to guess: at least this
+/// many characters (a UUID has 36, the widget's key 32).
+const MIN_CLIENT_KEY: usize = 16;
+
+fn check_client_key(k: &str) -> ApiResult<&str> {
+    let n = k.chars().count();
+    if !(MIN_CLIENT_KEY..=MAX_SHORT).contains(&n) || k.chars().any(char::is_control) {
+        return Err(ApiError::unprocessable(
+            "invalid_client_key",
+            format!(
+                "client_key must be {MIN_CLIENT_KEY} to {MAX_SHORT} printable characters, fresh and random \
+                 for each conversation"
+            ),
+        ));
+    }
+    Ok(k)
+}
+
 fn required(field: &str, value: &str) -> ApiResult<()> {
     if value.trim().is_empty() {
         return Err(ApiError::unprocessable("missing_field", format!("{field} must not be empty")));
@@ -84,11 +102,13 @@ impl Desk {
         identity::verify(req, site.config.identity_secret.as_deref())
     }
 
+    /// Starts a conversation: `Ok((started, true))`, or `(the one it already made, false)` for a
+    /// retry with the same `client_key`.
     pub async fn start(
         &self,
         req: StartConversation,
         origin: Option<&str>,
-    ) -> ApiResult<ConversationStarted> {
+    ) -> ApiResult<(ConversationStarted, bool)> {
         let site = self.sites.get(&req.site_key).ok_or_else(|| {
             ApiError::unprocessable("unknown_site", format!("no site with key {:?}", req.site_key))
         })?;
@@ -120,21 +140,60 @@ impl Desk {
             visitor_id = Some(id.clone());
         }
         let customer_json = customer.as_ref().and_then(|c| serde_json::to_string(c).ok());
-        let token = secret::token();
+        let key = match req.client_key.as_deref() {
+            Some(k) => Some(check_client_key(k)?),
+            None => None,
+        };
+        let key_hash = key.map(|k| {
+            secret::hash_token(&format!("start\n{}\n{}\n{k}", site.key, visitor_id.as_deref().unwrap_or("")))
+        });
+        if let (Some(k), Some(h)) = (key, &key_hash) {
+            if let Some(started) = self.started_with_key(k, h).await? {
+                return Ok((started, false));
+            }
+        }
+        let id = secret::id();
+        let token = match key {
+            Some(k) => secret::derived_token(k, &format!("{}\n{id}", site.key)),
+            None => secret::token(),
+        };
         let conv = ConversationRow {
             page_url: req.page_url,
             visitor_id,
             customer_json,
             ..ConversationRow::new_with_bot(
-                secret::id(),
+                id,
                 site.key.clone(),
                 req.locale,
                 secret::hash_token(&token),
                 now_ms(),
             )
         };
-        self.db.insert_conversation(&conv).await?;
-        Ok(ConversationStarted { conversation_id: conv.id, token, status: ConversationStatus::Bot })
+        match (key, &key_hash) {
+            (Some(k), Some(h)) => match self.db.insert_conversation_keyed(&conv, h).await {
+                Ok(()) => {}
+                // A concurrent request with the same key won: answer its conversation.
+                Err(crate::db::DbError::Duplicate(_)) => {
+                    let started = self.started_with_key(k, h).await?;
+                    return started.map(|s| (s, false)).ok_or_else(|| {
+                        ApiError::internal("a conversation key was taken but its conversation is gone")
+                    });
+                }
+                Err(e) => return Err(e.into()),
+            },
+            _ => self.db.insert_conversation(&conv).await?,
+        }
+        Ok((ConversationStarted { conversation_id: conv.id, token, status: ConversationStatus::Bot }, true))
+    }
+
+    /// The conversation a start with this key already made, with its token derived again.
+    async fn started_with_key(&self, key: &str, key_hash: &str) -> ApiResult<Option<ConversationStarted>> {
+        let Some(conv) = self.db.conversation_by_key(key_hash).await? else { return Ok(None) };
+        let token = secret::derived_token(key, &format!("{}\n{}", conv.site_key, conv.id));
+        if !secret::same(&secret::hash_token(&token), &conv.token_hash) {
+            return Err(ApiError::internal("the conversation key does not derive its token"));
+        }
+        Ok(Some(ConversationStarted { conversation_id: conv.id, token, status: conv.status }))
     }
 
     /// Stores a customer message. `Ok((message, true))` if it is new, `(stored, false)` for a
@@ -152,7 +211,8 @@ impl Desk {
         let w = self.write().await;
         let (conv, site) = self.customer_conversation(id, caller).await?;
         if let Some(m) = self.db.message_by_client_id(id, &req.client_id).await? {
-            if m.text == req.text {
+            // Only the customer's own message: client ids of agent messages share the space.
+            if m.author == "customer" && m.text == req.text {
                 return Ok((m, false));
             }
             return Err(ApiError::conflict(
@@ -456,7 +516,8 @@ impl Desk {
         let (conv, _) = self.customer_conversation(id, caller).await?;
         // Only to the agent: the customer's own stream does not echo it back.
         if let (ConversationStatus::Assigned, Some(agent)) = (conv.status, conv.agent_id) {
-            self.hub.notify_agent(agent, AgentEvent::Typing { conversation_id: id.to_string(), typing });
+            let typing = AgentEvent::Typing { conversation_id: id.to_string(), typing };
+            self.hub.notify_agent(agent, crate::hub::AgentLive::Ephemeral(typing));
         }
         Ok(())
     }

@@ -23,7 +23,7 @@ async fn a_dropped_request_still_announces_its_change_once_durable() {
     let dir = tempfile::tempdir().expect("dir");
     let desk = desk(dir.path()).await;
     let req = serde_json::from_value(serde_json::json!({"site_key": "demo", "locale": "en"})).expect("req");
-    let started = desk.start(req, None).await.expect("start");
+    let (started, _) = desk.start(req, None).await.expect("start");
     let id = started.conversation_id;
     let mut rx = desk.hub.subscribe_conversation(&id);
     let conv = desk.db.conversation(&id).await.expect("read").expect("exists");

@@ -29,9 +29,7 @@ use crate::ratelimit::RateLimiter;
 use crate::routing::{self, Candidate};
 use crate::sites::{LoadedSite, Sites};
 use chrono::{DateTime, SecondsFormat, Utc};
-use handoff_protocol::v1::{
-    AgentEvent, Author, ConversationStatus, ConversationSummary, HandoffState, Message,
-};
+use handoff_protocol::v1::{Author, ConversationStatus, ConversationSummary, HandoffState, Message};
 use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::{watch, Mutex, MutexGuard};
@@ -48,6 +46,8 @@ pub struct Desk {
     pub login_attempts: Box<dyn LoginAttempts>,
     write: Mutex<()>,
     shutdown: watch::Sender<bool>,
+    /// When the sweeper last pruned the agent notice log (ms).
+    notices_pruned_at: std::sync::atomic::AtomicI64,
 }
 
 /// A change committed by [`Desk::apply_unsynced`], not yet durable nor announced.
@@ -55,7 +55,6 @@ pub struct Desk {
 pub(crate) struct Unsynced {
     /// `None` once announced.
     commit: Option<Commit>,
-    notices: Vec<(i64, AgentEvent)>,
     db: Arc<dyn Database>,
     hub: Arc<Hub>,
 }
@@ -66,12 +65,12 @@ impl Drop for Unsynced {
     /// still tell the streams and agents once it is durable.
     fn drop(&mut self) {
         let Some(commit) = self.commit.take() else { return };
-        let (db, hub, notices) = (self.db.clone(), self.hub.clone(), std::mem::take(&mut self.notices));
+        let (db, hub) = (self.db.clone(), self.hub.clone());
         if let Ok(rt) = tokio::runtime::Handle::try_current() {
             rt.spawn(async move {
                 match db.sync().await {
                     Ok(()) => {
-                        announce(&hub, &commit, notices);
+                        announce(&hub, &commit);
                     }
                     Err(e) => tracing::error!(error = %e, "sync after a dropped request failed"),
                 }
@@ -80,16 +79,20 @@ impl Drop for Unsynced {
     }
 }
 
-/// Wakes the conversation's streams and notifies agents of a durable change.
-fn announce(hub: &Hub, commit: &Commit, notices: Vec<(i64, AgentEvent)>) {
+/// Wakes the conversation's streams and the streams of the agents it stored notices for, once
+/// the change is durable.
+fn announce(hub: &Hub, commit: &Commit) {
     if !commit.events.is_empty() {
         hub.publish_conversation(
             &commit.conversation.id,
             crate::hub::Live::Committed(commit.conversation.last_seq),
         );
     }
-    for (agent, event) in notices {
-        hub.notify_agent(agent, event);
+    let mut agents: Vec<i64> = commit.notices.iter().map(|n| n.agent_id).collect();
+    agents.sort_unstable();
+    agents.dedup();
+    for agent in agents {
+        hub.notify_agent(agent, crate::hub::AgentLive::Committed);
     }
 }
 
@@ -188,6 +191,7 @@ impl Desk {
             config,
             write: Mutex::new(()),
             shutdown: watch::channel(false).0,
+            notices_pruned_at: std::sync::atomic::AtomicI64::new(0),
         }
     }
 
@@ -214,9 +218,9 @@ impl Desk {
 
     /// Commits a change, then wakes the conversation's streams and notifies agents.
     pub(crate) async fn apply(&self, ch: Change<'_>) -> ApiResult<ConversationRow> {
-        let (commit, notices) = ch.finish();
+        let commit = ch.finish();
         self.db.commit(&commit).await?;
-        announce(&self.hub, &commit, notices);
+        announce(&self.hub, &commit);
         Ok(commit.conversation)
     }
 
@@ -224,9 +228,9 @@ impl Desk {
     /// lock, then calls [`Desk::publish`], which waits until the change is durable before anything
     /// is acknowledged or announced; changes committed meanwhile share one fsync.
     pub(crate) async fn apply_unsynced(&self, ch: Change<'_>) -> ApiResult<Unsynced> {
-        let (commit, notices) = ch.finish();
+        let commit = ch.finish();
         self.db.commit_unsynced(&commit).await?;
-        Ok(Unsynced { commit: Some(commit), notices, db: self.db.clone(), hub: self.hub.clone() })
+        Ok(Unsynced { commit: Some(commit), db: self.db.clone(), hub: self.hub.clone() })
     }
 
     /// Waits until the change is durable, then announces it. If the sync fails the request
@@ -234,7 +238,7 @@ impl Desk {
     pub(crate) async fn publish(&self, mut u: Unsynced) -> ApiResult<ConversationRow> {
         self.db.sync().await?;
         let commit = u.commit.take().ok_or_else(|| ApiError::internal("change announced twice"))?;
-        announce(&self.hub, &commit, std::mem::take(&mut u.notices));
+        announce(&self.hub, &commit);
         Ok(commit.conversation)
     }
 

@@ -315,7 +315,11 @@ impl Desk {
             at: now,
         };
         if !self.db.answer_ticket(id, text, &agent.name, now, &audit).await? {
-            return Err(ApiError::conflict("already_answered", "this ticket has an answer already"));
+            // A retry of this agent's own answer (its first answer was lost) gets the ticket.
+            let retry = t.answer.as_deref() == Some(text) && t.answered_by.as_deref() == Some(&agent.name);
+            if !retry {
+                return Err(ApiError::conflict("already_answered", "this ticket has an answer already"));
+            }
         }
         let t = self.db.ticket(id).await?.ok_or_else(|| ApiError::not_found("ticket"))?;
         Ok(super::customer::wire_ticket(t))

@@ -9,6 +9,11 @@ use handoff_protocol::v1::{ConversationStatus, CustomerEvent};
 use std::sync::Arc;
 use std::time::Duration;
 
+/// How long the agent notice log keeps a notice, and at most how many it keeps.
+pub const NOTICE_RETENTION_MS: i64 = 24 * 3600 * 1000;
+pub const NOTICE_KEEP: i64 = 100_000;
+const PRUNE_EVERY_MS: i64 = 60_000;
+
 /// Runs [`Desk::sweep`] every `interval` until shutdown.
 pub fn spawn_sweeper(desk: Arc<Desk>, interval: Duration) -> tokio::task::JoinHandle<()> {
     let mut stop = desk.shutdown_signal();
@@ -83,8 +88,23 @@ impl Desk {
             }
             self.apply(ch).await?;
         }
-        // Housekeeping rides along: expired sessions are useless, drop them.
+        // Housekeeping rides along: expired sessions are useless, drop them, and an agent left
+        // without a session is not there to answer (their streams end by themselves).
         self.db.delete_expired_sessions(now).await?;
+        self.db.offline_without_session(now).await?;
+        self.prune_notices(now).await?;
         self.dispatch().await
+    }
+
+    /// Bounds the agent notice log (at most once a minute): a console that was away longer than
+    /// the retention reloads its lists (`resync`) instead of replaying.
+    async fn prune_notices(&self, now: i64) -> ApiResult<()> {
+        let last = self.notices_pruned_at.load(std::sync::atomic::Ordering::Relaxed);
+        if now - last < PRUNE_EVERY_MS {
+            return Ok(());
+        }
+        self.notices_pruned_at.store(now, std::sync::atomic::Ordering::Relaxed);
+        self.db.prune_notices(now - NOTICE_RETENTION_MS, NOTICE_KEEP).await?;
+        Ok(())
     }
 }

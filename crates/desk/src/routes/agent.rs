@@ -119,7 +119,8 @@ pub async fn reply(
     Path(id): Path<String>,
     JsonBody(req): JsonBody<AgentText>,
 ) -> ApiResult<impl IntoResponse> {
-    Ok((StatusCode::CREATED, Json(desk.reply(&auth.agent, &id, &req.text, false).await?)))
+    let (m, new) = desk.reply(&auth.agent, &id, &req.text, false, req.client_id.as_deref()).await?;
+    Ok((if new { StatusCode::CREATED } else { StatusCode::OK }, Json(m)))
 }
 
 pub async fn note(
@@ -128,7 +129,8 @@ pub async fn note(
     Path(id): Path<String>,
     JsonBody(req): JsonBody<AgentText>,
 ) -> ApiResult<impl IntoResponse> {
-    Ok((StatusCode::CREATED, Json(desk.reply(&auth.agent, &id, &req.text, true).await?)))
+    let (m, new) = desk.reply(&auth.agent, &id, &req.text, true, req.client_id.as_deref()).await?;
+    Ok((if new { StatusCode::CREATED } else { StatusCode::OK }, Json(m)))
 }
 
 pub async fn transfer(

@@ -23,8 +23,8 @@ pub async fn start(
     JsonBody(req): JsonBody<StartConversation>,
 ) -> ApiResult<impl IntoResponse> {
     desk.check_ip(ip)?;
-    let started = desk.start(req, origin(&headers)).await?;
-    Ok((StatusCode::CREATED, Json(started)))
+    let (started, new) = desk.start(req, origin(&headers)).await?;
+    Ok((if new { StatusCode::CREATED } else { StatusCode::OK }, Json(started)))
 }
 
 pub async fn state(

@@ -1,6 +1,7 @@
 //! The HTTP surface: thin handlers that parse, call the desk, and shape the answer.
 
 mod agent;
+mod agent_stream;
 mod customer;
 mod edge;
 mod embed;
@@ -99,7 +100,7 @@ pub fn router(desk: Arc<Desk>) -> Router {
         .route("/v1/agent/conversations/{id}/resolve", post(agent::resolve))
         .route("/v1/agent/conversations/{id}/handback", post(agent::hand_back))
         .route("/v1/agent/conversations/{id}/typing", post(agent::typing))
-        .route("/v1/agent/events", get(stream::agent))
+        .route("/v1/agent/events", get(agent_stream::agent))
         .route("/v1/agent/tickets", get(agent::tickets))
         .route("/v1/agent/tickets/{id}/answer", post(agent::answer_ticket))
         .route("/v1/agent/canned", get(agent::canned))

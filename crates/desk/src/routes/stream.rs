@@ -1,12 +1,12 @@
 //! Server-Sent Events. The customer stream replays persisted events after the client's last
 //! seen id (`Last-Event-ID` or `?after=`) from the database and then follows live wake-ups, so a
-//! reconnect neither loses nor repeats anything. The agent stream is live only.
+//! reconnect neither loses nor repeats anything. The agent stream does the same over the agent's
+//! stored notices (agent_stream.rs).
 
 use crate::desk::{Caller, Desk};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{bearer, origin};
 use crate::hub::Live;
-use crate::routes::agent::AgentAuth;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -18,10 +18,10 @@ use std::sync::Arc;
 use tokio::sync::broadcast::error::RecvError;
 
 /// Counts a stream in the open-streams gauge for as long as it lives.
-struct Open(Arc<Desk>);
+pub(super) struct Open(pub(super) Arc<Desk>);
 
 impl Open {
-    fn new(desk: Arc<Desk>) -> Self {
+    pub(super) fn new(desk: Arc<Desk>) -> Self {
         desk.metrics.open_streams.fetch_add(1, Ordering::Relaxed);
         Open(desk)
     }
@@ -33,7 +33,18 @@ impl Drop for Open {
     }
 }
 
-const PAGE: i64 = 200;
+pub(super) const PAGE: i64 = 200;
+
+/// The client's last seen event id: `Last-Event-ID` (an EventSource reconnecting on its own) or
+/// `?after=` (a new EventSource that remembered it).
+pub(super) fn last_event_id(headers: &HeaderMap, q: &HashMap<String, String>) -> ApiResult<Option<i64>> {
+    match headers.get("last-event-id").and_then(|v| v.to_str().ok()).or(q.get("after").map(String::as_str)) {
+        None => Ok(None),
+        Some(s) => s.trim().parse::<i64>().map(Some).map_err(|_| {
+            ApiError::bad_request("invalid_event_id", format!("event id {s:?} is not a number"))
+        }),
+    }
+}
 
 pub async fn customer(
     State(desk): State<Arc<Desk>>,
@@ -43,16 +54,7 @@ pub async fn customer(
 ) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     let token = bearer(&headers, q.get("token").map(String::as_str));
     desk.customer_conversation(&id, &Caller { token: token.as_deref(), origin: origin(&headers) }).await?;
-    let after = match headers
-        .get("last-event-id")
-        .and_then(|v| v.to_str().ok())
-        .or(q.get("after").map(String::as_str))
-    {
-        None => 0,
-        Some(s) => s.trim().parse::<i64>().map_err(|_| {
-            ApiError::bad_request("invalid_event_id", format!("event id {s:?} is not a number"))
-        })?,
-    };
+    let after = last_event_id(&headers, &q)?.unwrap_or(0);
     // Subscribe before the first read: anything committed after this point wakes us up, and
     // anything committed before it is in the database.
     let rx = desk.hub.subscribe_conversation(&id);
@@ -94,31 +96,6 @@ pub async fn customer(
                 _ = stop.changed() => return None,
             }
         }
-    });
-    Ok(Sse::new(s).keep_alive(KeepAlive::default()))
-}
-
-pub async fn agent(
-    State(desk): State<Arc<Desk>>,
-    auth: AgentAuth,
-) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
-    let rx = desk.hub.subscribe_agent(auth.agent.id);
-    let stop = desk.shutdown_signal();
-    let open = Open::new(desk.clone());
-    let s = stream::unfold((open, rx, stop), |(open, mut rx, mut stop)| async move {
-        if *stop.borrow() {
-            return None;
-        }
-        let event = tokio::select! {
-            r = rx.recv() => match r {
-                Ok(e) => Event::default().event(e.kind()).data(serde_json::to_string(&e).unwrap_or_default()),
-                // A slow console missed notices: tell it to reload its lists.
-                Err(RecvError::Lagged(_)) => Event::default().event("resync").data("{}"),
-                Err(RecvError::Closed) => return None,
-            },
-            _ = stop.changed() => return None,
-        };
-        Some((Ok(event), (open, rx, stop)))
     });
     Ok(Sse::new(s).keep_alive(KeepAlive::default()))
 }
