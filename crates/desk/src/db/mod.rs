@@ -353,4 +353,6 @@ pub trait Database: Send + Sync + 'static {
 
     async fn insert_ticket(&self, t: &TicketRow, audit: &AuditRow) -> DbResult<i64>;
     async fn tickets(&self) -> DbResult<Vec<TicketRow>>;
+    /// The (first) ticket left on a conversation: there is at most one.
+    async fn ticket_of_conversation(&self, conversation_id: &str) -> DbResult<Option<TicketRow>>;
 }

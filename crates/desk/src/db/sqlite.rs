@@ -729,6 +729,14 @@ impl Database for Sqlite {
         let rows = sqlx::query("SELECT * FROM tickets ORDER BY id DESC").fetch_all(&self.pool).await?;
         rows.iter().map(ticket).collect()
     }
+
+    async fn ticket_of_conversation(&self, conversation_id: &str) -> DbResult<Option<TicketRow>> {
+        let row = sqlx::query("SELECT * FROM tickets WHERE conversation_id = ? ORDER BY id LIMIT 1")
+            .bind(conversation_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(ticket).transpose()
+    }
 }
 
 #[cfg(test)]
