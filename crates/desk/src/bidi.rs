@@ -78,6 +78,7 @@ pub fn balance(text: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     const RLO: char = '\u{202E}';
     const LRE: char = '\u{202A}';
@@ -113,6 +114,45 @@ mod tests {
     #[test]
     fn a_pdi_also_ends_the_embeddings_inside_its_isolate() {
         assert_eq!(balance(&format!("{RLI}a{RLO}b{PDI}c")), format!("{RLI}a{RLO}b{PDF}{PDI}c"));
+    }
+
+    /// Every closer closes something and every paragraph ends with nothing open.
+    fn is_balanced(text: &str) -> bool {
+        let mut stack = Vec::new();
+        for c in text.chars() {
+            match c {
+                '\u{202A}' | '\u{202B}' | '\u{202D}' | '\u{202E}' => stack.push(Open::Embedding),
+                '\u{2066}'..='\u{2068}' => stack.push(Open::Isolate),
+                PDF if stack.pop() != Some(Open::Embedding) => return false,
+                PDI if stack.pop() != Some(Open::Isolate) => return false,
+                c if is_paragraph_end(c) && !stack.is_empty() => return false,
+                _ => {}
+            }
+        }
+        stack.is_empty()
+    }
+
+    fn bidi_text() -> impl Strategy<Value = String> {
+        let c = prop_oneof![
+            3 => prop::sample::select(vec!['a', 'ש', ' ', '1', '\n', '\r']),
+            2 => prop::char::range('\u{202A}', '\u{202E}'),
+            2 => prop::char::range('\u{2066}', '\u{2069}'),
+            1 => prop::sample::select(vec!['\u{200E}', '\u{200F}', '\u{061C}', '\u{2029}']),
+        ];
+        prop::collection::vec(c, 0..60).prop_map(|cs| cs.into_iter().collect())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+        #[test]
+        fn balancing_balances_changes_only_controls_and_is_idempotent(text in bidi_text()) {
+            let out = balance(&text).into_owned();
+            prop_assert!(is_balanced(&out), "{:?} -> {:?}", text, out);
+            let strip = |s: &str| s.chars().filter(|&c| !is_control(c)).collect::<String>();
+            prop_assert_eq!(strip(&out), strip(&text));
+            prop_assert_eq!(balance(&out).into_owned(), out);
+        }
     }
 
     #[test]
