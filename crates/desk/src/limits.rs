@@ -39,6 +39,28 @@ pub const MAX_SLOTS: usize = 100;
 /// An agent's concurrent chats.
 pub const MAX_CAPACITY: u32 = 100;
 
+/// The longest request target (path and query, in bytes) the desk reads. Ids, filters and a
+/// conversation token fit many times over; query values are only ever compared, never stored.
+pub const MAX_URI: usize = 8 * 1024;
+
+/// Refuses a longer request target with `414 uri_too_long` before any route parses it.
+pub async fn bounded_uri(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let uri = req.uri();
+    let n = uri.path().len() + uri.query().map_or(0, |q| q.len() + 1);
+    if n > MAX_URI {
+        let e = ApiError::new(
+            axum::http::StatusCode::URI_TOO_LONG,
+            "uri_too_long",
+            format!("the request path and query have {n} bytes; at most {MAX_URI} are allowed"),
+        );
+        return axum::response::IntoResponse::into_response(e);
+    }
+    next.run(req).await
+}
+
 /// A request body whose every field is within its documented limit.
 pub trait Bounded {
     /// Checks every field (and balances the bidi controls of free text); the first field over

@@ -479,3 +479,26 @@ async fn stored_text_has_balanced_bidi_controls() {
     assert_eq!(detail["handoff"]["transcript"][0]["text"], "\u{202E}where is my order?\u{202C}");
     t.stop().await;
 }
+
+/// Issue 14, point 9: queries are bounded too (they are only compared, but a 300 KB query was
+/// parsed, matched and echoed in error messages).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn long_request_targets_are_refused() {
+    let t = spawn("", "").await;
+    let ana = t.online_agent("ana@t", "Ana", "agent", &["orders"], 3).await;
+    let c = t.customer().await;
+    let long = "x".repeat(9 * 1024);
+    let (s, b) = error_of(ana.get(&format!("/v1/agent/queue?department={long}")).await).await;
+    assert_eq!((s, b["error"].as_str()), (414, Some("uri_too_long")), "{b}");
+    let r = t
+        .client
+        .get(format!("{}?after={long}", c.path("/events")))
+        .bearer_auth(&c.token)
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(error_of(r).await.0, 414);
+    // Ordinary filters still work.
+    assert_eq!(ana.get("/v1/agent/queue?department=orders&tier=agent").await.status(), 200);
+    t.stop().await;
+}
