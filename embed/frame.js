@@ -119,8 +119,9 @@
     const m = e.data;
     if (!m || m.handoff !== 1 || typeof m.type !== 'string') return;
     // The host page's address comes with open (and the first close): the agent sees where the
-    // customer is, not this frame's URL.
-    if ((m.type === 'open' || m.type === 'close') && typeof m.value === 'string') root.dataset.page = m.value;
+    // customer is, not this frame's URL. The desk takes at most 2,048 characters of it (a longer
+    // page_url would refuse the conversation); location.href is ASCII, so code units are characters.
+    if ((m.type === 'open' || m.type === 'close') && typeof m.value === 'string') root.dataset.page = m.value.slice(0, 2048);
     if (m.type === 'open') {
       visible = true;
       if (unread) {

@@ -15,7 +15,7 @@
 //! conversations ended with a person, then by size: the gaps that cost agents' time first.
 
 use crate::engine::FirstMessage;
-use crate::normalize::{edit_distance, tokens, typo_budget};
+use crate::normalize::{edit_distance, tokens_upto, typo_budget, MAX_MESSAGE_WORDS};
 use crate::stopwords::is_stopword;
 use crate::{Engine, Problem};
 use serde::Deserialize;
@@ -86,7 +86,7 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<Unmatched>, Vec<Problem>> {
 /// The words that carry the meaning of a message.
 fn content_words(text: &str) -> Vec<String> {
     let mut words: Vec<String> = Vec::new();
-    for t in tokens(text) {
+    for t in tokens_upto(text, MAX_MESSAGE_WORDS) {
         // A number (an order number, an amount) is a detail of one message, never its topic.
         let number = t.chars().all(|c| c.is_ascii_digit());
         if t.chars().count() >= 3 && !number && !is_stopword(&t) && !words.contains(&t) {

@@ -7,7 +7,7 @@
 //! message, not with the number of intents.
 
 use crate::intern::Interner;
-use crate::normalize::tokens;
+use crate::normalize::{tokens, tokens_upto, MAX_MESSAGE_WORDS};
 use crate::stopwords::is_stopword;
 use crate::typo::TypoIndex;
 
@@ -62,7 +62,7 @@ pub struct Message {
 
 impl Message {
     pub fn new(text: &str) -> Message {
-        let tokens = tokens(text);
+        let tokens = tokens_upto(text, MAX_MESSAGE_WORDS);
         let weights: Vec<f32> = tokens
             .iter()
             .map(|t| {

@@ -80,8 +80,17 @@ fn is_combining(c: char) -> bool {
     matches!(c, '\u{0300}'..='\u{036F}')
 }
 
+/// At most this many words of a customer message are matched: a real question is far shorter,
+/// and it bounds the work per message whatever is pasted into the composer.
+pub const MAX_MESSAGE_WORDS: usize = 200;
+
 /// Folds text into its normalised tokens.
 pub fn tokens(text: &str) -> Vec<String> {
+    tokens_upto(text, usize::MAX)
+}
+
+/// The first `max` tokens of a customer message (see [`MAX_MESSAGE_WORDS`]).
+pub fn tokens_upto(text: &str, max: usize) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
     for raw in text.chars() {
@@ -93,8 +102,14 @@ pub fn tokens(text: &str) -> Vec<String> {
             separated = true;
         }
         if separated && !cur.is_empty() {
+            if out.len() == max {
+                return out;
+            }
             out.push(std::mem::take(&mut cur));
         }
+    }
+    if out.len() == max {
+        return out;
     }
     if !cur.is_empty() {
         out.push(cur);
@@ -140,12 +155,18 @@ pub fn edit_distance(a: &str, b: &str, max: usize) -> usize {
     prev[b.len()].min(max + 1)
 }
 
+/// Words longer than this are matched exactly, never through a typo: no word of the supported
+/// languages' content comes close (German compounds stop near 25), and the typo look-up's work
+/// grows with the square of the length (a 1,000-character word took minutes and a gigabyte).
+pub const MAX_TYPO_CHARS: usize = 32;
+
 /// How many edits a word of this length may contain and still match.
 pub fn typo_budget(chars: usize) -> usize {
     match chars {
         0..=4 => 0,
         5..=8 => 1,
-        _ => 2,
+        9..=MAX_TYPO_CHARS => 2,
+        _ => 0,
     }
 }
 
@@ -194,6 +215,7 @@ mod tests {
     #[test]
     fn digits_survive() {
         assert_eq!(tokens("Order FH-123456"), vec!["order", "fh", "123456"]);
+        assert_eq!(tokens_upto("Order FH-123456", 2), vec!["order", "fh"]);
     }
 
     #[test]
@@ -210,5 +232,7 @@ mod tests {
         assert_eq!(typo_budget(4), 0);
         assert_eq!(typo_budget(5), 1);
         assert_eq!(typo_budget(9), 2);
+        assert_eq!(typo_budget(MAX_TYPO_CHARS), 2);
+        assert_eq!(typo_budget(MAX_TYPO_CHARS + 1), 0, "long words are matched exactly");
     }
 }

@@ -7,7 +7,7 @@
 use crate::intern::Interner;
 use crate::markdown::plain_blocks;
 use crate::model::Article;
-use crate::normalize::tokens;
+use crate::normalize::{tokens, tokens_upto, MAX_MESSAGE_WORDS};
 use crate::stopwords::is_stopword;
 use crate::strmap::StrMap;
 use crate::typo::TypoIndex;
@@ -105,7 +105,7 @@ impl ArticleIndex {
     /// Ranked articles of `locale` for the query, best first, at most `limit`.
     pub fn search(&self, locale: &str, query: &str, limit: usize) -> Vec<SearchHit> {
         let Some(idx) = self.locales.get(locale) else { return Vec::new() };
-        let words = tokens(query);
+        let words = tokens_upto(query, MAX_MESSAGE_WORDS);
         let meaningful: Vec<&String> = words.iter().filter(|w| !is_stopword(w)).collect();
         let words: Vec<&String> = if meaningful.is_empty() { words.iter().collect() } else { meaningful };
         let n = idx.docs.len() as f32;

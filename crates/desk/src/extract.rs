@@ -3,6 +3,7 @@
 
 use crate::desk::Desk;
 use crate::error::ApiError;
+use crate::limits::Bounded;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -12,19 +13,22 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 /// `axum::Json`, but malformed bodies answer `{"error": ..., "message": ...}` naming what was
-/// wrong (field, line and column come from serde_json).
+/// wrong (field, line and column come from serde_json), and every field is within its limit
+/// ([`Bounded`]) before a handler sees the body.
 pub struct JsonBody<T>(pub T);
 
-impl<S, T> FromRequest<S> for JsonBody<T>
+impl<T> FromRequest<Arc<Desk>> for JsonBody<T>
 where
-    T: DeserializeOwned,
-    S: Send + Sync,
+    T: DeserializeOwned + Bounded,
 {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(JsonBody(v)),
+    async fn from_request(req: Request, desk: &Arc<Desk>) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, desk).await {
+            Ok(axum::Json(mut v)) => {
+                v.bound(&desk.config.limits)?;
+                Ok(JsonBody(v))
+            }
             Err(rejection) => Err(json_rejection(rejection)),
         }
     }
@@ -34,14 +38,13 @@ where
 /// for actions whose body is optional (`POST …/cancel`: empty or `{}`).
 pub struct OptionalJsonBody<T>(pub T);
 
-impl<S, T> FromRequest<S> for OptionalJsonBody<T>
+impl<T> FromRequest<Arc<Desk>> for OptionalJsonBody<T>
 where
-    T: DeserializeOwned + Default,
-    S: Send + Sync,
+    T: DeserializeOwned + Default + Bounded,
 {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request(req: Request, state: &Arc<Desk>) -> Result<Self, Self::Rejection> {
         let (parts, body) = req.into_parts();
         let bytes = axum::body::Bytes::from_request(Request::from_parts(parts.clone(), body), state)
             .await

@@ -5,16 +5,13 @@
 //! kept but shown to agents as not verified.
 
 use crate::error::{ApiError, ApiResult};
+use crate::limits::{
+    plausible_email, MAX_ATTRIBUTES, MAX_ATTRIBUTE_NAME as MAX_KEY, MAX_ATTRIBUTE_TEXT as MAX_TEXT,
+    MAX_EMAIL, MAX_SHORT as MAX_ID, MAX_SHORT as MAX_NAME,
+};
 use handoff_protocol::v1::{Attribute, Customer, Identify};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
-
-const MAX_ID: usize = 200;
-const MAX_NAME: usize = 200;
-const MAX_EMAIL: usize = 320;
-const MAX_ATTRIBUTES: usize = 30;
-const MAX_KEY: usize = 64;
-const MAX_TEXT: usize = 500;
 
 /// Checks an identity against the site's secret (if any) and the limits; the customer agents
 /// will see.
@@ -102,12 +99,6 @@ fn limit(field: &str, v: &Option<String>, max: usize) -> ApiResult<()> {
         }
         _ => Ok(()),
     }
-}
-
-/// One '@' with something on both sides and no spaces: a typo check, not RFC 5322.
-fn plausible_email(e: &str) -> bool {
-    matches!(e.split_once('@'), Some((user, domain)) if !user.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !domain.contains('@'))
-        && !e.contains(char::is_whitespace)
 }
 
 #[cfg(test)]

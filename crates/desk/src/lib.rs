@@ -7,6 +7,7 @@
 //! - [`routing`], [`hours`], [`sla`]: the pure rules (who gets what, when we are open, when a
 //!   clock runs out), unit-tested on their own.
 
+pub mod bidi;
 pub mod client_ip;
 pub mod config;
 pub mod db;
@@ -18,6 +19,7 @@ pub mod hours;
 pub mod hub;
 pub mod identity;
 pub mod insights;
+pub mod limits;
 pub mod login_backoff;
 pub mod metrics;
 pub mod policy;

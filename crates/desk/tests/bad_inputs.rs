@@ -304,3 +304,201 @@ async fn rate_limits_answer_429_with_retry_after() {
     assert_eq!(retry_after.as_deref(), Some("60"), "the 429 says when to retry");
     t.stop().await;
 }
+
+/// Issue 14, point 9: every field of every body has a limit; each of these was accepted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_field_is_bounded() {
+    let t = spawn("", "").await;
+    let ana = t.online_agent("ana@t", "Ana", "agent", &["orders"], 3).await;
+
+    // (field path in the handoff, value, the code, what the message names)
+    let long = |n: usize| json!("x".repeat(n));
+    let cases: Vec<(&str, Value, &str, &str)> = vec![
+        ("/page_url", long(100_000), "too_long", "page_url"),
+        ("/article", long(50_000), "too_long", "article"),
+        ("/slots", json!({"order_number": "1".repeat(20_000)}), "too_long", "slots.order_number"),
+        ("/slots", json!({"n".repeat(20_000): "1"}), "too_long", "slot name"),
+        (
+            "/intents",
+            json!([{"intent": "i".repeat(20_000), "confidence": 0.5, "turn": 0}]),
+            "too_long",
+            "intents[0].intent",
+        ),
+        (
+            "/transcript",
+            json!([{"role": "customer", "text": "hi"}, {"role": "customer", "text": "y".repeat(60_000)}]),
+            "too_long",
+            "transcript[1].text",
+        ),
+        ("/department", long(20_000), "too_long", "department"),
+        (
+            "/intents",
+            json!([{"intent": "order_status", "confidence": 1e39, "turn": 0}]),
+            "invalid_number",
+            "intents[0].confidence",
+        ),
+        (
+            "/intents",
+            json!([{"intent": "order_status", "confidence": -0.5, "turn": 0}]),
+            "invalid_number",
+            "intents[0].confidence",
+        ),
+    ];
+    let c = t.customer().await;
+    for (pointer, value, code, names) in cases {
+        let mut h = handoff_body("orders", "normal");
+        h[pointer.trim_start_matches('/')] = value;
+        let (s, b) = error_of(c.post("/handoff", h).await).await;
+        assert_eq!((s, b["error"].as_str()), (422, Some(code)), "{pointer}: {b}");
+        assert!(b["message"].as_str().unwrap_or("").contains(names), "{pointer}: {b}");
+    }
+    // Nothing of it was stored: the conversation is still with the bot, and a good handoff
+    // (confidence 1 included) reaches the agent whole.
+    let mut h = handoff_body("orders", "normal");
+    h["intents"][0]["confidence"] = json!(1.0);
+    let r = c.post("/handoff", h).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.json::<Value>().await.expect("json")["status"], "assigned");
+    let detail: Value =
+        ana.get(&format!("/v1/agent/conversations/{}", c.id)).await.json().await.expect("json");
+    assert_eq!(detail["handoff"]["intents"][0]["confidence"], 1.0, "{detail}");
+
+    // Agent bodies: a 60,000-character hand-back note, escalation note, transfer note, reply.
+    for (action, body, names) in [
+        ("handback", json!({"note": "n".repeat(60_000)}), "note"),
+        ("escalate", json!({"note": "n".repeat(60_000)}), "note"),
+        ("transfer", json!({"department": "billing", "note": "n".repeat(60_000)}), "note"),
+        ("transfer", json!({"department": "d".repeat(20_000)}), "department"),
+        ("messages", json!({"text": "t".repeat(60_000)}), "text"),
+        ("notes", json!({"text": "t".repeat(60_000)}), "text"),
+    ] {
+        let (s, b) = error_of(ana.on(&c.id, action, body).await).await;
+        assert_eq!((s, b["error"].as_str()), (422, Some("too_long")), "{action}: {b}");
+        assert!(b["message"].as_str().unwrap_or("").contains(names), "{action}: {b}");
+    }
+    let detail: Value =
+        ana.get(&format!("/v1/agent/conversations/{}", c.id)).await.json().await.expect("json");
+    assert_eq!(detail["summary"]["status"], "assigned", "nothing moved: {detail}");
+
+    // Start: the customer's identity and the page.
+    for (body, code) in [
+        (json!({"site_key": "demo", "locale": "en", "page_url": "x".repeat(3000)}), "too_long"),
+        (json!({"site_key": "s".repeat(20_000), "locale": "en"}), "too_long"),
+        (
+            json!({"site_key": "demo", "locale": "en", "customer": {"name": "A", "signature": "0".repeat(5000)}}),
+            "too_long",
+        ),
+        (
+            json!({"site_key": "demo", "locale": "en", "customer": {"name": "A", "attributes": {"n": "a".repeat(600)}}}),
+            "too_long",
+        ),
+    ] {
+        let r = t.client.post(t.url("/v1/conversations")).json(&body).send().await.expect("post");
+        let (s, b) = error_of(r).await;
+        assert_eq!((s, b["error"].as_str()), (422, Some(code)), "{b}");
+    }
+    // Login: an argon2 hash of 60 KB is work nobody should get for free.
+    let r = t
+        .client
+        .post(t.url("/v1/agent/login"))
+        .json(&json!({"email": "ana@t", "password": "p".repeat(60_000)}))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(error_of(r).await.1["error"], "too_long");
+    t.stop().await;
+}
+
+/// Issue 14, point 9: tickets. One per conversation (a retry of the same one answers it again),
+/// bounded transcripts, e-mail addresses that look like e-mail addresses.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_bounded_ticket_per_conversation() {
+    // Nobody online: the handoff answers offline and the customer may leave a ticket.
+    let t = spawn("", "").await;
+    let c = t.customer().await;
+    assert_eq!(c.handoff("orders", "normal").await["status"], "offline");
+
+    let ticket = |email: &str, message: &str, line: &str| {
+        json!({"name": "Jana", "email": email, "message": message,
+               "transcript": [{"role": "customer", "text": line}]})
+    };
+    for email in ["@", "a@", "@b.cz", "jana@localhost", "ja na@b.cz"] {
+        let (s, b) = error_of(c.post("/ticket", ticket(email, "call me", "hi")).await).await;
+        assert_eq!((s, b["error"].as_str()), (422, Some("invalid_email")), "{email}: {b}");
+    }
+    let (s, b) = error_of(c.post("/ticket", ticket("jana@b.cz", "call me", &"y".repeat(60_000))).await).await;
+    assert_eq!((s, b["error"].as_str()), (422, Some("too_long")), "{b}");
+    assert!(b["message"].as_str().unwrap_or("").contains("transcript[0].text"), "{b}");
+
+    let first = c.post("/ticket", ticket("jana@b.cz", "call me", "hi")).await;
+    assert_eq!(first.status(), 201);
+    let first: Value = first.json().await.expect("json");
+    // The answer was lost and the widget sends the same ticket again: the same ticket.
+    let again = c.post("/ticket", ticket("jana@b.cz", "call me", "hi")).await;
+    assert_eq!(again.status(), 200);
+    assert_eq!(again.json::<Value>().await.expect("json")["id"], first["id"]);
+    // Another ticket on the same conversation is refused.
+    for n in 0..4 {
+        let (s, b) =
+            error_of(c.post("/ticket", ticket("jana@b.cz", &format!("again {n}"), "hi")).await).await;
+        assert_eq!((s, b["error"].as_str()), (409, Some("ticket_exists")), "{b}");
+    }
+    let ana = t.online_agent("ana@t", "Ana", "agent", &["orders"], 3).await;
+    let tickets: Value = ana.get("/v1/agent/tickets").await.json().await.expect("json");
+    assert_eq!(tickets.as_array().map(Vec::len), Some(1), "{tickets}");
+    t.stop().await;
+}
+
+/// Issue 14 ("Also"): a bidi override or isolate left open in a message would reorder whatever
+/// a console or widget shows after it. The desk stores every text balanced.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stored_text_has_balanced_bidi_controls() {
+    let t = spawn("", "").await;
+    let ana = t.online_agent("ana@t", "Ana", "agent", &["orders"], 3).await;
+    let c = t.customer().await;
+    let spoof = "refund of \u{202E}0001 EUR\u{2067} approved";
+    let r = c.say("b1", spoof).await;
+    assert_eq!(r.status(), 201);
+    let stored = r.json::<Value>().await.expect("json")["text"].as_str().unwrap_or("").to_string();
+    assert_eq!(stored, format!("{spoof}\u{2069}\u{202C}"));
+    // A retry of the same message is still the same message, not a conflict.
+    assert_eq!(c.say("b1", spoof).await.status(), 200);
+
+    let mut h = handoff_body("orders", "normal");
+    h["transcript"][0]["text"] = json!("\u{202E}where is my order?");
+    assert_eq!(c.post("/handoff", h).await.status(), 200);
+    let r = ana.on(&c.id, "messages", json!({"text": "closing nothing\u{2069}\u{202C} \u{2066}ok"})).await;
+    assert_eq!(r.status(), 201);
+
+    let detail: Value =
+        ana.get(&format!("/v1/agent/conversations/{}", c.id)).await.json().await.expect("json");
+    let texts: Vec<&str> =
+        detail["messages"].as_array().expect("messages").iter().filter_map(|m| m["text"].as_str()).collect();
+    assert!(texts.contains(&format!("{spoof}\u{2069}\u{202C}").as_str()), "{texts:?}");
+    assert!(texts.contains(&"closing nothing \u{2066}ok\u{2069}"), "{texts:?}");
+    assert_eq!(detail["handoff"]["transcript"][0]["text"], "\u{202E}where is my order?\u{202C}");
+    t.stop().await;
+}
+
+/// Issue 14, point 9: queries are bounded too (they are only compared, but a 300 KB query was
+/// parsed, matched and echoed in error messages).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn long_request_targets_are_refused() {
+    let t = spawn("", "").await;
+    let ana = t.online_agent("ana@t", "Ana", "agent", &["orders"], 3).await;
+    let c = t.customer().await;
+    let long = "x".repeat(9 * 1024);
+    let (s, b) = error_of(ana.get(&format!("/v1/agent/queue?department={long}")).await).await;
+    assert_eq!((s, b["error"].as_str()), (414, Some("uri_too_long")), "{b}");
+    let r = t
+        .client
+        .get(format!("{}?after={long}", c.path("/events")))
+        .bearer_auth(&c.token)
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(error_of(r).await.0, 414);
+    // Ordinary filters still work.
+    assert_eq!(ana.get("/v1/agent/queue?department=orders&tier=agent").await.status(), 200);
+    t.stop().await;
+}

@@ -101,7 +101,7 @@ async fn cancel_after_an_offline_answer_returns_to_the_bot() {
     let kinds: Vec<_> = seen.iter().filter_map(|e| e.data["status"].as_str()).collect();
     assert_eq!(kinds, ["failed", "returned_to_bot"]);
     // No longer offline: no ticket.
-    let r = c.post("/ticket", json!({"name": "a", "email": "a@b", "message": "m"})).await;
+    let r = c.post("/ticket", json!({"name": "a", "email": "a@b.cz", "message": "m"})).await;
     assert_eq!(r.status(), 409);
 
     // Someone comes online: a new handoff goes through.

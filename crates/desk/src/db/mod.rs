@@ -386,4 +386,6 @@ pub trait Database: Send + Sync + 'static {
     /// session): nobody is there to answer. Returns how many changed.
     async fn offline_without_session(&self, now: i64) -> DbResult<u64>;
     async fn tickets(&self) -> DbResult<Vec<TicketRow>>;
+    /// The (first) ticket left on a conversation: there is at most one.
+    async fn ticket_of_conversation(&self, conversation_id: &str) -> DbResult<Option<TicketRow>>;
 }

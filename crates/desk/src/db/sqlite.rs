@@ -788,6 +788,14 @@ impl Database for Sqlite {
     async fn offline_without_session(&self, now: i64) -> DbResult<u64> {
         once::offline_without_session(&self.pool, now).await
     }
+
+    async fn ticket_of_conversation(&self, conversation_id: &str) -> DbResult<Option<TicketRow>> {
+        let row = sqlx::query("SELECT * FROM tickets WHERE conversation_id = ? ORDER BY id LIMIT 1")
+            .bind(conversation_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(ticket).transpose()
+    }
 }
 
 #[cfg(test)]

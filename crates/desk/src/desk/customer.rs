@@ -4,6 +4,7 @@ use super::{candidates, now_ms, Change, Desk};
 use crate::db::{AuditRow, ConversationRow, MessageRow, TicketRow};
 use crate::error::{ApiError, ApiResult};
 use crate::identity;
+use crate::limits::{plausible_email, MAX_EMAIL, MAX_SHORT, MAX_URL};
 use crate::metrics::Metrics;
 use crate::routing;
 use crate::secret;
@@ -13,10 +14,6 @@ use handoff_protocol::v1::{
     AgentEvent, ConversationStarted, ConversationStatus, Customer, CustomerEvent, HandoffRequest,
     HandoffState, Identify, PostMessage, Rating, StartConversation, Ticket, TicketRequest,
 };
-
-/// Length limits of short fields, in characters.
-const MAX_SHORT: usize = 200;
-const MAX_URL: usize = 2048;
 
 fn too_long(field: &str, value: &str, max: usize) -> ApiResult<()> {
     let n = value.chars().count();
@@ -431,17 +428,36 @@ impl Desk {
         Ok(())
     }
 
-    pub async fn ticket(&self, id: &str, caller: &Caller<'_>, req: TicketRequest) -> ApiResult<Ticket> {
+    /// Stores the offline ticket of a conversation. `Ok((ticket, true))` if it is new,
+    /// `(stored, false)` for a retry of the same ticket; another ticket on the same conversation
+    /// is `409 ticket_exists` (one conversation, one ticket: the team answers it once).
+    pub async fn ticket(
+        &self,
+        id: &str,
+        caller: &Caller<'_>,
+        req: TicketRequest,
+    ) -> ApiResult<(Ticket, bool)> {
         required("name", &req.name)?;
         too_long("name", &req.name, MAX_SHORT)?;
         required("email", &req.email)?;
-        too_long("email", &req.email, MAX_SHORT)?;
-        if !req.email.contains('@') {
-            return Err(ApiError::unprocessable("invalid_email", "email must contain @"));
+        too_long("email", &req.email, MAX_EMAIL)?;
+        if !plausible_email(req.email.trim()) {
+            return Err(ApiError::unprocessable("invalid_email", "email is not an e-mail address"));
         }
         required("message", &req.message)?;
         too_long("message", &req.message, self.config.limits.message_chars)?;
+        // Held from the look-up to the insert, so two sends of a ticket store one.
+        let _w = self.write().await;
         let (conv, site) = self.customer_conversation(id, caller).await?;
+        let transcript_json = serde_json::to_string(&req.transcript).unwrap_or_else(|_| "[]".into());
+        if let Some(t) = self.db.ticket_of_conversation(&conv.id).await? {
+            let same = (t.name.as_str(), t.email.as_str(), t.message.as_str(), t.transcript_json.as_str())
+                == (&req.name, &req.email, &req.message, &transcript_json);
+            if same {
+                return Ok((wire_ticket(t), false));
+            }
+            return Err(ApiError::conflict("ticket_exists", "this conversation already has a ticket"));
+        }
         if conv.status != ConversationStatus::Offline {
             return Err(ApiError::conflict(
                 "not_offline",
@@ -457,7 +473,7 @@ impl Desk {
             name: req.name,
             email: req.email,
             message: req.message,
-            transcript_json: serde_json::to_string(&req.transcript).unwrap_or_else(|_| "[]".into()),
+            transcript_json,
             created_at: now,
             answer: None,
             answered_by: None,
@@ -478,7 +494,7 @@ impl Desk {
         };
         let tid = self.db.insert_ticket(&row, &audit).await?;
         Metrics::inc(&self.metrics.tickets);
-        Ok(wire_ticket(TicketRow { id: tid, ..row }))
+        Ok((wire_ticket(TicketRow { id: tid, ..row }), true))
     }
 }
 

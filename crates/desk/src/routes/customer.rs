@@ -116,6 +116,7 @@ pub async fn ticket(
     desk.check_ip(ip)?;
     desk.check_conversation_rate(&id)?;
     let token = bearer(&headers, None);
-    let t = desk.ticket(&id, &caller(&headers, &token), req).await?;
-    Ok((StatusCode::CREATED, Json(t)))
+    let (t, new) = desk.ticket(&id, &caller(&headers, &token), req).await?;
+    let status = if new { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, Json(t)))
 }

@@ -141,6 +141,7 @@ pub fn router(desk: Arc<Desk>) -> Router {
         .merge(files)
         .layer(DefaultBodyLimit::max(limits.body_bytes))
         .layer(axum::middleware::from_fn_with_state(desk.clone(), edge::request_timeout))
+        .layer(axum::middleware::from_fn(crate::limits::bounded_uri))
         .layer(
             // One INFO line per request (method, path, status, latency); bodies are never logged.
             TraceLayer::new_for_http()
