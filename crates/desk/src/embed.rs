@@ -60,9 +60,12 @@ pub struct TrunkAssets {
 }
 
 impl TrunkAssets {
+    /// Reads Trunk's output as written (`type="module"`) or minified (`type=module`, Trunk's
+    /// `minify`, which the release build uses for the stylesheet and which also unquotes the
+    /// page's attributes).
     pub fn from_index(html: &str) -> Option<TrunkAssets> {
-        let open = "<script type=\"module\">";
-        let start = html.find(open)? + open.len();
+        let open = ["<script type=\"module\">", "<script type=module>"];
+        let start = open.iter().find_map(|o| html.find(o).map(|i| i + o.len()))?;
         let end = start + html[start..].find("</script>")?;
         let script = html[start..end].to_string();
         let mut links = Vec::new();
@@ -71,8 +74,10 @@ impl TrunkAssets {
             let tail = &rest[i..];
             let Some(j) = tail.find('>') else { break };
             let tag = &tail[..=j];
-            let wanted = ["rel=\"stylesheet\"", "rel=\"modulepreload\"", "rel=\"preload\""];
-            if wanted.iter().any(|w| tag.contains(w)) && tag.contains("href=\"/") {
+            let wanted = ["stylesheet", "modulepreload", "preload"];
+            if wanted.iter().any(|w| has_attr(tag, "rel", w))
+                && attr_value(tag, "href").is_some_and(|h| h.starts_with('/'))
+            {
                 links.push(tag.to_string());
             }
             rest = &tail[j..];
@@ -84,6 +89,20 @@ impl TrunkAssets {
     pub fn script_hash(&self) -> String {
         format!("'sha256-{}'", STANDARD.encode(Sha256::digest(self.script.as_bytes())))
     }
+}
+
+/// The value of `name=` in one tag, quoted or not.
+fn attr_value<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let at = tag.find(&format!(" {name}="))? + name.len() + 2;
+    let rest = &tag[at..];
+    match rest.strip_prefix('"') {
+        Some(quoted) => quoted.split('"').next(),
+        None => rest.split([' ', '>']).next().map(|v| v.trim_end_matches('/')),
+    }
+}
+
+fn has_attr(tag: &str, name: &str, value: &str) -> bool {
+    attr_value(tag, name) == Some(value)
 }
 
 fn attr(value: &str) -> String {
@@ -176,6 +195,17 @@ mod tests {
         assert_eq!(a.script, "\nimport init from '/w-0123456789abcdef.js';\n");
         assert_eq!(a.links.len(), 2);
         assert!(a.script_hash().starts_with("'sha256-"));
+    }
+
+    #[test]
+    fn reads_the_minified_index_too() {
+        let min = "<head><script type=module>import init from '/w-0123456789abcdef.js';</script>\
+            <link href=/widget-0123456789abcd.css integrity=sha384-x rel=stylesheet><link href=data:, rel=icon>\
+            <link crossorigin href=/w-0123456789abcdef.js rel=modulepreload></head>";
+        let a = TrunkAssets::from_index(min).expect("assets");
+        assert_eq!(a.script, "import init from '/w-0123456789abcdef.js';");
+        assert_eq!(a.links.len(), 2, "{:?}", a.links);
+        assert!(a.links[0].contains("rel=stylesheet"));
     }
 
     #[test]
