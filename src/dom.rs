@@ -86,3 +86,16 @@ pub fn form_data(target: &web_sys::EventTarget) -> Option<web_sys::FormData> {
     use wasm_bindgen::JsCast;
     web_sys::FormData::new_with_form(target.dyn_ref::<web_sys::HtmlFormElement>()?).ok()
 }
+
+/// `crypto.randomUUID()`: 122 random bits from the browser's CSPRNG; empty where the browser
+/// has none (outside a secure context). Called through `Reflect` so that no binding is linked.
+pub fn random_uuid() -> String {
+    let get = |o: &JsValue, k: &str| js_sys::Reflect::get(o, &k.into()).unwrap_or_default();
+    let crypto = get(&js_sys::global(), "crypto");
+    get(&crypto, "randomUUID")
+        .dyn_into::<js_sys::Function>()
+        .ok()
+        .and_then(|f| f.call0(&crypto).ok())
+        .and_then(|v| v.as_string())
+        .unwrap_or_default()
+}

@@ -441,3 +441,24 @@ test('desk unreachable at the handoff: the ticket form shows at once, and the ha
   await say(page, 'Thanks for getting back to me.');
   await expect.poll(() => customerCopies(ana, id, 'Thanks for getting back to me.')).toBe(1);
 });
+
+test('the answer to the start is lost: the retry gets the same conversation, no orphan (client_key)', async ({ page }, testInfo) => {
+  testInfo.consoleLines = watchConsole(page);
+  const { ana } = await clearDesk();
+  await ana.presence('online', 1);
+  await openChat(page);
+  // The desk starts the conversation, but its answer never reaches the widget.
+  const started = [];
+  await page.route('**/v1/conversations', async (route) => {
+    const body = route.request().postDataJSON();
+    const answer = await route.fetch();
+    started.push({ key: body.client_key, id: (await answer.json()).conversation_id });
+    await route.abort('connectionreset');
+  }, { times: 1 });
+  await say(page, 'I want to talk to a person');
+  await expect(system(page, 'Ana (Orders) joined the chat.')).toHaveCount(1, { timeout: 30_000 });
+  expect(started).toHaveLength(1);
+  expect(started[0].key, 'the widget sends a random start key').toMatch(/^[0-9a-f-]{36}$/);
+  // The retry with the same key answered with the conversation the lost start made.
+  expect(await onlyConversation(ana)).toBe(started[0].id);
+});

@@ -138,8 +138,20 @@ impl Ui {
         let (what, body) = match job {
             Job::Start => {
                 let key = self.with_engine(|e| e.site().settings.site.key.clone());
+                // One random key per conversation to start, the same on every retry: a retry
+                // whose first answer was lost gets that conversation, not a second one.
+                // The key yields the conversation's token again, so it comes from the browser's
+                // CSPRNG; without one the start is sent without a key (never a guessable one).
+                let mut start = String::new();
+                self.change(|c| {
+                    if c.live.key.is_empty() {
+                        c.live.key = dom::random_uuid();
+                    }
+                    start = c.live.key.clone();
+                });
                 let body = Body::new()
                     .set("site_key", key)
+                    .set("client_key", (!start.is_empty()).then_some(start))
                     .set("locale", self.locale.get_untracked())
                     .set("page_url", dom::page_url().unwrap_or_default())
                     // Who the host page says the customer is (embed/frame.js, after the desk

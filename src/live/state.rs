@@ -94,6 +94,8 @@ pub enum Job {
 pub struct Live {
     /// Conversation id and token, once the desk opened one.
     pub conv: Option<(String, String)>,
+    /// The `client_key` of the start request, kept across its retries (client.rs).
+    pub key: String,
     pub phase: Phase,
     /// The desk has the handoff (its answer or a status event arrived).
     pub handed_off: bool,
