@@ -1,38 +1,21 @@
 //! Storage behind one trait, so that a PostgreSQL implementation can follow without touching
-//! handlers or the desk logic (the layout follows atuin: trait here, one file per backend,
-//! `migrations/<backend>/*.sql`).
+//! handlers or the desk logic (the layout follows atuin: the trait here, the backend-neutral
+//! error in `error.rs`, one module per engine with everything engine-specific under it, and
+//! `migrations/<engine>/*.sql`).
 //!
 //! The desk serialises its writes (see `desk::Desk::write`), computes the next state of a
 //! conversation in memory and hands it over as one [`Commit`]: the backend applies it in a
 //! single transaction, so an event, its message and its audit rows are stored together or not
 //! at all. Times are milliseconds since the Unix epoch.
 
-pub mod group;
+mod error;
 pub mod sqlite;
+
+pub use error::{DbError, DbResult};
 
 use async_trait::async_trait;
 use handoff_protocol::v1::ConversationStatus;
 use std::collections::HashMap;
-
-#[derive(Debug, thiserror::Error)]
-pub enum DbError {
-    #[error("database: {0}")]
-    Sqlx(#[from] sqlx::Error),
-    #[error("migration: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
-    /// A read on the read-only connections of the big insights loads (sqlite/reader.rs).
-    #[error("database read: {0}")]
-    Read(String),
-    /// Another writer changed the conversation since it was read (optimistic check).
-    #[error("conversation {0} was changed concurrently")]
-    Conflict(String),
-    #[error("stored data is corrupt: {0}")]
-    Corrupt(String),
-    #[error("{0} already exists")]
-    Duplicate(String),
-}
-
-pub type DbResult<T> = Result<T, DbError>;
 
 /// The whole stored state of one conversation.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,11 +1,13 @@
 //! The embedded default: SQLite in WAL mode, one file under the data directory.
 
+mod error;
+mod group;
 mod once;
 mod period;
 mod reader;
 
-use super::group::GroupCommit;
 use super::*;
+use group::GroupCommit;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
@@ -33,7 +35,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
 pub struct Sqlite {
     pool: SqlitePool,
     /// Customer messages: commit under the desk's lock, fsync after it (see group.rs).
-    pub(super) group: GroupCommit,
+    group: GroupCommit,
     /// Read-only connections for the insights loads (sqlite/reader.rs).
     readers: reader::Readers,
 }

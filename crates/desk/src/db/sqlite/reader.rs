@@ -31,12 +31,6 @@ struct Inner {
 /// At most this many idle connections are kept (a page runs three reads at once).
 const KEEP: usize = 4;
 
-impl From<rusqlite::Error> for DbError {
-    fn from(e: rusqlite::Error) -> Self {
-        DbError::Read(e.to_string())
-    }
-}
-
 impl Readers {
     pub fn new(path: PathBuf) -> Self {
         Readers { inner: Arc::new(Inner { path, idle: Mutex::new(Vec::new()) }) }
@@ -72,6 +66,6 @@ impl Readers {
             out
         })
         .await
-        .map_err(|e| DbError::Read(format!("the read task failed: {e}")))?
+        .map_err(|e| DbError::Internal(format!("the read task failed: {e}")))?
     }
 }

@@ -13,9 +13,9 @@
 //! Checkpoints are unchanged: with NORMAL, SQLite still syncs the WAL before a checkpoint and the
 //! database file after it, so frames are never recycled before they are durable in the main file.
 
-use super::{Commit, DbError, DbResult};
+use super::super::{Commit, DbError, DbResult};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqlitePool, SqliteSynchronous};
-use sqlx::{Connection, Error as SqlxError};
+use sqlx::Connection;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -67,9 +67,11 @@ impl GroupCommit {
     /// [`GroupCommit::sync`] before acknowledging it.
     pub async fn commit(&self, c: &Commit) -> DbResult<()> {
         let mut guard = self.conn.lock().await;
-        let conn = guard.as_mut().ok_or(DbError::Sqlx(SqlxError::PoolClosed))?;
+        let conn = guard
+            .as_mut()
+            .ok_or_else(|| DbError::Unavailable("the group-commit connection is closed".into()))?;
         let mut tx = conn.begin().await?;
-        super::sqlite::write_commit(&mut tx, c).await?;
+        super::write_commit(&mut tx, c).await?;
         tx.commit().await?;
         self.committed.fetch_add(1, Ordering::SeqCst);
         Ok(())
@@ -88,8 +90,8 @@ impl GroupCommit {
         let wal = self.wal.clone();
         tokio::task::spawn_blocking(move || fsync(&wal))
             .await
-            .map_err(|e| DbError::Sqlx(SqlxError::Io(std::io::Error::other(e))))?
-            .map_err(|e| DbError::Sqlx(SqlxError::Io(e)))?;
+            .map_err(|e| super::error::io("the WAL fsync task failed", e))?
+            .map_err(|e| super::error::io("fsync of the WAL", e))?;
         *synced = target;
         self.fsyncs.fetch_add(1, Ordering::Relaxed);
         drop(synced);
@@ -115,7 +117,8 @@ impl GroupCommit {
         });
     }
 
-    /// How many fsyncs [`GroupCommit::sync`] has made (tests, diagnostics).
+    /// How many fsyncs [`GroupCommit::sync`] has made (the tests check that one covers many).
+    #[cfg(test)]
     pub fn fsyncs(&self) -> u64 {
         self.fsyncs.load(Ordering::Relaxed)
     }
