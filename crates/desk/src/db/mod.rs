@@ -9,6 +9,7 @@
 //! at all. Times are milliseconds since the Unix epoch.
 
 mod error;
+pub mod gaps;
 pub mod sqlite;
 
 pub use error::{DbError, DbResult};
