@@ -8,6 +8,7 @@
 //! few times, and prints min and median. Bounded: fixed sizes, no network.
 //! `cargo xtask bench insights` runs it; `INSIGHTS_N` changes the number of conversations.
 
+use handoff_desk::db::gaps::HandoffGap;
 use handoff_desk::db::sqlite::Sqlite;
 use handoff_desk::insights::{compute, Bucket, Filter, InsightsQuery};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
@@ -132,9 +133,23 @@ async fn fill(file: &std::path::Path, n: u64) -> Result<(u64, u64), sqlx::Error>
         .bind(rating.map(|r| format!("rated {r}")))
         .bind(created)
         .bind(created)
-        .bind(handoff_json)
+        .bind(&handoff_json)
         .execute(&mut *tx)
         .await?;
+        // The content-gap row the desk writes with a stored handoff (src/db/sqlite/gaps.rs).
+        if let Some(gap) = handoff_json.as_deref().and_then(HandoffGap::of) {
+            sqlx::query(
+                "INSERT INTO handoff_gaps (conversation_id, site_key, created_at, locale, article, unmatched_json) \
+                 VALUES (?, 'demo', ?, ?, ?, ?)",
+            )
+            .bind(&id)
+            .bind(created)
+            .bind(locale)
+            .bind(&gap.article)
+            .bind(gap.unmatched_json().map_err(|e| sqlx::Error::Encode(e.into()))?)
+            .execute(&mut *tx)
+            .await?;
+        }
         for a in &rows {
             sqlx::query(
                 "INSERT INTO escalation_events (conversation_id, site_key, kind, reason, from_department, \

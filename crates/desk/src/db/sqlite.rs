@@ -1,6 +1,7 @@
 //! The embedded default: SQLite in WAL mode, one file under the data directory.
 
 mod error;
+mod gaps;
 mod group;
 mod once;
 mod period;
@@ -30,6 +31,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (8, "handoff_gaps", include_str!("../../migrations/sqlite/0008_handoff_gaps.sql")),
     (9, "exactly_once", include_str!("../../migrations/sqlite/0009_exactly_once.sql")),
     (10, "agent_sites", include_str!("../../migrations/sqlite/0010_agent_sites.sql")),
+    (11, "handoff_gaps_in_rust", include_str!("../../migrations/sqlite/0011_handoff_gaps_in_rust.sql")),
 ];
 
 pub struct Sqlite {
@@ -43,6 +45,21 @@ pub struct Sqlite {
 const CONVERSATION_COLUMNS: &str = "id, site_key, locale, page_url, visitor_id, token_hash, status, department, tier, priority, \
      reason, handoff_json, agent_id, queued_at, queue_position, first_response_due, resolution_due, \
      first_reply_at, offline_reason, rating, rating_comment, last_seq, last_message_id, created_at, updated_at, customer_json";
+
+/// The migrator for `migrations`, compiled in.
+fn migrator(migrations: &[(i64, &'static str, &'static str)]) -> Migrator {
+    Migrator {
+        migrations: Cow::Owned(
+            migrations
+                .iter()
+                .map(|(v, d, sql)| {
+                    Migration::new(*v, Cow::Borrowed(*d), MigrationType::Simple, Cow::Borrowed(*sql), false)
+                })
+                .collect(),
+        ),
+        ..Migrator::DEFAULT
+    }
+}
 
 impl Sqlite {
     /// Opens (creating if needed) `<dir>/handoff.db` and runs the migrations.
@@ -58,23 +75,7 @@ impl Sqlite {
             .busy_timeout(Duration::from_secs(5))
             .foreign_keys(true);
         let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options.clone()).await?;
-        let migrator = Migrator {
-            migrations: Cow::Owned(
-                MIGRATIONS
-                    .iter()
-                    .map(|(v, d, sql)| {
-                        Migration::new(
-                            *v,
-                            Cow::Borrowed(*d),
-                            MigrationType::Simple,
-                            Cow::Borrowed(*sql),
-                            false,
-                        )
-                    })
-                    .collect(),
-            ),
-            ..Migrator::DEFAULT
-        };
+        let migrator = migrator(MIGRATIONS);
         migrator.run(&pool).await?;
         let group = GroupCommit::open(&options, &dir.join("handoff.db"), pool.clone()).await?;
         let readers = reader::Readers::new(dir.join("handoff.db"));
@@ -199,9 +200,9 @@ async fn insert_audit<'c, E: sqlx::SqliteExecutor<'c>>(e: E, a: &AuditRow) -> Db
     Ok(())
 }
 
-/// One new conversation row, on the pool or inside the caller's transaction.
-pub(super) async fn insert_conversation_row<'c, E: sqlx::SqliteExecutor<'c>>(
-    e: E,
+/// One new conversation row with its gap row, inside the caller's transaction.
+pub(super) async fn insert_conversation_row(
+    conn: &mut SqliteConnection,
     c: &ConversationRow,
 ) -> DbResult<()> {
     sqlx::query(&format!(
@@ -234,14 +235,15 @@ pub(super) async fn insert_conversation_row<'c, E: sqlx::SqliteExecutor<'c>>(
     .bind(c.created_at)
     .bind(c.updated_at)
     .bind(&c.customer_json)
-    .execute(e)
+    .execute(&mut *conn)
     .await?;
-    Ok(())
+    gaps::inserted(conn, c).await
 }
 
 /// The statements of one [`Commit`], inside the caller's transaction.
 pub(super) async fn write_commit(conn: &mut SqliteConnection, c: &Commit) -> DbResult<()> {
     let v = &c.conversation;
+    let rewrite_gap = gaps::must_rewrite(&mut *conn, v).await?;
     let done = sqlx::query(
             "UPDATE conversations SET locale = ?, page_url = ?, status = ?, department = ?, tier = ?, priority = ?, \
              reason = ?, handoff_json = ?, agent_id = ?, queued_at = ?, queue_position = ?, first_response_due = ?, \
@@ -274,6 +276,9 @@ pub(super) async fn write_commit(conn: &mut SqliteConnection, c: &Commit) -> DbR
         .await?;
     if done.rows_affected() != 1 {
         return Err(DbError::Conflict(v.id.clone()));
+    }
+    if rewrite_gap {
+        gaps::rewrite(&mut *conn, v).await?;
     }
     for m in &c.messages {
         sqlx::query(
@@ -326,7 +331,10 @@ impl Database for Sqlite {
     }
 
     async fn insert_conversation(&self, c: &ConversationRow) -> DbResult<()> {
-        insert_conversation_row(&self.pool, c).await
+        let mut tx = self.pool.begin().await?;
+        insert_conversation_row(&mut tx, c).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn conversation(&self, id: &str) -> DbResult<Option<ConversationRow>> {
@@ -593,8 +601,8 @@ impl Database for Sqlite {
     }
 
     async fn handoff_texts(&self, site_key: &str, from: i64, to: i64) -> DbResult<Vec<HandoffText>> {
-        // Kept up to date by triggers from each stored handoff (migration 0008): reading the
-        // transcripts here cost about 0.9 s for 35,000 handoffs.
+        // Written with each stored handoff (sqlite/gaps.rs): reading the transcripts here cost
+        // about 0.9 s for 35,000 handoffs.
         let key = site_key.to_string();
         self.readers
             .run(move |conn| {
@@ -607,7 +615,7 @@ impl Database for Sqlite {
                 let mut out = Vec::new();
                 while let Some(r) = rows.next()? {
                     let id: String = r.get(0)?;
-                    // NOT NULL in handoff_gaps: json_group_array gives "[]" when nothing is unmatched.
+                    // NOT NULL in handoff_gaps: "[]" when nothing is unmatched.
                     let texts: String = r.get(3)?;
                     let unmatched = serde_json::from_str(&texts)
                         .map_err(|e| DbError::Corrupt(format!("unmatched messages of {id}: {e}")))?;
@@ -812,9 +820,11 @@ mod tests {
         EventRow { seq, kind: "message".into(), payload: "{}".into(), created_at: 1 }
     }
 
-    /// The content gaps come from `handoff_gaps`, which triggers keep in step with whatever
-    /// handoff the conversation stores: inserted with one, replaced by a second handoff, moved
-    /// with a language change, gone when the handoff is cleared.
+    /// The content gaps come from `handoff_gaps`, which every write of a conversation keeps in
+    /// step with its stored handoff, as migration 0008's triggers did: inserted with one,
+    /// replaced by a second handoff, moved with a language change, gone when the handoff is
+    /// cleared or unreadable, whichever way the conversation is written (plain commit or group
+    /// commit).
     #[tokio::test]
     async fn handoff_gaps_follow_the_stored_handoff() {
         let dir = tempfile::tempdir().expect("dir");
@@ -835,9 +845,30 @@ mod tests {
                 .map(|t| (t.conversation_id, t.locale, t.article, t.unmatched))
                 .collect::<Vec<_>>()
         };
-        let set = |sql: &'static str, v: Option<String>| {
-            let pool = db.pool.clone();
-            async move { sqlx::query(sql).bind(v).execute(&pool).await.expect("update") }
+        // Commits the change `f` to the stored conversation `id`, alternating the two paths.
+        let change = |id: &'static str, f: Box<dyn FnOnce(&mut ConversationRow)>| {
+            let db = &db;
+            async move {
+                let mut next = db.conversation(id).await.expect("read").expect("stored");
+                let commit = Commit {
+                    expected_last_seq: next.last_seq,
+                    conversation: {
+                        next.last_seq += 1;
+                        f(&mut next);
+                        next
+                    },
+                    messages: vec![],
+                    events: vec![],
+                    audit: vec![],
+                    notices: vec![],
+                };
+                if commit.expected_last_seq % 2 == 0 {
+                    db.commit(&commit).await.expect("commit");
+                } else {
+                    db.commit_unsynced(&commit).await.expect("commit");
+                    db.sync().await.expect("sync");
+                }
+            }
         };
         db.insert_conversation(&ConversationRow {
             handoff_json: Some(handoff("penguin", Some("a1"))),
@@ -850,19 +881,102 @@ mod tests {
             vec![("c1".to_string(), locale.to_string(), article.map(String::from), vec![text.to_string()])]
         };
         assert_eq!(texts().await, row("en", Some("a1"), "penguin"));
-        set("UPDATE conversations SET handoff_json = ? WHERE id = 'c1'", Some(handoff("zebra", None))).await;
+        change("c1", Box::new(|c| c.handoff_json = Some(handoff("zebra", None)))).await;
         assert_eq!(texts().await, row("en", None, "zebra"));
-        set("UPDATE conversations SET locale = ? WHERE id = 'c1'", Some("de".into())).await;
+        change("c1", Box::new(|c| c.locale = "de".into())).await;
         assert_eq!(texts().await, row("de", None, "zebra"));
-        set("UPDATE conversations SET status = ? WHERE id = 'c1'", Some("resolved".into())).await;
+        change("c1", Box::new(|c| c.status = ConversationStatus::Resolved)).await;
         assert_eq!(texts().await, row("de", None, "zebra"));
-        set("UPDATE conversations SET handoff_json = ? WHERE id = 'c1'", Some("not json".into())).await;
+        change("c1", Box::new(|c| c.handoff_json = Some("not json".into()))).await;
         assert_eq!(texts().await, vec![]);
-        set("UPDATE conversations SET handoff_json = ? WHERE id = 'c2'", Some(handoff("quantum", None)))
-            .await;
+        change("c1", Box::new(|c| c.handoff_json = Some(handoff("back", None)))).await;
+        change("c1", Box::new(|c| c.handoff_json = None)).await;
+        assert_eq!(texts().await, vec![]);
+        change("c2", Box::new(|c| c.handoff_json = Some(handoff("quantum", None)))).await;
         let got = texts().await;
         assert_eq!(got.len(), 1);
         assert_eq!((got[0].0.as_str(), got[0].3.as_slice()), ("c2", ["quantum".to_string()].as_slice()));
+        // A keyed start stores its handoff's row too.
+        let keyed = ConversationRow { handoff_json: Some(handoff("keyed", None)), ..conv("c3") };
+        db.insert_conversation_keyed(&keyed, "key").await.expect("keyed");
+        assert_eq!(texts().await.len(), 2);
+    }
+
+    /// A database the triggers kept (schema 10) keeps its gap rows through migration 0011, and
+    /// the desk then writes new ones itself.
+    #[tokio::test]
+    async fn gap_rows_of_the_triggers_survive_migration_0011() {
+        let dir = tempfile::tempdir().expect("dir");
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("handoff.db").display());
+        let pool = SqlitePool::connect(&url).await.expect("old database");
+        migrator(&MIGRATIONS[..10]).run(&pool).await.expect("migrations 1-10");
+        let h = r#"{"article": "a1", "transcript": [{"role": "customer", "text": "by a trigger"}]}"#;
+        insert_conversation_row(&mut pool.acquire().await.expect("conn"), &conv("c1")).await.expect("c1");
+        // Through the old update trigger, not the desk's commit.
+        sqlx::query("UPDATE conversations SET handoff_json = ? WHERE id = 'c1'")
+            .bind(h)
+            .execute(&pool)
+            .await
+            .expect("handoff");
+        pool.close().await;
+        let db = Sqlite::open(dir.path()).await.expect("migrate to 11");
+        db.insert_conversation(&ConversationRow {
+            handoff_json: Some(h.replace("by a trigger", "by the desk")),
+            ..conv("c2")
+        })
+        .await
+        .expect("c2");
+        let got: Vec<_> = db
+            .handoff_texts("demo", 0, 10)
+            .await
+            .expect("texts")
+            .into_iter()
+            .map(|t| (t.conversation_id, t.article, t.unmatched))
+            .collect();
+        let row = |id: &str, text: &str| (id.to_string(), Some("a1".to_string()), vec![text.to_string()]);
+        assert_eq!(got, [row("c1", "by a trigger"), row("c2", "by the desk")]);
+    }
+
+    /// Like the update trigger it replaces, a commit rewrites the gap row only when the handoff
+    /// or the locale changed: rows an older desk wrote stay as they are otherwise (the migration
+    /// leaves them), and an unchanged handoff costs no work. The triggers are gone.
+    #[tokio::test]
+    async fn gap_rows_are_rewritten_only_when_the_handoff_or_locale_changes() {
+        let dir = tempfile::tempdir().expect("dir");
+        let db = Sqlite::open(dir.path()).await.expect("open");
+        let triggers: i64 = sqlx::query_scalar("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'")
+            .fetch_one(&db.pool)
+            .await
+            .expect("triggers");
+        assert_eq!(triggers, 0);
+        let h = r#"{"transcript": [{"role": "customer", "text": "fresh"}]}"#;
+        db.insert_conversation(&ConversationRow { handoff_json: Some(h.into()), ..conv("c1") })
+            .await
+            .expect("insert");
+        // A row as a past write left it, told apart by its text.
+        sqlx::query("UPDATE handoff_gaps SET unmatched_json = '[\"old\"]'")
+            .execute(&db.pool)
+            .await
+            .expect("mark");
+        let unmatched =
+            || async { db.handoff_texts("demo", 0, 10).await.expect("texts")[0].unmatched.clone() };
+        let mut next = db.conversation("c1").await.expect("read").expect("stored");
+        for (seq, locale) in [(1, "en"), (2, "cs")] {
+            next.last_seq = seq;
+            next.locale = locale.into();
+            next.status = ConversationStatus::Queued;
+            let commit = Commit {
+                conversation: next.clone(),
+                expected_last_seq: seq - 1,
+                messages: vec![],
+                events: vec![],
+                audit: vec![],
+                notices: vec![],
+            };
+            db.commit(&commit).await.expect("commit");
+            let want = if locale == "en" { "old" } else { "fresh" };
+            assert_eq!(unmatched().await, [want]);
+        }
     }
 
     /// period_rows packs each conversation's audit trail into JSON in SQL: a free-text reason

@@ -25,7 +25,7 @@ pub(super) async fn insert_conversation_keyed(
     key_hash: &str,
 ) -> DbResult<()> {
     let mut tx = pool.begin().await?;
-    super::insert_conversation_row(&mut *tx, c).await?;
+    super::insert_conversation_row(&mut tx, c).await?;
     let done = sqlx::query(
         "INSERT INTO conversation_keys (key_hash, conversation_id, created_at) VALUES (?, ?, ?) \
          ON CONFLICT (key_hash) DO NOTHING",
