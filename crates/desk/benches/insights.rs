@@ -286,10 +286,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let insights = first.ok_or("no run")?;
     // Where the time goes: the load from SQLite, and the computation in Rust.
     let t = Instant::now();
-    let rows = handoff_desk::db::Database::period_rows(&db, "demo", q.from, q.to).await?;
+    let rows = handoff_desk::db::InsightsStore::period_rows(&db, "demo", q.from, q.to).await?;
     let load = t.elapsed();
     let t = Instant::now();
-    let previous = handoff_desk::db::Database::period_rows_narrow(
+    let previous = handoff_desk::db::InsightsStore::period_rows_narrow(
         &db,
         "demo",
         q.from - 90 * DAY,
@@ -299,7 +299,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     .await?;
     let narrow = t.elapsed();
     let t = Instant::now();
-    let texts = handoff_desk::db::Database::handoff_texts(&db, "demo", q.from, q.to).await?;
+    let texts = handoff_desk::db::InsightsStore::handoff_texts(&db, "demo", q.from, q.to).await?;
     let texts_load = t.elapsed();
     let t = Instant::now();
     handoff_desk::insights::compute_all(&q, &rows, &previous, &texts);

@@ -1,6 +1,6 @@
 //! The content gaps of one stored handoff, computed when the conversation is written.
 //!
-//! Insights' content gaps (`Database::handoff_texts`) read, for every handoff of a period, the
+//! Insights' content gaps (`InsightsStore::handoff_texts`) read, for every handoff of a period, the
 //! customer lines the bot did not match and the article the customer came from. Pulling them out
 //! of each stored handoff at read time was far too slow (about 0.9 s for 35,000 handoffs), so a
 //! backend stores them next to the conversation, in the transaction that stores its handoff.

@@ -1,7 +1,8 @@
-//! Storage behind one trait, so that a PostgreSQL implementation can follow without touching
-//! handlers or the desk logic (the layout follows atuin: the trait here, the backend-neutral
-//! error in `error.rs`, one module per engine with everything engine-specific under it, and
-//! `migrations/<engine>/*.sql`).
+//! Storage behind one set of traits, so that a PostgreSQL implementation can follow without
+//! touching handlers or the desk logic (the layout follows atuin: the traits in `store.rs`, split
+//! by concern and joined in [`Database`], the rows here, the backend-neutral error in `error.rs`,
+//! rules every backend shares in plain Rust (`gaps.rs`), one module per engine with everything
+//! engine-specific under it, and `migrations/<engine>/*.sql`).
 //!
 //! The desk serialises its writes (see `desk::Desk::write`), computes the next state of a
 //! conversation in memory and hands it over as one [`Commit`]: the backend applies it in a
@@ -11,10 +12,11 @@
 mod error;
 pub mod gaps;
 pub mod sqlite;
+mod store;
 
 pub use error::{DbError, DbResult};
+pub use store::{AgentStore, ConversationStore, Database, InsightsStore, Lifecycle, TicketStore};
 
-use async_trait::async_trait;
 use handoff_protocol::v1::ConversationStatus;
 use std::collections::HashMap;
 
@@ -193,7 +195,7 @@ pub struct PeriodConversation {
     pub updated_at: i64,
 }
 
-/// What a [`Database::period_rows_narrow`] load must carry besides the headline's needs: the
+/// What a [`InsightsStore::period_rows_narrow`] load must carry besides the headline's needs: the
 /// audit rows' departments and tiers, when a filter asks for them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct NarrowFields {
@@ -251,125 +253,4 @@ pub struct NoticeRow {
     pub kind: String,
     pub payload: String,
     pub created_at: i64,
-}
-
-#[async_trait]
-pub trait Database: Send + Sync + 'static {
-    async fn ping(&self) -> DbResult<()>;
-    /// Flush and close; called once at shutdown.
-    async fn close(&self);
-
-    async fn insert_conversation(&self, c: &ConversationRow) -> DbResult<()>;
-    async fn conversation(&self, id: &str) -> DbResult<Option<ConversationRow>>;
-    async fn commit(&self, c: &Commit) -> DbResult<()>;
-    /// Like [`Database::commit`] (atomic, visible to readers), but it may return before the
-    /// change is durable: call [`Database::sync`] before acknowledging or announcing it. Lets the
-    /// desk release its write lock before the disk flush, so concurrent changes share one.
-    async fn commit_unsynced(&self, c: &Commit) -> DbResult<()> {
-        self.commit(c).await
-    }
-    /// Returns when every change committed before the call is durable.
-    async fn sync(&self) -> DbResult<()> {
-        Ok(())
-    }
-    async fn conversations_with_status(&self, status: ConversationStatus) -> DbResult<Vec<ConversationRow>>;
-    async fn conversations_of_agent(&self, agent_id: i64) -> DbResult<Vec<ConversationRow>>;
-    /// Open conversations with a deadline at or before `now`.
-    async fn due_conversations(&self, now: i64) -> DbResult<Vec<ConversationRow>>;
-
-    async fn message_by_client_id(&self, conversation: &str, client_id: &str)
-        -> DbResult<Option<MessageRow>>;
-    async fn messages(&self, conversation: &str) -> DbResult<Vec<MessageRow>>;
-    async fn events_after(&self, conversation: &str, after: i64, limit: i64) -> DbResult<Vec<EventRow>>;
-    async fn audit(&self, conversation: &str) -> DbResult<Vec<AuditRow>>;
-
-    async fn insert_agent(&self, a: &AgentRow) -> DbResult<i64>;
-    async fn agent(&self, id: i64) -> DbResult<Option<AgentRow>>;
-    async fn agent_by_email(&self, email: &str) -> DbResult<Option<AgentRow>>;
-    async fn agents(&self) -> DbResult<Vec<AgentRow>>;
-    async fn set_presence(&self, id: i64, presence: &str, capacity: u32) -> DbResult<()>;
-    /// Sets the sites the agent with this email serves; `false` if there is no such agent.
-    async fn set_agent_sites(&self, email: &str, sites: &[String]) -> DbResult<bool>;
-    /// Number of assigned conversations per agent.
-    async fn active_counts(&self) -> DbResult<HashMap<i64, u32>>;
-
-    async fn insert_session(&self, s: &SessionRow) -> DbResult<()>;
-    async fn session(&self, token_hash: &str) -> DbResult<Option<SessionRow>>;
-    async fn delete_session(&self, token_hash: &str) -> DbResult<()>;
-    /// Removes sessions that expired at or before `now`; returns how many.
-    async fn delete_expired_sessions(&self, now: i64) -> DbResult<u64>;
-
-    /// Stores the ticket and its audit row together.
-    /// The site's conversations of this visitor, newest first (at most `limit`): those whose
-    /// customer was verified when `verified`, else only those whose customer was not.
-    async fn conversations_of_visitor(
-        &self,
-        site_key: &str,
-        visitor_id: &str,
-        verified: bool,
-        limit: i64,
-    ) -> DbResult<Vec<ConversationRow>>;
-    /// The newest audit rows of these kinds, newest first.
-    async fn recent_audit(&self, kinds: &[&str], limit: i64) -> DbResult<Vec<AuditRow>>;
-
-    /// The conversations of `site_key` started in `[from, to)` with their audit rows and first
-    /// agent replies (see [`PeriodRows`]).
-    async fn period_rows(&self, site_key: &str, from: i64, to: i64) -> DbResult<PeriodRows>;
-
-    /// [`Database::period_rows`] with only what the headline figures (`insights::Headline`)
-    /// and a filter need, for the previous period the page compares with: no priority, rating
-    /// comment, unhelpful article or audit agent; audit reasons only of `handoff` and
-    /// `sla_breach` rows (empty otherwise); audit departments and tiers only when `fields` asks.
-    /// A backend may return more (the default returns everything).
-    async fn period_rows_narrow(
-        &self,
-        site_key: &str,
-        from: i64,
-        to: i64,
-        fields: NarrowFields,
-    ) -> DbResult<PeriodRows> {
-        let _ = fields;
-        self.period_rows(site_key, from, to).await
-    }
-
-    /// The stored handoffs of the conversations of `site_key` started in `[from, to)`, in start
-    /// order (see [`HandoffText`]).
-    async fn handoff_texts(&self, site_key: &str, from: i64, to: i64) -> DbResult<Vec<HandoffText>>;
-
-    /// Deletes the conversations whose id starts with `prefix`, with their messages, events,
-    /// audit rows and tickets (the demo history generator's `--force`); returns how many.
-    async fn delete_conversations_with_prefix(&self, prefix: &str) -> DbResult<u64>;
-
-    /// The stored totals behind the per-site metrics (see [`StoredCounts`]).
-    async fn stored_counts(&self) -> DbResult<StoredCounts>;
-
-    async fn ticket(&self, id: i64) -> DbResult<Option<TicketRow>>;
-    /// Stores the answer if the ticket has none yet; `false` if it was already answered.
-    async fn answer_ticket(
-        &self,
-        id: i64,
-        answer: &str,
-        by: &str,
-        at: i64,
-        audit: &AuditRow,
-    ) -> DbResult<bool>;
-
-    async fn insert_ticket(&self, t: &TicketRow, audit: &AuditRow) -> DbResult<i64>;
-
-    /// Inserts a conversation together with its start key (`DbError::Duplicate` if the key is
-    /// taken: a concurrent retry won).
-    async fn insert_conversation_keyed(&self, c: &ConversationRow, key_hash: &str) -> DbResult<()>;
-    async fn conversation_by_key(&self, key_hash: &str) -> DbResult<Option<ConversationRow>>;
-    /// An agent's stored notices with an id above `after`, oldest first.
-    async fn notices_after(&self, agent_id: i64, after: i64, limit: i64) -> DbResult<Vec<NoticeRow>>;
-    /// `(oldest, newest)` stored notice id over all agents, `(0, 0)` when none.
-    async fn notice_bounds(&self) -> DbResult<(i64, i64)>;
-    /// Drops notices older than `before` (ms) or beyond the newest `keep`, never the newest one.
-    async fn prune_notices(&self, before: i64, keep: i64) -> DbResult<u64>;
-    /// Sets every agent without an unexpired session offline (logout, expiry, a removed
-    /// session): nobody is there to answer. Returns how many changed.
-    async fn offline_without_session(&self, now: i64) -> DbResult<u64>;
-    async fn tickets(&self) -> DbResult<Vec<TicketRow>>;
-    /// The (first) ticket left on a conversation: there is at most one.
-    async fn ticket_of_conversation(&self, conversation_id: &str) -> DbResult<Option<TicketRow>>;
 }

@@ -8,7 +8,7 @@
 //! history (audit rows, messages), also past `to`. Recent periods can still change while their
 //! conversations are open. Exact definitions: docs/protocol.md, "Insights (computed)".
 //!
-//! Everything is computed in Rust from one load per period ([`Database::period_rows`]; the
+//! Everything is computed in Rust from one load per period ([`InsightsStore::period_rows`]; the
 //! previous period, which gives only the headline figures, from a narrow one).
 
 mod containment;
@@ -133,7 +133,7 @@ pub async fn compute(db: &dyn Database, q: &InsightsQuery) -> Result<Insights, I
 }
 
 /// [`compute_rows`] plus the content gaps from the period's stored handoffs. `previous` may be
-/// a narrow load ([`Database::period_rows_narrow`] with [`narrow_fields`]): only its
+/// a narrow load ([`InsightsStore::period_rows_narrow`] with [`narrow_fields`]): only its
 /// headline figures are used.
 pub fn compute_all(
     q: &InsightsQuery,

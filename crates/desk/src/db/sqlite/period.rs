@@ -1,5 +1,5 @@
-//! The insights loads on SQLite ([`Database::period_rows`] and
-//! [`Database::period_rows_narrow`]): what makes a 100,000-conversation page fast enough.
+//! The insights loads on SQLite ([`InsightsStore::period_rows`] and
+//! [`InsightsStore::period_rows_narrow`]): what makes a 100,000-conversation page fast enough.
 //!
 //! Two plain queries on a read-only rusqlite connection (reader.rs): the conversations, straight
 //! from the covering index of migration 0007, and their audit rows. Each runs on its own

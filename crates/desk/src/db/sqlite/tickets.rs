@@ -1,0 +1,72 @@
+//! On SQLite: tickets and their answers.
+
+use super::*;
+
+#[async_trait]
+impl TicketStore for Sqlite {
+    async fn insert_ticket(&self, t: &TicketRow, audit: &AuditRow) -> DbResult<i64> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "INSERT INTO tickets (site_key, conversation_id, name, email, message, transcript_json, created_at, \
+             answer_expected_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&t.site_key)
+        .bind(&t.conversation_id)
+        .bind(&t.name)
+        .bind(&t.email)
+        .bind(&t.message)
+        .bind(&t.transcript_json)
+        .bind(t.created_at)
+        .bind(t.answer_expected_by)
+        .execute(&mut *tx)
+        .await?;
+        insert_audit(&mut *tx, audit).await?;
+        tx.commit().await?;
+        Ok(done.last_insert_rowid())
+    }
+
+    async fn ticket(&self, id: i64) -> DbResult<Option<TicketRow>> {
+        let row =
+            sqlx::query("SELECT * FROM tickets WHERE id = ?").bind(id).fetch_optional(&self.pool).await?;
+        row.as_ref().map(ticket).transpose()
+    }
+
+    async fn tickets(&self) -> DbResult<Vec<TicketRow>> {
+        let rows = sqlx::query("SELECT * FROM tickets ORDER BY id DESC").fetch_all(&self.pool).await?;
+        rows.iter().map(ticket).collect()
+    }
+
+    async fn ticket_of_conversation(&self, conversation_id: &str) -> DbResult<Option<TicketRow>> {
+        let row = sqlx::query("SELECT * FROM tickets WHERE conversation_id = ? ORDER BY id LIMIT 1")
+            .bind(conversation_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(ticket).transpose()
+    }
+
+    async fn answer_ticket(
+        &self,
+        id: i64,
+        answer: &str,
+        by: &str,
+        at: i64,
+        audit: &AuditRow,
+    ) -> DbResult<bool> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE tickets SET answer = ?, answered_by = ?, answered_at = ? WHERE id = ? AND answer IS NULL",
+        )
+        .bind(answer)
+        .bind(by)
+        .bind(at)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        insert_audit(&mut *tx, audit).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+}
