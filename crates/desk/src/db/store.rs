@@ -43,9 +43,10 @@ pub trait ConversationStore: Send + Sync {
 
     async fn commit(&self, c: &Commit) -> DbResult<()>;
 
-    /// Like [`ConversationStore::commit`] (atomic, visible to readers), but it may return before the
-    /// change is durable: call [`ConversationStore::sync`] before acknowledging or announcing it. Lets the
-    /// desk release its write lock before the disk flush, so concurrent changes share one.
+    /// Like [`ConversationStore::commit`] (atomic, visible to readers), but it may return
+    /// before the change is durable: call [`ConversationStore::sync`] before acknowledging or
+    /// announcing it. Lets the desk release its write lock before the disk flush, so concurrent
+    /// changes share one.
     async fn commit_unsynced(&self, c: &Commit) -> DbResult<()> {
         self.commit(c).await
     }

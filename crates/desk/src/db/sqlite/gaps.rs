@@ -76,7 +76,20 @@ mod tests {
     async fn the_same_rows_as_the_triggers_of_migration_0008() {
         let mut conn = SqliteConnection::connect("sqlite::memory:").await.expect("connect");
         let line = |role: &str, text: &str, intent: Option<&str>| json!({"role": role, "text": text, "intent": intent});
+        // Exactly as the desk stores one: the widget's request, parsed and written back.
+        let request: handoff_protocol::v1::HandoffRequest = serde_json::from_value(json!({
+            "reason": "article_unhelpful", "department": "orders", "tier": "agent",
+            "priority": "normal", "locale": "cs", "article": "returns-policy",
+            "transcript": [
+                {"role": "bot", "text": "Hi!"},
+                {"role": "customer", "text": "vrácení zboží \"rychle\""},
+                {"role": "customer", "text": "where is my order", "intent": "order_status"},
+                {"role": "customer", "text": "a person please"},
+            ],
+        }))
+        .expect("request");
         let handoffs = [
+            serde_json::to_string(&request).expect("desk handoff"),
             json!({"reason": "fallback", "article": "a1", "locale": "de", "transcript": [
                 line("bot", "Hi", None), line("customer", "miss ž \"q\" \\ \n", None),
                 line("customer", "hit", Some("order_status")), {"role": "customer", "text": "no intent key"},
@@ -88,7 +101,8 @@ mod tests {
             .to_string(),
             json!({"article": 7}).to_string(),
             json!({"article": true, "transcript": null}).to_string(),
-            json!({"article": [1, "b"], "transcript": {"only": {"role": "customer", "text": "in an object"}}}).to_string(),
+            json!({"article": [1, "b"], "transcript": {"only": {"role": "customer", "text": "in an object"}}})
+                .to_string(),
             "5".into(),
             "[1]".into(),
             "\"s\"".into(),
