@@ -7,13 +7,12 @@
 
 mod common;
 
+use common::process::{add_agent_by_cli, DeskProcess};
 use common::*;
 use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
@@ -22,35 +21,6 @@ const CONVERSATIONS: usize = 4;
 const KILLS: usize = 6;
 /// Each sender writes at least this many messages, and goes on until the last restart.
 const MIN_MESSAGES: usize = 12;
-
-struct Proc(Child);
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_handoff-desk"))
-}
-
-fn start(config: &Path) -> (Proc, String) {
-    let mut child = bin()
-        .args(["serve", "--config"])
-        .arg(config)
-        .args(["--listen", "127.0.0.1:0"])
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("desk starts");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("read");
-    let base = line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("{line:?}")).to_string();
-    (Proc(child), base)
-}
 
 /// Attempts that got no answer (connection refused or reset, timeout, 5xx): each one a blind
 /// retry after, possibly, a stored but unacknowledged message.
@@ -182,20 +152,6 @@ async fn resuming_reader(
     }
 }
 
-fn agent_add(config: &Path) {
-    let mut add = bin()
-        .args(["agent", "add", "--config"])
-        .arg(config)
-        .args(["--email", "ana@t", "--name", "Ana", "--departments", "orders", "--tier", "agent"])
-        .arg("--password-stdin")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("agent add");
-    add.stdin.take().expect("stdin").write_all(format!("{PASSWORD}\n").as_bytes()).expect("write");
-    assert!(add.wait().expect("wait").success());
-}
-
 fn config(dir: &Path) -> PathBuf {
     let config = dir.join("handoff.toml");
     // Rate limits out of the way: this is about crashes, not abuse.
@@ -209,8 +165,9 @@ fn config(dir: &Path) -> PathBuf {
 async fn sigkill_during_bursts_loses_and_repeats_nothing() {
     let dir = tempfile::tempdir().expect("dir");
     let config = config(dir.path());
-    agent_add(&config);
-    let (mut proc, first) = start(&config);
+    add_agent_by_cli(&config, "ana@t", "Ana", "orders");
+    let mut desk = DeskProcess::start(&config, "error");
+    let first = desk.base.clone();
     let b: Base = Arc::new(RwLock::new(first.clone()));
     let client = client();
     let ana = Agent::login(&client, &first, "ana@t", PASSWORD).await;
@@ -289,11 +246,9 @@ async fn sigkill_during_bursts_loses_and_repeats_nothing() {
     let mut rng = rand::rngs::StdRng::seed_from_u64(14);
     for _ in 0..KILLS {
         tokio::time::sleep(Duration::from_millis(rng.gen_range(150..500))).await;
-        proc.0.kill().expect("SIGKILL");
-        proc.0.wait().expect("reaped");
-        let (p, next) = start(&config);
-        proc = p;
-        *b.write().unwrap_or_else(|e| e.into_inner()) = next;
+        desk.kill_9();
+        desk = DeskProcess::start(&config, "error");
+        *b.write().unwrap_or_else(|e| e.into_inner()) = desk.base.clone();
     }
     done.store(true, Ordering::SeqCst);
     for s in senders {
@@ -374,5 +329,5 @@ async fn sigkill_during_bursts_loses_and_repeats_nothing() {
             .collect();
         assert_eq!(&texts, &acked[&(c.id.clone(), "customer")], "message notices of {}", c.id);
     }
-    drop(proc);
+    drop(desk);
 }

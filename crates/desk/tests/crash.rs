@@ -3,49 +3,16 @@
 
 mod common;
 
+use common::process::{add_agent_by_cli, desk_bin, DeskProcess};
 use common::*;
 use serde_json::json;
-use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
-struct Desk {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Desk {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_handoff-desk"))
-}
-
-/// Starts the binary and reads the port from its "listening on" line.
-fn start(config: &Path) -> Desk {
-    let mut child = bin()
-        .args(["serve", "--config"])
-        .arg(config)
-        .args(["--listen", "127.0.0.1:0"])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("desk starts");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).expect("read");
-    let base = line
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-        .to_string();
-    Desk { child, base }
+/// The desk binary, as the tests below run it.
+fn start(config: &Path) -> DeskProcess {
+    DeskProcess::start(config, "warn")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -55,27 +22,7 @@ async fn kill_9_loses_no_acknowledged_message_and_no_deadline() {
     let sla = "[site.sla.high]\nfirst_response_secs = 4\nresolution_secs = 600\n";
     std::fs::write(&config, config_text(&dir.path().join("data"), "", sla)).expect("config");
 
-    // `agent add` with the password on stdin.
-    let mut add = bin()
-        .args(["agent", "add", "--config"])
-        .arg(&config)
-        .args([
-            "--email",
-            "ana@t",
-            "--name",
-            "Ana",
-            "--departments",
-            "orders,returns",
-            "--tier",
-            "agent",
-            "--password-stdin",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("agent add");
-    add.stdin.take().expect("stdin").write_all(format!("{PASSWORD}\n").as_bytes()).expect("write");
-    assert!(add.wait().expect("wait").success());
+    add_agent_by_cli(&config, "ana@t", "Ana", "orders,returns");
 
     let desk = start(&config);
     let client = client();
@@ -100,8 +47,7 @@ async fn kill_9_loses_no_acknowledged_message_and_no_deadline() {
         client.get(c.path("")).bearer_auth(&c.token).send().await.expect("get").json().await.expect("json");
     assert_eq!(st["tier"], "agent", "killed too late: {st}");
     let mut desk = desk;
-    desk.child.kill().expect("SIGKILL"); // std's kill is SIGKILL on Unix
-    desk.child.wait().expect("reaped");
+    desk.kill_9();
     drop(desk);
 
     let desk = start(&config);
@@ -148,7 +94,7 @@ fn refuses_to_start_on_invalid_content_and_names_file_and_line() {
     .expect("write");
     let config = dir.path().join("handoff.toml");
     std::fs::write(&config, format!("[[site]]\ncontent = \"{}\"\n", content.display())).expect("config");
-    let out = bin()
+    let out = desk_bin()
         .args(["serve", "--config"])
         .arg(&config)
         .args(["--listen", "127.0.0.1:0"])
@@ -162,12 +108,12 @@ fn refuses_to_start_on_invalid_content_and_names_file_and_line() {
 
 #[test]
 fn usage_and_agent_add_validation() {
-    let out = bin().output().expect("run");
+    let out = desk_bin().output().expect("run");
     assert_eq!(out.status.code(), Some(2));
     let dir = tempfile::tempdir().expect("dir");
     let config = dir.path().join("handoff.toml");
     std::fs::write(&config, config_text(&dir.path().join("data"), "", "")).expect("config");
-    let out = bin()
+    let out = desk_bin()
         .args(["agent", "add", "--config"])
         .arg(&config)
         .args([
@@ -196,22 +142,15 @@ async fn sigterm_shuts_down_gracefully_with_open_streams() {
     std::fs::create_dir_all(&www).expect("mkdir");
     std::fs::write(www.join("widget.js"), "console.log('widget')").expect("write");
     std::fs::write(&config, config_text(&dir.path().join("data"), "", "")).expect("config");
-    let mut desk = {
-        let mut child = bin()
+    let mut desk = DeskProcess::spawn(
+        desk_bin()
             .args(["serve", "--config"])
             .arg(&config)
-            .args(["--listen", "127.0.0.1:0", "--static"])
+            .arg("--static")
             .arg(&www)
             .env("HANDOFF_LOG_FORMAT", "json")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("desk starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("read");
-        let base = line.trim().trim_start_matches("listening on ").to_string();
-        Desk { child, base }
-    };
+            .env("RUST_LOG", "warn"),
+    );
     let client = client();
     // The static directory is served for paths the API does not own.
     let js = client.get(format!("{}/widget.js", desk.base)).send().await.expect("get");

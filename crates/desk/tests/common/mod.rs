@@ -13,6 +13,8 @@ use std::sync::Arc;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+pub mod process;
+
 pub const ORIGIN: &str = "http://shop.test";
 pub const PASSWORD: &str = "test-password-1";
 
