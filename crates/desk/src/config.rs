@@ -27,6 +27,7 @@ pub enum ConfigError {
 struct RawConfig {
     listen: Option<String>,
     data_dir: Option<PathBuf>,
+    database_url: Option<String>,
     sweep_interval_ms: Option<u64>,
     log_format: Option<String>,
     #[serde(default)]
@@ -176,6 +177,9 @@ pub const DEFAULT_SLA: SlaPolicy =
 pub struct Config {
     pub listen: String,
     pub data_dir: PathBuf,
+    /// Where the desk stores everything: `None` is the embedded default, SQLite in
+    /// `<data_dir>/handoff.db`. See [`Config::database`].
+    pub database_url: Option<DatabaseUrl>,
     pub sweep_interval: Duration,
     pub log_json: bool,
     pub secure_cookies: bool,
@@ -237,6 +241,7 @@ impl Config {
         Ok(Config {
             listen: raw.listen.unwrap_or_else(|| "127.0.0.1:8090".into()),
             data_dir: raw.data_dir.map(|d| base.join(d)).unwrap_or_else(|| base.join("data")),
+            database_url: raw.database_url.map(|u| DatabaseUrl::parse(&u, base)).transpose()?,
             sweep_interval: Duration::from_millis(raw.sweep_interval_ms.unwrap_or(1000).max(10)),
             log_json,
             secure_cookies: raw.secure_cookies,
@@ -250,7 +255,12 @@ impl Config {
         })
     }
 
-    /// `HANDOFF_LISTEN`, `HANDOFF_DATA_DIR`, `HANDOFF_SWEEP_INTERVAL_MS`, `HANDOFF_LOG_FORMAT`,
+    /// The database the desk uses: the configured URL, else SQLite under the data directory.
+    pub fn database(&self) -> DatabaseUrl {
+        self.database_url.clone().unwrap_or_else(|| DatabaseUrl::Sqlite(self.data_dir.join("handoff.db")))
+    }
+
+    /// `HANDOFF_LISTEN`, `HANDOFF_DATA_DIR`, `HANDOFF_DATABASE_URL`, `HANDOFF_SWEEP_INTERVAL_MS`, `HANDOFF_LOG_FORMAT`,
     /// `HANDOFF_STATIC_DIR`, `HANDOFF_SECURE_COOKIES`.
     pub fn apply_env(&mut self, get: impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
         if let Some(v) = get("HANDOFF_LISTEN") {
@@ -258,6 +268,9 @@ impl Config {
         }
         if let Some(v) = get("HANDOFF_DATA_DIR") {
             self.data_dir = v.into();
+        }
+        if let Some(v) = get("HANDOFF_DATABASE_URL").filter(|v| !v.trim().is_empty()) {
+            self.database_url = Some(DatabaseUrl::parse(&v, Path::new("."))?);
         }
         if let Some(v) = get("HANDOFF_PUBLIC_URL") {
             self.public_url = Some(public_url(&v)?);
@@ -285,6 +298,62 @@ impl Config {
             self.secure_cookies = matches!(v.as_str(), "1" | "true" | "yes");
         }
         Ok(())
+    }
+}
+
+/// A database: `sqlite://<file>` (relative to the config file's directory) or
+/// `postgres://user:password@host:port/database` (also `postgresql://`, with sqlx's query
+/// options such as `?sslmode=require`).
+#[derive(Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    pub fn parse(v: &str, base: &Path) -> Result<DatabaseUrl, ConfigError> {
+        let v = v.trim();
+        if let Some(file) = v.strip_prefix("sqlite://").or_else(|| v.strip_prefix("sqlite:")) {
+            let file = file.split('?').next().unwrap_or(file);
+            if file.is_empty() {
+                return Err(ConfigError::Invalid("database_url \"sqlite://\" names no file".into()));
+            }
+            return Ok(DatabaseUrl::Sqlite(base.join(file)));
+        }
+        if v.starts_with("postgres://") || v.starts_with("postgresql://") {
+            return Ok(DatabaseUrl::Postgres(v.to_string()));
+        }
+        Err(ConfigError::Invalid(format!(
+            "database_url {:?}: use sqlite://<file> or postgres://user@host/database",
+            redacted(v)
+        )))
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, DatabaseUrl::Postgres(_))
+    }
+}
+
+/// The URL with any password replaced, for messages and logs.
+pub fn redacted(url: &str) -> String {
+    let Some(scheme_end) = url.find("://").map(|i| i + 3) else { return url.to_string() };
+    let rest = &url[scheme_end..];
+    let authority = rest.split('/').next().unwrap_or(rest);
+    match (authority.rfind('@'), authority.find(':')) {
+        (Some(at), Some(colon)) if colon < at => {
+            format!("{}{}:***{}", &url[..scheme_end], &authority[..colon], &url[scheme_end + at..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Never prints a password.
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DatabaseUrl::Sqlite(p) => write!(f, "sqlite://{}", p.display()),
+            DatabaseUrl::Postgres(u) => write!(f, "{}", redacted(u)),
+        }
     }
 }
 
@@ -541,5 +610,29 @@ mod tests {
         .unwrap();
         assert_eq!(c.trusted_proxies.len(), 2);
         assert_eq!(c.metrics_token.as_deref(), Some("from-the-environment-1"));
+    }
+
+    #[test]
+    fn database_url_picks_the_engine_and_hides_the_password() {
+        let base = Path::new("/etc/handoff");
+        assert_eq!(
+            DatabaseUrl::parse("sqlite://data/desk.db", base).unwrap(),
+            DatabaseUrl::Sqlite(PathBuf::from("/etc/handoff/data/desk.db"))
+        );
+        let pg = DatabaseUrl::parse("postgres://desk:s3cret@db:5432/handoff", base).unwrap();
+        assert!(pg.is_postgres());
+        assert_eq!(format!("{pg:?}"), "postgres://desk:***@db:5432/handoff");
+        assert!(DatabaseUrl::parse("mysql://x", base).is_err());
+        assert!(DatabaseUrl::parse("sqlite://", base).is_err());
+        assert_eq!(redacted("postgresql://u@h/db"), "postgresql://u@h/db");
+    }
+
+    #[test]
+    fn the_environment_names_the_database() {
+        let mut c = Config::parse("[[site]]\ncontent = \"x\"\nallowed_origins = [\"http://a.test\"]", Path::new("/srv"))
+            .unwrap();
+        assert_eq!(c.database(), DatabaseUrl::Sqlite(PathBuf::from("/srv/data/handoff.db")));
+        c.apply_env(|k| (k == "HANDOFF_DATABASE_URL").then(|| "postgres://p@127.0.0.1/h".to_string())).unwrap();
+        assert_eq!(c.database(), DatabaseUrl::Postgres("postgres://p@127.0.0.1/h".into()));
     }
 }

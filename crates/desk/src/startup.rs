@@ -1,6 +1,7 @@
 //! Building and running the server: storage, sites, router, sweeper, graceful shutdown.
 
-use crate::config::Config;
+use crate::config::{Config, DatabaseUrl};
+use std::path::Path;
 use crate::db::sqlite::Sqlite;
 use crate::db::{AgentRow, Database, DbError};
 use crate::desk::{spawn_sweeper, Desk};
@@ -29,11 +30,20 @@ pub enum StartupError {
     Other(String),
 }
 
-/// Opens the database under the configured data directory (creating both if needed).
+/// Opens the configured database (`Config::database`): SQLite by default, creating its
+/// directory if needed, or PostgreSQL.
 pub async fn open_db(config: &Config) -> Result<Arc<dyn Database>, StartupError> {
-    std::fs::create_dir_all(&config.data_dir)
-        .map_err(|e| StartupError::DataDir(config.data_dir.display().to_string(), e))?;
-    Ok(Arc::new(Sqlite::open(&config.data_dir).await?))
+    match config.database() {
+        DatabaseUrl::Sqlite(file) => {
+            let dir = file.parent().map(Path::to_path_buf).unwrap_or_else(|| config.data_dir.clone());
+            std::fs::create_dir_all(&dir).map_err(|e| StartupError::DataDir(dir.display().to_string(), e))?;
+            Ok(Arc::new(Sqlite::open_file(&file).await?))
+        }
+        DatabaseUrl::Postgres(url) => Err(StartupError::Other(format!(
+            "{}: the PostgreSQL backend is not built yet",
+            crate::config::redacted(&url)
+        ))),
+    }
 }
 
 /// Agents who serve nothing after a config change say so in the log: on a desk with several

@@ -73,8 +73,13 @@ fn migrator(migrations: &[(i64, &'static str, &'static str)]) -> Migrator {
 impl Sqlite {
     /// Opens (creating if needed) `<dir>/handoff.db` and runs the migrations.
     pub async fn open(dir: &Path) -> DbResult<Self> {
+        Self::open_file(&dir.join("handoff.db")).await
+    }
+
+    /// Opens (creating if needed) the database file `file` and runs the migrations.
+    pub async fn open_file(file: &Path) -> DbResult<Self> {
         let options = SqliteConnectOptions::new()
-            .filename(dir.join("handoff.db"))
+            .filename(file)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             // FULL: a committed (and therefore acknowledged) message survives even a power cut,
@@ -86,8 +91,8 @@ impl Sqlite {
         let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options.clone()).await?;
         let migrator = migrator(MIGRATIONS);
         migrator.run(&pool).await?;
-        let group = GroupCommit::open(&options, &dir.join("handoff.db"), pool.clone()).await?;
-        let readers = reader::Readers::new(dir.join("handoff.db"));
+        let group = GroupCommit::open(&options, file, pool.clone()).await?;
+        let readers = reader::Readers::new(file.to_path_buf());
         Ok(Sqlite { pool, group, readers })
     }
 }

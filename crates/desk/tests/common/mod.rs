@@ -13,6 +13,7 @@ use std::sync::Arc;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+pub mod pg;
 pub mod process;
 
 pub const ORIGIN: &str = "http://shop.test";

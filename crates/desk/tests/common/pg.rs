@@ -1,0 +1,82 @@
+//! PostgreSQL for the tests: every test that runs on PostgreSQL gets a database of its own.
+//!
+//! The server is the one `HANDOFF_TEST_DATABASE_URL` names (an admin URL: its user may create
+//! databases), else the one on 127.0.0.1:5432 as user postgres. `cargo xtask test` sets the
+//! variable, starting a private cluster under target/ when no server is running. A test that
+//! asks for PostgreSQL and finds none fails: it is never skipped.
+
+use sqlx::{Connection, PgConnection};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// Which engine the desk integration suite runs on: `HANDOFF_TEST_ENGINE=postgres` selects
+/// PostgreSQL, anything else (or nothing) the embedded SQLite.
+pub fn engine_is_postgres() -> bool {
+    std::env::var("HANDOFF_TEST_ENGINE").is_ok_and(|v| v.eq_ignore_ascii_case("postgres"))
+}
+
+/// The admin URL of the test server.
+pub fn admin_url() -> String {
+    std::env::var("HANDOFF_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".to_string())
+}
+
+/// `url` with its database name replaced by `db`.
+fn with_database(url: &str, db: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    // postgres://user@host:port/name: the path after the authority is the database.
+    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let authority_end = base[scheme_end..].find('/').map(|i| scheme_end + i).unwrap_or(base.len());
+    let mut out = format!("{}/{db}", &base[..authority_end]);
+    if let Some(q) = query {
+        out.push('?');
+        out.push_str(q);
+    }
+    out
+}
+
+/// Creates an empty database and returns its URL. Panics (the test fails) when the server
+/// cannot be reached.
+pub async fn fresh_database() -> String {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let admin = admin_url();
+    let name = format!(
+        "handoff_t_{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed),
+        rand_suffix()
+    );
+    let mut conn = PgConnection::connect(&admin).await.unwrap_or_else(|e| {
+        panic!(
+            "PostgreSQL for the tests is not reachable at {admin}: {e}. Run `cargo xtask setup`, or set \
+             HANDOFF_TEST_DATABASE_URL to a server whose user may create databases"
+        )
+    });
+    sqlx::query(&format!("CREATE DATABASE \"{name}\"")).execute(&mut conn).await.expect("create test database");
+    let _ = conn.close().await;
+    with_database(&admin, &name)
+}
+
+/// Drops a database made by [`fresh_database`] (connections still open are ended).
+pub async fn drop_database(url: &str) {
+    let Some(name) = url.rsplit('/').next().map(|n| n.split('?').next().unwrap_or(n).to_string()) else {
+        return;
+    };
+    if !name.starts_with("handoff_t_") {
+        return;
+    }
+    if let Ok(mut conn) = PgConnection::connect(&admin_url()).await {
+        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&mut conn).await;
+        let _ = conn.close().await;
+    }
+}
+
+fn rand_suffix() -> u64 {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    u64::from(nanos) ^ (u64::from(std::process::id()) << 32)
+}
