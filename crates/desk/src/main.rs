@@ -48,6 +48,16 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Copy this desk's SQLite database into an empty PostgreSQL database, then point
+    /// `database_url` at it (docs/operations.md). Stop the desk first: what it writes after the
+    /// copy starts is not copied.
+    MigrateTo {
+        #[command(flatten)]
+        config: ConfigArgs,
+        /// The target, postgres://user:password@host:port/database: it must exist and be empty
+        /// (the desk's tables are created in it).
+        target: String,
+    },
     /// Manage agents.
     Agent {
         #[command(subcommand)]
@@ -154,10 +164,41 @@ async fn main() -> Result<()> {
             let new = NewAgent { email, name, departments, tier, capacity, sites };
             agent_add(&config, new, password_stdin, password).await
         }
+        Command::MigrateTo { config, target } => migrate_to(&config, &target).await,
         Command::Agent { command: AgentCommand::Sites { config, email, sites } } => {
             agent_sites(&config, &email, &sites).await
         }
     }
+}
+
+async fn migrate_to(args: &ConfigArgs, target: &str) -> Result<()> {
+    use handoff_desk::config::{redacted, DatabaseUrl};
+    use handoff_desk::db::{postgres::Postgres, sqlite::Sqlite, Lifecycle};
+    let config = load_config(args)?;
+    let DatabaseUrl::Sqlite(file) = config.database() else {
+        bail!("this desk's database is not SQLite: migrate-to copies an SQLite desk into PostgreSQL");
+    };
+    let DatabaseUrl::Postgres(url) = DatabaseUrl::parse(target, std::path::Path::new("."))? else {
+        bail!("the target must be a postgres:// URL");
+    };
+    if !file.exists() {
+        bail!("{}: no database to copy", file.display());
+    }
+    // Both schemas current first, so that every column has its place on the other side.
+    Sqlite::open_file(&file).await.context("opening the SQLite database")?.close().await;
+    let pg = Postgres::connect(&url).await.with_context(|| format!("connecting to {}", redacted(&url)))?;
+    let copied = handoff_desk::db::migrate_to::sqlite_to_postgres(&file, pg.pool()).await;
+    pg.close().await;
+    let copied = copied?;
+    for (table, n) in &copied.tables {
+        println!("{table}: {n} rows");
+    }
+    println!(
+        "copied {} into {}; set database_url to it and start the desk",
+        file.display(),
+        redacted(&url)
+    );
+    Ok(())
 }
 
 async fn serve(args: &ConfigArgs, seed_demo: bool) -> Result<()> {

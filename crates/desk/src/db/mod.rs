@@ -11,6 +11,7 @@
 
 mod error;
 pub mod gaps;
+pub mod migrate_to;
 pub mod postgres;
 pub mod sqlite;
 mod store;

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+pub mod nginx;
 pub mod pg;
 pub mod process;
 
