@@ -35,8 +35,9 @@ cargo xtask <command>
                         there already (`run` does this on first run), --force rewrites it
   serve [DIR]           serve pkg/ (or DIR) as it is, without building
   test                  the whole suite (.ci/run calls exactly this)
-  postgres              only find or start PostgreSQL for the tests (as setup does) and print
-                        its admin URL, for HANDOFF_TEST_ENGINE=postgres cargo test by hand
+  postgres              only find or start PostgreSQL for the tests (as setup does), drop stale
+                        test databases, print its admin URL (last line), for
+                        HANDOFF_TEST_ENGINE=postgres cargo test -p handoff-desk --tests by hand
   e2e                   build the agent console, then only its Playwright tests
   bench [ARGS...]       cargo bench -p handoff-bot [ARGS...], then the bundle sizes, then the
                         desk load test (without ARGS)

@@ -76,10 +76,14 @@ pub fn ensure_for_tests() -> Result<()> {
     Ok(())
 }
 
-/// `cargo xtask postgres`: the server's admin URL on stdout, for running the PostgreSQL suite
-/// by hand (`HANDOFF_TEST_DATABASE_URL=$(cargo xtask postgres) HANDOFF_TEST_ENGINE=postgres ...`).
+/// `cargo xtask postgres`: the server's admin URL as the last line of stdout, for running the
+/// PostgreSQL suite by hand (`HANDOFF_TEST_DATABASE_URL=$(cargo xtask postgres | tail -1)
+/// HANDOFF_TEST_ENGINE=postgres cargo test -p handoff-desk --tests`); drops what earlier runs
+/// by hand left behind.
 pub fn print_admin_url() -> Result<()> {
-    println!("{}", admin_url()?);
+    let url = admin_url()?;
+    drop_stale_test_databases(&url)?;
+    println!("{url}");
     Ok(())
 }
 
