@@ -1,13 +1,14 @@
 //! Building and running the server: storage, sites, router, sweeper, graceful shutdown.
 
 use crate::config::{Config, DatabaseUrl};
-use std::path::Path;
+use crate::db::postgres::Postgres;
 use crate::db::sqlite::Sqlite;
 use crate::db::{AgentRow, Database, DbError};
 use crate::desk::{spawn_sweeper, Desk};
 use crate::sites::Sites;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::path::Path;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
@@ -39,10 +40,7 @@ pub async fn open_db(config: &Config) -> Result<Arc<dyn Database>, StartupError>
             std::fs::create_dir_all(&dir).map_err(|e| StartupError::DataDir(dir.display().to_string(), e))?;
             Ok(Arc::new(Sqlite::open_file(&file).await?))
         }
-        DatabaseUrl::Postgres(url) => Err(StartupError::Other(format!(
-            "{}: the PostgreSQL backend is not built yet",
-            crate::config::redacted(&url)
-        ))),
+        DatabaseUrl::Postgres(url) => Ok(Arc::new(Postgres::connect(&url).await?)),
     }
 }
 
