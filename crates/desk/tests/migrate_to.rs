@@ -43,7 +43,7 @@ async fn an_sqlite_desk_moves_to_postgres_and_carries_on() {
     let ana = online_agent(&desk, &base, "ana@t", "Ana", "agent", &["orders"], 3).await;
     let c = Customer::start(&client(), &base).await;
     assert_eq!(c.say("k1", "hello ✓ Ünïcödé").await.status(), 201);
-    assert_eq!(c.handoff("orders", "normal").await["status"], "accepted");
+    assert_eq!(c.handoff("orders", "normal").await["status"], "assigned");
     assert_eq!(ana.on(&c.id, "messages", json!({"text": "Hi, Ana here"})).await.status(), 201);
     assert_eq!(ana.on(&c.id, "notes", json!({"text": "internal: VIP"})).await.status(), 201);
     let mut s = c.stream(None).await;

@@ -93,7 +93,7 @@ async fn messages_cross_instances_once_and_in_order_through_nginx() {
     let mut agent_stream = ana.stream().await;
     let c = Customer::start(&client, base).await;
     let (mut s, _) = customer_stream(&c, None).await;
-    assert_eq!(c.handoff("orders", "normal").await["status"], "accepted");
+    assert_eq!(c.handoff("orders", "normal").await["status"], "assigned");
     agent_stream.until(WAIT, |e| e.event == "assigned").await;
 
     // Round robin: consecutive requests land on different instances, so every message is
@@ -130,7 +130,7 @@ async fn sigkill_of_the_streaming_instance_loses_and_duplicates_nothing() {
     let ana = Agent::login(&client, &base, "ana@t", PASSWORD).await;
     assert_eq!(ana.put("/v1/agent/presence", json!({"presence": "online", "capacity": 3})).await.status(), 200);
     let c = Customer::start(&client, &base).await;
-    assert_eq!(c.handoff("orders", "normal").await["status"], "accepted");
+    assert_eq!(c.handoff("orders", "normal").await["status"], "assigned");
     let (mut s, holder) = customer_stream(&c, None).await;
     assert!(!holder.is_empty(), "nginx names the instance holding the stream");
 
