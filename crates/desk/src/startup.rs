@@ -1,13 +1,13 @@
 //! Building and running the server: storage, sites, router, sweeper, graceful shutdown.
 
 use crate::config::{Config, DatabaseUrl};
-use std::path::Path;
 use crate::db::sqlite::Sqlite;
 use crate::db::{AgentRow, Database, DbError};
 use crate::desk::{spawn_sweeper, Desk};
 use crate::sites::Sites;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::path::Path;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
@@ -93,6 +93,8 @@ impl Application {
     /// and closes the database (WAL checkpointed).
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let desk = self.desk;
+        // Other instances' wake-ups (several desks on PostgreSQL); nothing for a desk alone.
+        let listener = desk.follow_other_instances();
         let sweeper = spawn_sweeper(desk.clone(), desk.config.sweep_interval);
         let app = crate::routes::router(desk.clone());
         let d = desk.clone();
@@ -103,6 +105,9 @@ impl Application {
         .await;
         desk.begin_shutdown();
         let _ = sweeper.await;
+        if let Some(l) = listener {
+            let _ = l.await;
+        }
         desk.db.close().await;
         tracing::info!("database closed");
         served
