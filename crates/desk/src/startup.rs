@@ -1,6 +1,7 @@
 //! Building and running the server: storage, sites, router, sweeper, graceful shutdown.
 
 use crate::config::{Config, DatabaseUrl};
+use crate::coordination::Coordination;
 use crate::db::sqlite::Sqlite;
 use crate::db::{AgentRow, Database, DbError};
 use crate::desk::{spawn_sweeper, Desk};
@@ -46,6 +47,20 @@ pub async fn open_db(config: &Config) -> Result<Arc<dyn Database>, StartupError>
     }
 }
 
+/// Opens the configured database with what its instances share: a desk alone on SQLite keeps
+/// locks, limits and login backoff in memory ([`Coordination::local`]); on PostgreSQL they are
+/// shared with every instance on the same database (`db/postgres/coordination.rs`).
+pub async fn open_backend(config: &Config) -> Result<(Arc<dyn Database>, Coordination), StartupError> {
+    match config.database() {
+        DatabaseUrl::Sqlite(_) => Ok((open_db(config).await?, Coordination::local(config))),
+        DatabaseUrl::Postgres(_) => {
+            // The PostgreSQL backend (h15-pg) provides the pool and instance id; until it is
+            // merged, open_db reports it missing.
+            Ok((open_db(config).await?, Coordination::local(config)))
+        }
+    }
+}
+
 /// Agents who serve nothing after a config change say so in the log: on a desk with several
 /// sites an agent without a site list serves none, and a key no longer configured serves nothing.
 async fn warn_about_agent_sites(db: &dyn Database, sites: &Sites) -> Result<(), StartupError> {
@@ -71,14 +86,14 @@ impl Application {
     /// refuses to start instead of routing customers to departments that do not exist.
     pub async fn build(config: Config) -> Result<Application, StartupError> {
         let sites = Sites::load(&config.sites).map_err(StartupError::Content)?;
-        let db = open_db(&config).await?;
+        let (db, coordination) = open_backend(&config).await?;
         warn_about_agent_sites(db.as_ref(), &sites).await?;
         let listener = TcpListener::bind(&config.listen)
             .await
             .map_err(|e| StartupError::Listen(config.listen.clone(), e))?;
         let addr = listener.local_addr().map_err(|e| StartupError::Listen(config.listen.clone(), e))?;
         check_public_url(&config, addr)?;
-        Ok(Application { listener, desk: Arc::new(Desk::new(db, sites, config)) })
+        Ok(Application { listener, desk: Arc::new(Desk::with_coordination(db, sites, config, coordination)) })
     }
 
     pub fn local_addr(&self) -> Result<SocketAddr, StartupError> {
