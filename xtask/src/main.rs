@@ -6,6 +6,7 @@ mod console;
 mod desk;
 mod dist;
 mod embed_bench;
+mod postgres;
 mod precompress;
 mod screenshot;
 mod serve;
@@ -19,18 +20,24 @@ const HELP: &str = "\
 cargo xtask <command>
 
   setup                 install what is missing: wasm32 target, wasm-bindgen-cli 0.2.130,
-                        trunk 0.21.14, chromium, chromedriver, binaryen (wasm-opt)
+                        trunk 0.21.14, chromium, chromedriver, binaryen (wasm-opt), postgresql,
+                        nginx; finds PostgreSQL for the tests (HANDOFF_TEST_DATABASE_URL, else
+                        127.0.0.1:5432, else a private cluster in target/pg-test on port 55432)
   dist                  setup, check + release build of the widget into pkg/, export the demo
                         site to pkg/sites/demo.bundle, print raw/brotli sizes (budget 120 KiB),
                         then the agent console into pkg/console/
-  run                   dist, then the desk with the demo site (demo agents seeded), serving
+  run [--postgres]      dist, then the desk with the demo site (demo agents seeded), serving
                         pkg/ on http://127.0.0.1:8080/ and the console on /console/
-                        (HANDOFF_PORT overrides)
+                        (HANDOFF_PORT overrides); --postgres: on PostgreSQL (database
+                        handoff_demo on the server setup found or started)
   seed-demo [--force]   write 120 days of demo history (six languages) into the demo desk's
                         data (target/desk-demo/) for the Insights page; nothing if it is
                         there already (`run` does this on first run), --force rewrites it
   serve [DIR]           serve pkg/ (or DIR) as it is, without building
   test                  the whole suite (.ci/run calls exactly this)
+  postgres              only find or start PostgreSQL for the tests (as setup does), drop stale
+                        test databases, print its admin URL (last line), for
+                        HANDOFF_TEST_ENGINE=postgres cargo test -p handoff-desk --tests by hand
   e2e                   build the agent console, then only its Playwright tests
   bench [ARGS...]       cargo bench -p handoff-bot [ARGS...], then the bundle sizes, then the
                         desk load test (without ARGS)
@@ -46,13 +53,14 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("setup") => tools::setup(),
         Some("dist") => dist::dist().map(|_| ()),
-        Some("run") => dist::dist().and_then(|_| desk::run_desk()),
+        Some("run") => dist::dist().and_then(|_| desk::run_desk(rest)),
         Some("seed-demo") => desk::seed_demo(rest),
         Some("serve") => match rest.first() {
             Some(dir) => serve::serve_dir(std::path::Path::new(dir)),
             None => serve::serve_pkg(),
         },
         Some("test") => return test::test(),
+        Some("postgres") => postgres::print_admin_url(),
         Some("e2e") => console::build().and_then(|_| console::e2e()),
         Some("bench") => bench::bench(rest),
         Some("screenshot") => screenshot::screenshot(rest),

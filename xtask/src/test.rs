@@ -1,7 +1,7 @@
 //! `cargo xtask test`: the whole suite, in order, failing fast. `.ci/run` calls exactly this.
 
 use crate::cmd::{self, run};
-use crate::{dist, tools};
+use crate::{dist, postgres, tools};
 use anyhow::Result;
 use std::process::ExitCode;
 
@@ -9,6 +9,7 @@ type Step = (&'static str, fn() -> Result<()>);
 
 const STEPS: &[Step] = &[
     ("native tests (cargo test --workspace --exclude handoff-widget)", native),
+    ("desk on PostgreSQL (cargo test -p handoff-desk --tests, HANDOFF_TEST_ENGINE=postgres)", desk_postgres),
     ("content check (handoff-bot check content/demo)", check),
     ("dialog tests (handoff-bot test content/demo)", dialogs),
     ("widget tests in headless Chromium (wasm-bindgen-test)", widget),
@@ -39,8 +40,35 @@ pub fn test() -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// The desk's integration tests run on SQLite here, whatever the caller's environment says.
 fn native() -> Result<()> {
-    run("native tests", cmd::cargo().args(["test", "--workspace", "--exclude", "handoff-widget"]))
+    run(
+        "native tests",
+        cmd::cargo()
+            .args(["test", "--workspace", "--exclude", "handoff-widget"])
+            .env("HANDOFF_TEST_ENGINE", "sqlite"),
+    )
+}
+
+/// The desk's integration suite again, every desk on a PostgreSQL database of its own on the
+/// server setup chose (HANDOFF_TEST_DATABASE_URL). `--tests` also reruns the lib's unit tests,
+/// which take under a second.
+fn desk_postgres() -> Result<()> {
+    let admin = postgres::admin_url()?;
+    // Before: what interrupted runs left; after: what failing tests left. The latter only
+    // warns, so that it cannot hide the tests' own result.
+    postgres::drop_stale_test_databases(&admin)?;
+    let tests = run(
+        "desk on PostgreSQL",
+        cmd::cargo()
+            .args(["test", "-p", "handoff-desk", "--tests"])
+            .env("HANDOFF_TEST_ENGINE", "postgres")
+            .env(postgres::TEST_URL_VAR, &admin),
+    );
+    if let Err(e) = postgres::drop_stale_test_databases(&admin) {
+        println!("xtask: warning: {e:#}");
+    }
+    tests
 }
 
 fn check() -> Result<()> {

@@ -37,6 +37,7 @@ pub fn setup() -> Result<()> {
     system_packages()?;
     wasm_bindgen_cli()?;
     trunk()?;
+    crate::postgres::ensure_for_tests()?;
     DONE.store(true, Ordering::Relaxed);
     println!("xtask: setup complete");
     Ok(())
@@ -44,6 +45,11 @@ pub fn setup() -> Result<()> {
 
 fn ok(what: &str, detail: &str) {
     println!("  ok       {what} ({detail})");
+}
+
+/// The "ok" line of setup, for the checks that live in other modules.
+pub fn ok_line(what: &str, detail: &str) {
+    ok(what, detail);
 }
 
 fn installing(what: &str, why: &str) {
@@ -130,7 +136,11 @@ fn trunk() -> Result<()> {
     }
 }
 
-/// chromium, chromium-driver, binaryen and npm (with nodejs) from apt.
+/// nginx from Debian, for the multi-instance tests (they start their own from a config in
+/// target/; the package's service need not run). /usr/sbin is often off a user's PATH.
+const NGINX: &str = "/usr/sbin/nginx";
+
+/// chromium, chromium-driver, binaryen, npm (with nodejs), postgresql and nginx from apt.
 fn system_packages() -> Result<()> {
     let mut missing = Vec::new();
     if Path::new(CHROMIUM).exists() {
@@ -159,6 +169,18 @@ fn system_packages() -> Result<()> {
     match which("npm") {
         Some(path) => ok("npm", &path.display().to_string()),
         None => missing.push(("npm", "npm".to_string())),
+    }
+    // PostgreSQL for the desk's tests (issue 15): psql to reach a server, initdb for a private
+    // cluster when there is none (see postgres.rs).
+    if crate::postgres::server_installed() && which("psql").is_some() {
+        ok("postgresql", "initdb and psql");
+    } else {
+        missing.push(("postgresql", "psql".to_string()));
+    }
+    if Path::new(NGINX).exists() || which("nginx").is_some() {
+        ok("nginx", NGINX);
+    } else {
+        missing.push(("nginx", NGINX.to_string()));
     }
     if missing.is_empty() {
         return Ok(());

@@ -2,6 +2,7 @@
 
 use crate::config::{Config, DatabaseUrl};
 use crate::coordination::Coordination;
+use crate::db::postgres::Postgres;
 use crate::db::sqlite::Sqlite;
 use crate::db::{AgentRow, Database, DbError};
 use crate::desk::{spawn_sweeper, Desk};
@@ -40,10 +41,7 @@ pub async fn open_db(config: &Config) -> Result<Arc<dyn Database>, StartupError>
             std::fs::create_dir_all(&dir).map_err(|e| StartupError::DataDir(dir.display().to_string(), e))?;
             Ok(Arc::new(Sqlite::open_file(&file).await?))
         }
-        DatabaseUrl::Postgres(url) => Err(StartupError::Other(format!(
-            "{}: the PostgreSQL backend is not built yet",
-            crate::config::redacted(&url)
-        ))),
+        DatabaseUrl::Postgres(url) => Ok(Arc::new(Postgres::connect(&url).await?)),
     }
 }
 
@@ -53,10 +51,10 @@ pub async fn open_db(config: &Config) -> Result<Arc<dyn Database>, StartupError>
 pub async fn open_backend(config: &Config) -> Result<(Arc<dyn Database>, Coordination), StartupError> {
     match config.database() {
         DatabaseUrl::Sqlite(_) => Ok((open_db(config).await?, Coordination::local(config))),
-        DatabaseUrl::Postgres(_) => {
-            // The PostgreSQL backend (h15-pg) provides the pool and instance id; until it is
-            // merged, open_db reports it missing.
-            Ok((open_db(config).await?, Coordination::local(config)))
+        DatabaseUrl::Postgres(url) => {
+            let pg = Postgres::connect(&url).await?;
+            let coordination = crate::db::postgres::coordination::coordination(pg.pool(), pg.instance_id(), config);
+            Ok((Arc::new(pg), coordination))
         }
     }
 }

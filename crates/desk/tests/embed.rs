@@ -1,6 +1,8 @@
 //! Embedding by script tag: the loader's caching, the origin check, the widget frame page and
 //! its CSP, the portal page, hashed-asset caching and compression.
 
+mod common;
+
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use handoff_desk::config::Config;
@@ -21,8 +23,9 @@ async fn app(dir: &Path) -> axum::Router {
     std::fs::write(pkg.join("handoff-widget-0123456789abcdef.js"), "export default 1;".repeat(100))
         .expect("js");
     let text = format!(
-        "data_dir = \"{}\"\nstatic_dir = \"pkg\"\n[[site]]\ncontent = \"{}\"\nallowed_origins = [\"http://shop.test\"]\n",
+        "data_dir = \"{}\"\n{}static_dir = \"pkg\"\n[[site]]\ncontent = \"{}\"\nallowed_origins = [\"http://shop.test\"]\n",
         dir.join("data").display(),
+        common::database_line(&dir.join("data")),
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content/demo").display()
     );
     let config = Config::parse(&text, dir).expect("config");

@@ -1,6 +1,8 @@
 //! Router-level checks with `oneshot` (no socket): every route is served, every route is in the
 //! OpenAPI document and the document lists nothing else; health and metrics answer.
 
+mod common;
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use handoff_desk::config::Config;
@@ -14,8 +16,9 @@ use tower::ServiceExt;
 
 async fn desk(dir: &Path) -> Arc<Desk> {
     let text = format!(
-        "data_dir = \"{}\"\n[[site]]\ncontent = \"{}\"\nallowed_origins = [\"http://shop.test\"]\n",
+        "data_dir = \"{}\"\n{}[[site]]\ncontent = \"{}\"\nallowed_origins = [\"http://shop.test\"]\n",
         dir.join("data").display(),
+        common::database_line(&dir.join("data")),
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content/demo").display()
     );
     let config = Config::parse(&text, dir).expect("config");

@@ -1,4 +1,5 @@
-//! Shared test harness: a real desk on port 0 with a real SQLite file in a temp dir, real HTTP
+//! Shared test harness: a real desk on port 0 with a real SQLite file in a temp dir (or, with
+//! `HANDOFF_TEST_ENGINE=postgres`, a PostgreSQL database of its own: see pg.rs), real HTTP
 //! through reqwest, and a small SSE reader.
 #![allow(dead_code)]
 
@@ -23,6 +24,16 @@ pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// The `database_url` line of the desk whose data directory is `data_dir`: empty on SQLite (the
+/// file in the data directory), its own PostgreSQL database when the suite runs on PostgreSQL.
+pub fn database_line(data_dir: &Path) -> String {
+    if pg::engine_is_postgres() {
+        format!("database_url = \"{}\"\n", pg::database_for(data_dir))
+    } else {
+        String::new()
+    }
+}
+
 /// The config text every test desk starts from; `site_extra` is appended inside `[[site]]`.
 pub fn config_text(data_dir: &Path, top_extra: &str, site_extra: &str) -> String {
     // Defaults the site_extra can override (TOML forbids a key twice).
@@ -36,7 +47,7 @@ pub fn config_text(data_dir: &Path, top_extra: &str, site_extra: &str) -> String
         r#"
 listen = "127.0.0.1:0"
 data_dir = "{data}"
-sweep_interval_ms = 50
+{database}sweep_interval_ms = 50
 {top_extra}
 
 [[site]]
@@ -46,6 +57,7 @@ allowed_origins = ["{ORIGIN}"]
 {site_extra}
 "#,
         data = data_dir.display(),
+        database = database_line(data_dir),
         content = repo_root().join("content/demo").display(),
     )
 }
@@ -177,6 +189,11 @@ impl TestDesk {
         if let Some(t) = self.task.take() {
             let _ =
                 tokio::time::timeout(Duration::from_secs(10), t).await.expect("graceful shutdown in time");
+        }
+        // The temp dir goes with this desk; so does its PostgreSQL database. (Databases of
+        // tests that fail or never stop are dropped by `cargo xtask test` as stale.)
+        if pg::engine_is_postgres() {
+            pg::release(&self.dir.path().join("data")).await;
         }
     }
 }

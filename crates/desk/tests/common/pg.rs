@@ -6,7 +6,45 @@
 //! asks for PostgreSQL and finds none fails: it is never skipped.
 
 use sqlx::{Connection, PgConnection};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Mutex;
+
+/// The databases handed out by [`database_for`], by the desk's data directory.
+static BY_DATA_DIR: Mutex<BTreeMap<PathBuf, String>> = Mutex::new(BTreeMap::new());
+
+/// The database of the desk whose data directory is `data_dir`: made on the first ask, the same
+/// URL on every later one, so a desk restarted on "the same data" finds its rows again, as the
+/// SQLite file in the data directory does. Synchronous because config text is built in sync
+/// code too (files for spawned desks); works inside and outside a tokio runtime.
+pub fn database_for(data_dir: &Path) -> String {
+    let mut map = BY_DATA_DIR.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(url) = map.get(data_dir) {
+        return url.clone();
+    }
+    let url = on_own_runtime(fresh_database());
+    map.insert(data_dir.to_path_buf(), url.clone());
+    url
+}
+
+/// Forgets the database of `data_dir` and drops it (the desk on it has stopped).
+pub async fn release(data_dir: &Path) {
+    let url = BY_DATA_DIR.lock().unwrap_or_else(|e| e.into_inner()).remove(data_dir);
+    if let Some(url) = url {
+        drop_database(&url).await;
+    }
+}
+
+/// Runs a future to completion on a runtime of its own thread: a test's runtime may not be
+/// blocked on from within, and sync callers have none.
+fn on_own_runtime<T: Send + 'static>(f: impl std::future::Future<Output = T> + Send + 'static) -> T {
+    std::thread::spawn(move || {
+        tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime").block_on(f)
+    })
+    .join()
+    .unwrap_or_else(|e| std::panic::resume_unwind(e))
+}
 
 /// Which engine the desk integration suite runs on: `HANDOFF_TEST_ENGINE=postgres` selects
 /// PostgreSQL, anything else (or nothing) the embedded SQLite.
@@ -56,7 +94,10 @@ pub async fn fresh_database() -> String {
              HANDOFF_TEST_DATABASE_URL to a server whose user may create databases"
         )
     });
-    sqlx::query(&format!("CREATE DATABASE \"{name}\"")).execute(&mut conn).await.expect("create test database");
+    sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+        .execute(&mut conn)
+        .await
+        .expect("create test database");
     let _ = conn.close().await;
     with_database(&admin, &name)
 }
@@ -70,7 +111,8 @@ pub async fn drop_database(url: &str) {
         return;
     }
     if let Ok(mut conn) = PgConnection::connect(&admin_url()).await {
-        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&mut conn).await;
+        let _ =
+            sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&mut conn).await;
         let _ = conn.close().await;
     }
 }

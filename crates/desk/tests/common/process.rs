@@ -6,8 +6,12 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
+/// The desk binary; the config file alone names its database (a HANDOFF_DATABASE_URL from the
+/// caller's shell would send every test desk to one database).
 pub fn desk_bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_handoff-desk"))
+    let mut desk = Command::new(env!("CARGO_BIN_EXE_handoff-desk"));
+    desk.env_remove("HANDOFF_DATABASE_URL");
+    desk
 }
 
 /// A running desk; dropping it kills it.

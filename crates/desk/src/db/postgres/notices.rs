@@ -1,0 +1,107 @@
+//! The agent notice log on PostgreSQL: what the agent stream resumes from
+//! (`AgentStore::notices_after`), and presence that follows the sessions.
+//!
+//! A stream that has read notice id N asks for ids above N next, so a notice must never become
+//! visible with an id below one already visible. SQLite gets that for free (one writer at a
+//! time). PostgreSQL does not: an identity column hands out ids when rows are inserted, not
+//! when transactions commit, so with concurrent commits (several instances, or one instance's
+//! pool) id 11 can commit before id 10 and a reader that saw 11 would skip 10 for good. So a
+//! commit that carries notices takes one transaction-scoped advisory lock right before
+//! inserting them, as its last statements: notice-carrying commits then take their ids and
+//! commit one after another. The lock is released only after the commit is visible, so the
+//! next holder's ids are higher than every visible one. It is held from the inserts to the
+//! commit's WAL flush (a fraction of a millisecond on a local disk): thousands of notice
+//! commits per second, and commits without notices never take it.
+
+use super::super::{DbResult, NoticeRow};
+use super::error::Pg;
+use sqlx::{PgConnection, PgPool, Row};
+
+/// The advisory lock key of the notice log (any fixed bigint; "handoff notices" in ASCII).
+const NOTICE_LOG_LOCK: i64 = 0x68_6e_64_6f_6e_74_63; // "hndontc"
+
+/// Inside the commit's transaction, as its last statements: the notices in order, their ids in
+/// commit order (see the module doc).
+pub(super) async fn insert(conn: &mut PgConnection, notices: &[NoticeRow]) -> DbResult<()> {
+    if notices.is_empty() {
+        return Ok(());
+    }
+    sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(NOTICE_LOG_LOCK).execute(&mut *conn).await.pg()?;
+    let agents: Vec<i64> = notices.iter().map(|n| n.agent_id).collect();
+    let kinds: Vec<&str> = notices.iter().map(|n| n.kind.as_str()).collect();
+    let payloads: Vec<&str> = notices.iter().map(|n| n.payload.as_str()).collect();
+    let times: Vec<i64> = notices.iter().map(|n| n.created_at).collect();
+    // One statement; ORDER BY the position so the ids follow the commit's order of notices.
+    sqlx::query(
+        "INSERT INTO agent_notices (agent_id, kind, payload, created_at) \
+         SELECT agent_id, kind, payload, created_at \
+         FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::bigint[]) \
+              WITH ORDINALITY AS n (agent_id, kind, payload, created_at, position) \
+         ORDER BY position",
+    )
+    .bind(agents)
+    .bind(kinds)
+    .bind(payloads)
+    .bind(times)
+    .execute(&mut *conn)
+    .await
+    .pg()?;
+    Ok(())
+}
+
+pub(super) async fn after(pool: &PgPool, agent_id: i64, after: i64, limit: i64) -> DbResult<Vec<NoticeRow>> {
+    let rows = sqlx::query(
+        "SELECT id, agent_id, kind, payload, created_at FROM agent_notices \
+         WHERE agent_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+    )
+    .bind(agent_id)
+    .bind(after)
+    .bind(super::limit(limit))
+    .fetch_all(pool)
+    .await
+    .pg()?;
+    rows.iter()
+        .map(|r| {
+            Ok(NoticeRow {
+                id: r.try_get("id")?,
+                agent_id: r.try_get("agent_id")?,
+                kind: r.try_get("kind")?,
+                payload: r.try_get("payload")?,
+                created_at: r.try_get("created_at")?,
+            })
+        })
+        .collect()
+}
+
+pub(super) async fn bounds(pool: &PgPool) -> DbResult<(i64, i64)> {
+    let r = sqlx::query("SELECT COALESCE(MIN(id), 0) AS lo, COALESCE(MAX(id), 0) AS hi FROM agent_notices")
+        .fetch_one(pool)
+        .await
+        .pg()?;
+    Ok((r.try_get("lo")?, r.try_get("hi")?))
+}
+
+pub(super) async fn prune(pool: &PgPool, before: i64, keep: i64) -> DbResult<u64> {
+    let done = sqlx::query(
+        "DELETE FROM agent_notices WHERE id < (SELECT MAX(id) FROM agent_notices) \
+         AND (created_at < $1 OR id <= (SELECT MAX(id) FROM agent_notices) - $2)",
+    )
+    .bind(before)
+    .bind(keep)
+    .execute(pool)
+    .await
+    .pg()?;
+    Ok(done.rows_affected())
+}
+
+pub(super) async fn offline_without_session(pool: &PgPool, now: i64) -> DbResult<u64> {
+    let done = sqlx::query(
+        "UPDATE agents SET presence = 'offline' WHERE presence <> 'offline' \
+         AND id NOT IN (SELECT agent_id FROM sessions WHERE expires_at > $1)",
+    )
+    .bind(now)
+    .execute(pool)
+    .await
+    .pg()?;
+    Ok(done.rows_affected())
+}
