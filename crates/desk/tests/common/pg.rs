@@ -88,7 +88,7 @@ pub async fn fresh_database() -> String {
         COUNTER.fetch_add(1, Ordering::Relaxed),
         rand_suffix()
     );
-    let mut conn = PgConnection::connect(&admin).await.unwrap_or_else(|e| {
+    let mut conn = admin_connection(&admin).await.unwrap_or_else(|e| {
         panic!(
             "PostgreSQL for the tests is not reachable at {admin}: {e}. Run `cargo xtask setup`, or set \
              HANDOFF_TEST_DATABASE_URL to a server whose user may create databases"
@@ -102,6 +102,22 @@ pub async fn fresh_database() -> String {
     with_database(&admin, &name)
 }
 
+/// A connection to the admin database. A server shared with other suites can be full for a
+/// moment ("too many clients", SQLSTATE 53300): wait for a slot rather than fail the test.
+async fn admin_connection(admin: &str) -> Result<PgConnection, sqlx::Error> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        match PgConnection::connect(admin).await {
+            Err(sqlx::Error::Database(e))
+                if e.code().as_deref() == Some("53300") && std::time::Instant::now() < deadline =>
+            {
+                tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+            }
+            other => return other,
+        }
+    }
+}
+
 /// Drops a database made by [`fresh_database`] (connections still open are ended).
 pub async fn drop_database(url: &str) {
     let Some(name) = url.rsplit('/').next().map(|n| n.split('?').next().unwrap_or(n).to_string()) else {
@@ -110,7 +126,7 @@ pub async fn drop_database(url: &str) {
     if !name.starts_with("handoff_t_") {
         return;
     }
-    if let Ok(mut conn) = PgConnection::connect(&admin_url()).await {
+    if let Ok(mut conn) = admin_connection(&admin_url()).await {
         let _ =
             sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&mut conn).await;
         let _ = conn.close().await;
