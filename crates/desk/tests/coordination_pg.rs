@@ -19,12 +19,9 @@ const SHORT: Duration = Duration::from_millis(300);
 
 async fn database() -> (String, PgPool) {
     let url = common::pg::fresh_database().await;
-    let pool = PgPool::connect(&url).await.expect("connect");
-    sqlx::raw_sql(include_str!("../migrations/postgres/0002_coordination.sql"))
-        .execute(&pool)
-        .await
-        .expect("migration 0002");
-    (url, pool)
+    // The backend's own connect: its migrations include the coordination tables (0002).
+    let pg = handoff_desk::db::postgres::Postgres::connect(&url).await.expect("connect");
+    (url, pg.pool().clone())
 }
 
 async fn advisory_locks_held(pool: &PgPool) -> i64 {

@@ -131,6 +131,7 @@ async fn no_more(s: &mut Sse, prefix: &str, quiet: Duration) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_customer_on_one_instance_and_an_agent_on_another_see_every_message_once_in_order() {
+    // Customer: starts, streams and writes at A. Agent: logs in and streams at B, replies at C.
     let c = cluster(3, "", "").await;
     let (a, b) = (c.at(0), c.at(1));
     let ana = online_agent(&b.desk, &b.base, "ana@t", "Ana", "agent", &["orders"], 3).await;
@@ -150,7 +151,8 @@ async fn a_customer_on_one_instance_and_an_agent_on_another_see_every_message_on
         })
     };
     let replied = {
-        let ana = agent_via(&ana, &b.base);
+        // Logged in at B, replying through C: the session is stored, not the instance's.
+        let ana = agent_via(&ana, &c.at(2).base);
         let id = customer.id.clone();
         tokio::spawn(async move {
             for i in 0..N {

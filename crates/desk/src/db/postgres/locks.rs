@@ -64,6 +64,8 @@ impl PgLocks {
             .max_connections(LOCK_CONNECTIONS)
             .min_connections(0)
             .acquire_timeout(LOCK_WAIT)
+            // A burst of parallel conversation changes opens several; they need not stay.
+            .idle_timeout(Duration::from_secs(60))
             .after_connect(|conn, _| {
                 Box::pin(async move {
                     // A lock wait ends with an error instead of hanging a request forever.
@@ -84,11 +86,6 @@ impl PgLocks {
 
     async fn connection(&self) -> DbResult<PoolConnection<Postgres>> {
         self.pool.acquire().await.map_err(|e| unavailable("lock connection", e))
-    }
-
-    /// Closes the lock pool (at shutdown: every lock is released with its session).
-    pub async fn close(&self) {
-        self.pool.close().await;
     }
 }
 
@@ -135,6 +132,11 @@ impl Locks for PgLocks {
             .await
             .map_err(|e| unavailable("desk lock", e))?;
         Ok(Some(LockGuard::new(conn)))
+    }
+
+    async fn close(&self) {
+        // Every lock is released with its session.
+        self.pool.close().await;
     }
 }
 
