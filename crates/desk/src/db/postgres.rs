@@ -10,6 +10,8 @@
 //! statements: a commit locks its conversation row and writes it only if `last_seq` is still the
 //! one it read (else [`DbError::Conflict`]); unique keys turn a lost race into
 //! [`DbError::Duplicate`]; notice ids follow commit order (notices.rs).
+//!
+//! PostgreSQL 11 or later (covering indexes with INCLUDE); tested on 15.
 
 mod agents;
 mod conversations;
