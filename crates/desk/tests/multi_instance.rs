@@ -203,6 +203,9 @@ fn over_capacity(active: &HashMap<i64, i64>, caps: &HashMap<i64, i64>) -> Vec<(i
         .collect()
 }
 
+/// `(site, department, tier, queue position)` of a queued conversation.
+type QueuedRow = (String, Option<String>, Option<String>, Option<i64>);
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_hundred_concurrent_handoffs_over_three_instances_respect_capacity_and_queue_order() {
     let c = cluster(3, "", "").await;
@@ -266,7 +269,7 @@ async fn two_hundred_concurrent_handoffs_over_three_instances_respect_capacity_a
     assert_eq!(over_capacity(&active, &caps), vec![]);
     assert_eq!(active.values().sum::<i64>(), 18, "{active:?}");
     // The queue: 1..n per (site, department, tier), in arrival order.
-    let queued: Vec<(String, Option<String>, Option<String>, Option<i64>)> = sqlx::query_as(
+    let queued: Vec<QueuedRow> = sqlx::query_as(
         "SELECT site_key, department, tier, queue_position FROM conversations WHERE status = 'queued' \
          ORDER BY site_key, department, tier, queued_at, id",
     )
@@ -346,7 +349,7 @@ async fn kill_listeners(pool: &PgPool) -> usize {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_killed_listener_connection_recovers_and_no_event_is_missed() {
-    let c = cluster(2, "", "").await;
+    let c = cluster(3, "", "").await;
     let (a, b) = (c.at(0), c.at(1));
     let ana = online_agent(&b.desk, &b.base, "ana@t", "Ana", "agent", &["orders"], 3).await;
     let mut agent_stream = ana.stream().await;
@@ -355,12 +358,13 @@ async fn a_killed_listener_connection_recovers_and_no_event_is_missed() {
     // The customer's stream on B, its messages written at A: B learns of them only by NOTIFY.
     let mut customer_stream = via(&customer, &b.base).stream(None).await;
     agent_stream.until(WAIT, |e| e.event == "assigned").await;
-    eventually(Duration::from_secs(10), || async { (listeners_up(&c.pool).await == 2).then_some(()) }).await;
+    eventually(Duration::from_secs(10), || async { (listeners_up(&c.pool).await == 3).then_some(()) }).await;
 
     const N: usize = 40;
     for i in 0..N {
         if i == 10 || i == 25 {
-            assert_eq!(kill_listeners(&c.pool).await, 2, "both instances' listeners");
+            eventually(Duration::from_secs(10), || async { (listeners_up(&c.pool).await == 3).then_some(()) }).await;
+            assert_eq!(kill_listeners(&c.pool).await, 3, "every instance's listener");
         }
         assert_eq!(customer.say(&format!("m{i}"), &format!("customer {i:02}")).await.status(), 201);
         if i == 39 {
@@ -374,7 +378,7 @@ async fn a_killed_listener_connection_recovers_and_no_event_is_missed() {
     assert_eq!(texts(&mut customer_stream, "customer", N, Duration::from_secs(20)).await, want);
     no_more(&mut agent_stream, "customer", Duration::from_millis(500)).await;
     // And the relay is live again afterwards.
-    eventually(Duration::from_secs(10), || async { (listeners_up(&c.pool).await == 2).then_some(()) }).await;
+    eventually(Duration::from_secs(10), || async { (listeners_up(&c.pool).await == 3).then_some(()) }).await;
     assert_eq!(customer.say("late", "customer late").await.status(), 201);
     assert_eq!(texts(&mut agent_stream, "customer", 1, Duration::from_secs(10)).await, vec!["customer late"]);
     c.stop().await;
