@@ -15,7 +15,10 @@
 //! A guard holds its pooled connection. Dropping it cannot await an unlock, so the pool's
 //! `after_release` hook runs `pg_advisory_unlock_all()` before the connection can be handed out
 //! again, and closes a connection on which that fails (the server then ends the session, which
-//! releases its locks): a pooled connection never holds a lock. Waits are bounded
+//! releases its locks): a pooled connection never holds a lock. A request cancelled while it
+//! waits (the client hung up) returns its connection with the lock request still in flight:
+//! the unlock runs once that wait ends, so the lock is released right after being granted (or
+//! at the timeout), a short hold rather than a leak. Waits are bounded
 //! (`lock_timeout`, the pool's acquire timeout) and end as [`DbError::Unavailable`] (503).
 
 use crate::coordination::{LockGuard, Locks};
