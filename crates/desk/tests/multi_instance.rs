@@ -62,7 +62,13 @@ async fn cluster(n: usize, top_extra: &str, site_extra: &str) -> Cluster {
         let (base, desk, stop, task) = start_app(config).await;
         desks.push(Instance { base, desk, _dir: dir, stop, task });
     }
-    let pool = PgPool::connect(&url).await.expect("test pool");
+    // Opened before any load: the checks must not wait for a connection the desks took.
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(3)
+        .min_connections(3)
+        .connect(&url)
+        .await
+        .expect("test pool");
     Cluster { url, pool, desks, client: client() }
 }
 
