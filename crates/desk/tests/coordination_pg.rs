@@ -25,7 +25,11 @@ async fn database() -> (String, PgPool) {
 }
 
 async fn advisory_locks_held(pool: &PgPool) -> i64 {
-    sqlx::query_scalar("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")
+    // This test's database only: other suites on the same server hold locks of their own.
+    sqlx::query_scalar(
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted \
+         AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+    )
         .fetch_one(pool)
         .await
         .expect("pg_locks")
