@@ -558,7 +558,7 @@ struct Agent {
 async fn login_agent(addr: SocketAddr, i: usize, capacity: usize) -> Res<Agent> {
     let mut c = Conn::connect(addr).await?;
     let body = json!({"email": format!("load{i}@bench.test"), "password": PASSWORD}).to_string();
-    let r = c.request("POST", "/v1/agent/login", "", Some(&body)).await?;
+    let r = c.request("POST", "/v1/agent/login", "", Some(&body)).await.map_err(|e| format!("login: {e}"))?;
     if r.status != 200 {
         return Err(format!("login: {} {}", r.status, r.text()));
     }
@@ -573,7 +573,8 @@ async fn login_agent(addr: SocketAddr, i: usize, capacity: usize) -> Res<Agent> 
             &format!("Cookie: {cookie}\r\nX-CSRF-Token: {csrf}\r\n"),
             Some(&body),
         )
-        .await?;
+        .await
+        .map_err(|e| format!("presence: {e}"))?;
     if r.status != 200 {
         return Err(format!("presence: {} {}", r.status, r.text()));
     }
@@ -792,7 +793,8 @@ async fn measure(p: &Params, chats: usize, capacity: usize, desks: &[DeskProcess
     // Agent `i` logs in and streams on instance `i % n`.
     let mut agents = Vec::new();
     for i in 0..p.agents {
-        agents.push(login_agent(addrs[i % n], i, capacity).await?);
+        let a = login_agent(addrs[i % n], i, capacity).await;
+        agents.push(a.map_err(|e| format!("agent {i} on instance {}: {e}", i % n))?);
     }
     let stop_agents = Arc::new(tokio::sync::Notify::new());
     let total = ((p.warmup_secs + p.secs) * p.rate) as usize + p.senders;
@@ -813,7 +815,7 @@ async fn measure(p: &Params, chats: usize, capacity: usize, desks: &[DeskProcess
 
     // --- Memory: RSS before, then every customer stream open and held.
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let base_streams = metric_sum(&addrs, "handoff_open_streams").await?;
+    let base_streams = metric_sum(&addrs, "handoff_open_streams").await.map_err(|e| format!("metrics: {e}"))?;
     let rss_before = rss_sum(&pids)?;
     let stop = Arc::new(AtomicBool::new(false));
     let stop_notify = Arc::new(tokio::sync::Notify::new());
