@@ -52,10 +52,9 @@ pub async fn open_backend(config: &Config) -> Result<(Arc<dyn Database>, Coordin
     match config.database() {
         DatabaseUrl::Sqlite(_) => Ok((open_db(config).await?, Coordination::local(config))),
         DatabaseUrl::Postgres(url) => {
-            // The coordination shares the backend's pool and instance id: the listener skips the
-            // wake-ups this instance's own commits send.
             let pg = Postgres::connect(&url).await?;
-            let coordination = crate::db::postgres::coordination::coordination(pg.pool(), pg.instance_id(), config);
+            let coordination =
+                crate::db::postgres::coordination::coordination(pg.pool(), pg.instance_id(), config);
             Ok((Arc::new(pg), coordination))
         }
     }
@@ -123,6 +122,7 @@ impl Application {
         if let Some(l) = listener {
             let _ = l.await;
         }
+        desk.close_locks().await;
         desk.db.close().await;
         tracing::info!("database closed");
         served

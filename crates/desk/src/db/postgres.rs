@@ -10,21 +10,23 @@
 //! statements: a commit locks its conversation row and writes it only if `last_seq` is still the
 //! one it read (else [`DbError::Conflict`]); unique keys turn a lost race into
 //! [`DbError::Duplicate`]; notice ids follow commit order (notices.rs).
+//!
+//! PostgreSQL 11 or later (covering indexes with INCLUDE); tested on 15.
 
 mod agents;
-pub mod attempts;
 mod conversations;
-pub mod coordination;
 mod error;
 mod gaps;
 mod insights;
+mod notices;
+mod period;
+mod tickets;
+pub mod attempts;
+pub mod coordination;
 pub mod limits;
 pub mod listen;
 pub mod locks;
-mod notices;
 pub mod notify;
-mod period;
-mod tickets;
 pub mod wake;
 
 use super::*;
