@@ -35,7 +35,10 @@ fn engine_flags(args: &[String], allow_instances: bool) -> Result<Engine> {
         }
     }
     if engine.instances > 1 && !engine.postgres {
-        bail!("--instances {} needs --postgres: several desks cannot share one SQLite file", engine.instances);
+        bail!(
+            "--instances {} needs --postgres: several desks cannot share one SQLite file",
+            engine.instances
+        );
     }
     Ok(engine)
 }
@@ -80,7 +83,10 @@ fn desk_load(engine: &Engine) -> Result<()> {
     }
     println!("\nDesk under load on PostgreSQL, {} instance(s) (loopback, release build):", engine.instances);
     with_scratch_database(|url| {
-        run("desk load", cmd.env("LOAD_DATABASE_URL", url).env("LOAD_INSTANCES", engine.instances.to_string()))
+        run(
+            "desk load",
+            cmd.env("LOAD_DATABASE_URL", url).env("LOAD_INSTANCES", engine.instances.to_string()),
+        )
     })
 }
 
@@ -103,7 +109,8 @@ fn insights(engine: &Engine) -> Result<()> {
 fn with_scratch_database(f: impl FnOnce(&str) -> Result<()>) -> Result<()> {
     let admin = postgres::admin_url()?;
     let name = scratch_name();
-    psql(&admin, &format!("CREATE DATABASE {name}")).with_context(|| format!("step bench failed: creating database {name}"))?;
+    psql(&admin, &format!("CREATE DATABASE {name}"))
+        .with_context(|| format!("step bench failed: creating database {name}"))?;
     println!("xtask: database {name} (dropped afterwards)");
     let result = f(&postgres::with_database(&admin, &name));
     if psql(&admin, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).is_none() {

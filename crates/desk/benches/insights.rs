@@ -296,7 +296,9 @@ async fn fill_postgres(pool: &sqlx::PgPool, n: u64) -> Result<(u64, u64), Box<dy
         .await?;
         let rows: Vec<(&str, &Audit<'static>)> =
             batch.iter().flat_map(|c| c.audits.iter().map(move |a| (c.id.as_str(), a))).collect();
-        let acol = |f: fn(&Audit<'static>) -> Option<&'static str>| rows.iter().map(|(_, a)| f(a)).collect::<Vec<_>>();
+        let acol = |f: fn(&Audit<'static>) -> Option<&'static str>| {
+            rows.iter().map(|(_, a)| f(a)).collect::<Vec<_>>()
+        };
         sqlx::query(
             "INSERT INTO escalation_events (conversation_id, site_key, kind, reason, from_department, \
              to_department, from_tier, to_tier, agent_id, at) \

@@ -655,7 +655,10 @@ fn main() {
         database_url: std::env::var("LOAD_DATABASE_URL").ok().filter(|u| !u.trim().is_empty()),
     };
     if p.instances > 1 && p.database_url.is_none() {
-        eprintln!("LOAD_INSTANCES={} needs LOAD_DATABASE_URL (PostgreSQL): instances cannot share SQLite", p.instances);
+        eprintln!(
+            "LOAD_INSTANCES={} needs LOAD_DATABASE_URL (PostgreSQL): instances cannot share SQLite",
+            p.instances
+        );
         std::process::exit(1);
     }
     let rt =
@@ -718,7 +721,10 @@ async fn run(p: &Params, dir: &Path, nofile: u64) -> Res<()> {
         if let Ok(Some(status)) = desk.child.try_wait() {
             let log = std::fs::read_to_string(instance_dir(dir, k).join("desk.log")).unwrap_or_default();
             let tail: Vec<&str> = log.lines().rev().take(20).collect();
-            died.push(format!("instance {k} died during the test ({status}); its log ends:\n{}", tail.join("\n")));
+            died.push(format!(
+                "instance {k} died during the test ({status}); its log ends:\n{}",
+                tail.join("\n")
+            ));
         }
     }
     let rss_end: Vec<u64> = desks.iter().map(|d| vm_rss_kb(d.pid()).unwrap_or(0)).collect();
@@ -730,8 +736,10 @@ async fn run(p: &Params, dir: &Path, nofile: u64) -> Res<()> {
     println!("desk RSS at the end: {} kB", join(&rss_end));
     for k in 0..p.instances {
         let log = std::fs::read_to_string(instance_dir(dir, k).join("desk.log")).unwrap_or_default();
-        let problems: Vec<&str> =
-            log.lines().filter(|l| l.contains("WARN") || l.contains("ERROR") || l.contains("panicked")).collect();
+        let problems: Vec<&str> = log
+            .lines()
+            .filter(|l| l.contains("WARN") || l.contains("ERROR") || l.contains("panicked"))
+            .collect();
         if !problems.is_empty() {
             println!("desk {k} log: {} warnings/errors, the first ones:", problems.len());
             for l in problems.iter().take(5) {
@@ -815,7 +823,8 @@ async fn measure(p: &Params, chats: usize, capacity: usize, desks: &[DeskProcess
 
     // --- Memory: RSS before, then every customer stream open and held.
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let base_streams = metric_sum(&addrs, "handoff_open_streams").await.map_err(|e| format!("metrics: {e}"))?;
+    let base_streams =
+        metric_sum(&addrs, "handoff_open_streams").await.map_err(|e| format!("metrics: {e}"))?;
     let rss_before = rss_sum(&pids)?;
     let stop = Arc::new(AtomicBool::new(false));
     let stop_notify = Arc::new(tokio::sync::Notify::new());
@@ -995,7 +1004,8 @@ async fn measure(p: &Params, chats: usize, capacity: usize, desks: &[DeskProcess
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let cpu_after: u64 = pids.iter().map(|p| cpu_ticks(*p)).sum();
-    let waited = pids.iter().map(|p| run_queue_wait_ns(*p)).sum::<u64>().saturating_sub(wait_before) as f64 / 1e9;
+    let waited =
+        pids.iter().map(|p| run_queue_wait_ns(*p)).sum::<u64>().saturating_sub(wait_before) as f64 / 1e9;
     // Backends that exited meanwhile read as 0 ticks: count only what the survivors spent.
     let backends_ticks: u64 =
         backends.iter().zip(&backends_before).map(|(p, b)| cpu_ticks(*p).saturating_sub(*b)).sum();
