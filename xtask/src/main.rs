@@ -41,7 +41,13 @@ cargo xtask <command>
   e2e                   build the agent console, then only its Playwright tests
   bench [ARGS...]       cargo bench -p handoff-bot [ARGS...], then the bundle sizes, then the
                         desk load test (without ARGS)
-  bench desk            only the desk load test: 10,000 SSE streams held, 1,000 messages/s
+  bench desk [--postgres [--instances N]]
+                        only the desk load test: 10,000 SSE streams held, 1,000 messages/s;
+                        --postgres: on a fresh database (bench_<random>, dropped afterwards) on
+                        the server the tests use, N desk processes on it, every measured
+                        message crossing instances
+  bench insights [--postgres]
+                        only the insights over 100,000 conversations (SQLite or PostgreSQL)
   screenshot URL OUT.png [--width W] [--height H]
                         headless Chromium screenshot of a page (default 1280x800)
 ";

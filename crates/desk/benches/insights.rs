@@ -1,6 +1,7 @@
 //! Insights over 100,000 conversations (issue 7: under 1 s on this machine).
 //!
-//! Builds a SQLite database with the desk's own migrations, then fills it in one transaction
+//! Builds a SQLite database (or, with `INSIGHTS_DATABASE_URL`, fills an empty PostgreSQL one in
+//! batches; issue 15) with the desk's own migrations, then fills it in one transaction
 //! with 100,000 conversations over 90 days, and as many in the 90 days before (the page
 //! compares with the previous period), of a believable mix: bot-contained, handed off and
 //! resolved, escalated after an SLA breach, transferred, offline, rated. Then times
@@ -9,7 +10,9 @@
 //! `cargo xtask bench insights` runs it; `INSIGHTS_N` changes the number of conversations.
 
 use handoff_desk::db::gaps::HandoffGap;
+use handoff_desk::db::postgres::Postgres;
 use handoff_desk::db::sqlite::Sqlite;
+use handoff_desk::db::Database;
 use handoff_desk::insights::{compute, Bucket, Filter, InsightsQuery};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sqlx::{Connection, SqliteConnection};
@@ -53,17 +56,47 @@ fn audit<'a>(kind: &'a str, reason: &'a str, at: i64) -> Audit<'a> {
     Audit { kind, reason, from_department: None, to_department: None, from_tier: None, to_tier: None, at }
 }
 
-async fn fill(file: &std::path::Path, n: u64) -> Result<(u64, u64), sqlx::Error> {
-    // A separate connection without fsyncs: this is test data, written once.
-    let options = SqliteConnectOptions::new()
-        .filename(file)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Off);
-    let mut conn = SqliteConnection::connect_with(&options).await?;
-    let mut tx = conn.begin().await?;
-    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
-    let (mut audits, mut messages) = (0u64, 0u64);
-    for i in 0..n {
+/// One generated conversation with the rows that go with it.
+struct Conv {
+    id: String,
+    created: i64,
+    locale: &'static str,
+    status: &'static str,
+    department: Option<&'static str>,
+    tier: Option<&'static str>,
+    priority: Option<&'static str>,
+    reason: Option<&'static str>,
+    rating: Option<i64>,
+    handoff_json: Option<String>,
+    /// The content-gap row the desk writes with a stored handoff (src/db/*/gaps.rs).
+    gap: Option<HandoffGap>,
+    audits: Vec<Audit<'static>>,
+    /// The agent's first reply, when there was one.
+    first_reply: Option<i64>,
+}
+
+/// The `n` conversations, the same on every run and for both engines.
+struct History {
+    rng: Rng,
+    i: u64,
+    n: u64,
+}
+
+impl History {
+    fn new(n: u64) -> History {
+        History { rng: Rng(0x9e37_79b9_7f4a_7c15), i: 0, n }
+    }
+}
+
+impl Iterator for History {
+    type Item = Conv;
+
+    fn next(&mut self) -> Option<Conv> {
+        let (i, n, rng) = (self.i, self.n, &mut self.rng);
+        if i >= n {
+            return None;
+        }
+        self.i += 1;
         let id = format!("c{i:07}");
         // Half before START (the previous period, loaded for the comparison), half after.
         let created = START - 90 * DAY + (i as i64 * 180 * DAY) / n as i64 + rng.below(60_000) as i64;
@@ -83,7 +116,7 @@ async fn fill(file: &std::path::Path, n: u64) -> Result<(u64, u64), sqlx::Error>
             (h.to_department, h.to_tier) = (Some(d), Some("agent"));
             rows.push(h);
             (dept, tier, prio, reason) = (Some(d), Some("agent"), Some(p), Some(r));
-            handoff_json = Some(handoff(&mut rng, r, d, p, locale));
+            handoff_json = Some(handoff(rng, r, d, p, locale));
             if rng.below(100) < 8 {
                 rows.push(audit("offline", "outside_hours", t));
                 status = "offline";
@@ -117,45 +150,73 @@ async fn fill(file: &std::path::Path, n: u64) -> Result<(u64, u64), sqlx::Error>
                 }
             }
         }
+        let gap = handoff_json.as_deref().and_then(HandoffGap::of);
+        Some(Conv {
+            id,
+            created,
+            locale,
+            status,
+            department: dept,
+            tier,
+            priority: prio,
+            reason,
+            rating,
+            handoff_json,
+            gap,
+            audits: rows,
+            first_reply,
+        })
+    }
+}
+
+async fn fill(file: &std::path::Path, n: u64) -> Result<(u64, u64), sqlx::Error> {
+    // A separate connection without fsyncs: this is test data, written once.
+    let options = SqliteConnectOptions::new()
+        .filename(file)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Off);
+    let mut conn = SqliteConnection::connect_with(&options).await?;
+    let mut tx = conn.begin().await?;
+    let (mut audits, mut messages) = (0u64, 0u64);
+    for c in History::new(n) {
         sqlx::query(
             "INSERT INTO conversations (id, site_key, locale, token_hash, status, department, tier, priority, \
              reason, rating, rating_comment, last_seq, last_message_id, created_at, updated_at, handoff_json) \
              VALUES (?, 'demo', ?, 'h', ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?)",
         )
-        .bind(&id)
-        .bind(locale)
-        .bind(status)
-        .bind(dept)
-        .bind(tier)
-        .bind(prio)
-        .bind(reason)
-        .bind(rating)
-        .bind(rating.map(|r| format!("rated {r}")))
-        .bind(created)
-        .bind(created)
-        .bind(&handoff_json)
+        .bind(&c.id)
+        .bind(c.locale)
+        .bind(c.status)
+        .bind(c.department)
+        .bind(c.tier)
+        .bind(c.priority)
+        .bind(c.reason)
+        .bind(c.rating)
+        .bind(c.rating.map(|r| format!("rated {r}")))
+        .bind(c.created)
+        .bind(c.created)
+        .bind(&c.handoff_json)
         .execute(&mut *tx)
         .await?;
-        // The content-gap row the desk writes with a stored handoff (src/db/sqlite/gaps.rs).
-        if let Some(gap) = handoff_json.as_deref().and_then(HandoffGap::of) {
+        if let Some(gap) = &c.gap {
             sqlx::query(
                 "INSERT INTO handoff_gaps (conversation_id, site_key, created_at, locale, article, unmatched_json) \
                  VALUES (?, 'demo', ?, ?, ?, ?)",
             )
-            .bind(&id)
-            .bind(created)
-            .bind(locale)
+            .bind(&c.id)
+            .bind(c.created)
+            .bind(c.locale)
             .bind(&gap.article)
             .bind(gap.unmatched_json().map_err(|e| sqlx::Error::Encode(e.into()))?)
             .execute(&mut *tx)
             .await?;
         }
-        for a in &rows {
+        for a in &c.audits {
             sqlx::query(
                 "INSERT INTO escalation_events (conversation_id, site_key, kind, reason, from_department, \
                  to_department, from_tier, to_tier, agent_id, at) VALUES (?, 'demo', ?, ?, ?, ?, ?, ?, NULL, ?)",
             )
-            .bind(&id)
+            .bind(&c.id)
             .bind(a.kind)
             .bind(a.reason)
             .bind(a.from_department)
@@ -167,12 +228,12 @@ async fn fill(file: &std::path::Path, n: u64) -> Result<(u64, u64), sqlx::Error>
             .await?;
             audits += 1;
         }
-        if let Some(at) = first_reply {
+        if let Some(at) = c.first_reply {
             sqlx::query(
                 "INSERT INTO messages (conversation_id, id, author, agent_id, author_name, text, internal, created_at) \
                  VALUES (?, 1, 'agent', 1, 'Ana', 'Hello, I am looking into it.', 0, ?)",
             )
-            .bind(&id)
+            .bind(&c.id)
             .bind(at)
             .execute(&mut *tx)
             .await?;
@@ -180,6 +241,97 @@ async fn fill(file: &std::path::Path, n: u64) -> Result<(u64, u64), sqlx::Error>
         }
     }
     tx.commit().await?;
+    Ok((audits, messages))
+}
+
+/// The same history into PostgreSQL, in batches of a few thousand conversations per statement
+/// (one array per column through UNNEST: row-by-row round trips would take minutes), then
+/// ANALYZE: a desk's tables are analysed by autovacuum long before they hold 200,000 rows, so
+/// the planner must not see a table it has never measured.
+async fn fill_postgres(pool: &sqlx::PgPool, n: u64) -> Result<(u64, u64), Box<dyn std::error::Error>> {
+    const BATCH: usize = 5_000;
+    let (mut audits, mut messages) = (0u64, 0u64);
+    let mut history = History::new(n).peekable();
+    while history.peek().is_some() {
+        let batch: Vec<Conv> = history.by_ref().take(BATCH).collect();
+        let mut tx = pool.begin().await?;
+        let col = |f: fn(&Conv) -> Option<String>| batch.iter().map(f).collect::<Vec<Option<String>>>();
+        sqlx::query(
+            "INSERT INTO conversations (id, site_key, locale, token_hash, status, department, tier, priority, \
+             reason, rating, rating_comment, last_seq, last_message_id, created_at, updated_at, handoff_json) \
+             SELECT id, 'demo', locale, 'h', status, department, tier, priority, reason, rating, rating_comment, \
+             0, 0, created, created, handoff_json FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], \
+             $5::text[], $6::text[], $7::text[], $8::bigint[], $9::text[], $10::bigint[], $11::text[]) \
+             AS t(id, locale, status, department, tier, priority, reason, rating, rating_comment, created, handoff_json)",
+        )
+        .bind(batch.iter().map(|c| c.id.clone()).collect::<Vec<_>>())
+        .bind(batch.iter().map(|c| c.locale).collect::<Vec<_>>())
+        .bind(batch.iter().map(|c| c.status).collect::<Vec<_>>())
+        .bind(col(|c| c.department.map(str::to_string)))
+        .bind(col(|c| c.tier.map(str::to_string)))
+        .bind(col(|c| c.priority.map(str::to_string)))
+        .bind(col(|c| c.reason.map(str::to_string)))
+        .bind(batch.iter().map(|c| c.rating).collect::<Vec<_>>())
+        .bind(col(|c| c.rating.map(|r| format!("rated {r}"))))
+        .bind(batch.iter().map(|c| c.created).collect::<Vec<_>>())
+        .bind(col(|c| c.handoff_json.clone()))
+        .execute(&mut *tx)
+        .await?;
+        let gaps: Vec<&Conv> = batch.iter().filter(|c| c.gap.is_some()).collect();
+        let mut unmatched = Vec::with_capacity(gaps.len());
+        for c in &gaps {
+            unmatched.push(c.gap.as_ref().map(|g| g.unmatched_json()).transpose()?);
+        }
+        sqlx::query(
+            "INSERT INTO handoff_gaps (conversation_id, site_key, created_at, locale, article, unmatched_json) \
+             SELECT id, 'demo', created, locale, article, unmatched FROM UNNEST($1::text[], $2::bigint[], \
+             $3::text[], $4::text[], $5::text[]) AS t(id, created, locale, article, unmatched)",
+        )
+        .bind(gaps.iter().map(|c| c.id.clone()).collect::<Vec<_>>())
+        .bind(gaps.iter().map(|c| c.created).collect::<Vec<_>>())
+        .bind(gaps.iter().map(|c| c.locale).collect::<Vec<_>>())
+        .bind(gaps.iter().map(|c| c.gap.as_ref().and_then(|g| g.article.clone())).collect::<Vec<_>>())
+        .bind(unmatched)
+        .execute(&mut *tx)
+        .await?;
+        let rows: Vec<(&str, &Audit<'static>)> =
+            batch.iter().flat_map(|c| c.audits.iter().map(move |a| (c.id.as_str(), a))).collect();
+        let acol = |f: fn(&Audit<'static>) -> Option<&'static str>| {
+            rows.iter().map(|(_, a)| f(a)).collect::<Vec<_>>()
+        };
+        sqlx::query(
+            "INSERT INTO escalation_events (conversation_id, site_key, kind, reason, from_department, \
+             to_department, from_tier, to_tier, agent_id, at) \
+             SELECT id, 'demo', kind, reason, fd, td, ft, tt, NULL, at FROM UNNEST($1::text[], $2::text[], \
+             $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[]) \
+             AS t(id, kind, reason, fd, td, ft, tt, at)",
+        )
+        .bind(rows.iter().map(|(id, _)| *id).collect::<Vec<_>>())
+        .bind(rows.iter().map(|(_, a)| a.kind).collect::<Vec<_>>())
+        .bind(rows.iter().map(|(_, a)| a.reason).collect::<Vec<_>>())
+        .bind(acol(|a| a.from_department))
+        .bind(acol(|a| a.to_department))
+        .bind(acol(|a| a.from_tier))
+        .bind(acol(|a| a.to_tier))
+        .bind(rows.iter().map(|(_, a)| a.at).collect::<Vec<_>>())
+        .execute(&mut *tx)
+        .await?;
+        audits += rows.len() as u64;
+        let replies: Vec<(&str, i64)> =
+            batch.iter().filter_map(|c| c.first_reply.map(|at| (c.id.as_str(), at))).collect();
+        sqlx::query(
+            "INSERT INTO messages (conversation_id, id, author, agent_id, author_name, text, internal, created_at) \
+             SELECT id, 1, 'agent', 1, 'Ana', 'Hello, I am looking into it.', FALSE, at \
+             FROM UNNEST($1::text[], $2::bigint[]) AS t(id, at)",
+        )
+        .bind(replies.iter().map(|(id, _)| *id).collect::<Vec<_>>())
+        .bind(replies.iter().map(|(_, at)| *at).collect::<Vec<_>>())
+        .execute(&mut *tx)
+        .await?;
+        messages += replies.len() as u64;
+        tx.commit().await?;
+    }
+    sqlx::query("ANALYZE").execute(pool).await?;
     Ok((audits, messages))
 }
 
@@ -251,16 +403,32 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let per_period: u64 = std::env::var("INSIGHTS_N").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
     let n = 2 * per_period;
     let dir = tempfile::tempdir()?;
-    let db = Sqlite::open(dir.path()).await?; // the desk's own schema and migrations
-    if std::env::var_os("INSIGHTS_KEEP").is_some() {
-        println!("insights: database kept in {}", dir.path().display());
-    }
+    // INSIGHTS_DATABASE_URL: an empty PostgreSQL database (`cargo xtask bench insights
+    // --postgres` makes one), else SQLite in the temp dir. Either way the desk's own schema and
+    // migrations.
+    let postgres_url = std::env::var("INSIGHTS_DATABASE_URL").ok().filter(|u| !u.trim().is_empty());
     let t = Instant::now();
-    let (audits, messages) = fill(&dir.path().join("handoff.db"), n).await?;
+    let (db, audits, messages): (Box<dyn Database>, u64, u64) = match &postgres_url {
+        Some(url) => {
+            let pg = Postgres::connect(url).await?;
+            let (audits, messages) = fill_postgres(pg.pool(), n).await?;
+            (Box::new(pg), audits, messages)
+        }
+        None => {
+            let db = Sqlite::open(dir.path()).await?;
+            if std::env::var_os("INSIGHTS_KEEP").is_some() {
+                println!("insights: database kept in {}", dir.path().display());
+            }
+            let (audits, messages) = fill(&dir.path().join("handoff.db"), n).await?;
+            (Box::new(db), audits, messages)
+        }
+    };
+    let engine = if postgres_url.is_some() { "PostgreSQL" } else { "SQLite" };
     println!(
-        "insights: {n} conversations (two periods), {audits} audit rows, {messages} agent replies written in {:.1} s",
+        "insights ({engine}): {n} conversations (two periods), {audits} audit rows, {messages} agent replies written in {:.1} s",
         t.elapsed().as_secs_f64()
     );
+    let db = db.as_ref();
     let mut q = InsightsQuery::new("demo", START, START + 90 * DAY);
     q.bucket = Bucket::Day;
     q.bot_tier = "bot".into();
@@ -278,19 +446,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut cpus = Vec::new();
     for _ in 0..5 {
         let (t, c) = (Instant::now(), cpu());
-        let insights = compute(&db, &q).await?;
+        let insights = compute(db, &q).await?;
         runs.push(t.elapsed());
         cpus.push(cpu() - c);
         first.get_or_insert(insights);
     }
     let insights = first.ok_or("no run")?;
-    // Where the time goes: the load from SQLite, and the computation in Rust.
+    // Where the time goes: the load from the database, and the computation in Rust.
     let t = Instant::now();
-    let rows = handoff_desk::db::InsightsStore::period_rows(&db, "demo", q.from, q.to).await?;
+    let rows = handoff_desk::db::InsightsStore::period_rows(db, "demo", q.from, q.to).await?;
     let load = t.elapsed();
     let t = Instant::now();
     let previous = handoff_desk::db::InsightsStore::period_rows_narrow(
-        &db,
+        db,
         "demo",
         q.from - 90 * DAY,
         q.from,
@@ -299,7 +467,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     .await?;
     let narrow = t.elapsed();
     let t = Instant::now();
-    let texts = handoff_desk::db::InsightsStore::handoff_texts(&db, "demo", q.from, q.to).await?;
+    let texts = handoff_desk::db::InsightsStore::handoff_texts(db, "demo", q.from, q.to).await?;
     let texts_load = t.elapsed();
     let t = Instant::now();
     handoff_desk::insights::compute_all(&q, &rows, &previous, &texts);
@@ -333,7 +501,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (mut runs, mut cpus) = (Vec::new(), Vec::new());
     for _ in 0..5 {
         let (t, c) = (Instant::now(), cpu());
-        compute(&db, &q).await?;
+        compute(db, &q).await?;
         runs.push(t.elapsed());
         cpus.push(cpu() - c);
     }

@@ -14,6 +14,15 @@
 //!    `LOAD_SECS` seconds after a short warm-up, and measures the time until each message (by
 //!    its `client_id`) arrives on its agent's stream.
 //!
+//! Several instances (issue 15): `LOAD_DATABASE_URL=postgres://...` puts the desk on that
+//! (empty) PostgreSQL database and `LOAD_INSTANCES=N` starts N desk processes on it (the first
+//! one migrates, the others start once it listens; `cargo xtask bench desk --postgres
+//! --instances 3` makes and drops the database). Conversations and customer streams are spread
+//! round-robin over the instances, and the memory per stream is the sum of every instance's RSS
+//! growth over the streams held. Agent `a`'s stream is on instance `a % N` and its customers
+//! post to instance `(a % N + 1) % N`, so with N > 1 every measured message crosses instances:
+//! committed on one, heard through LISTEN/NOTIFY on another, read from the database there.
+//!
 //! Everything is bounded: fixed counts and durations, a timeout on every network step, loopback
 //! only. A hand-rolled HTTP/1.1 client over tokio's TcpStream keeps the generator's own cost per
 //! connection small (a task and a 2 KiB buffer).
@@ -48,6 +57,10 @@ struct Params {
     secs: u64,
     warmup_secs: u64,
     senders: usize,
+    /// Desk processes on the one database (more than one needs PostgreSQL).
+    instances: usize,
+    /// `postgres://...` of an empty database, or None for SQLite in the temp dir.
+    database_url: Option<String>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -251,6 +264,8 @@ impl FsyncProbe {
         let s = stop.clone();
         let thread = std::thread::spawn(move || {
             let mut out = Vec::new();
+            // On PostgreSQL the desk makes no data dir of its own.
+            let _ = std::fs::create_dir_all(&dir);
             let Ok(mut f) = std::fs::File::create(dir.join("fsync-probe")) else { return out };
             let block = [7u8; 4096];
             while !s.load(Ordering::Relaxed) {
@@ -306,14 +321,24 @@ fn desk_binary(dir: &Path) -> Res<PathBuf> {
     Ok(copy)
 }
 
-fn write_config(dir: &Path) -> Res<PathBuf> {
+/// Instance `k`'s own directory (config, data dir, log) inside the run's temp dir.
+fn instance_dir(dir: &Path, k: usize) -> PathBuf {
+    dir.join(format!("desk{k}"))
+}
+
+fn write_config(dir: &Path, database_url: Option<&str>) -> Res<PathBuf> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
     let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content/demo");
+    let database = match database_url {
+        Some(url) => format!("database_url = \"{url}\"\n"),
+        None => String::new(),
+    };
     // One source IP sends everything, so the per-IP and per-conversation token buckets are set
     // far above what the load needs (the defaults are 120 burst / 600 per minute per IP).
     let text = format!(
         r#"listen = "127.0.0.1:0"
 data_dir = "{data}"
-sweep_interval_ms = 1000
+{database}sweep_interval_ms = 1000
 log_format = "text"
 
 [limits]
@@ -343,10 +368,10 @@ resolution_secs = 864000
     Ok(path)
 }
 
-fn add_agents(config: &Path, dir: &Path, n: usize, capacity: usize) -> Res<()> {
-    let bin = desk_binary(dir)?;
+/// `bin`: the copied desk binary (see [`desk_binary`]).
+fn add_agents(config: &Path, bin: &Path, n: usize, capacity: usize) -> Res<()> {
     for i in 0..n {
-        let out = Command::new(&bin)
+        let out = Command::new(bin)
             .args(["agent", "add", "--config"])
             .arg(config)
             .args(["--email", &format!("load{i}@bench.test"), "--name", &format!("Load {i}")])
@@ -362,13 +387,14 @@ fn add_agents(config: &Path, dir: &Path, n: usize, capacity: usize) -> Res<()> {
     Ok(())
 }
 
-fn start_desk(config: &Path, dir: &Path) -> Res<DeskProcess> {
+/// Starts the desk of `config` in `dir` (its log: dir/desk.log) and waits until it listens.
+fn start_desk(config: &Path, bin: &Path, dir: &Path) -> Res<DeskProcess> {
     let log_path = dir.join("desk.log");
     let log = std::fs::File::create(&log_path).map_err(|e| format!("log file: {e}"))?;
     let err = log.try_clone().map_err(|e| e.to_string())?;
     // The child inherits our raised RLIMIT_NOFILE. Request logs (one INFO line per request) are
     // turned down to warnings so the numbers measure the desk, not writing 1,000 lines a second.
-    let child = Command::new(desk_binary(dir)?)
+    let child = Command::new(bin)
         .args(["serve", "--config"])
         .arg(config)
         .env("RUST_LOG", std::env::var("LOAD_DESK_LOG").unwrap_or_else(|_| "warn".into()))
@@ -453,12 +479,14 @@ async fn metric(addr: SocketAddr, name: &str) -> Res<f64> {
         .ok_or_else(|| format!("metric {name} missing"))
 }
 
-/// Starts `n` conversations over `workers` keep-alive connections; returns (id, token) pairs.
-async fn start_conversations(addr: SocketAddr, n: usize, workers: usize) -> Res<Vec<(String, String)>> {
+/// Starts `n` conversations over `workers` keep-alive connections, spread over the instances;
+/// returns (id, token) pairs.
+async fn start_conversations(addrs: &[SocketAddr], n: usize, workers: usize) -> Res<Vec<(String, String)>> {
     let next = Arc::new(AtomicUsize::new(0));
     let mut tasks = Vec::new();
-    for _ in 0..workers {
+    for w in 0..workers {
         let next = next.clone();
+        let addr = addrs[w % addrs.len()];
         tasks.push(tokio::spawn(async move {
             let mut c = Conn::connect(addr).await?;
             let mut out = Vec::new();
@@ -530,7 +558,7 @@ struct Agent {
 async fn login_agent(addr: SocketAddr, i: usize, capacity: usize) -> Res<Agent> {
     let mut c = Conn::connect(addr).await?;
     let body = json!({"email": format!("load{i}@bench.test"), "password": PASSWORD}).to_string();
-    let r = c.request("POST", "/v1/agent/login", "", Some(&body)).await?;
+    let r = c.request("POST", "/v1/agent/login", "", Some(&body)).await.map_err(|e| format!("login: {e}"))?;
     if r.status != 200 {
         return Err(format!("login: {} {}", r.status, r.text()));
     }
@@ -545,7 +573,8 @@ async fn login_agent(addr: SocketAddr, i: usize, capacity: usize) -> Res<Agent> 
             &format!("Cookie: {cookie}\r\nX-CSRF-Token: {csrf}\r\n"),
             Some(&body),
         )
-        .await?;
+        .await
+        .map_err(|e| format!("presence: {e}"))?;
     if r.status != 200 {
         return Err(format!("presence: {} {}", r.status, r.text()));
     }
@@ -622,11 +651,20 @@ fn main() {
         secs: env_num("LOAD_SECS", 15),
         warmup_secs: env_num("LOAD_WARMUP_SECS", 2),
         senders: env_num("LOAD_SENDERS", 50) as usize,
+        instances: env_num("LOAD_INSTANCES", 1).max(1) as usize,
+        database_url: std::env::var("LOAD_DATABASE_URL").ok().filter(|u| !u.trim().is_empty()),
     };
+    if p.instances > 1 && p.database_url.is_none() {
+        eprintln!(
+            "LOAD_INSTANCES={} needs LOAD_DATABASE_URL (PostgreSQL): instances cannot share SQLite",
+            p.instances
+        );
+        std::process::exit(1);
+    }
     let rt =
         tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
     let nofile = raise_nofile();
-    let needed = p.streams + p.agents + p.senders + 200;
+    let needed = p.streams + p.agents + p.senders * p.instances + 200;
     if (nofile as usize) < needed {
         eprintln!("RLIMIT_NOFILE is {nofile}, the load needs about {needed} descriptors");
         std::process::exit(1);
@@ -641,7 +679,7 @@ fn main() {
     let result = rt.block_on(run(&p, dir.path(), nofile));
     if let Err(e) = result {
         eprintln!("desk load test failed: {e}");
-        eprintln!("desk log: {}", dir.path().join("desk.log").display());
+        eprintln!("desk logs: {}", instance_dir(dir.path(), 0).with_file_name("desk*/desk.log").display());
         let _ = dir.keep();
         std::process::exit(1);
     }
@@ -652,50 +690,119 @@ async fn run(p: &Params, dir: &Path, nofile: u64) -> Res<()> {
     let capacity = chats.div_ceil(p.agents.max(1)).clamp(1, 100);
     println!("desk load test: {} streams, {} chats, {} agents (capacity {capacity}), {} msg/s for {} s (+{} s warm-up), RLIMIT_NOFILE {nofile}",
         p.streams, chats, p.agents, p.rate, p.secs, p.warmup_secs);
+    println!(
+        "database: {}, {} desk instance(s)",
+        if p.database_url.is_some() { "PostgreSQL (LOAD_DATABASE_URL)" } else { "SQLite in the temp dir" },
+        p.instances
+    );
     println!("load average at start: {}", loadavg());
-    let config = write_config(dir)?;
-    add_agents(&config, dir, p.agents, capacity)?;
-    let desk = start_desk(&config, dir)?;
-    let out = measure(p, chats, capacity, &desk).await;
-    let mut desk = desk;
-    if let Ok(Some(status)) = desk.child.try_wait() {
-        let log = std::fs::read_to_string(dir.join("desk.log")).unwrap_or_default();
-        let tail: Vec<&str> = log.lines().rev().take(20).collect();
-        return Err(format!("the desk died during the test ({status}); its log ends:\n{}", tail.join("\n")));
+    let bin = desk_binary(dir)?;
+    let mut configs = Vec::new();
+    for k in 0..p.instances {
+        configs.push(write_config(&instance_dir(dir, k), p.database_url.as_deref())?);
     }
-    let pid = desk.pid();
-    let rss_end = vm_rss_kb(pid).unwrap_or(0);
-    desk.stop();
+    // Agents are rows in the shared database: added once, through the first instance's config
+    // (on PostgreSQL this is also what runs the migrations, before any desk starts).
+    add_agents(&configs[0], &bin, p.agents, capacity)?;
+    let mut desks = Vec::new();
+    for (k, config) in configs.iter().enumerate() {
+        // One after the other: each waits until the previous one listens.
+        match start_desk(config, &bin, &instance_dir(dir, k)) {
+            Ok(d) => desks.push(d),
+            Err(e) => {
+                desks.into_iter().for_each(DeskProcess::stop);
+                return Err(format!("instance {k}: {e}"));
+            }
+        }
+    }
+    let out = measure(p, chats, capacity, &desks).await;
+    let mut died = Vec::new();
+    for (k, desk) in desks.iter_mut().enumerate() {
+        if let Ok(Some(status)) = desk.child.try_wait() {
+            let log = std::fs::read_to_string(instance_dir(dir, k).join("desk.log")).unwrap_or_default();
+            let tail: Vec<&str> = log.lines().rev().take(20).collect();
+            died.push(format!(
+                "instance {k} died during the test ({status}); its log ends:\n{}",
+                tail.join("\n")
+            ));
+        }
+    }
+    let rss_end: Vec<u64> = desks.iter().map(|d| vm_rss_kb(d.pid()).unwrap_or(0)).collect();
+    desks.into_iter().for_each(DeskProcess::stop);
+    if !died.is_empty() {
+        return Err(died.join("\n"));
+    }
     let out = out?;
-    println!("desk RSS at the end: {rss_end} kB");
-    let log = std::fs::read_to_string(dir.join("desk.log")).unwrap_or_default();
-    let problems: Vec<&str> =
-        log.lines().filter(|l| l.contains("WARN") || l.contains("ERROR") || l.contains("panicked")).collect();
-    if !problems.is_empty() {
-        println!("desk log: {} warnings/errors, the first ones:", problems.len());
-        for l in problems.iter().take(5) {
-            println!("  {l}");
+    println!("desk RSS at the end: {} kB", join(&rss_end));
+    for k in 0..p.instances {
+        let log = std::fs::read_to_string(instance_dir(dir, k).join("desk.log")).unwrap_or_default();
+        let problems: Vec<&str> = log
+            .lines()
+            .filter(|l| l.contains("WARN") || l.contains("ERROR") || l.contains("panicked"))
+            .collect();
+        if !problems.is_empty() {
+            println!("desk {k} log: {} warnings/errors, the first ones:", problems.len());
+            for l in problems.iter().take(5) {
+                println!("  {l}");
+            }
         }
     }
     let _ = std::io::stdout().write_all(out.as_bytes());
     Ok(())
 }
 
-async fn measure(p: &Params, chats: usize, capacity: usize, desk: &DeskProcess) -> Res<String> {
-    let addr = desk.addr;
-    let pid = desk.pid();
+/// Numbers as `a + b + c` (one per instance).
+fn join(v: &[u64]) -> String {
+    v.iter().map(u64::to_string).collect::<Vec<_>>().join(" + ")
+}
+
+/// The sum of `name` over every instance's /metrics.
+async fn metric_sum(addrs: &[SocketAddr], name: &str) -> Res<f64> {
+    let mut sum = 0.0;
+    for a in addrs {
+        sum += metric(*a, name).await?;
+    }
+    Ok(sum)
+}
+
+fn rss_sum(pids: &[u32]) -> Res<u64> {
+    pids.iter().map(|p| vm_rss_kb(*p)).sum()
+}
+
+/// The PostgreSQL server processes that serve the desks' database (its backends), to say what
+/// the server itself spends; empty on SQLite or when the server cannot be asked.
+async fn pg_backends(database_url: Option<&str>) -> Vec<u32> {
+    use sqlx::Connection as _;
+    let Some(url) = database_url else { return Vec::new() };
+    let Ok(mut c) = sqlx::PgConnection::connect(url).await else { return Vec::new() };
+    let pids: Vec<(i32,)> = sqlx::query_as(
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    )
+    .fetch_all(&mut c)
+    .await
+    .unwrap_or_default();
+    let _ = c.close().await;
+    pids.into_iter().filter_map(|(p,)| u32::try_from(p).ok()).collect()
+}
+
+async fn measure(p: &Params, chats: usize, capacity: usize, desks: &[DeskProcess]) -> Res<String> {
+    let addrs: Vec<SocketAddr> = desks.iter().map(|d| d.addr).collect();
+    let pids: Vec<u32> = desks.iter().map(DeskProcess::pid).collect();
+    let n = addrs.len();
     let mut report = String::new();
 
     // --- Setup: conversations through the protocol.
     let t = Instant::now();
-    let convs = start_conversations(addr, p.streams, 32).await?;
+    let convs = start_conversations(&addrs, p.streams, 32).await?;
     let setup = t.elapsed();
     let setup_rate = convs.len() as f64 / setup.as_secs_f64();
     println!("setup: {} conversations in {:.2} s = {setup_rate:.0}/s", convs.len(), setup.as_secs_f64());
 
+    // Agent `i` logs in and streams on instance `i % n`.
     let mut agents = Vec::new();
     for i in 0..p.agents {
-        agents.push(login_agent(addr, i, capacity).await?);
+        let a = login_agent(addrs[i % n], i, capacity).await;
+        agents.push(a.map_err(|e| format!("agent {i} on instance {}: {e}", i % n))?);
     }
     let stop_agents = Arc::new(tokio::sync::Notify::new());
     let total = ((p.warmup_secs + p.secs) * p.rate) as usize + p.senders;
@@ -705,9 +812,9 @@ async fn measure(p: &Params, chats: usize, capacity: usize, desk: &DeskProcess) 
         arrived: (0..total).map(|_| AtomicU64::new(0)).collect(),
     });
     let mut agent_tasks = Vec::new();
-    for a in &agents {
+    for (i, a) in agents.iter().enumerate() {
         agent_tasks.push(tokio::spawn(agent_stream(
-            addr,
+            addrs[i % n],
             a.cookie.clone(),
             clock.clone(),
             stop_agents.clone(),
@@ -716,16 +823,18 @@ async fn measure(p: &Params, chats: usize, capacity: usize, desk: &DeskProcess) 
 
     // --- Memory: RSS before, then every customer stream open and held.
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let base_streams = metric(addr, "handoff_open_streams").await?;
-    let rss_before = vm_rss_kb(pid)?;
+    let base_streams =
+        metric_sum(&addrs, "handoff_open_streams").await.map_err(|e| format!("metrics: {e}"))?;
+    let rss_before = rss_sum(&pids)?;
     let stop = Arc::new(AtomicBool::new(false));
     let stop_notify = Arc::new(tokio::sync::Notify::new());
     let gate = Arc::new(Semaphore::new(256));
     let t = Instant::now();
     let mut opens = Vec::new();
-    for (id, token) in &convs {
+    for (j, (id, token)) in convs.iter().enumerate() {
         let permit = gate.clone().acquire_owned().await.map_err(|e| e.to_string())?;
         let (id, token, stop, stop_notify) = (id.clone(), token.clone(), stop.clone(), stop_notify.clone());
+        let addr = addrs[j % n];
         opens.push(tokio::spawn(async move {
             let r = hold_stream(addr, id, token, stop, stop_notify).await;
             drop(permit);
@@ -742,18 +851,19 @@ async fn measure(p: &Params, chats: usize, capacity: usize, desk: &DeskProcess) 
     let deadline = Instant::now() + Duration::from_secs(30);
     let mut open_now = 0.0;
     while Instant::now() < deadline {
-        open_now = metric(addr, "handoff_open_streams").await? - base_streams;
+        open_now = metric_sum(&addrs, "handoff_open_streams").await? - base_streams;
         if open_now as usize + open_errors >= convs.len() {
             break;
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let rss_with = vm_rss_kb(pid)?;
+    let rss_with = rss_sum(&pids)?;
     let held = open_now as usize;
     let per_conn = (rss_with.saturating_sub(rss_before)) as f64 * 1024.0 / held.max(1) as f64;
+    let instances_note = if n > 1 { format!(", summed over {n} instances") } else { String::new() };
     let mem_line = format!(
-        "streams: {held} held ({open_errors} failed to open) in {:.2} s; desk VmRSS {rss_before} kB before, {rss_with} kB with them open: {:.1} KiB per stream (target < 20 KB)",
+        "streams: {held} held ({open_errors} failed to open) in {:.2} s; desk VmRSS {rss_before} kB before, {rss_with} kB with them open{instances_note}: {:.1} KiB per stream (target < 20 KB)",
         open_time.as_secs_f64(),
         per_conn / 1024.0
     );
@@ -764,7 +874,10 @@ async fn measure(p: &Params, chats: usize, capacity: usize, desk: &DeskProcess) 
     let handoff = json!({"reason": "explicit", "detail": "bench", "department": "orders", "tier": "agent",
         "priority": "normal", "locale": "en", "transcript": [{"role": "customer", "text": "I need a person"}]})
     .to_string();
-    let mut c = Conn::connect(addr).await?;
+    // Where each chat's customer posts: the instance after its agent's, so that with several
+    // instances the message is committed on one and must reach the agent's stream on another.
+    let mut post_to = Vec::with_capacity(chats);
+    let mut c = Conn::connect(addrs[0]).await?;
     for (id, token) in convs.iter().take(chats) {
         let r = c
             .request(
@@ -774,24 +887,36 @@ async fn measure(p: &Params, chats: usize, capacity: usize, desk: &DeskProcess) 
                 Some(&handoff),
             )
             .await?;
-        let status = r.json()?["status"].as_str().unwrap_or_default().to_string();
+        let v = r.json()?;
+        let status = v["status"].as_str().unwrap_or_default();
         if r.status != 200 || status != "assigned" {
             return Err(format!("handoff: {} {}", r.status, r.text()));
         }
+        // Agents are named `Load <i>` (add_agents).
+        let agent = v["agent_name"]
+            .as_str()
+            .and_then(|a| a.strip_prefix("Load "))
+            .and_then(|i| i.parse::<usize>().ok())
+            .ok_or_else(|| format!("handoff: no known agent in {}", r.text()))?;
+        post_to.push((agent % n + 1) % n);
     }
     drop(c);
     println!("handed off and assigned: {chats}");
     tokio::time::sleep(Duration::from_secs(1)).await;
 
-    let chats_list: Arc<Vec<(String, String)>> = Arc::new(convs.iter().take(chats).cloned().collect());
+    let chats_list: Arc<Vec<(String, String, SocketAddr)>> = Arc::new(
+        convs.iter().zip(&post_to).map(|((id, token), k)| (id.clone(), token.clone(), addrs[*k])).collect(),
+    );
     let errors = Arc::new(AtomicUsize::new(0));
     let acks = Arc::new(Mutex::new(Vec::<u64>::new()));
     let period = Duration::from_nanos(1_000_000_000 * p.senders as u64 / p.rate.max(1));
     let ticks = ((p.warmup_secs + p.secs) * p.rate) as usize / p.senders;
     let warmup_ticks = (p.warmup_secs * p.rate) as usize / p.senders;
-    let probe = FsyncProbe::start(desk_dir(desk));
-    let cpu_before = cpu_ticks(pid);
-    let wait_before = run_queue_wait_ns(pid);
+    let probe = FsyncProbe::start(desk_dir(&desks[0]));
+    let cpu_before: u64 = pids.iter().map(|p| cpu_ticks(*p)).sum();
+    let wait_before: u64 = pids.iter().map(|p| run_queue_wait_ns(*p)).sum();
+    let backends = pg_backends(p.database_url.as_deref()).await;
+    let backends_before: Vec<u64> = backends.iter().map(|p| cpu_ticks(*p)).collect();
     let load_start = Instant::now();
     let start_at = tokio::time::Instant::now() + Duration::from_millis(100);
     let mut senders = Vec::new();
@@ -802,23 +927,31 @@ async fn measure(p: &Params, chats: usize, capacity: usize, desk: &DeskProcess) 
         // Spread the senders' phases evenly over one period.
         let offset = period * j as u32 / n_senders as u32;
         senders.push(tokio::spawn(async move {
-            let mut conn: Option<Conn> = None;
+            // One keep-alive connection per instance this sender posts to.
+            let mut conns: Vec<(SocketAddr, Conn)> = Vec::new();
             let mut my_acks = Vec::new();
             let mut iv = tokio::time::interval_at(start_at + offset, period);
             iv.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
             for k in 0..ticks {
                 let scheduled = iv.tick().await;
                 let i = k * n_senders + j;
-                let (id, token) = &chats_list[i % chats_list.len()];
+                let (id, token, addr) = &chats_list[i % chats_list.len()];
                 let sched_ns = scheduled.into_std().saturating_duration_since(clock.base).as_nanos() as u64;
                 clock.scheduled[i].store(sched_ns.max(1), Ordering::Relaxed);
-                if conn.is_none() {
-                    conn = Conn::connect(addr).await.ok();
-                }
-                let Some(c) = conn.as_mut() else {
-                    errors.fetch_add(1, Ordering::Relaxed);
-                    continue;
+                let slot = match conns.iter().position(|(a, _)| a == addr) {
+                    Some(s) => s,
+                    None => match Conn::connect(*addr).await {
+                        Ok(c) => {
+                            conns.push((*addr, c));
+                            conns.len() - 1
+                        }
+                        Err(_) => {
+                            errors.fetch_add(1, Ordering::Relaxed);
+                            continue;
+                        }
+                    },
                 };
+                let c = &mut conns[slot].1;
                 let body = format!(r#"{{"client_id":"m{i}","text":"load message {i}"}}"#);
                 let r = c
                     .request(
@@ -844,7 +977,7 @@ async fn measure(p: &Params, chats: usize, capacity: usize, desk: &DeskProcess) 
                         if errors.fetch_add(1, Ordering::Relaxed) < 10 {
                             eprintln!("message: {e}");
                         }
-                        conn = None;
+                        conns.swap_remove(slot);
                     }
                 }
             }
@@ -870,12 +1003,17 @@ async fn measure(p: &Params, chats: usize, capacity: usize, desk: &DeskProcess) 
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let cpu_after = cpu_ticks(pid);
-    let waited = run_queue_wait_ns(pid).saturating_sub(wait_before) as f64 / 1e9;
+    let cpu_after: u64 = pids.iter().map(|p| cpu_ticks(*p)).sum();
+    let waited =
+        pids.iter().map(|p| run_queue_wait_ns(*p)).sum::<u64>().saturating_sub(wait_before) as f64 / 1e9;
+    // Backends that exited meanwhile read as 0 ticks: count only what the survivors spent.
+    let backends_ticks: u64 =
+        backends.iter().zip(&backends_before).map(|(p, b)| cpu_ticks(*p).saturating_sub(*b)).sum();
     let mut fsyncs = probe.stop();
     fsyncs.sort_unstable();
     let clk_tck = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
-    let desk_cpu = (cpu_after - cpu_before) as f64 / clk_tck / send_time.as_secs_f64() * 100.0;
+    let desk_cpu = cpu_after.saturating_sub(cpu_before) as f64 / clk_tck / send_time.as_secs_f64() * 100.0;
+    let pg_cpu = backends_ticks as f64 / clk_tck / send_time.as_secs_f64() * 100.0;
     stop_agents.notify_waiters();
     for t in agent_tasks {
         let _ = timeout(Duration::from_secs(5), t).await;
@@ -933,12 +1071,24 @@ async fn measure(p: &Params, chats: usize, capacity: usize, desk: &DeskProcess) 
         pct(&acks, 99.0),
         pct(&acks, 100.0)
     ));
+    let desk_word = if n > 1 { format!("the {n} desks'") } else { "desk".to_string() };
     report.push_str(&format!(
-        "desk CPU during the message phase: {desk_cpu:.0}% of one core; its threads waited {waited:.2} s in all for a CPU (run queue, /proc schedstat) in those {:.1} s\n",
+        "{desk_word} CPU during the message phase: {desk_cpu:.0}% of one core; their threads waited {waited:.2} s in all for a CPU (run queue, /proc schedstat) in those {:.1} s\n",
         send_time.as_secs_f64()
     ));
+    if !backends.is_empty() {
+        report.push_str(&format!(
+            "PostgreSQL backends serving the desks ({} connections open at the start of the phase): {pg_cpu:.0}% of one core\n",
+            backends.len()
+        ));
+    }
+    if n > 1 {
+        report.push_str(&format!(
+            "instances: {n}; agent i streams from instance i % {n}, its customers post to the next one: every measured message crossed instances (LISTEN/NOTIFY)\n"
+        ));
+    }
     report.push_str(&format!(
-        "disk meanwhile (4 KiB write + fdatasync every 20 ms next to the database, {} samples): p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms\n",
+        "disk meanwhile (4 KiB write + fdatasync every 20 ms in the temp dir, {} samples): p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms\n",
         fsyncs.len(),
         pct(&fsyncs, 50.0),
         pct(&fsyncs, 99.0),
