@@ -56,6 +56,16 @@ impl From<DbError> for ApiError {
             DbError::Conflict(_) => {
                 ApiError::conflict("concurrent_update", "the conversation changed; retry")
             }
+            DbError::Unavailable(m) => {
+                // Nothing wrong with the request (a lock or the database out of reach for
+                // now): 503, so clients and load balancers retry.
+                tracing::error!(error = %m, "database unavailable");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "the desk's database is unavailable; retry",
+                )
+            }
             other => {
                 // Log the details, tell the client only that it was our fault.
                 tracing::error!(error = %other, "database error");

@@ -1,8 +1,9 @@
 //! Live fan-out to open streams. Persisted customer events and agent notices are not carried
 //! here, only a wake-up: each stream reads the events themselves from the database, so a slow or
 //! lagging stream can never lose or duplicate one. Ephemeral events (typing) travel in full.
-//! Nothing here is needed for correctness beyond a wake-up, so several desk instances can later
-//! replace it with a database notification (LISTEN/NOTIFY) carrying the same signals.
+//! Nothing here is needed for correctness beyond a wake-up, so other desk instances' changes
+//! reach it as database notifications (LISTEN/NOTIFY, `db/postgres/listen.rs`) carrying the
+//! same signals.
 
 use handoff_protocol::v1::{AgentEvent, CustomerEvent};
 use std::collections::HashMap;
@@ -105,5 +106,53 @@ impl Hub {
 
     pub fn notify_agent(&self, id: i64, live: AgentLive) {
         send(&self.agents, &id, live);
+    }
+
+    /// The session with this token hash ended: every agent stream hears it and the session's
+    /// own ones close (another instance's logout names the session, not the agent).
+    pub fn end_session(&self, token_hash: &str) {
+        let hash: Arc<str> = token_hash.into();
+        let map = self.agents.lock().unwrap_or_else(|e| e.into_inner());
+        for tx in map.values() {
+            let _ = tx.send(AgentLive::SessionEnded(hash.clone()));
+        }
+    }
+
+    /// Wakes every stream of this instance: each re-reads its stored log. For when wake-ups
+    /// may have been lost (another instance's notifications while the listener reconnected).
+    pub fn wake_all(&self) {
+        {
+            let map = self.conversations.lock().unwrap_or_else(|e| e.into_inner());
+            for tx in map.values() {
+                // The sequence number is only a hint; a woken stream reads from its own position.
+                let _ = tx.send(Slot::Committed(0));
+            }
+        }
+        let map = self.agents.lock().unwrap_or_else(|e| e.into_inner());
+        for tx in map.values() {
+            let _ = tx.send(AgentLive::Committed);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn wake_all_reaches_every_stream_and_end_session_every_agent() {
+        let hub = Hub::default();
+        let mut c1 = hub.subscribe_conversation("a");
+        let mut c2 = hub.subscribe_conversation("b");
+        let mut a1 = hub.subscribe_agent(1);
+        let mut a2 = hub.subscribe_agent(2);
+        hub.wake_all();
+        assert!(matches!(c1.recv().await, Ok(Live::Committed(_))));
+        assert!(matches!(c2.recv().await, Ok(Live::Committed(_))));
+        assert!(matches!(a1.recv().await, Ok(AgentLive::Committed)));
+        assert!(matches!(a2.recv().await, Ok(AgentLive::Committed)));
+        hub.end_session("h");
+        assert!(matches!(a1.recv().await, Ok(AgentLive::SessionEnded(h)) if &*h == "h"));
+        assert!(matches!(a2.recv().await, Ok(AgentLive::SessionEnded(h)) if &*h == "h"));
     }
 }

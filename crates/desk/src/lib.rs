@@ -10,6 +10,7 @@
 pub mod bidi;
 pub mod client_ip;
 pub mod config;
+pub mod coordination;
 pub mod db;
 pub mod desk;
 pub mod embed;

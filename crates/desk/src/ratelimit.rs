@@ -1,6 +1,9 @@
-//! In-memory token buckets (per IP, per conversation). A restart forgets them, which only ever
-//! lets a client through sooner: acceptable for abuse protection.
+//! Rate limits (per IP, per conversation) behind [`Limiter`]. [`RateLimiter`] keeps token
+//! buckets in memory: a restart forgets them, which only ever lets a client through sooner,
+//! acceptable for abuse protection. Several instances behind one load balancer share theirs in
+//! the database instead (`db/postgres/limits.rs`), or each would allow the full rate.
 
+use async_trait::async_trait;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Instant;
@@ -27,11 +30,7 @@ impl RateLimiter {
         }
     }
 
-    /// Takes one token for `key`; `Err(seconds)` says when the next one will be there.
-    pub fn check(&self, key: &str) -> Result<(), u64> {
-        self.check_at(key, Instant::now())
-    }
-
+    /// Takes one token for `key` at `now`; `Err(seconds)` says when the next one will be there.
     pub fn check_at(&self, key: &str, now: Instant) -> Result<(), u64> {
         // A poisoned lock only means another request panicked mid-update; the map is still usable.
         let mut map = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
@@ -51,6 +50,20 @@ impl RateLimiter {
         } else {
             Err(((1.0 - b.tokens) / self.per_sec).ceil().max(1.0) as u64)
         }
+    }
+}
+
+/// Where the limits are kept.
+#[async_trait]
+pub trait Limiter: Send + Sync {
+    /// Takes one request's worth for `key`; `Err(seconds)` says when the next one is allowed.
+    async fn check(&self, key: &str) -> Result<(), u64>;
+}
+
+#[async_trait]
+impl Limiter for RateLimiter {
+    async fn check(&self, key: &str) -> Result<(), u64> {
+        self.check_at(key, Instant::now())
     }
 }
 

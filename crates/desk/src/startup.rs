@@ -1,6 +1,7 @@
 //! Building and running the server: storage, sites, router, sweeper, graceful shutdown.
 
 use crate::config::{Config, DatabaseUrl};
+use crate::coordination::Coordination;
 use crate::db::postgres::Postgres;
 use crate::db::sqlite::Sqlite;
 use crate::db::{AgentRow, Database, DbError};
@@ -44,6 +45,20 @@ pub async fn open_db(config: &Config) -> Result<Arc<dyn Database>, StartupError>
     }
 }
 
+/// Opens the configured database with what its instances share: a desk alone on SQLite keeps
+/// locks, limits and login backoff in memory ([`Coordination::local`]); on PostgreSQL they are
+/// shared with every instance on the same database (`db/postgres/coordination.rs`).
+pub async fn open_backend(config: &Config) -> Result<(Arc<dyn Database>, Coordination), StartupError> {
+    match config.database() {
+        DatabaseUrl::Sqlite(_) => Ok((open_db(config).await?, Coordination::local(config))),
+        DatabaseUrl::Postgres(url) => {
+            let pg = Postgres::connect(&url).await?;
+            let coordination = crate::db::postgres::coordination::coordination(pg.pool(), pg.instance_id(), config);
+            Ok((Arc::new(pg), coordination))
+        }
+    }
+}
+
 /// Agents who serve nothing after a config change say so in the log: on a desk with several
 /// sites an agent without a site list serves none, and a key no longer configured serves nothing.
 async fn warn_about_agent_sites(db: &dyn Database, sites: &Sites) -> Result<(), StartupError> {
@@ -69,14 +84,14 @@ impl Application {
     /// refuses to start instead of routing customers to departments that do not exist.
     pub async fn build(config: Config) -> Result<Application, StartupError> {
         let sites = Sites::load(&config.sites).map_err(StartupError::Content)?;
-        let db = open_db(&config).await?;
+        let (db, coordination) = open_backend(&config).await?;
         warn_about_agent_sites(db.as_ref(), &sites).await?;
         let listener = TcpListener::bind(&config.listen)
             .await
             .map_err(|e| StartupError::Listen(config.listen.clone(), e))?;
         let addr = listener.local_addr().map_err(|e| StartupError::Listen(config.listen.clone(), e))?;
         check_public_url(&config, addr)?;
-        Ok(Application { listener, desk: Arc::new(Desk::new(db, sites, config)) })
+        Ok(Application { listener, desk: Arc::new(Desk::with_coordination(db, sites, config, coordination)) })
     }
 
     pub fn local_addr(&self) -> Result<SocketAddr, StartupError> {
@@ -91,6 +106,8 @@ impl Application {
     /// and closes the database (WAL checkpointed).
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let desk = self.desk;
+        // Other instances' wake-ups (several desks on PostgreSQL); nothing for a desk alone.
+        let listener = desk.follow_other_instances();
         let sweeper = spawn_sweeper(desk.clone(), desk.config.sweep_interval);
         let app = crate::routes::router(desk.clone());
         let d = desk.clone();
@@ -101,6 +118,9 @@ impl Application {
         .await;
         desk.begin_shutdown();
         let _ = sweeper.await;
+        if let Some(l) = listener {
+            let _ = l.await;
+        }
         desk.db.close().await;
         tracing::info!("database closed");
         served

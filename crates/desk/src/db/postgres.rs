@@ -21,6 +21,12 @@ mod insights;
 mod notices;
 mod period;
 mod tickets;
+pub mod attempts;
+pub mod coordination;
+pub mod limits;
+pub mod listen;
+pub mod locks;
+pub mod notify;
 pub mod wake;
 
 use super::*;
@@ -35,8 +41,10 @@ use std::str::FromStr;
 use std::time::Duration;
 
 /// Migrations are compiled into the binary (no files needed next to it, no sqlx macros).
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "init", include_str!("../../migrations/postgres/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "init", include_str!("../../migrations/postgres/0001_init.sql")),
+    (2, "coordination", include_str!("../../migrations/postgres/0002_coordination.sql")),
+];
 
 /// Connections per instance unless the caller says otherwise (see [`Postgres::connect_with_pool_size`]).
 pub const DEFAULT_POOL_SIZE: u32 = 16;

@@ -119,16 +119,18 @@ impl Desk {
     /// goes offline, so routing stops giving them work nobody would see.
     pub async fn logout(&self, session: &SessionRow) -> ApiResult<()> {
         self.db.delete_session(&session.token_hash).await?;
-        self.hub.notify_agent(
-            session.agent_id,
-            crate::hub::AgentLive::SessionEnded(session.token_hash.as_str().into()),
-        );
+        self.ephemeral(crate::coordination::Ephemeral::SessionEnded {
+            agent: session.agent_id,
+            token_hash: session.token_hash.clone(),
+        })
+        .await;
         self.sessions_ended().await
     }
 
     /// After sessions ended (logout, expiry, removal): agents without one are set offline.
     pub async fn sessions_ended(&self) -> ApiResult<()> {
-        let _w = self.write().await;
+        // Presence is what routing reads: the desk lock.
+        let _w = self.write().await?;
         self.db.offline_without_session(now_ms()).await?;
         Ok(())
     }
@@ -166,7 +168,7 @@ impl Desk {
         if capacity > 100 {
             return Err(ApiError::unprocessable("invalid_capacity", "capacity must be 0 to 100"));
         }
-        let _w = self.write().await;
+        let _w = self.write().await?;
         self.db.set_presence(agent.id, presence.as_str(), capacity).await?;
         // Coming online or raising capacity can serve waiting customers right away.
         self.dispatch().await?;
@@ -244,7 +246,7 @@ impl Desk {
     }
 
     pub async fn claim(&self, agent: &AgentRow, id: &str) -> ApiResult<ConversationSummary> {
-        let _w = self.write().await;
+        let _w = self.write().await?;
         let (conv, site) = self.visible(agent, id).await?;
         if conv.status != ConversationStatus::Queued {
             return Err(ApiError::conflict("not_queued", "only queued conversations can be claimed"));
@@ -278,7 +280,11 @@ impl Desk {
         if let Some(c) = client_id {
             check_client_id(c)?;
         }
-        let _w = self.write().await;
+        // The conversation's lock: a reply or note reads only this conversation (status and
+        // agent: changed by routing under the desk lock, which this one excludes) and the
+        // agent, and writes only its messages, events and first-reply clock; no queue position
+        // or load moves. Replies in different conversations run in parallel.
+        let _w = self.write_conversation(id).await?;
         if let Some(c) = client_id {
             // Before the assignment check: a reply whose answer was lost is still this agent's
             // reply even if the conversation has moved on since.
@@ -333,7 +339,7 @@ impl Desk {
         department: &str,
         note: Option<&str>,
     ) -> ApiResult<ConversationSummary> {
-        let _w = self.write().await;
+        let _w = self.write().await?;
         let (conv, site) = self.mine(agent, id).await?;
         if !site.has_department(department) {
             return Err(ApiError::unprocessable(
@@ -372,7 +378,7 @@ impl Desk {
 
     /// Hierarchical escalation: to the next tier up, with the agent's note (kept internal).
     pub async fn escalate(&self, agent: &AgentRow, id: &str, note: &str) -> ApiResult<ConversationSummary> {
-        let _w = self.write().await;
+        let _w = self.write().await?;
         let (conv, site) = self.mine(agent, id).await?;
         let from = conv.tier.clone().unwrap_or_default();
         let Some(to) = crate::sla::next_tier(&site.tiers, &from).map(str::to_string) else {
@@ -402,7 +408,7 @@ impl Desk {
     }
 
     pub async fn resolve(&self, agent: &AgentRow, id: &str) -> ApiResult<ConversationSummary> {
-        let _w = self.write().await;
+        let _w = self.write().await?;
         let (conv, site) = self.mine(agent, id).await?;
         let mut ch = Change::new(site, conv);
         ch.conv.status = ConversationStatus::Resolved;
@@ -424,7 +430,7 @@ impl Desk {
 
     /// Back to the bot: the person is done, the customer can go on self-service.
     pub async fn hand_back(&self, agent: &AgentRow, id: &str, note: &str) -> ApiResult<ConversationSummary> {
-        let _w = self.write().await;
+        let _w = self.write().await?;
         let (conv, site) = self.mine(agent, id).await?;
         let mut ch = Change::new(site, conv);
         ch.return_to_bot(Some(agent), None, if note.trim().is_empty() { "manual" } else { note });
@@ -435,13 +441,8 @@ impl Desk {
 
     pub async fn agent_typing(&self, agent: &AgentRow, id: &str, typing: bool) -> ApiResult<()> {
         let (conv, _) = self.mine(agent, id).await?;
-        self.hub.publish_conversation(
-            &conv.id,
-            crate::hub::Live::Ephemeral(CustomerEvent::Typing {
-                author: handoff_protocol::v1::Author::Agent,
-                typing,
-            }),
-        );
+        let event = CustomerEvent::Typing { author: handoff_protocol::v1::Author::Agent, typing };
+        self.ephemeral(crate::coordination::Ephemeral::CustomerTyping { conversation: conv.id, event }).await;
         Ok(())
     }
 

@@ -86,8 +86,8 @@ impl Desk {
         Ok((conv, site))
     }
 
-    pub fn check_conversation_rate(&self, id: &str) -> ApiResult<()> {
-        self.conversation_limiter.check(id).map_err(ApiError::too_many)
+    pub async fn check_conversation_rate(&self, id: &str) -> ApiResult<()> {
+        self.conversation_limiter.check(id).await.map_err(ApiError::too_many)
     }
 
     /// `POST /v1/sites/{key}/identify`: what the desk would make of this identity, so that the
@@ -205,7 +205,11 @@ impl Desk {
         too_long("client_id", &req.client_id, MAX_SHORT)?;
         required("text", &req.text)?;
         too_long("text", &req.text, self.config.limits.message_chars)?;
-        let w = self.write().await;
+        // The conversation's lock, not the desk's: a customer message reads only this
+        // conversation (its status and agent, which routing changes under the desk lock this
+        // one excludes) and writes only its messages, events and its agent's notices; queue
+        // positions and loads are untouched. Messages to different conversations run in parallel.
+        let w = self.write_conversation(id).await?;
         let (conv, site) = self.customer_conversation(id, caller).await?;
         if let Some(m) = self.db.message_by_client_id(id, &req.client_id).await? {
             // Only the customer's own message: client ids of agent messages share the space.
@@ -275,7 +279,8 @@ impl Desk {
         caller: &Caller<'_>,
         req: HandoffRequest,
     ) -> ApiResult<HandoffState> {
-        let w = self.write().await;
+        // Routing: reads every agent's load and the queue, assigns or queues.
+        let w = self.write().await?;
         let (conv, site) = self.customer_conversation(id, caller).await?;
         match conv.status {
             ConversationStatus::Queued | ConversationStatus::Assigned => {
@@ -366,7 +371,8 @@ impl Desk {
     /// The waiting customer gives up: out of the queue (or the offline state), back to the bot.
     /// Idempotent: already with the bot answers the current state.
     pub async fn cancel(&self, id: &str, caller: &Caller<'_>) -> ApiResult<HandoffState> {
-        let w = self.write().await;
+        // Leaving the queue moves the ones behind: routing.
+        let w = self.write().await?;
         let (conv, site) = self.customer_conversation(id, caller).await?;
         match conv.status {
             ConversationStatus::Bot => {
@@ -406,7 +412,8 @@ impl Desk {
         if let Some(c) = &req.comment {
             too_long("comment", c, self.config.limits.message_chars)?;
         }
-        let _w = self.write().await;
+        // The conversation's lock: a rating reads and writes only this (resolved) conversation.
+        let _w = self.write_conversation(id).await?;
         let (conv, site) = self.customer_conversation(id, caller).await?;
         if conv.status != ConversationStatus::Resolved {
             return Err(ApiError::conflict(
@@ -446,8 +453,10 @@ impl Desk {
         }
         required("message", &req.message)?;
         too_long("message", &req.message, self.config.limits.message_chars)?;
-        // Held from the look-up to the insert, so two sends of a ticket store one.
-        let _w = self.write().await;
+        // Held from the look-up to the insert, so two sends of a ticket store one. The
+        // conversation's lock is enough: the ticket belongs to this conversation alone, and its
+        // status (offline) changes only under the desk lock, which this one excludes.
+        let _w = self.write_conversation(id).await?;
         let (conv, site) = self.customer_conversation(id, caller).await?;
         let transcript_json = serde_json::to_string(&req.transcript).unwrap_or_else(|_| "[]".into());
         if let Some(t) = self.db.ticket_of_conversation(&conv.id).await? {
@@ -532,8 +541,8 @@ impl Desk {
         let (conv, _) = self.customer_conversation(id, caller).await?;
         // Only to the agent: the customer's own stream does not echo it back.
         if let (ConversationStatus::Assigned, Some(agent)) = (conv.status, conv.agent_id) {
-            let typing = AgentEvent::Typing { conversation_id: id.to_string(), typing };
-            self.hub.notify_agent(agent, crate::hub::AgentLive::Ephemeral(typing));
+            let event = AgentEvent::Typing { conversation_id: id.to_string(), typing };
+            self.ephemeral(crate::coordination::Ephemeral::AgentTyping { agent, event }).await;
         }
         Ok(())
     }

@@ -1,9 +1,12 @@
 //! The desk's behaviour, independent of HTTP: conversations, handoffs, routing, escalation.
 //!
-//! Every change goes through one write lock: read the conversation, compute its next state in a
-//! [`Change`], commit it atomically, then wake the streams. A single desk process owns its
-//! database; the lock makes read-modify-write sequences (queue positions, agent loads) exact
-//! without depending on a particular database's locking.
+//! Every change goes through a write lock: read the conversation, compute its next state in a
+//! [`Change`], commit it atomically, then wake the streams. The lock makes read-modify-write
+//! sequences (queue positions, agent loads) exact without depending on a particular database's
+//! isolation. It comes from the backend ([`crate::coordination::Locks`]): one in-process mutex
+//! for a single desk on SQLite, advisory locks shared by every instance on PostgreSQL. Routing
+//! takes the exclusive desk lock ([`Desk::write`]); a change to one conversation's own messages
+//! takes only that conversation's lock ([`Desk::write_conversation`]).
 
 mod agent_ops;
 mod change;
@@ -20,19 +23,20 @@ pub use customer::Caller;
 pub use sweeper::spawn_sweeper;
 
 use crate::config::Config;
+use crate::coordination::{Coordination, Ephemeral, Fanout, LockGuard, Locks};
 use crate::db::{AgentRow, AuditRow, Commit, ConversationRow, Database, MessageRow};
 use crate::error::{ApiError, ApiResult};
 use crate::hub::Hub;
-use crate::login_backoff::{BackoffPolicy, LoginAttempts, MemoryAttempts};
+use crate::login_backoff::LoginAttempts;
 use crate::metrics::Metrics;
-use crate::ratelimit::RateLimiter;
+use crate::ratelimit::Limiter;
 use crate::routing::{self, Candidate};
 use crate::sites::{LoadedSite, Sites};
 use chrono::{DateTime, SecondsFormat, Utc};
 use handoff_protocol::v1::{Author, ConversationStatus, ConversationSummary, HandoffState, Message};
 use std::collections::HashMap;
 use std::sync::Arc;
-use tokio::sync::{watch, Mutex, MutexGuard};
+use tokio::sync::watch;
 
 pub struct Desk {
     pub db: Arc<dyn Database>,
@@ -40,11 +44,13 @@ pub struct Desk {
     pub hub: Arc<Hub>,
     pub metrics: Metrics,
     pub config: Config,
-    pub ip_limiter: RateLimiter,
-    pub conversation_limiter: RateLimiter,
-    /// Per-account login backoff (in memory; see login_backoff.rs for moving it to the database).
+    pub ip_limiter: Box<dyn Limiter>,
+    pub conversation_limiter: Box<dyn Limiter>,
+    /// Per-account login backoff (in memory alone, in the database with several instances).
     pub login_attempts: Box<dyn LoginAttempts>,
-    write: Mutex<()>,
+    locks: Arc<dyn Locks>,
+    /// Tells other instances what the hub tells this one's streams without storing it.
+    fanout: Arc<dyn Fanout>,
     shutdown: watch::Sender<bool>,
     /// When the sweeper last pruned the agent notice log (ms).
     notices_pruned_at: std::sync::atomic::AtomicI64,
@@ -178,25 +184,58 @@ pub fn candidates<'a>(
 }
 
 impl Desk {
+    /// A desk that owns its database alone (the embedded SQLite default): locks, limits and
+    /// login backoff in this process's memory.
     pub fn new(db: Arc<dyn Database>, sites: Sites, config: Config) -> Desk {
-        let l = &config.limits;
+        let coordination = Coordination::local(&config);
+        Desk::with_coordination(db, sites, config, coordination)
+    }
+
+    /// A desk that shares its database with other instances through `coordination`.
+    pub fn with_coordination(db: Arc<dyn Database>, sites: Sites, config: Config, c: Coordination) -> Desk {
         Desk {
-            ip_limiter: RateLimiter::new(l.ip_burst, l.ip_per_minute),
-            conversation_limiter: RateLimiter::new(l.conversation_burst, l.conversation_per_minute),
-            login_attempts: Box::new(MemoryAttempts::new(BackoffPolicy::default())),
+            ip_limiter: c.ip_limiter,
+            conversation_limiter: c.conversation_limiter,
+            login_attempts: c.login_attempts,
+            locks: c.locks,
+            fanout: c.fanout,
             db,
             sites,
             hub: Arc::default(),
             metrics: Metrics::default(),
             config,
-            write: Mutex::new(()),
             shutdown: watch::channel(false).0,
             notices_pruned_at: std::sync::atomic::AtomicI64::new(0),
         }
     }
 
-    pub(crate) async fn write(&self) -> MutexGuard<'_, ()> {
-        self.write.lock().await
+    /// The exclusive desk lock, for anything that reads or changes queue positions, agent loads
+    /// or presence (handoff, claim, moves, resolve, presence, the sweeper, dispatch).
+    pub(crate) async fn write(&self) -> ApiResult<LockGuard> {
+        Ok(self.locks.exclusive().await?)
+    }
+
+    /// The lock for a change to this conversation's own messages and events only, which reads
+    /// nothing other conversations' changes write (see each caller for why it qualifies).
+    pub(crate) async fn write_conversation(&self, id: &str) -> ApiResult<LockGuard> {
+        Ok(self.locks.conversation(id).await?)
+    }
+
+    /// The desk lock for a scheduled job only one instance runs at a time; `None`: another
+    /// instance runs it now.
+    pub(crate) async fn write_scheduled(&self, job: &str) -> ApiResult<Option<LockGuard>> {
+        Ok(self.locks.scheduled(job).await?)
+    }
+
+    /// Delivers an event nobody stores to this instance's streams and tells the others.
+    pub(crate) async fn ephemeral(&self, e: Ephemeral) {
+        self.fanout.send(&e).await;
+        e.deliver(&self.hub);
+    }
+
+    /// Starts relaying other instances' wake-ups into this desk's hub (nothing alone).
+    pub fn follow_other_instances(&self) -> Option<tokio::task::JoinHandle<()>> {
+        self.fanout.follow(self.hub.clone(), self.shutdown_signal())
     }
 
     /// Ends every open stream so that graceful shutdown does not wait for them forever.
@@ -212,8 +251,8 @@ impl Desk {
         self.sites.get(key).ok_or_else(|| ApiError::not_found("site"))
     }
 
-    pub fn check_ip(&self, ip: std::net::IpAddr) -> ApiResult<()> {
-        self.ip_limiter.check(&ip.to_string()).map_err(ApiError::too_many)
+    pub async fn check_ip(&self, ip: std::net::IpAddr) -> ApiResult<()> {
+        self.ip_limiter.check(&ip.to_string()).await.map_err(ApiError::too_many)
     }
 
     /// Commits a change, then wakes the conversation's streams and notifies agents.

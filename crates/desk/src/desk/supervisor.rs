@@ -234,7 +234,7 @@ impl Desk {
         target: i64,
         note: Option<&str>,
     ) -> ApiResult<ConversationSummary> {
-        let _w = self.write().await;
+        let _w = self.write().await?;
         let conv = self.db.conversation(id).await?.ok_or_else(|| ApiError::not_found("conversation"))?;
         let site = self.site(&conv.site_key)?;
         self.supervisor_site(sup, Some(&conv.site_key))?;

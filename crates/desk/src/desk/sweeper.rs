@@ -35,8 +35,13 @@ pub fn spawn_sweeper(desk: Arc<Desk>, interval: Duration) -> tokio::task::JoinHa
 
 impl Desk {
     /// Handles every missed deadline, then re-dispatches the queue.
+    ///
+    /// Once per deadline across instances: the sweep holds the desk lock and reads the
+    /// deadlines under it, so a second instance sweeping after the first sees them moved (or
+    /// cleared) and does not act again; and only one instance sweeps at a time, the others skip
+    /// their tick without waiting ([`crate::coordination::Locks::scheduled`]).
     pub async fn sweep(&self) -> ApiResult<()> {
-        let _w = self.write().await;
+        let Some(_w) = self.write_scheduled("sla_sweeper").await? else { return Ok(()) };
         let now = now_ms();
         for conv in self.db.due_conversations(now).await? {
             let b = sla::breaches(now, conv.first_response_due, conv.first_reply_at, conv.resolution_due);

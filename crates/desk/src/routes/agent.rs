@@ -49,7 +49,7 @@ pub async fn login(
     ClientIp(ip): ClientIp,
     JsonBody(req): JsonBody<Login>,
 ) -> ApiResult<Response> {
-    desk.check_ip(ip)?;
+    desk.check_ip(ip).await?;
     let s = desk.login(&req.email, &req.password).await?;
     let info = desk.agent_info(&s.agent).await?;
     let mut res = Json(LoggedIn { agent: info, csrf_token: s.csrf_token }).into_response();

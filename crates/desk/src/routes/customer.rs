@@ -22,7 +22,7 @@ pub async fn start(
     headers: HeaderMap,
     JsonBody(req): JsonBody<StartConversation>,
 ) -> ApiResult<impl IntoResponse> {
-    desk.check_ip(ip)?;
+    desk.check_ip(ip).await?;
     let (started, new) = desk.start(req, origin(&headers)).await?;
     Ok((if new { StatusCode::CREATED } else { StatusCode::OK }, Json(started)))
 }
@@ -44,8 +44,8 @@ pub async fn message(
     headers: HeaderMap,
     JsonBody(req): JsonBody<PostMessage>,
 ) -> ApiResult<impl IntoResponse> {
-    desk.check_ip(ip)?;
-    desk.check_conversation_rate(&id)?;
+    desk.check_ip(ip).await?;
+    desk.check_conversation_rate(&id).await?;
     let token = bearer(&headers, None);
     let (m, new) = desk.customer_message(&id, &caller(&headers, &token), req).await?;
     let status = if new { StatusCode::CREATED } else { StatusCode::OK };
@@ -59,8 +59,8 @@ pub async fn handoff(
     headers: HeaderMap,
     JsonBody(req): JsonBody<HandoffRequest>,
 ) -> ApiResult<impl IntoResponse> {
-    desk.check_ip(ip)?;
-    desk.check_conversation_rate(&id)?;
+    desk.check_ip(ip).await?;
+    desk.check_conversation_rate(&id).await?;
     let token = bearer(&headers, None);
     Ok(Json(desk.initiate(&id, &caller(&headers, &token), req).await?))
 }
@@ -72,8 +72,8 @@ pub async fn cancel(
     headers: HeaderMap,
     OptionalJsonBody(CancelHandoff {}): OptionalJsonBody<CancelHandoff>,
 ) -> ApiResult<impl IntoResponse> {
-    desk.check_ip(ip)?;
-    desk.check_conversation_rate(&id)?;
+    desk.check_ip(ip).await?;
+    desk.check_conversation_rate(&id).await?;
     let token = bearer(&headers, None);
     Ok(Json(desk.cancel(&id, &caller(&headers, &token)).await?))
 }
@@ -85,8 +85,8 @@ pub async fn typing(
     headers: HeaderMap,
     JsonBody(req): JsonBody<Typing>,
 ) -> ApiResult<impl IntoResponse> {
-    desk.check_ip(ip)?;
-    desk.check_conversation_rate(&id)?;
+    desk.check_ip(ip).await?;
+    desk.check_conversation_rate(&id).await?;
     let token = bearer(&headers, None);
     desk.customer_typing(&id, &caller(&headers, &token), req.typing).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -99,8 +99,8 @@ pub async fn rating(
     headers: HeaderMap,
     JsonBody(req): JsonBody<Rating>,
 ) -> ApiResult<impl IntoResponse> {
-    desk.check_ip(ip)?;
-    desk.check_conversation_rate(&id)?;
+    desk.check_ip(ip).await?;
+    desk.check_conversation_rate(&id).await?;
     let token = bearer(&headers, None);
     desk.rate(&id, &caller(&headers, &token), req).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -113,8 +113,8 @@ pub async fn ticket(
     headers: HeaderMap,
     JsonBody(req): JsonBody<TicketRequest>,
 ) -> ApiResult<impl IntoResponse> {
-    desk.check_ip(ip)?;
-    desk.check_conversation_rate(&id)?;
+    desk.check_ip(ip).await?;
+    desk.check_conversation_rate(&id).await?;
     let token = bearer(&headers, None);
     let (t, new) = desk.ticket(&id, &caller(&headers, &token), req).await?;
     let status = if new { StatusCode::CREATED } else { StatusCode::OK };

@@ -55,7 +55,7 @@ pub async fn identify(
     headers: HeaderMap,
     JsonBody(req): JsonBody<Identify>,
 ) -> Result<Json<Customer>, ApiError> {
-    desk.check_ip(ip)?;
+    desk.check_ip(ip).await?;
     Ok(Json(desk.identify(&key, req, origin(&headers))?))
 }
 
