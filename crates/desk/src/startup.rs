@@ -121,6 +121,7 @@ impl Application {
         if let Some(l) = listener {
             let _ = l.await;
         }
+        desk.close_locks().await;
         desk.db.close().await;
         tracing::info!("database closed");
         served

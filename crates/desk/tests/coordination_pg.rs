@@ -19,12 +19,9 @@ const SHORT: Duration = Duration::from_millis(300);
 
 async fn database() -> (String, PgPool) {
     let url = common::pg::fresh_database().await;
-    let pool = PgPool::connect(&url).await.expect("connect");
-    sqlx::raw_sql(include_str!("../migrations/postgres/0002_coordination.sql"))
-        .execute(&pool)
-        .await
-        .expect("migration 0002");
-    (url, pool)
+    // The backend's own connect: its migrations include the coordination tables (0002).
+    let pg = handoff_desk::db::postgres::Postgres::connect(&url).await.expect("connect");
+    (url, pg.pool().clone())
 }
 
 async fn advisory_locks_held(pool: &PgPool) -> i64 {
@@ -61,7 +58,12 @@ async fn advisory_locks_exclude_routing_and_let_conversations_run_in_parallel() 
     assert!(tokio::time::timeout(SHORT, job).await.is_err(), "the job waits for the desk lock it also takes");
     drop(ex);
 
-    let sweep = locks.scheduled("sla_sweeper").await.expect("job").expect("first instance runs it");
+    // The abandoned job wait above went back to the pool with its lock request in flight: it
+    // gets the desk lock now and after_release lets both locks go right after (one short hold).
+    let sweep = common::eventually(Duration::from_secs(5), || async {
+        locks.scheduled("sla_sweeper").await.expect("job")
+    })
+    .await;
     assert!(other.scheduled("sla_sweeper").await.expect("job").is_none(), "the other skips its tick");
     drop(sweep);
     // Released by the pools' after_release hook: nothing stays held on an idle connection.

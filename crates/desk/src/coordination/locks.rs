@@ -40,6 +40,9 @@ pub trait Locks: Send + Sync {
     /// The desk lock for a scheduled job that one instance runs per tick: `None` when another
     /// instance runs `job` right now (this one skips its tick).
     async fn scheduled(&self, job: &str) -> DbResult<Option<LockGuard>>;
+
+    /// Lets go of whatever the locks keep open (at shutdown, after the last change).
+    async fn close(&self) {}
 }
 
 /// One process: both locks are one in-process mutex.

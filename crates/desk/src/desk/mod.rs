@@ -227,6 +227,11 @@ impl Desk {
         Ok(self.locks.scheduled(job).await?)
     }
 
+    /// Closes what the locks keep open (at shutdown, once no change runs any more).
+    pub async fn close_locks(&self) {
+        self.locks.close().await;
+    }
+
     /// Delivers an event nobody stores to this instance's streams and tells the others.
     pub(crate) async fn ephemeral(&self, e: Ephemeral) {
         self.fanout.send(&e).await;

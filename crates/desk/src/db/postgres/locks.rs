@@ -15,7 +15,10 @@
 //! A guard holds its pooled connection. Dropping it cannot await an unlock, so the pool's
 //! `after_release` hook runs `pg_advisory_unlock_all()` before the connection can be handed out
 //! again, and closes a connection on which that fails (the server then ends the session, which
-//! releases its locks): a pooled connection never holds a lock. Waits are bounded
+//! releases its locks): a pooled connection never holds a lock. A request cancelled while it
+//! waits (the client hung up) returns its connection with the lock request still in flight:
+//! the unlock runs once that wait ends, so the lock is released right after being granted (or
+//! at the timeout), a short hold rather than a leak. Waits are bounded
 //! (`lock_timeout`, the pool's acquire timeout) and end as [`DbError::Unavailable`] (503).
 
 use crate::coordination::{LockGuard, Locks};
@@ -64,6 +67,8 @@ impl PgLocks {
             .max_connections(LOCK_CONNECTIONS)
             .min_connections(0)
             .acquire_timeout(LOCK_WAIT)
+            // A burst of parallel conversation changes opens several; they need not stay.
+            .idle_timeout(Duration::from_secs(60))
             .after_connect(|conn, _| {
                 Box::pin(async move {
                     // A lock wait ends with an error instead of hanging a request forever.
@@ -84,11 +89,6 @@ impl PgLocks {
 
     async fn connection(&self) -> DbResult<PoolConnection<Postgres>> {
         self.pool.acquire().await.map_err(|e| unavailable("lock connection", e))
-    }
-
-    /// Closes the lock pool (at shutdown: every lock is released with its session).
-    pub async fn close(&self) {
-        self.pool.close().await;
     }
 }
 
@@ -135,6 +135,11 @@ impl Locks for PgLocks {
             .await
             .map_err(|e| unavailable("desk lock", e))?;
         Ok(Some(LockGuard::new(conn)))
+    }
+
+    async fn close(&self) {
+        // Every lock is released with its session.
+        self.pool.close().await;
     }
 }
 
