@@ -176,10 +176,11 @@ test('journey: widget handoff, the agent replies in the console, the desk restar
   testInfo.consoleLines = watchConsole(page);
   const desk = await ownDesk('handoff-journey-');
   const base = desk.base;
+  let agent;
   try {
     await clearDesk(base);
     // The agent's console, in a second tab.
-    const agent = await context.newPage();
+    agent = await context.newPage();
     agent.on('pageerror', (e) => testInfo.consoleLines.push(`console pageerror: ${e.message}`));
     await agent.goto(`${base}/console/`);
     await agent.getByLabel('Email').fill('ana@fernhill.example');
@@ -194,7 +195,8 @@ test('journey: widget handoff, the agent replies in the console, the desk restar
     await say(page, 'I want to talk to a person');
     await expect(system(page, 'Ana (Orders) joined the chat.')).toHaveCount(1);
     await expect(agent.locator('#conversation-title')).toBeVisible();
-    await expect(agent.locator('.messages')).toContainText('I want to talk to a person');
+    // What the customer told the bot comes along as the handoff's transcript.
+    await expect(agent.locator('.transcript')).toContainText('I want to talk to a person');
     await expect(agent.locator('.conv-list .conv-item')).toHaveCount(1);
 
     // Ana replies in the console; the widget shows it live.
@@ -260,6 +262,10 @@ test('journey: widget handoff, the agent replies in the console, the desk restar
       expect(await customerCopies(ana, id, text), text).toBe(1);
     }
     await agent.close();
+  } catch (e) {
+    // Playwright's own failure screenshot shows the widget's tab; this one the console's.
+    if (agent && !agent.isClosed()) await agent.screenshot({ path: testInfo.outputPath('console-tab.png') }).catch(() => {});
+    throw e;
   } finally {
     await desk.close();
   }

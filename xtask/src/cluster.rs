@@ -153,7 +153,7 @@ fn start_nginx(upstreams: &[String]) -> Result<(Nginx, String)> {
     let main = format!(
         "{user}\ndaemon off;\nworker_processes 1;\npid {d}/nginx.pid;\nerror_log {d}/error.log warn;\n\
          events {{ worker_connections 1024; }}\n\
-         http {{\n log_format upstream '$request $status $upstream_addr $upstream_status $request_time';\n\
+         http {{\n log_format upstream '$time_iso8601 $request $status $upstream_addr $upstream_status $request_time';\n\
          access_log {d}/access.log upstream;\n client_body_temp_path {d}/body;\n proxy_temp_path {d}/proxy;\n\
          fastcgi_temp_path {d}/fastcgi;\n uwsgi_temp_path {d}/uwsgi;\n scgi_temp_path {d}/scgi;\n\
          include {d}/handoff.conf;\n}}\n"
