@@ -7,11 +7,11 @@
 //! verifications are still running. During backoff even the right password is refused (429),
 //! otherwise the backoff would only slow down wrong guesses.
 //!
-//! The state lives behind [`LoginAttempts`]: in memory today ([`MemoryAttempts`]; a restart
-//! forgets it, which only lets an attacker through sooner). With several desk instances behind
-//! one load balancer it must move into the shared database (a table keyed by account, the same
-//! two operations as one atomic upsert), which is why times are wall-clock milliseconds and the
-//! trait is async.
+//! The state lives behind [`LoginAttempts`]: in memory for a desk alone ([`MemoryAttempts`]; a
+//! restart forgets it, which only lets an attacker through sooner). Several desk instances
+//! behind one load balancer share it in the database (`db/postgres/attempts.rs`: a table keyed
+//! by account, each operation one atomic upsert), which is why times are wall-clock
+//! milliseconds and the trait is async.
 
 use async_trait::async_trait;
 use std::collections::HashMap;

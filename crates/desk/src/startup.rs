@@ -53,7 +53,8 @@ pub async fn open_backend(config: &Config) -> Result<(Arc<dyn Database>, Coordin
         DatabaseUrl::Sqlite(_) => Ok((open_db(config).await?, Coordination::local(config))),
         DatabaseUrl::Postgres(url) => {
             let pg = Postgres::connect(&url).await?;
-            let coordination = crate::db::postgres::coordination::coordination(pg.pool(), pg.instance_id(), config);
+            let coordination =
+                crate::db::postgres::coordination::coordination(pg.pool(), pg.instance_id(), config);
             Ok((Arc::new(pg), coordination))
         }
     }

@@ -363,7 +363,10 @@ async fn a_killed_listener_connection_recovers_and_no_event_is_missed() {
     const N: usize = 40;
     for i in 0..N {
         if i == 10 || i == 25 {
-            eventually(Duration::from_secs(10), || async { (listeners_up(&c.pool).await == 3).then_some(()) }).await;
+            eventually(Duration::from_secs(10), || async {
+                (listeners_up(&c.pool).await == 3).then_some(())
+            })
+            .await;
             assert_eq!(kill_listeners(&c.pool).await, 3, "every instance's listener");
         }
         assert_eq!(customer.say(&format!("m{i}"), &format!("customer {i:02}")).await.status(), 201);
