@@ -224,6 +224,10 @@ test('journey: widget handoff, the agent replies in the console, the desk restar
         await customerSays(whileDown);
         await reply(`Yes, still here (${i + 1}).`);
         await desk.start(i);
+        // As an operator restarting one instance after another would: nginx (max_fails=1
+        // fail_timeout=5s in docs/nginx-desk.conf) sends nothing to the restarted instance for
+        // 5 s; killing the next one sooner leaves no live upstream for that long (502s).
+        if (i + 1 < desk.instances) await page.waitForTimeout(5_500);
       } else {
         await expect(page.locator('.hf-reconnecting')).toBeVisible({ timeout: 30_000 });
         await expect(agent.getByText('Connection lost, reconnecting')).toBeVisible();
