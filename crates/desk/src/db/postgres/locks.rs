@@ -45,8 +45,10 @@ fn job_key(job: &str) -> i64 {
 }
 
 /// Connections in the lock pool: one per lock held at once by this instance (the desk lock,
-/// or conversation changes in parallel). Requests beyond it wait for a free one.
-pub const LOCK_CONNECTIONS: u32 = 8;
+/// or conversation changes in parallel). Requests beyond it wait for a free one. Small: each
+/// holds a lock only for the few milliseconds of one change, and every instance's connections
+/// count against the server's `max_connections` (100 by default).
+pub const LOCK_CONNECTIONS: u32 = 4;
 /// The longest wait for a lock or for a connection to hold it on.
 pub const LOCK_WAIT: Duration = Duration::from_secs(30);
 
