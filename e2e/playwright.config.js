@@ -12,6 +12,8 @@ module.exports = defineConfig({
   use: {
     baseURL: process.env.DESK_URL || 'http://127.0.0.1:18091',
     viewport: { width: 1360, height: 860 },
+    // In e2e/test-results/ when a test fails.
+    screenshot: 'only-on-failure',
     launchOptions: {
       executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
       args: [

@@ -165,7 +165,115 @@ test('a reload keeps the conversation and the stream resumes; a message sent whi
 
 // ---- The desk restarted mid-conversation (its own desk, like console-restart.spec.js) ----
 
-const { BIN, freePort, startDesk } = require('./own-desk');
+const { BIN, freePort, startDesk, ownDesk } = require('./own-desk');
+
+// The whole journey in one browser: the customer in the widget, the agent in the console, the
+// desk restarted mid-conversation. On its own desk by default; `cargo xtask e2e --nginx-postgres`
+// runs only this test (--grep "journey:") through nginx in front of two desks on PostgreSQL,
+// where the restart is each instance in turn SIGKILLed and started again, so that the one
+// holding the widget's or the console's stream certainly goes, while the other carries on.
+test('journey: widget handoff, the agent replies in the console, the desk restarts, nothing lost or doubled', async ({ page, context }, testInfo) => {
+  testInfo.consoleLines = watchConsole(page);
+  const desk = await ownDesk('handoff-journey-');
+  const base = desk.base;
+  let agent;
+  try {
+    await clearDesk(base);
+    // The agent's console, in a second tab.
+    agent = await context.newPage();
+    agent.on('pageerror', (e) => testInfo.consoleLines.push(`console pageerror: ${e.message}`));
+    await agent.goto(`${base}/console/`);
+    await agent.getByLabel('Email').fill('ana@fernhill.example');
+    await agent.getByLabel('Password').fill('fernhill-demo');
+    await agent.getByRole('button', { name: 'Sign in' }).click();
+    await agent.getByLabel('Status').selectOption('online');
+    await expect(agent.locator('.load')).toContainText('Chats 0 of');
+
+    // The customer asks the widget's bot for a person; Ana gets the chat in her console.
+    await openChat(page, 'en', base);
+    await say(page, 'Where is my order?');
+    await say(page, 'I want to talk to a person');
+    await expect(system(page, 'Ana (Orders) joined the chat.')).toHaveCount(1);
+    await expect(agent.locator('#conversation-title')).toBeVisible();
+    // What the customer told the bot comes along as the handoff's transcript.
+    await expect(agent.locator('.transcript')).toContainText('I want to talk to a person');
+    await expect(agent.locator('.conv-list .conv-item')).toHaveCount(1);
+
+    // Ana replies in the console; the widget shows it live.
+    const reply = async (text) => {
+      await agent.locator('#reply').fill(text);
+      await agent.locator('#reply').press('Enter');
+      await expect(page.locator('.hf-msg--agent', { hasText: text })).toHaveCount(1, { timeout: 45_000 });
+    };
+    // The customer writes in the widget; the console shows it live, once.
+    const customerSays = async (text) => {
+      await say(page, text);
+      await expect(page.locator('.hf-msg--customer', { hasText: text }).locator('.hf-pending')).toBeHidden({ timeout: 45_000 });
+      await expect(agent.locator('.messages .msg-customer .msg-text', { hasText: text })).toHaveCount(1, { timeout: 45_000 });
+    };
+    await reply('Hi, Ana here. Let me look at your order.');
+    await customerSays('It is order FH-123456.');
+    const before = await lines(page);
+
+    // The restart: kill -9, no graceful shutdown; the streams just break.
+    for (let i = 0; i < desk.instances; i++) {
+      await desk.kill(i);
+      const whileDown = `Still there? (${i + 1})`;
+      if (desk.cluster) {
+        // The other instance serves on through nginx: no outage to wait out.
+        await customerSays(whileDown);
+        await reply(`Yes, still here (${i + 1}).`);
+        await desk.start(i);
+        // As an operator restarting one instance after another would: nginx (max_fails=1
+        // fail_timeout=5s in docs/nginx-desk.conf) sends nothing to the restarted instance for
+        // 5 s; killing the next one sooner leaves no live upstream for that long (502s).
+        if (i + 1 < desk.instances) await page.waitForTimeout(5_500);
+      } else {
+        await expect(page.locator('.hf-reconnecting')).toBeVisible({ timeout: 30_000 });
+        await expect(agent.getByText('Connection lost, reconnecting')).toBeVisible();
+        await say(page, whileDown);
+        await expect(page.locator('.hf-msg--customer', { hasText: whileDown }).locator('.hf-pending')).toHaveText('Not sent yet');
+        await desk.start(i);
+        await expect(page.locator('.hf-reconnecting')).toBeHidden({ timeout: 45_000 });
+        await expect(page.locator('.hf-msg--customer', { hasText: whileDown }).locator('.hf-pending')).toBeHidden({ timeout: 45_000 });
+        await expect(agent.locator('.messages .msg-customer .msg-text', { hasText: whileDown })).toHaveCount(1, { timeout: 45_000 });
+        await expect(agent.getByText('Connection lost, reconnecting')).toBeHidden({ timeout: 45_000 });
+        await reply(`Yes, still here (${i + 1}).`);
+      }
+    }
+    // After the restart, both ways once more.
+    await customerSays('Great, when does it arrive?');
+    await reply('Tomorrow before noon.');
+
+    // Nothing lost, nothing doubled, in order, on both sides.
+    await page.waitForTimeout(500);
+    await expectNoDuplicates(page);
+    await expect(system(page, 'joined the chat')).toHaveCount(1);
+    const after = await lines(page);
+    expect(after.slice(0, before.length)).toEqual(before);
+    expect(after.length).toBe(before.length + 2 * desk.instances + 2);
+    const consoleTexts = await agent.locator('.messages .msg-text').evaluateAll((els) => els.map((e) => e.textContent.trim()));
+    expect(consoleTexts.filter((t, i) => consoleTexts.indexOf(t) !== i), `duplicates in the console: ${JSON.stringify(consoleTexts)}`).toEqual([]);
+    const expected = ['Hi, Ana here. Let me look at your order.', 'It is order FH-123456.'];
+    for (let i = 0; i < desk.instances; i++) expected.push(`Still there? (${i + 1})`, `Yes, still here (${i + 1}).`);
+    expected.push('Great, when does it arrive?', 'Tomorrow before noon.');
+    expect(consoleTexts.slice(-expected.length)).toEqual(expected);
+    await expect(agent.locator('.conv-list .conv-item')).toHaveCount(1);
+    // And the desk stored each customer message once.
+    const ana = await agentSession('ana@fernhill.example', base);
+    const id = (await ana.get('/v1/agent/conversations'))[0].conversation_id;
+    for (const text of ['It is order FH-123456.', 'Still there? (1)', 'Great, when does it arrive?']) {
+      expect(await customerCopies(ana, id, text), text).toBe(1);
+    }
+    await agent.close();
+  } catch (e) {
+    // Playwright's own failure screenshot shows the widget's tab; this one the console's.
+    if (agent && !agent.isClosed()) await agent.screenshot({ path: testInfo.outputPath('console-tab.png') }).catch(() => {});
+    throw e;
+  } finally {
+    await desk.close();
+  }
+});
 
 test('the desk is killed and restarted: the widget reconnects, the pending message is delivered once, nothing lost', async ({ page }, testInfo) => {
   testInfo.consoleLines = watchConsole(page);

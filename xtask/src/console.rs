@@ -56,14 +56,8 @@ impl Drop for Desk {
 /// The e2e step: npm packages when missing, a desk on a free port with a fresh data dir and
 /// e2e/desk.toml (short SLAs, open around the clock), then `npx playwright test`.
 pub fn e2e() -> Result<()> {
-    let root = cmd::root();
-    let e2e = root.join("e2e");
-    if !out_dir().join("index.html").is_file() {
-        build()?;
-    }
-    if !e2e.join("node_modules/@playwright/test").is_dir() {
-        run("e2e: npm ci", cmd::command("npm").current_dir(&e2e).args(["ci", "--no-audit", "--no-fund"]))?;
-    }
+    let e2e = cmd::root().join("e2e");
+    prepare()?;
     let (desk, url) = e2e_desk()?;
     let result = run(
         "e2e: playwright",
@@ -71,6 +65,22 @@ pub fn e2e() -> Result<()> {
     );
     drop(desk);
     result
+}
+
+/// What every e2e run needs: the widget's demo page in pkg/ (from `cargo xtask dist`), the
+/// console's bundle (built when missing) and the npm packages (installed when missing).
+pub fn prepare() -> Result<()> {
+    let e2e = cmd::root().join("e2e");
+    if !crate::dist::pkg_dir().join("index.html").is_file() {
+        bail!("step e2e failed: {} has no index.html (the widget's demo page): run `cargo xtask dist` first", crate::dist::pkg_dir().display());
+    }
+    if !out_dir().join("index.html").is_file() {
+        build()?;
+    }
+    if !e2e.join("node_modules/@playwright/test").is_dir() {
+        run("e2e: npm ci", cmd::command("npm").current_dir(&e2e).args(["ci", "--no-audit", "--no-fund"]))?;
+    }
+    Ok(())
 }
 
 /// A desk for browser tests and benches: built, then started on a free port with a fresh data

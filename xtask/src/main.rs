@@ -1,6 +1,7 @@
 //! `cargo xtask <command>`: Handoff's build orchestration (std + anyhow + brotli, no clap).
 
 mod bench;
+mod cluster;
 mod cmd;
 mod console;
 mod desk;
@@ -38,7 +39,11 @@ cargo xtask <command>
   postgres              only find or start PostgreSQL for the tests (as setup does), drop stale
                         test databases, print its admin URL (last line), for
                         HANDOFF_TEST_ENGINE=postgres cargo test -p handoff-desk --tests by hand
-  e2e                   build the agent console, then only its Playwright tests
+  e2e [--nginx-postgres]
+                        build the agent console, then only its Playwright tests;
+                        --nginx-postgres: only the handoff journey (widget -> console reply ->
+                        restart), through nginx (docs/nginx-desk.conf) in front of two desks
+                        on a fresh PostgreSQL database, one instance SIGKILLed and restarted
   bench [ARGS...]       cargo bench -p handoff-bot [ARGS...], then the bundle sizes, then the
                         desk load test (without ARGS)
   bench desk [--postgres [--instances N]]
@@ -67,7 +72,11 @@ fn main() -> ExitCode {
         },
         Some("test") => return test::test(),
         Some("postgres") => postgres::print_admin_url(),
-        Some("e2e") => console::build().and_then(|_| console::e2e()),
+        Some("e2e") => match rest {
+            [] => console::build().and_then(|_| console::e2e()),
+            [flag] if flag == "--nginx-postgres" => console::build().and_then(|_| cluster::e2e()),
+            _ => Err(anyhow::anyhow!("usage: cargo xtask e2e [--nginx-postgres]")),
+        },
         Some("bench") => bench::bench(rest),
         Some("screenshot") => screenshot::screenshot(rest),
         Some("help" | "-h" | "--help") | None => {

@@ -253,6 +253,21 @@ fn owner_is_gone(name: &str) -> bool {
     }
 }
 
+/// A fresh database `name` on the test server (dropped first if an earlier run left it); its URL.
+pub fn fresh_database(admin: &str, name: &str) -> Result<String> {
+    drop_database(admin, name)?;
+    psql(admin, &format!("create database \"{name}\""))
+        .with_context(|| format!("creating database {name} at {}", redacted(admin)))?;
+    Ok(with_database(admin, name))
+}
+
+/// Drops database `name` on the test server, closing what is still connected to it.
+pub fn drop_database(admin: &str, name: &str) -> Result<()> {
+    psql(admin, &format!("drop database if exists \"{name}\" with (force)"))
+        .map(|_| ())
+        .with_context(|| format!("dropping database {name} at {}", redacted(admin)))
+}
+
 /// The demo's database on the test server (created when missing); its URL.
 pub fn demo_database() -> Result<String> {
     let admin = admin_url()?;

@@ -18,6 +18,10 @@ const STEPS: &[Step] = &[
         "browser end-to-end: console and embedding (Playwright in Chromium against a desk)",
         crate::console::e2e,
     ),
+    (
+        "browser end-to-end: the handoff journey through nginx, two desks on PostgreSQL (issue 15)",
+        crate::cluster::e2e,
+    ),
 ];
 
 pub fn test() -> ExitCode {

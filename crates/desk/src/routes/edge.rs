@@ -47,6 +47,13 @@ pub async fn console_headers(State(desk): State<Arc<Desk>>, req: Request, next: 
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    // A 304's header fields replace the stored response's (RFC 9111, 4.3.4), and it has no
+    // Content-Type: given the policy of a non-page, the cached console page would run nothing
+    // after a revalidated reload (a blank console). It keeps the policy it was stored with.
+    if res.status() == StatusCode::NOT_MODIFIED {
+        return res;
+    }
+    let h = res.headers_mut();
     let html = h.get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
     // Only a page runs a policy; the scripts, styles and wasm it loads get the strictest one.
     let csp = if html { console_csp(&desk) } else { "default-src 'none'; frame-ancestors 'none'".into() };
