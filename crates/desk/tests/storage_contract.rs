@@ -471,7 +471,7 @@ async fn agents_sessions_and_presence(db: Db) {
 }
 
 async fn the_notice_log(db: Db) {
-    assert_eq!(db.notice_bounds().await.expect("bounds"), (0, 0));
+    assert_eq!(db.notice_bounds(1).await.expect("bounds"), (0, 0));
     assert_eq!(db.prune_notices(i64::MAX, 0).await.expect("prune empty"), 0);
     db.insert_conversation(&conv("c1", "demo", 1)).await.expect("insert");
     for round in 0..4_i64 {
@@ -497,20 +497,25 @@ async fn the_notice_log(db: Db) {
     assert_eq!(page, one[3..6].to_vec());
     assert_eq!(db.notices_after(2, 0, 100).await.expect("two").len(), 4);
     assert!(db.notices_after(3, 0, 100).await.expect("three").is_empty());
-    let (lo, hi) = db.notice_bounds().await.expect("bounds");
+    let (lo, hi) = db.notice_bounds(1).await.expect("bounds");
     assert_eq!(hi - lo, 11, "12 notices with consecutive ids");
     assert_eq!(hi, one[7].id);
+    // Another agent's starting point covers its own notices (SQLite gives the global newest,
+    // PostgreSQL that agent's newest: both promise that its next notice is higher).
+    let two = db.notices_after(2, 0, 100).await.expect("two");
+    let (_, hi2) = db.notice_bounds(2).await.expect("bounds of two");
+    assert!(hi2 >= two[3].id && hi2 <= hi, "{hi2} between {} and {hi}", two[3].id);
     // Pruning by count keeps the newest `keep`; by age those from `before` on.
     assert_eq!(db.prune_notices(0, 9).await.expect("prune"), 3);
-    assert_eq!(db.notice_bounds().await.expect("bounds"), (lo + 3, hi));
+    assert_eq!(db.notice_bounds(1).await.expect("bounds"), (lo + 3, hi));
     assert_eq!(db.prune_notices(20, 100).await.expect("prune"), 3);
-    assert_eq!(db.notice_bounds().await.expect("bounds"), (lo + 6, hi));
+    assert_eq!(db.notice_bounds(1).await.expect("bounds"), (lo + 6, hi));
     // Never the newest one.
     assert_eq!(db.prune_notices(i64::MAX, 0).await.expect("prune"), 5);
-    assert_eq!(db.notice_bounds().await.expect("bounds"), (hi, hi));
+    assert_eq!(db.notice_bounds(1).await.expect("bounds"), (hi, hi));
     // Ids are never reused after a prune.
     change(&db, "c1", |c| c.notices = vec![notice(1, "message", 99)]).await;
-    assert!(db.notice_bounds().await.expect("bounds").1 > hi);
+    assert!(db.notice_bounds(1).await.expect("bounds").1 > hi);
 }
 
 async fn tickets_are_answered_once(db: Db) {
@@ -764,13 +769,15 @@ async fn insights_loads_are_equal_on_both_engines() {
 }
 
 /// Agent notice ids follow commit order on PostgreSQL: many concurrent commits (two pools, as
-/// two instances) carry notices for one agent while a reader polls `notices_after` from the
-/// last id it saw. It must see every notice exactly once, in increasing id order.
+/// two instances) carry notices for two agents, named in either order (the per-agent locks are
+/// taken in ascending order, so crosswise commits cannot deadlock), while a reader per agent
+/// polls `notices_after` from the last id it saw. Each must see every one of its agent's
+/// notices exactly once, in increasing id order.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn postgres_notices_are_read_in_commit_order() {
     const WRITERS: usize = 16;
     const COMMITS: usize = 25;
-    const PER_COMMIT: usize = 2;
+    const AGENTS: [i64; 2] = [1, 2];
     let url = common::pg::fresh_database().await;
     let a: Db = Arc::new(Postgres::connect(&url).await.expect("instance a"));
     let b: Db = Arc::new(Postgres::connect(&url).await.expect("instance b"));
@@ -778,15 +785,15 @@ async fn postgres_notices_are_read_in_commit_order() {
         a.insert_conversation(&conv(&format!("c{w}"), "demo", 1)).await.expect("insert");
     }
     let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let reader = {
-        let db = a.clone();
+    let reader = |agent: i64| {
+        let db = b.clone();
         let done = done.clone();
         tokio::spawn(async move {
             let mut seen: Vec<NoticeRow> = Vec::new();
-            let mut last = 0;
+            let mut last = db.notice_bounds(agent).await.expect("bounds").1;
             loop {
                 let finished = done.load(std::sync::atomic::Ordering::SeqCst);
-                let page = db.notices_after(1, last, 7).await.expect("poll");
+                let page = db.notices_after(agent, last, 7).await.expect("poll");
                 if let Some(n) = page.last() {
                     last = n.id;
                 }
@@ -801,6 +808,7 @@ async fn postgres_notices_are_read_in_commit_order() {
             }
         })
     };
+    let readers: Vec<_> = AGENTS.iter().map(|&agent| reader(agent)).collect();
     let writers: Vec<_> = (0..WRITERS)
         .map(|w| {
             let db = if w % 2 == 0 { a.clone() } else { b.clone() };
@@ -809,10 +817,13 @@ async fn postgres_notices_are_read_in_commit_order() {
                 for k in 0..COMMITS {
                     change(&db, &id, |c| {
                         c.events = vec![event(c.conversation.last_seq)];
-                        c.notices = (0..PER_COMMIT)
-                            .map(|j| NoticeRow {
-                                payload: format!("{w}/{k}/{j}"),
-                                ..notice(1, "message", (k * PER_COMMIT + j) as i64)
+                        // Even writers name agent 1 first, odd ones agent 2 first.
+                        let order = if w % 2 == 0 { [1, 2] } else { [2, 1] };
+                        c.notices = order
+                            .iter()
+                            .map(|&agent| NoticeRow {
+                                payload: format!("{w}/{k}"),
+                                ..notice(agent, "message", k as i64)
                             })
                             .collect();
                     })
@@ -825,20 +836,21 @@ async fn postgres_notices_are_read_in_commit_order() {
         w.await.expect("writer");
     }
     done.store(true, std::sync::atomic::Ordering::SeqCst);
-    let seen = reader.await.expect("reader");
-    assert_eq!(seen.len(), WRITERS * COMMITS * PER_COMMIT, "every notice, once");
-    assert!(seen.windows(2).all(|w| w[0].id < w[1].id), "increasing ids");
-    let mut payloads: Vec<&str> = seen.iter().map(|n| n.payload.as_str()).collect();
-    payloads.sort_unstable();
-    payloads.dedup();
-    assert_eq!(payloads.len(), seen.len(), "no notice twice");
-    // Each writer's notices in its own order.
-    for w in 0..WRITERS {
-        let mine: Vec<&str> =
-            seen.iter().map(|n| n.payload.as_str()).filter(|p| p.starts_with(&format!("{w}/"))).collect();
-        let want: Vec<String> =
-            (0..COMMITS).flat_map(|k| (0..PER_COMMIT).map(move |j| format!("{w}/{k}/{j}"))).collect();
-        assert_eq!(mine, want);
+    for r in readers {
+        let seen = r.await.expect("reader");
+        assert_eq!(seen.len(), WRITERS * COMMITS, "every notice, once");
+        assert!(seen.windows(2).all(|w| w[0].id < w[1].id), "increasing ids");
+        let mut payloads: Vec<&str> = seen.iter().map(|n| n.payload.as_str()).collect();
+        payloads.sort_unstable();
+        payloads.dedup();
+        assert_eq!(payloads.len(), seen.len(), "no notice twice");
+        // Each writer's notices in its own order.
+        for w in 0..WRITERS {
+            let mine: Vec<&str> =
+                seen.iter().map(|n| n.payload.as_str()).filter(|p| p.starts_with(&format!("{w}/"))).collect();
+            let want: Vec<String> = (0..COMMITS).map(|k| format!("{w}/{k}")).collect();
+            assert_eq!(mine, want);
+        }
     }
     a.close().await;
     b.close().await;

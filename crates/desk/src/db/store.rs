@@ -125,8 +125,11 @@ pub trait AgentStore: Send + Sync {
     /// An agent's stored notices with an id above `after`, oldest first.
     async fn notices_after(&self, agent_id: i64, after: i64, limit: i64) -> DbResult<Vec<NoticeRow>>;
 
-    /// `(oldest, newest)` stored notice id over all agents, `(0, 0)` when none.
-    async fn notice_bounds(&self) -> DbResult<(i64, i64)>;
+    /// `(oldest, newest)`: the oldest stored notice id over all agents (older ones were
+    /// pruned), and an id that every notice for `agent_id` committed from now on exceeds (the
+    /// newest stored one of this agent, or of all agents where ids follow commit order
+    /// globally); 0 for none. A new agent stream starts after `newest`.
+    async fn notice_bounds(&self, agent_id: i64) -> DbResult<(i64, i64)>;
 
     /// Drops notices older than `before` (ms) or beyond the newest `keep`, never the newest one.
     async fn prune_notices(&self, before: i64, keep: i64) -> DbResult<u64>;

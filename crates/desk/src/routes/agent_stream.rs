@@ -51,7 +51,7 @@ pub async fn agent(
     // Subscribe before reading the position: a notice committed after this wakes us, one
     // committed before is in the log.
     let rx = desk.hub.subscribe_agent(auth.agent.id);
-    let (oldest, newest) = desk.db.notice_bounds().await?;
+    let (oldest, newest) = desk.db.notice_bounds(auth.agent.id).await?;
     let mut buf = VecDeque::new();
     let last = match after {
         None => {

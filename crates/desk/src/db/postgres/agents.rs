@@ -147,8 +147,8 @@ impl AgentStore for Postgres {
         notices::after(&self.pool, agent_id, after, limit).await
     }
 
-    async fn notice_bounds(&self) -> DbResult<(i64, i64)> {
-        notices::bounds(&self.pool).await
+    async fn notice_bounds(&self, agent_id: i64) -> DbResult<(i64, i64)> {
+        notices::bounds(&self.pool, agent_id).await
     }
 
     async fn prune_notices(&self, before: i64, keep: i64) -> DbResult<u64> {

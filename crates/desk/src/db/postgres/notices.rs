@@ -1,24 +1,29 @@
 //! The agent notice log on PostgreSQL: what the agent stream resumes from
 //! (`AgentStore::notices_after`), and presence that follows the sessions.
 //!
-//! A stream that has read notice id N asks for ids above N next, so a notice must never become
-//! visible with an id below one already visible. SQLite gets that for free (one writer at a
-//! time). PostgreSQL does not: an identity column hands out ids when rows are inserted, not
-//! when transactions commit, so with concurrent commits (several instances, or one instance's
-//! pool) id 11 can commit before id 10 and a reader that saw 11 would skip 10 for good. So a
-//! commit that carries notices takes one transaction-scoped advisory lock right before
-//! inserting them, as its last statements: notice-carrying commits then take their ids and
-//! commit one after another. The lock is released only after the commit is visible, so the
-//! next holder's ids are higher than every visible one. It is held from the inserts to the
-//! commit's WAL flush (a fraction of a millisecond on a local disk): thousands of notice
-//! commits per second, and commits without notices never take it.
+//! A stream that has read notice id N asks for its agent's ids above N next, so a notice must
+//! never become visible with an id below one of the same agent's already visible. SQLite gets
+//! that for free (one writer at a time). PostgreSQL does not: an identity column hands out ids
+//! when rows are inserted, not when transactions commit, so with concurrent commits (several
+//! instances, or one instance's pool) id 11 can commit before id 10 and a reader that saw 11
+//! would skip 10 for good. So a commit that carries notices takes, as its last statements, a
+//! transaction-scoped advisory lock per agent it notifies (in ascending agent order, so two
+//! commits never wait for each other crosswise), then inserts: one agent's notices take their
+//! ids and commit one after another, and the lock is released only after the commit is
+//! visible, so the next holder's ids are higher than every visible one of that agent.
+//!
+//! One lock for the whole log was the first version: it made every message commit on every
+//! instance wait for the previous one's WAL flush (about 330 commits per second in all on the
+//! bench machine, docs/benchmarks.md). Streams read one agent's notices, so one agent's order
+//! is all that is needed; [`bounds`] gives a new stream its agent's newest id to start from.
 
 use super::super::{DbResult, NoticeRow};
 use super::error::Pg;
 use sqlx::{PgConnection, PgPool, Row};
 
-/// The advisory lock key of the notice log (any fixed bigint; "handoff notices" in ASCII).
-const NOTICE_LOG_LOCK: i64 = 0x68_6e_64_6f_6e_74_63; // "hndontc"
+/// First half of an agent's notice lock key (two int4 keys: a key space apart from the
+/// single-bigint keys of coordination's locks); the second half is the agent id.
+const NOTICE_LOCK_CLASS: i32 = 0x484E_444E; // "HNDN"
 
 /// Inside the commit's transaction, as its last statements: the notices in order, their ids in
 /// commit order (see the module doc).
@@ -26,7 +31,20 @@ pub(super) async fn insert(conn: &mut PgConnection, notices: &[NoticeRow]) -> Db
     if notices.is_empty() {
         return Ok(());
     }
-    sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(NOTICE_LOG_LOCK).execute(&mut *conn).await.pg()?;
+    let mut locked: Vec<i64> = notices.iter().map(|n| n.agent_id).collect();
+    locked.sort_unstable();
+    locked.dedup();
+    // In ascending order (see the module doc); ids beyond int4 share a key, which only makes
+    // two agents wait for each other.
+    sqlx::query(
+        "SELECT pg_advisory_xact_lock($1, (a & 2147483647)::int4) \
+         FROM (SELECT a FROM UNNEST($2::bigint[]) AS a ORDER BY a) AS sorted",
+    )
+    .bind(NOTICE_LOCK_CLASS)
+    .bind(&locked)
+    .execute(&mut *conn)
+    .await
+    .pg()?;
     let agents: Vec<i64> = notices.iter().map(|n| n.agent_id).collect();
     let kinds: Vec<&str> = notices.iter().map(|n| n.kind.as_str()).collect();
     let payloads: Vec<&str> = notices.iter().map(|n| n.payload.as_str()).collect();
@@ -73,9 +91,16 @@ pub(super) async fn after(pool: &PgPool, agent_id: i64, after: i64, limit: i64) 
         .collect()
 }
 
-pub(super) async fn bounds(pool: &PgPool) -> DbResult<(i64, i64)> {
-    let r = sqlx::query("SELECT COALESCE(MIN(id), 0) AS lo, COALESCE(MAX(id), 0) AS hi FROM agent_notices")
-        .fetch_one(pool)
+/// The oldest kept notice id over all agents and this agent's newest: a notice of this agent
+/// still in flight gets a higher id than that one (module doc), which a higher id of another
+/// agent does not promise.
+pub(super) async fn bounds(pool: &PgPool, agent_id: i64) -> DbResult<(i64, i64)> {
+    let r = sqlx::query(
+        "SELECT COALESCE((SELECT MIN(id) FROM agent_notices), 0) AS lo, \
+         COALESCE((SELECT MAX(id) FROM agent_notices WHERE agent_id = $1), 0) AS hi",
+    )
+    .bind(agent_id)
+    .fetch_one(pool)
         .await
         .pg()?;
     Ok((r.try_get("lo")?, r.try_get("hi")?))

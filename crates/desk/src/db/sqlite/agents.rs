@@ -129,7 +129,8 @@ impl AgentStore for Sqlite {
         once::notices_after(&self.pool, agent_id, after, limit).await
     }
 
-    async fn notice_bounds(&self) -> DbResult<(i64, i64)> {
+    /// One writer at a time: ids follow commit order over all agents, the global newest will do.
+    async fn notice_bounds(&self, _agent_id: i64) -> DbResult<(i64, i64)> {
         once::notice_bounds(&self.pool).await
     }
 
