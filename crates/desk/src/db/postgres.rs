@@ -44,6 +44,7 @@ use std::time::Duration;
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "init", include_str!("../../migrations/postgres/0001_init.sql")),
     (2, "coordination", include_str!("../../migrations/postgres/0002_coordination.sql")),
+    (3, "rate_limits_unlogged", include_str!("../../migrations/postgres/0003_rate_limits_unlogged.sql")),
 ];
 
 /// Connections per instance unless the caller says otherwise (see [`Postgres::connect_with_pool_size`]).
