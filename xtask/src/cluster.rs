@@ -33,7 +33,10 @@ fn wait_for_port(port: u16, what: &str, log: &Path) -> Result<()> {
     let deadline = Instant::now() + Duration::from_secs(60);
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
         if Instant::now() > deadline {
-            bail!("step e2e (nginx, PostgreSQL) failed: {what} did not listen on {port} in 60 s (see {})", log.display());
+            bail!(
+                "step e2e (nginx, PostgreSQL) failed: {what} did not listen on {port} in 60 s (see {})",
+                log.display()
+            );
         }
         std::thread::sleep(Duration::from_millis(50));
     }
@@ -144,7 +147,8 @@ fn start_nginx(upstreams: &[String]) -> Result<(Nginx, String)> {
     let root = cmd::root();
     let prefix = dir().join("nginx");
     std::fs::create_dir_all(&prefix)?;
-    let doc = std::fs::read_to_string(root.join("docs/nginx-desk.conf")).context("reading docs/nginx-desk.conf")?;
+    let doc =
+        std::fs::read_to_string(root.join("docs/nginx-desk.conf")).context("reading docs/nginx-desk.conf")?;
     let port = free_port()?;
     std::fs::write(prefix.join("handoff.conf"), site_config(&doc, upstreams, port)?)?;
     let d = prefix.display();
@@ -216,7 +220,8 @@ pub fn e2e() -> Result<()> {
         let data = dir.join(format!("desk-{i}"));
         let log = dir.join(format!("desk-{i}.log"));
         let pid_file = dir.join(format!("desk-{i}.pid"));
-        let mut args: Vec<String> = ["serve", "--config", "e2e/desk.toml", "--listen"].map(String::from).to_vec();
+        let mut args: Vec<String> =
+            ["serve", "--config", "e2e/desk.toml", "--listen"].map(String::from).to_vec();
         args.push(format!("127.0.0.1:{port}"));
         args.extend(["--data-dir".into(), data.to_string_lossy().into_owned()]);
         args.extend(["--static".into(), pkg.to_string_lossy().into_owned()]);
@@ -283,7 +288,8 @@ mod tests {
     fn the_recommended_config_gets_our_upstreams_and_port() {
         let doc = std::fs::read_to_string(cmd::root().join("docs/nginx-desk.conf")).unwrap();
         let conf = site_config(&doc, &["127.0.0.1:1001".into(), "127.0.0.1:1002".into()], 2000).unwrap();
-        assert!(conf.contains("    server 127.0.0.1:1001 max_fails=1 fail_timeout=5s;\n    server 127.0.0.1:1002 "));
+        assert!(conf
+            .contains("    server 127.0.0.1:1001 max_fails=1 fail_timeout=5s;\n    server 127.0.0.1:1002 "));
         assert!(conf.contains("listen 127.0.0.1:2000;"));
         assert!(!conf.contains("10.0.0.") && !conf.contains("listen 80;"));
         assert!(conf.contains("proxy_buffering off;") && conf.contains("proxy_next_upstream error timeout;"));

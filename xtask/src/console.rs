@@ -72,7 +72,10 @@ pub fn e2e() -> Result<()> {
 pub fn prepare() -> Result<()> {
     let e2e = cmd::root().join("e2e");
     if !crate::dist::pkg_dir().join("index.html").is_file() {
-        bail!("step e2e failed: {} has no index.html (the widget's demo page): run `cargo xtask dist` first", crate::dist::pkg_dir().display());
+        bail!(
+            "step e2e failed: {} has no index.html (the widget's demo page): run `cargo xtask dist` first",
+            crate::dist::pkg_dir().display()
+        );
     }
     if !out_dir().join("index.html").is_file() {
         build()?;

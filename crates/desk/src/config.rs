@@ -629,10 +629,14 @@ mod tests {
 
     #[test]
     fn the_environment_names_the_database() {
-        let mut c = Config::parse("[[site]]\ncontent = \"x\"\nallowed_origins = [\"http://a.test\"]", Path::new("/srv"))
-            .unwrap();
+        let mut c = Config::parse(
+            "[[site]]\ncontent = \"x\"\nallowed_origins = [\"http://a.test\"]",
+            Path::new("/srv"),
+        )
+        .unwrap();
         assert_eq!(c.database(), DatabaseUrl::Sqlite(PathBuf::from("/srv/data/handoff.db")));
-        c.apply_env(|k| (k == "HANDOFF_DATABASE_URL").then(|| "postgres://p@127.0.0.1/h".to_string())).unwrap();
+        c.apply_env(|k| (k == "HANDOFF_DATABASE_URL").then(|| "postgres://p@127.0.0.1/h".to_string()))
+            .unwrap();
         assert_eq!(c.database(), DatabaseUrl::Postgres("postgres://p@127.0.0.1/h".into()));
     }
 }

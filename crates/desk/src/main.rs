@@ -193,11 +193,7 @@ async fn migrate_to(args: &ConfigArgs, target: &str) -> Result<()> {
     for (table, n) in &copied.tables {
         println!("{table}: {n} rows");
     }
-    println!(
-        "copied {} into {}; set database_url to it and start the desk",
-        file.display(),
-        redacted(&url)
-    );
+    println!("copied {} into {}; set database_url to it and start the desk", file.display(), redacted(&url));
     Ok(())
 }
 

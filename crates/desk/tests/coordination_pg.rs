@@ -30,9 +30,9 @@ async fn advisory_locks_held(pool: &PgPool) -> i64 {
         "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted \
          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
     )
-        .fetch_one(pool)
-        .await
-        .expect("pg_locks")
+    .fetch_one(pool)
+    .await
+    .expect("pg_locks")
 }
 
 #[tokio::test]

@@ -21,7 +21,10 @@ fn config_on(dir: &Path, db_url: Option<&str>) -> String {
     }
 }
 
-async fn start(dir: &Path, db_url: Option<&str>) -> (String, std::sync::Arc<handoff_desk::desk::Desk>, TestStop) {
+async fn start(
+    dir: &Path,
+    db_url: Option<&str>,
+) -> (String, std::sync::Arc<handoff_desk::desk::Desk>, TestStop) {
     let config = Config::parse(&config_on(dir, db_url), dir).expect("config");
     let (base, desk, tx, task) = start_app(config).await;
     (base, desk, TestStop(tx, task))
@@ -77,7 +80,11 @@ async fn an_sqlite_desk_moves_to_postgres_and_carries_on() {
         .output()
         .expect("migrate-to runs");
     assert!(!again.status.success());
-    assert!(String::from_utf8_lossy(&again.stderr).contains("not empty"), "{}", String::from_utf8_lossy(&again.stderr));
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("not empty"),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
 
     let (base, desk, stop) = start(dir.path(), Some(&url)).await;
     assert_eq!(desk.db.messages(&c.id).await.expect("messages"), messages_before, "messages identical");
@@ -89,9 +96,14 @@ async fn an_sqlite_desk_moves_to_postgres_and_carries_on() {
     let mut s = c.stream(Some(last_id)).await;
     assert_eq!(c.say("k2", "still there?").await.status(), 201);
     assert_eq!(ana.on(&c.id, "messages", json!({"text": "yes, on PostgreSQL now"})).await.status(), 201);
-    let after = s.until(WAIT, |e| e.event == "message" && e.data["message"]["text"] == "yes, on PostgreSQL now").await;
-    let texts: Vec<&str> =
-        after.iter().filter(|e| e.event == "message").filter_map(|e| e.data["message"]["text"].as_str()).collect();
+    let after = s
+        .until(WAIT, |e| e.event == "message" && e.data["message"]["text"] == "yes, on PostgreSQL now")
+        .await;
+    let texts: Vec<&str> = after
+        .iter()
+        .filter(|e| e.event == "message")
+        .filter_map(|e| e.data["message"]["text"].as_str())
+        .collect();
     assert_eq!(texts, ["still there?", "yes, on PostgreSQL now"], "nothing replayed, nothing lost");
     assert!(after.iter().filter_map(|e| e.id).all(|id| id > last_id));
     // Numbering continues: the new message ids follow the copied ones.

@@ -24,7 +24,8 @@ struct Cluster {
 fn write_config(dir: &Path, db_url: &str) -> PathBuf {
     let text = config_text(&dir.join("data"), "", "");
     // The PostgreSQL harness may already name a database: these desks share ours.
-    let text: String = text.lines().filter(|l| !l.trim_start().starts_with("database_url")).collect::<Vec<_>>().join("\n");
+    let text: String =
+        text.lines().filter(|l| !l.trim_start().starts_with("database_url")).collect::<Vec<_>>().join("\n");
     let top = format!("database_url = \"{db_url}\"\ntrusted_proxies = [\"127.0.0.1\"]\n");
     let path = dir.join("handoff.toml");
     std::fs::write(&path, format!("{top}{text}")).expect("config");
@@ -74,12 +75,8 @@ async fn customer_stream(c: &Customer, after: Option<i64>) -> (Sse, String) {
     }
     let r = req.send().await.expect("stream");
     assert_eq!(r.status(), 200, "stream opens through nginx");
-    let upstream = r
-        .headers()
-        .get("x-handoff-upstream")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
+    let upstream =
+        r.headers().get("x-handoff-upstream").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
     (Sse::new(r), upstream)
 }
 
@@ -89,7 +86,10 @@ async fn messages_cross_instances_once_and_in_order_through_nginx() {
     let client = client();
     let base = &cl.nginx.base;
     let ana = Agent::login(&client, base, "ana@t", PASSWORD).await;
-    assert_eq!(ana.put("/v1/agent/presence", json!({"presence": "online", "capacity": 3})).await.status(), 200);
+    assert_eq!(
+        ana.put("/v1/agent/presence", json!({"presence": "online", "capacity": 3})).await.status(),
+        200
+    );
     let mut agent_stream = ana.stream().await;
     let c = Customer::start(&client, base).await;
     let (mut s, _) = customer_stream(&c, None).await;
@@ -110,7 +110,8 @@ async fn messages_cross_instances_once_and_in_order_through_nginx() {
         expected.push(t);
     }
     let last = expected.last().cloned().unwrap_or_default();
-    let seen = texts(&s.until(WAIT, |e| e.event == "message" && e.data["message"]["text"] == last.as_str()).await);
+    let seen =
+        texts(&s.until(WAIT, |e| e.event == "message" && e.data["message"]["text"] == last.as_str()).await);
     assert_eq!(seen, expected, "the customer sees every message once, in order");
 
     let last_customer = from_customer.last().cloned().unwrap_or_default();
@@ -128,7 +129,10 @@ async fn sigkill_of_the_streaming_instance_loses_and_duplicates_nothing() {
     let client = client();
     let base = cl.nginx.base.clone();
     let ana = Agent::login(&client, &base, "ana@t", PASSWORD).await;
-    assert_eq!(ana.put("/v1/agent/presence", json!({"presence": "online", "capacity": 3})).await.status(), 200);
+    assert_eq!(
+        ana.put("/v1/agent/presence", json!({"presence": "online", "capacity": 3})).await.status(),
+        200
+    );
     let c = Customer::start(&client, &base).await;
     assert_eq!(c.handoff("orders", "normal").await["status"], "assigned");
     let (mut s, holder) = customer_stream(&c, None).await;

@@ -59,8 +59,11 @@ pub async fn sqlite_to_postgres(file: &Path, target: &PgPool) -> DbResult<Copied
 
     let mut tx = target.begin().await.map_err(pg)?;
     for (table, _) in &plan {
-        let n: i64 =
-            sqlx::query(&format!("SELECT COUNT(*) FROM \"{table}\"")).fetch_one(&mut *tx).await.map_err(pg)?.get(0);
+        let n: i64 = sqlx::query(&format!("SELECT COUNT(*) FROM \"{table}\""))
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(pg)?
+            .get(0);
         if n > 0 {
             return Err(DbError::Migration(format!(
                 "the target database is not empty ({table} has {n} rows): migrate into a new database"
@@ -83,8 +86,11 @@ pub async fn sqlite_to_postgres(file: &Path, target: &PgPool) -> DbResult<Copied
     let expected = reader.await.map_err(|e| DbError::Internal(format!("reader thread: {e}")))??;
 
     for (table, cols) in &plan {
-        let n: i64 =
-            sqlx::query(&format!("SELECT COUNT(*) FROM \"{table}\"")).fetch_one(&mut *tx).await.map_err(pg)?.get(0);
+        let n: i64 = sqlx::query(&format!("SELECT COUNT(*) FROM \"{table}\""))
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(pg)?
+            .get(0);
         let want = expected.get(table).copied().unwrap_or(0);
         if n as u64 != want {
             return Err(DbError::Migration(format!("{table}: {want} rows in SQLite, {n} copied")));

@@ -14,19 +14,19 @@
 //! PostgreSQL 11 or later (covering indexes with INCLUDE); tested on 15.
 
 mod agents;
+pub mod attempts;
 mod conversations;
+pub mod coordination;
 mod error;
 mod gaps;
 mod insights;
-mod notices;
-mod period;
-mod tickets;
-pub mod attempts;
-pub mod coordination;
 pub mod limits;
 pub mod listen;
 pub mod locks;
+mod notices;
 pub mod notify;
+mod period;
+mod tickets;
 pub mod wake;
 
 use super::*;

@@ -30,7 +30,8 @@ fn free_port() -> u16 {
 /// docs/nginx-desk.conf with our upstreams and port. `extra` goes into the `location` block
 /// (tests add a header naming the instance that answered, which production must not expose).
 pub fn site_config(upstreams: &[String], port: u16, extra: &str) -> String {
-    let doc = std::fs::read_to_string(super::repo_root().join("docs/nginx-desk.conf")).expect("docs/nginx-desk.conf");
+    let doc = std::fs::read_to_string(super::repo_root().join("docs/nginx-desk.conf"))
+        .expect("docs/nginx-desk.conf");
     let mut out = String::new();
     let mut servers_written = false;
     for line in doc.lines() {
@@ -66,7 +67,8 @@ impl Nginx {
     pub fn start(upstreams: &[String], extra: &str) -> Nginx {
         let dir = tempfile::tempdir().expect("nginx dir");
         let port = free_port();
-        std::fs::write(dir.path().join("handoff.conf"), site_config(upstreams, port, extra)).expect("site conf");
+        std::fs::write(dir.path().join("handoff.conf"), site_config(upstreams, port, extra))
+            .expect("site conf");
         let d = dir.path().display();
         // As root, nginx would switch its workers to `nobody`, who cannot use our temp dir.
         let user = if unsafe { libc::geteuid() } == 0 { "user root;" } else { "" };

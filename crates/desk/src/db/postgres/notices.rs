@@ -101,8 +101,8 @@ pub(super) async fn bounds(pool: &PgPool, agent_id: i64) -> DbResult<(i64, i64)>
     )
     .bind(agent_id)
     .fetch_one(pool)
-        .await
-        .pg()?;
+    .await
+    .pg()?;
     Ok((r.try_get("lo")?, r.try_get("hi")?))
 }
 

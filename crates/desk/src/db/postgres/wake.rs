@@ -116,7 +116,10 @@ mod tests {
         let all = [
             Wake::Conversation { id: "c_1".into(), seq: 42 },
             Wake::Agents(vec![1, 2, 30]),
-            Wake::CustomerTyping { conversation: "c_1".into(), event_json: r#"{"type":"typing","a b":1}"#.into() },
+            Wake::CustomerTyping {
+                conversation: "c_1".into(),
+                event_json: r#"{"type":"typing","a b":1}"#.into(),
+            },
             Wake::AgentTyping { agent: 7, event_json: r#"{"type":"typing"}"#.into() },
             Wake::SessionEnded { token_hash: "abc".into() },
         ];
