@@ -785,12 +785,12 @@ async fn postgres_notices_are_read_in_commit_order() {
         a.insert_conversation(&conv(&format!("c{w}"), "demo", 1)).await.expect("insert");
     }
     let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let reader = |agent: i64| {
+    let reader = |agent: i64, start: i64| {
         let db = b.clone();
         let done = done.clone();
         tokio::spawn(async move {
             let mut seen: Vec<NoticeRow> = Vec::new();
-            let mut last = db.notice_bounds(agent).await.expect("bounds").1;
+            let mut last = start;
             loop {
                 let finished = done.load(std::sync::atomic::Ordering::SeqCst);
                 let page = db.notices_after(agent, last, 7).await.expect("poll");
@@ -808,7 +808,12 @@ async fn postgres_notices_are_read_in_commit_order() {
             }
         })
     };
-    let readers: Vec<_> = AGENTS.iter().map(|&agent| reader(agent)).collect();
+    // Where a new stream starts: read before any writer runs, so every notice comes after it.
+    let mut readers = Vec::new();
+    for agent in AGENTS {
+        let start = b.notice_bounds(agent).await.expect("bounds").1;
+        readers.push(reader(agent, start));
+    }
     let writers: Vec<_> = (0..WRITERS)
         .map(|w| {
             let db = if w % 2 == 0 { a.clone() } else { b.clone() };
