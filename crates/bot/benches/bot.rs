@@ -112,6 +112,27 @@ fn bench_reply(c: &mut Criterion) {
             BatchSize::SmallInput,
         )
     });
+    // The worst inputs the composer accepts (1,000 characters; the engine is bounded up to
+    // 4,000): one long word, many distinct misspellable words, pasted mixed scripts. Each is a
+    // reply in a new conversation that is not understood, so the article search runs too.
+    let mut w = Words(11);
+    let long_word: String = (0..200).map(|_| w.next()).collect::<String>().chars().take(1000).collect();
+    let many_words: String = (0..60).map(|_| format!("{}{} ", w.next(), w.next())).collect();
+    let mixed: String =
+        "začátek поръчка λόγος 中文字 عربي देवनागरी 😀 Rückerstattung ".chars().cycle().take(4000).collect();
+    for (name, text) in [
+        ("a 1,000-character word", long_word),
+        ("1,000 characters of distinct long words", many_words.chars().take(1000).collect()),
+        ("4,000 characters of mixed scripts", mixed),
+    ] {
+        c.bench_function(&format!("reply/worst input: {name}"), |b| {
+            b.iter_batched(
+                || demo.start("en").0,
+                |mut conv| black_box(demo.reply(&mut conv, &text)),
+                BatchSize::SmallInput,
+            )
+        });
+    }
     let big_files = generated_site(1000, 10);
     let big = engine(&big_files);
     let rules = &big_files[1].1;

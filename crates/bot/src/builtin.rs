@@ -12,45 +12,79 @@
 
 use crate::model::{Lang, StrMap};
 
-/// Ways to ask for a person, per locale.
+/// Ways to ask for a person, per locale. A phrase counts anywhere in a message; `=phrase` only
+/// when it is (nearly) the whole message (a bare "Mensch," or "Člověk by čekal" is an
+/// interjection or a generic "one"); `!phrase` is a negation that cancels a request in its
+/// clause ("I don't need a human"). Patterns match in order with any words between, so each
+/// verb list meets each person word.
 pub const EXPLICIT: &[(&str, &[&str])] = &[
     (
         "en",
         &[
-            "human",
-            "real person",
-            "live agent",
-            "operator",
-            "representative",
-            "talk|speak|chat * person|agent|someone|somebody|human",
-            "customer service agent",
+            "=human|person|agent|operator|representative|someone|somebody",
+            "real|actual|live human|person|agent|someone",
+            "talk|speak|chat|transfer|connect|get|pass|put me? * person|agent|someone|somebody|human|representative|operator|service|support",
+            "need|want * human|agent|representative|operator",
+            "!dont|not|no|never * human|person|agent|someone|somebody|operator|representative",
         ],
     ),
     (
         "de",
         &[
-            "mensch*",
-            "mitarbeiter*",
-            "echte* person",
-            "person sprechen",
-            "berater*",
-            "jemand* sprechen",
-            "kundenberater*",
+            "mitarbeiter*|berater*|ansprechpartner*|kundendienst*|kundenservice*",
+            "=mensch*|person",
+            "echte*|richtige* mensch*|person",
+            "mit|wem * mensch*|jemand*|person|support * sprechen|reden|schreiben|chatten",
+            "will|möchte|brauche|hätte * mensch*|person",
+            "mensch* helfen|sprechen",
+            "!nicht|kein*|ohne * mensch*|mitarbeiter*|person|berater*",
         ],
     ),
-    ("cs", &["člověk*", "operátor*", "živ* osob*", "mluvit * někým", "pracovník*", "spojte * někým"]),
-    ("bg", &["човек*", "оператор*", "служител*", "консултант*", "говоря * някого", "жив* човек"]),
-    ("pt", &["atendente*", "humano*", "pessoa real", "falar * alguém", "operador*", "falar * pessoa"]),
+    (
+        "cs",
+        &[
+            "operátor*|pracovník*",
+            "=člověk*",
+            "živ*|skutečn*|opravdov* člověk*|osob*",
+            "mluvit|spojte|přepojte|psát|dejte * člověk*|někým|někoho|osob*|podpor*",
+            "někým mluvit|promluvit|psát",
+            "chci|potřebuj*|chtěl* * člověk*",
+            "!nechci|nepotřebuj*|ne * člověk*|operátor*|osob*|někoho|někým",
+        ],
+    ),
+    (
+        "bg",
+        &[
+            "оператор*|служител*|консултант*",
+            "=човек*",
+            "жив*|истински|реален * човек*",
+            "говоря|свържа|свържете|прехвърлете|пиша * човек*|някого|поддръжк*|обслужване",
+            "искам|трябва * човек*",
+            "!не * човек*|оператор*|служител*|консултант*",
+        ],
+    ),
+    (
+        "pt",
+        &[
+            "atendente*|operador*",
+            "=humano*|pessoa",
+            "alguém|pessoa|humano|atendimento verdade|real|humano",
+            "falar|conversar|passa|transferir|chama * alguém|pessoa|humano*|suporte|atendimento|equipe",
+            "quero|preciso * gente|humano*|pessoa",
+            "!não|nem * atendente*|humano*|pessoa|alguém|operador*",
+        ],
+    ),
     (
         "tl",
         &[
             "ahente",
-            "kausapin * tao",
-            "makausap * tao",
+            "=tao",
             "totoong tao",
-            "tao * kausap*",
-            "kausapin * ahente",
-            "makipag-usap * tao",
+            "kausap*|makausap|pakausap*|usap|pasa|connect * tao|ahente|agent|service",
+            "gusto|kailangan * tao|ahente|agent",
+            "tao ang gusto|kailangan",
+            "may tao ba",
+            "!hindi|ayoko|ayaw * tao|ahente|agent",
         ],
     ),
 ];

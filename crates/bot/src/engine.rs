@@ -24,6 +24,14 @@ const MAX_ATTEMPTS: u32 = 3;
 const OTHER_LOCALE_FACTOR: f32 = 0.9;
 /// Customer messages that count towards the frustration threshold.
 const FRUSTRATION_WINDOW: usize = 3;
+/// Owners in the person matcher: a phrase that asks anywhere, a bare word that asks only as
+/// (nearly) the whole message (`=`), and a negation that cancels a request in its clause (`!`).
+const ASKS: u32 = 0;
+const ALONE: u32 = 1;
+const NEGATED: u32 = 2;
+/// How much of the message a bare `=` word must be: "human please" asks, "Mensch, wo bleibt
+/// denn mein Paket?" does not.
+const ALONE_COVERAGE: f32 = 0.6;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QuickReply {
@@ -121,16 +129,22 @@ fn phrase_matcher(
     what: &str,
 ) -> Result<Matcher, Vec<Problem>> {
     let mut problems = Vec::new();
+    // "=word": alone only; "!words": a negation (see [`Engine::asks_for_person`]).
+    let add = |b: &mut MatcherBuilder, p: &str| match p.as_bytes().first() {
+        Some(b'=') => b.add(ALONE, 0, &p[1..]),
+        Some(b'!') => b.add(NEGATED, 0, &p[1..]),
+        _ => b.add(ASKS, 0, p),
+    };
     for (_, phrases) in builtin {
         for p in phrases {
-            if let Err(e) = b.add(0, 0, p) {
+            if let Err(e) = add(&mut b, p) {
                 problems.push(Problem::new("(built-in)", None, format!("{what} '{p}': {e}")));
             }
         }
     }
     for (locale, phrases) in extra {
         for p in phrases {
-            if let Err(e) = b.add(0, 0, p) {
+            if let Err(e) = add(&mut b, p) {
                 problems.push(Problem::new("site.toml", None, format!("{what} for {locale} '{p}': {e}")));
             }
         }
@@ -254,9 +268,20 @@ impl Engine {
         scored.into_iter().map(|(i, c, _)| (i, c)).collect()
     }
 
-    /// Ranked articles for a portal search.
+    /// Ranked articles for a portal search (the last word may be unfinished).
     pub fn search(&self, locale: &str, query: &str, limit: usize) -> Vec<SearchHit> {
-        self.articles.search(locale, query, limit)
+        self.articles.search(locale, query, limit, true)
+    }
+
+    /// The article cards a chat message that no intent answers gets: up to three, only those
+    /// that really match (see [`crate::search::MIN_CARD_STRENGTH`]).
+    pub fn suggest(&self, locale: &str, text: &str) -> Vec<String> {
+        self.articles
+            .search(locale, text, 3, false)
+            .into_iter()
+            .filter(|h| h.strength >= crate::search::MIN_CARD_STRENGTH)
+            .map(|h| self.site.articles[h.article].id.clone())
+            .collect()
     }
 
     /// What a new conversation in `locale` makes of `text` as its first message, the way
@@ -270,7 +295,7 @@ impl Engine {
         let msg = Message::new(text);
         // The order of `reply` on a new conversation: a person asked for, frustration (one
         // message's points; nothing said before it to repeat), then the intents.
-        if !self.explicit.match_all(&msg).is_empty() {
+        if self.asks_for_person(text, &msg) {
             return FirstMessage::AsksForPerson;
         }
         let points = self.frustration_points(&Conversation::default(), text, &msg);
@@ -296,7 +321,7 @@ impl Engine {
         }
 
         // Hierarchical escalation comes first: a person asked for, or a customer losing patience.
-        if !self.explicit.match_all(&msg).is_empty() {
+        if self.asks_for_person(text, &msg) {
             let reason = if conv.article_unhelpful {
                 HandoffReason::ArticleUnhelpful
             } else {
@@ -350,6 +375,23 @@ impl Engine {
         }
     }
 
+    /// Does the message ask for a person? A negation cancels a request only in its own clause:
+    /// "I did not get my parcel, I want to talk to someone" asks, "I don't need a human, just
+    /// tell me the cost" does not. At most eight clauses are read, so the work stays bounded.
+    fn asks_for_person(&self, text: &str, msg: &Message) -> bool {
+        let asks = |hits: &[Hit]| {
+            hits.iter().any(|h| h.owner == ASKS || h.owner == ALONE && h.coverage >= ALONE_COVERAGE)
+        };
+        let negated = |hits: &[Hit]| hits.iter().any(|h| h.owner == NEGATED);
+        let hits = self.explicit.match_all(msg);
+        asks(&hits)
+            && (!negated(&hits)
+                || text.split([',', '.', ';', '!', '?', '\n']).take(8).any(|clause| {
+                    let hits = self.explicit.match_all(&Message::new(clause));
+                    asks(&hits) && !negated(&hits)
+                }))
+    }
+
     fn frustration_points(&self, conv: &Conversation, text: &str, msg: &Message) -> u32 {
         let mut points = 0;
         let cased = text.chars().filter(|c| is_upper(*c) || is_lower(*c)).count();
@@ -361,9 +403,13 @@ impl Engine {
             points += 1;
         }
         points += self.angry.match_all(msg).len().min(1) as u32;
-        let norm = normalize(text);
-        if norm.chars().count() >= 3 && conv.recent.contains(&norm) {
-            points += 1; // the customer repeats themselves
+        // Normalised only when there is something to repeat: a first message (the content
+        // gaps ask this of every unmatched message of a period) has nothing before it.
+        if !conv.recent.is_empty() {
+            let norm = normalize(text);
+            if norm.chars().count() >= 3 && conv.recent.contains(&norm) {
+                points += 1; // the customer repeats themselves
+            }
         }
         points
     }
@@ -375,11 +421,7 @@ impl Engine {
             let detail = format!("{} messages in a row were not understood", conv.unmatched);
             return self.hand_off(conv, HandoffReason::Fallback, detail, None, None);
         }
-        let suggestions: Vec<String> = self
-            .search(&conv.locale, text, 3)
-            .into_iter()
-            .map(|h| self.site.articles[h.article].id.clone())
-            .collect();
+        let suggestions = self.suggest(&conv.locale, text);
         let what = if suggestions.is_empty() { Say::NotUnderstood } else { Say::NotUnderstoodArticles };
         let reply = Reply {
             text: self.site.lang.say(what, &conv.locale).to_string(),

@@ -92,6 +92,14 @@ pub fn load(files: &[File]) -> Result<Site, Vec<Problem>> {
     };
     check_settings(&settings, site_text, &mut problems);
     let locales: Vec<String> = settings.site.locales.clone();
+    let synonyms = match files.iter().find(|(p, _)| p == crate::synonyms::FILE) {
+        Some((_, text)) => crate::synonyms::parse(text, &locales, &mut problems),
+        None => Default::default(),
+    };
+    let endings = match files.iter().find(|(p, _)| p == crate::synonyms::ENDINGS_FILE) {
+        Some((_, text)) => crate::synonyms::parse_endings(text, &locales, &mut problems),
+        None => Default::default(),
+    };
 
     // Rules.
     let mut intents: Vec<(Intent, String, usize)> = Vec::new();
@@ -166,14 +174,21 @@ pub fn load(files: &[File]) -> Result<Site, Vec<Problem>> {
         ctx.check(&slot_types, &article_ids, &intent_ids, &mut problems);
     }
 
+    let ids: Vec<&str> = intents.iter().map(|(i, _, _)| i.id.as_str()).collect();
+    let examples = crate::examples::parse(files, &locales, &ids, &mut problems);
+
     if !problems.is_empty() {
         return Err(problems);
     }
     let settings_locales = settings.site.locales.clone();
+    // After the checks, so a problem names the pattern as the author wrote it.
+    let mut intents: Vec<Intent> = intents.into_iter().map(|(i, _, _)| i).collect();
+    crate::examples::apply(&mut intents, &examples, &endings);
+    crate::synonyms::apply(&mut intents, &synonyms, &endings);
     Ok(Site {
         settings,
         slot_types: slot_types.into_iter().collect(),
-        intents: intents.into_iter().map(|(i, _, _)| i).collect(),
+        intents,
         articles: {
             let mut a: Vec<Article> = articles.into_iter().map(|(a, _, _)| a).collect();
             a.sort_by(|x, y| (&x.locale, &x.id).cmp(&(&y.locale, &y.id)));

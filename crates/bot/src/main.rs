@@ -12,7 +12,12 @@ const USAGE: &str = "usage:
                                                         messages in the file into content gaps
   handoff-bot test <content-dir>                        run the dialog tests in <content-dir>/tests
   handoff-bot chat <content-dir> [--locale L] [--json]  talk to the bot (stdin, one message per line)
-  handoff-bot export <content-dir> --out <file.bundle>    write the bundle the widget loads";
+  handoff-bot eval <content-dir> --set <file.tsv>        measure the bot on questions (locale, question,
+                                                        expected intent or article id or '-'):
+                                                        right first, first three, no-answer
+                                                        accuracy per locale, and the confusions
+  handoff-bot export <content-dir> --out <folder>       write the bundles the widget loads, one
+                                                        per locale: <folder>/<locale>.bundle";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -21,6 +26,7 @@ fn main() -> ExitCode {
         Some("test") => with_dir(&args, test),
         Some("chat") => with_dir(&args, |dir| chat(dir, &args)),
         Some("export") => with_dir(&args, |dir| export(dir, &args)),
+        Some("eval") => with_dir(&args, |dir| eval(dir, &args)),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -123,6 +129,21 @@ fn gaps(engine: &Engine, file: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// `eval`: the figures of `handoff_bot::eval` for a question set.
+fn eval(dir: &Path, args: &[String]) -> Result<(), String> {
+    let file = flag(args, "--set").filter(|f| !f.starts_with("--")).ok_or("eval needs --set <file.tsv>")?;
+    let (site, _) = load_site(dir)?;
+    let text = std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}"))?;
+    let lines =
+        |problems: Vec<Problem>| problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n");
+    let cases = handoff_bot::eval::parse(file, &text).map_err(lines)?;
+    handoff_bot::eval::check(&site, file, &cases).map_err(lines)?;
+    // Each locale's bundle is compiled on its own, as the widget does.
+    let report = handoff_bot::eval::run(&site, &cases).map_err(|p| report(dir, &p))?;
+    print!("{}", report.render());
+    Ok(())
+}
+
 fn test(dir: &Path) -> Result<(), String> {
     let (site, files) = load_site(dir)?;
     let engine = compile(dir, site)?;
@@ -152,16 +173,35 @@ fn test(dir: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// One bundle per locale (`<out>/<locale>.bundle`, see `handoff_bot::split`), after every check
+/// and a compile of the whole site: nothing invalid reaches a visitor. Each bundle is also read
+/// back and compiled the way the widget will, so a fault in the split fails here, not in a
+/// browser.
 fn export(dir: &Path, args: &[String]) -> Result<(), String> {
-    let out = flag(args, "--out").ok_or("export needs --out <file.bundle>")?;
-    let (site, _) = load_site(dir)?;
-    let json = handoff_bot::bundle::encode(&site);
-    compile(dir, site)?;
-    if let Some(parent) = Path::new(out).parent() {
-        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    let out = flag(args, "--out").filter(|o| !o.starts_with("--")).ok_or("export needs --out <folder>")?;
+    if out.ends_with(".bundle") {
+        return Err(format!(
+            "--out {out}: export writes one bundle per locale into a folder (e.g. --out pkg/sites/demo)"
+        ));
     }
-    std::fs::write(out, &json).map_err(|e| format!("{out}: {e}"))?;
-    println!("wrote {out} ({} bytes)", json.len());
+    let (site, _) = load_site(dir)?;
+    let bundles: Vec<(String, String)> = handoff_bot::split::per_locale(&site)
+        .iter()
+        .map(|(locale, part)| (locale.clone(), handoff_bot::bundle::encode(part)))
+        .collect();
+    compile(dir, site)?;
+    for (locale, text) in &bundles {
+        handoff_bot::engine_from_bundle(text).map_err(|p| report(dir, &p))?;
+        if !handoff_bot::bundle::decode::<Site>(text).is_ok_and(|s| s.has_content(locale)) {
+            return Err(format!("{locale}: the exported bundle lacks its own locale's content"));
+        }
+    }
+    std::fs::create_dir_all(out).map_err(|e| format!("{out}: {e}"))?;
+    for (locale, text) in &bundles {
+        let file = Path::new(out).join(format!("{locale}.bundle"));
+        std::fs::write(&file, text).map_err(|e| format!("{}: {e}", file.display()))?;
+        println!("wrote {} ({} bytes)", file.display(), text.len());
+    }
     Ok(())
 }
 

@@ -257,14 +257,32 @@ impl Site {
     /// Picks the best supported locale for a list of preferences such as `navigator.languages`
     /// ("pt-BR" -> "pt", "fil" -> "tl").
     pub fn best_locale<'a>(&self, wanted: impl IntoIterator<Item = &'a str>) -> String {
-        let locales = &self.settings.site.locales;
-        for w in wanted {
-            let base = w.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
-            let base = if base == "fil" { "tl".to_string() } else { base };
-            if let Some(l) = locales.iter().find(|l| **l == base) {
-                return l.clone();
-            }
-        }
-        self.settings.site.default_locale.clone()
+        let s = &self.settings.site;
+        best_locale(&s.locales, &s.default_locale, wanted)
     }
+
+    /// Whether this site carries the content of `locale` (articles, patterns, texts): a bundle
+    /// exported per locale (see [`crate::bundle`]) holds one, a whole site all of its locales.
+    pub fn has_content(&self, locale: &str) -> bool {
+        self.lang.sentences.contains_key(locale)
+    }
+}
+
+/// The first of `wanted` whose language is one of `locales` ("pt-BR" -> "pt", "fil" -> "tl"),
+/// else `default`. Also what the widget's page uses to pick the bundle to download before the
+/// site is known (src/lib.rs), and embed/preload.js does the same in JavaScript: the three must
+/// agree, or the visitor downloads a second bundle (tests/page.rs checks that they do).
+pub fn best_locale<'a>(
+    locales: &[String],
+    default: &str,
+    wanted: impl IntoIterator<Item = &'a str>,
+) -> String {
+    for w in wanted {
+        let base = w.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+        let base = if base == "fil" { "tl".to_string() } else { base };
+        if let Some(l) = locales.iter().find(|l| **l == base) {
+            return l.clone();
+        }
+    }
+    default.to_string()
 }

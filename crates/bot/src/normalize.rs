@@ -159,26 +159,37 @@ pub fn edit_distance(a: &str, b: &str, max: usize) -> usize {
 /// languages' content comes close (German compounds stop near 25), and the typo look-up's work
 /// grows with the square of the length (a 1,000-character word took minutes and a gigabyte).
 pub const MAX_TYPO_CHARS: usize = 32;
+/// Words up to this long may hold two typos; longer ones one. Two deletions of an n-letter word
+/// are about n * n strings to build and look up (a 32-letter word: 1,024), one deletion n.
+pub const MAX_TWO_TYPO_CHARS: usize = 20;
+/// At most this many words of one message are looked up with typos (the others match exactly or
+/// by prefix): a real question has a few misspelt words, and this bounds the work of a message
+/// of hundreds of unknown words.
+pub const MAX_TYPO_WORDS: usize = 8;
 
 /// How many edits a word of this length may contain and still match.
 pub fn typo_budget(chars: usize) -> usize {
     match chars {
         0..=4 => 0,
         5..=8 => 1,
-        9..=MAX_TYPO_CHARS => 2,
+        9..=MAX_TWO_TYPO_CHARS => 2,
+        21..=MAX_TYPO_CHARS => 1,
         _ => 0,
     }
 }
 
-/// All strings made by deleting `n` characters (1 or 2) from `word`, for the symmetric-delete
-/// typo index.
-pub fn deletes(word: &str, n: usize, out: &mut Vec<String>) {
+/// All strings made by deleting `n` characters (1 or 2) from `word` at or after character
+/// `from` (0 for all), for the symmetric-delete typo index. The second deletion starts where
+/// the first was made, so each pair of positions is deleted once, not twice: half the strings
+/// to build and look up for a long word.
+pub fn deletes(word: &str, n: usize, from: usize, out: &mut Vec<String>) {
     let chars: Vec<char> = word.chars().collect();
-    for i in 0..chars.len() {
+    for i in from..chars.len() {
         let d: String = chars.iter().enumerate().filter(|(k, _)| *k != i).map(|(_, c)| c).collect();
         if n > 1 {
-            deletes(&d, n - 1, out);
+            deletes(&d, n - 1, i, out);
         }
+        crate::work::add(1);
         out.push(d);
     }
 }
@@ -228,11 +239,25 @@ mod tests {
     }
 
     #[test]
+    fn each_pair_of_deletions_is_made_once() {
+        let mut out = Vec::new();
+        deletes("abcd", 2, 0, &mut out);
+        out.sort();
+        let mut unique = out.clone();
+        unique.dedup();
+        assert_eq!(out, unique);
+        // 4 single deletions and the 6 pairs of positions.
+        assert_eq!(out.len(), 4 + 6);
+        assert!(out.contains(&"ad".to_string()) && out.contains(&"bcd".to_string()));
+    }
+
+    #[test]
     fn typo_budget_grows_with_length() {
         assert_eq!(typo_budget(4), 0);
         assert_eq!(typo_budget(5), 1);
         assert_eq!(typo_budget(9), 2);
-        assert_eq!(typo_budget(MAX_TYPO_CHARS), 2);
+        assert_eq!(typo_budget(MAX_TWO_TYPO_CHARS), 2);
+        assert_eq!(typo_budget(MAX_TYPO_CHARS), 1, "two deletions of a long word cost too much");
         assert_eq!(typo_budget(MAX_TYPO_CHARS + 1), 0, "long words are matched exactly");
     }
 }

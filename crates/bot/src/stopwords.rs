@@ -13,6 +13,7 @@ const STOPWORDS: &[&str] = &[
     "a",
     "about",
     "aby",
+    "ahoj",
     "ako",
     "al",
     "also",
@@ -76,6 +77,7 @@ const STOPWORDS: &[&str] = &[
     "have",
     "hello",
     "help",
+    "hey",
     "hi",
     "ho",
     "i",
@@ -182,6 +184,7 @@ const STOPWORDS: &[&str] = &[
     "za",
     "zdravey",
     "zdraveyte",
+    "zdravim",
     "ze",
 ];
 

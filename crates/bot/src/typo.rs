@@ -24,7 +24,7 @@ impl TypoIndex {
             return;
         }
         let mut buf = Vec::new();
-        deletes(word, budget, &mut buf);
+        deletes(word, budget, 0, &mut buf);
         for d in buf {
             let next = self.lists.len() as u32;
             let list = self.deletes.get_or_insert(&d, next);
@@ -49,12 +49,13 @@ impl TypoIndex {
         let list = |s: &str| self.deletes.get(s).map(|i| self.lists[i as usize].as_slice()).unwrap_or(&[]);
         let mut candidates: Vec<u32> = list(token).to_vec();
         let mut dels = Vec::new();
-        deletes(token, budget, &mut dels);
+        deletes(token, budget, 0, &mut dels);
         for d in &dels {
             candidates.extend(exact(d));
             candidates.extend(list(d));
         }
         crate::sort::sort_dedup(&mut candidates);
+        crate::work::add(candidates.len());
         candidates.retain(|&id| {
             let word = &words[id as usize];
             let allowed = budget.min(typo_budget(word.chars().count()));
