@@ -6,6 +6,9 @@
 //! as written in its `site.toml`, so that a site can name its own escalation ladder.
 
 pub mod insights;
+pub mod lite;
+pub mod privacy;
+pub mod typing;
 pub mod v1;
 
 use serde::{Deserialize, Serialize};

@@ -294,6 +294,12 @@ pub struct Ticket {
     /// the desk knew it (and when the site has no opening within 14 days).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answer_expected_by: Option<String>,
+    /// The department and language of the ticket's conversation, when it has one (the agent's
+    /// list shows them; the customer's answer to filing it does not carry them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
 }
 
 fn open() -> String {
@@ -592,6 +598,31 @@ pub struct RecentEscalation {
     pub department: Option<String>,
     #[serde(flatten)]
     pub entry: AuditEntry,
+}
+
+/// `GET /v1/agent/supervisor/mail`: one mail to a customer that could not be delivered yet
+/// (`pending`, with the error of its last attempt) or was given up on (`failed`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FailedMail {
+    pub id: i64,
+    pub site_key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket_id: Option<i64>,
+    /// `receipt` or `answer`.
+    pub kind: String,
+    pub to: String,
+    pub subject: String,
+    /// `pending` (will be retried at `next_attempt_at`) or `failed` (given up).
+    pub status: String,
+    pub attempts: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<String>,
+    /// RFC 3339.
+    pub created_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_attempt_at: Option<String>,
 }
 
 /// `GET /v1/agent/supervisor/overview`: the supervisor's departments at a glance.
