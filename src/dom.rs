@@ -13,6 +13,11 @@ pub async fn sleep(ms: i32) {
     let _ = JsFuture::from(promise).await;
 }
 
+/// The browser's clock in milliseconds since 1970.
+pub fn now() -> i64 {
+    js_sys::Date::now() as i64
+}
+
 /// The address of the page the customer is on: in the embed frame, the host page's (which
 /// embed/frame.js writes into `data-page`), else this page's.
 pub fn page_url() -> Option<String> {
@@ -30,19 +35,25 @@ pub fn root() -> Option<web_sys::Element> {
     web_sys::window()?.document()?.get_element_by_id("handoff-root")
 }
 
-/// The page's language preferences, most important first: `<html lang>`, then the browser's.
+/// The customer's language preferences, most important first: the language they picked in the
+/// widget before, the browser's (`navigator.languages`), then the page's `<html lang>`. The
+/// browser's come before the page's: a page written in English (or our own frame page) says
+/// nothing about what its visitor reads. What the host page sets explicitly (`data-locale`,
+/// `setLocale`) comes before all of these (see `Options::preferred`).
 pub fn page_locales() -> Vec<String> {
-    let mut out = Vec::new();
+    // Remembered by embed/preload.js (localStorage), which runs before the widget.
+    let mut out: Vec<String> =
+        root_attr("data-chosen-locale").filter(|l| !l.is_empty()).into_iter().collect();
     let Some(w) = web_sys::window() else { return out };
+    for l in w.navigator().languages().iter() {
+        if let Some(s) = l.as_string() {
+            out.push(s);
+        }
+    }
     if let Some(lang) = w.document().and_then(|d| d.document_element()).and_then(|e| e.get_attribute("lang"))
     {
         if !lang.trim().is_empty() {
             out.push(lang.trim().to_string());
-        }
-    }
-    for l in w.navigator().languages().iter() {
-        if let Some(s) = l.as_string() {
-            out.push(s);
         }
     }
     out

@@ -1,10 +1,11 @@
 //! Handoff's customer widget: a self-service help portal and a chatbot that answers from the
 //! site's own content, and hands the conversation to a person when it should.
 //!
-//! The page includes `<div id="handoff-root" data-site="sites/demo.bundle" data-locale="">`
-//! (plus `data-mode="frame"` or `"page"` when the desk serves it embedded; docs/embedding.md); on
-//! start the widget fetches that bundle, compiles it with [`handoff_bot::Engine`] and mounts
-//! itself there. Everything runs in the browser: no server is asked anything until a person
+//! The page includes `<div id="handoff-root" data-site="sites/demo" data-locales="en de"
+//! data-default-locale="en" data-locale="">` (plus `data-mode="frame"` or `"page"` when the desk
+//! serves it embedded; docs/embedding.md); on start the widget fetches the site's bundle for the
+//! visitor's locale (see [`fetch`]), compiles it with [`handoff_bot::Engine`] and mounts itself
+//! there. Everything runs in the browser: no server is asked anything until a person
 //! takes over.
 //!
 //! Nothing is ever inserted as HTML: every text, including content and customer messages, goes
@@ -29,7 +30,8 @@ use wasm_bindgen::JsCast;
 /// How to mount the widget.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// The locale to use when the site supports it; otherwise `<html lang>`, then the browser's.
+    /// The locale to use when the site supports it; otherwise the customer's earlier choice, the
+    /// browser's languages, then `<html lang>` ([`dom::page_locales`]).
     pub locale: Option<String>,
     /// Keep the conversation in `sessionStorage` so a reload continues it.
     pub persist: bool,
@@ -38,7 +40,8 @@ pub struct Options {
 }
 
 impl Options {
-    fn preferred(&self) -> Vec<String> {
+    /// The locales to pick from, best first: `locale`, then the page's (see [`dom::page_locales`]).
+    pub fn preferred(&self) -> Vec<String> {
         self.locale.iter().filter(|l| !l.trim().is_empty()).cloned().chain(dom::page_locales()).collect()
     }
 }
@@ -57,17 +60,13 @@ pub fn mount(el: web_sys::HtmlElement, engine: Engine, opts: Options) {
     .forget();
 }
 
-/// Starts the widget on a page that has `<div id="handoff-root" data-site="...">`; does nothing
-/// on a page without one.
+/// Starts the widget on a page that has `<div id="handoff-root" data-site="..."
+/// data-locales="...">` (see [`fetch`]); does nothing on a page without one.
 #[wasm_bindgen(start)]
 pub fn start() {
     let Some(el) = dom::root().and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) else {
         return;
     };
-    let url = el
-        .get_attribute("data-site")
-        .filter(|s| !s.trim().is_empty())
-        .unwrap_or_else(|| "sites/demo.bundle".into());
     // The desk serves the widget (the embed frame, the portal, `cargo xtask run`), so by default
     // it is this page's own origin; `data-desk` names another.
     let desk = Some(el.get_attribute("data-desk").unwrap_or_default());
@@ -76,17 +75,17 @@ pub fn start() {
     // `data-mode="frame"` (the embed loader's iframe, /widget/<site>) and `"page"` (the portal,
     // /help/<site>) start open; the desk's embed/frame.css hides the launcher there.
     let open = matches!(el.get_attribute("data-mode").as_deref(), Some("frame" | "page"));
+    let wanted = preferred.clone();
     leptos::mount::mount_to(el, move || {
         let status = RwSignal::new(Load::Loading);
         leptos::task::spawn_local(async move {
-            let loaded = match fetch::load(&url).await {
+            status.set(match fetch::engine(&wanted, None).await {
                 Ok(engine) => Load::Ready(Arc::new(engine)),
                 Err(e) => {
-                    dom::log_error(&format!("Handoff widget: could not load {url}: {e}"));
+                    dom::log_error(&format!("Handoff widget: could not load the site: {e}"));
                     Load::Failed
                 }
-            };
-            status.set(loaded);
+            });
         });
         view! { <Shell status=status preferred=preferred persist=opts.persist desk=opts.desk open=open /> }
     })

@@ -104,6 +104,9 @@ impl ChatState {
     pub fn push_outgoing(&mut self, client: String, text: &str) {
         self.push(Speaker::Customer, text.to_string(), vec![], vec![]).client = client.clone();
         self.live.outbox.push((client, text.to_string()));
+        // The message ends the typing notice on the desk's side.
+        self.live.typing.message_sent();
+        self.live.typing_out = None;
     }
 
     /// Is this message still waiting to reach the desk?

@@ -97,3 +97,19 @@ pub fn clear(site: &str) {
         let _ = s.remove_item(&key(site));
     }
 }
+
+/// The locales a stored conversation of `site` was in (its start and every switch): replaying it
+/// needs their bundles (see crate::fetch). Nothing when there is nothing to replay.
+pub fn locales(site: &str) -> Vec<String> {
+    let events = load(site);
+    if events.len() < 2 {
+        return Vec::new();
+    }
+    events
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::Start(l) | Event::Locale(l) => Some(l),
+            _ => None,
+        })
+        .collect()
+}

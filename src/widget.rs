@@ -10,7 +10,7 @@ use crate::i18n::{self, Key};
 use crate::live::Phase;
 use crate::state::{ChatState, Event, Screen};
 use crate::storage;
-use handoff_bot::model::{pick, Named, Settings};
+use handoff_bot::model::{best_locale, pick, Named, Settings, Site};
 use handoff_bot::{Conversation, Engine, Reply, Turn};
 use handoff_protocol::Handoff;
 use leptos::prelude::*;
@@ -163,7 +163,7 @@ impl Ui {
         frame: Frame,
     ) -> Ui {
         i18n::install(&engine.site().lang);
-        let locale = engine.site().best_locale(preferred.iter().map(String::as_str));
+        let locale = loaded_locale(engine.site(), preferred);
         let (conv, greeting) = engine.start(&locale);
         let saved = if persist { storage::load(&engine.site().settings.site.key) } else { Vec::new() };
         frame.locale.set(locale.clone());
@@ -327,11 +327,38 @@ impl Ui {
         self.show_chat();
     }
 
-    /// Switches the language of the interface, the articles and the bot.
+    /// Switches the language of the interface, the articles and the bot; first downloads its
+    /// bundle when the site was loaded without it (see crate::fetch).
     pub fn set_locale(&self, locale: &str) {
-        if self.locale.get_untracked() != locale {
-            self.apply(Event::Locale(locale.to_string()), true);
+        if self.locale.get_untracked() == locale {
+            return;
         }
+        if self.with_engine(|e| e.site().has_content(locale)) {
+            self.apply(Event::Locale(locale.to_string()), true);
+            return;
+        }
+        let (ui, locale) = (*self, locale.to_string());
+        leptos::task::spawn_local(async move {
+            match crate::fetch::engine(&[], Some(&locale)).await {
+                Ok(engine) => {
+                    i18n::install(&engine.site().lang);
+                    let engine = Arc::new(engine);
+                    if ui.session.try_update_value(|s| s.engine = engine).is_some() {
+                        ui.apply(Event::Locale(locale), true);
+                    }
+                }
+                Err(e) => {
+                    dom::log_error(&format!("Handoff widget: could not load {locale}: {e}"));
+                    // The picker shows the language still in use again (its options' reactive
+                    // `selected` would not change: the locale did not).
+                    if let (Some(select), Some(current)) =
+                        (dom::by_id(&ui.id("locale")), ui.locale.try_get_untracked())
+                    {
+                        let _ = js_sys::Reflect::set(&select, &"value".into(), &current.into());
+                    }
+                }
+            }
+        });
     }
 
     /// Runs one customer action against the bot and shows the outcome; `animate` shows bot
@@ -422,7 +449,8 @@ impl Ui {
                 None
             }
             Event::Locale(locale) => {
-                if !engine.site().settings.site.locales.contains(locale) {
+                // Not one of the site's locales, or its bundle could not be loaded.
+                if !engine.site().has_content(locale) {
                     return;
                 }
                 // A chat the customer has not written in yet starts over, so that the greeting
@@ -525,6 +553,17 @@ impl Ui {
         let dept = self.chat.with(|c| c.handoff.as_ref().map(|h| h.department.clone()))?;
         Some(self.site_name(|s| &s.departments, &dept))
     }
+}
+
+/// The best of the customer's `preferred` locales among those whose content the site holds: all
+/// of them for a whole site, the bundles downloaded so far for a site loaded per locale.
+fn loaded_locale(site: &Site, preferred: &[String]) -> String {
+    let s = &site.settings.site;
+    let loaded: Vec<String> = s.locales.iter().filter(|l| site.has_content(l)).cloned().collect();
+    // A bundle always holds a locale of its own; a hand-made one without keeps the default.
+    let default =
+        loaded.iter().find(|l| **l == s.default_locale).or(loaded.first()).unwrap_or(&s.default_locale);
+    best_locale(&loaded, default, preferred.iter().map(String::as_str))
 }
 
 /// The handoff notice, once the bot's replies are shown; with a desk (`live`), the handoff to it

@@ -132,3 +132,39 @@ fn a_desk_that_refuses_for_good_is_not_asked_again() {
     chat.live.refused = true;
     assert_eq!(chat.live.next_job(), None);
 }
+
+#[wasm_bindgen_test]
+fn the_customers_typing_goes_out_only_to_an_agent_throttled_and_ends_with_the_message() {
+    let mut chat = queued();
+    // Queued: nobody reads it, nothing is sent.
+    assert!(!chat.live.draft_changed(true, 0));
+    assert_eq!(chat.live.next_job(), None);
+    chat.desk(DeskEvent::Joined("Ana".into()));
+    assert!(chat.live.draft_changed(true, 1_000));
+    assert_eq!(chat.live.next_job(), Some(Job::Typing(true)));
+    chat.live.typing_out = None; // sent
+    assert!(!chat.live.draft_changed(true, 1_500), "throttled");
+    // An emptied draft: `false` once.
+    assert!(chat.live.draft_changed(false, 2_000));
+    assert_eq!(chat.live.next_job(), Some(Job::Typing(false)));
+    chat.live.typing_out = None;
+    assert!(!chat.live.draft_changed(false, 2_100));
+    // Typing again, then sending: the message goes, no typing notice after it.
+    assert!(chat.live.draft_changed(true, 20_000));
+    chat.push_outgoing("c9".into(), "hello");
+    assert_eq!(chat.live.next_job(), Some(Job::Send("c9".into(), "hello".into())));
+    chat.desk(message("customer", "hello", "c9"));
+    assert_eq!(chat.live.next_job(), None);
+}
+
+#[wasm_bindgen_test]
+fn the_agents_typing_shows_until_their_message_and_counts_each_notice() {
+    let mut chat = queued();
+    chat.desk(DeskEvent::Joined("Ana".into()));
+    let seen = chat.live.agent_typing_seen;
+    chat.desk(DeskEvent::Typing(true));
+    assert!(chat.live.agent_typing);
+    assert_ne!(chat.live.agent_typing_seen, seen, "a renewal restarts the timer that hides it");
+    chat.desk(message("agent", "Hi", ""));
+    assert!(!chat.live.agent_typing);
+}

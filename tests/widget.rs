@@ -12,6 +12,9 @@ use web_sys::{
     Event, EventInit, HtmlElement, HtmlSelectElement, HtmlTextAreaElement, KeyboardEvent, KeyboardEventInit,
 };
 
+mod common;
+use common::*;
+
 wasm_bindgen_test_configure!(run_in_browser);
 
 /// The demo site, compiled by build.rs from content/demo.
@@ -40,42 +43,6 @@ fn widget(locale: &str) -> HtmlElement {
     let root = new_root();
     mount(root.clone(), engine(), Options { locale: Some(locale.into()), persist: false, desk: None });
     root
-}
-
-fn find(root: &HtmlElement, selector: &str) -> Option<HtmlElement> {
-    root.query_selector(selector).unwrap().map(|e| e.dyn_into().unwrap())
-}
-
-fn get(root: &HtmlElement, selector: &str) -> HtmlElement {
-    find(root, selector).unwrap_or_else(|| panic!("no element matches {selector}"))
-}
-
-fn all(root: &HtmlElement, selector: &str) -> Vec<HtmlElement> {
-    let list = root.query_selector_all(selector).unwrap();
-    (0..list.length()).map(|i| list.item(i).unwrap().dyn_into().unwrap()).collect()
-}
-
-fn text(el: &HtmlElement) -> String {
-    el.text_content().unwrap_or_default()
-}
-
-async fn sleep(ms: i32) {
-    handoff_widget::dom::sleep(ms).await;
-}
-
-/// Polls up to three seconds until `selector` holds `expected` (case-insensitive).
-async fn wait_for(root: &HtmlElement, selector: &str, expected: &str) -> HtmlElement {
-    let want = expected.to_lowercase();
-    for _ in 0..60 {
-        for el in all(root, selector) {
-            if text(&el).to_lowercase().contains(&want) {
-                return el;
-            }
-        }
-        sleep(50).await;
-    }
-    let seen: Vec<String> = all(root, selector).iter().map(text).collect();
-    panic!("no {selector} contains {expected:?}; found: {seen:#?}");
 }
 
 /// Polls until `selector` matches something.
@@ -479,31 +446,6 @@ async fn a_reload_restores_the_conversation() {
 }
 
 #[wasm_bindgen_test]
-async fn the_page_widget_loads_its_site_or_apologises() {
-    // A bundle that cannot be loaded: a polite error in the page's language.
-    let root = new_root();
-    root.set_id("handoff-root");
-    root.set_attribute("data-site", "/no-such-bundle.json").unwrap();
-    root.set_attribute("data-locale", "cs").unwrap();
-    handoff_widget::start();
-    open(&root).await;
-    wait_for(&root, ".hf-notice", "Nápovědu se teď nepodařilo načíst").await;
-    assert_eq!(get(&root, ".hf-notice").get_attribute("role").as_deref(), Some("alert"));
-    root.remove();
-
-    // The real bundle (as a data: URL, so no server is needed), in German from data-locale.
-    let root = new_root();
-    root.set_id("handoff-root");
-    let url = format!("data:application/json,{}", String::from(js_sys::encode_uri_component(DEMO)));
-    root.set_attribute("data-site", &url).unwrap();
-    root.set_attribute("data-locale", "de").unwrap();
-    handoff_widget::start();
-    let tab = wait_for(&root, ".hf-tab", "Hilfe").await;
-    assert_eq!(tab.get_attribute("aria-pressed").as_deref(), Some("true"));
-    root.remove();
-}
-
-#[wasm_bindgen_test]
 async fn arriving_messages_keep_the_log_and_the_customers_draft() {
     let root = widget("en");
     open_chat(&root).await;
@@ -525,34 +467,6 @@ async fn arriving_messages_keep_the_log_and_the_customers_draft() {
     assert!(active.is_same_node(Some(&ta)), "the composer keeps the focus");
     assert_eq!(ta.value(), "FH-12");
     assert_eq!(ta.selection_start().unwrap(), Some(2));
-}
-
-#[wasm_bindgen_test]
-async fn the_launcher_and_panel_stay_while_the_site_loads() {
-    let root = new_root();
-    root.set_id("handoff-root");
-    let url = format!("data:application/json,{}", String::from(js_sys::encode_uri_component(DEMO)));
-    root.set_attribute("data-site", &url).unwrap();
-    root.set_attribute("data-locale", "de").unwrap();
-    handoff_widget::start();
-    // Opened at once, while the site is still loading.
-    let launcher = get(&root, ".hf-launcher");
-    launcher.click();
-    // Once loaded, the same launcher and the same open dialog show the widget.
-    wait_for(&root, ".hf-tab", "Hilfe").await;
-    assert!(get(&root, ".hf-launcher").is_same_node(Some(&launcher)));
-    assert_eq!(launcher.get_attribute("aria-expanded").as_deref(), Some("true"));
-    let panel = get(&root, ".hf-panel");
-    assert!(!panel.hidden());
-    assert_eq!(panel.get_attribute("role").as_deref(), Some("dialog"));
-    let title = get(&root, &format!("#{}", panel.get_attribute("aria-labelledby").unwrap()));
-    assert_eq!(text(&title), engine().site().settings.site.name);
-    // Escape closes it and gives the focus back to the launcher.
-    panel.dispatch_event(&key("Escape", false)).unwrap();
-    sleep(50).await;
-    assert!(panel.hidden());
-    assert!(document().active_element().unwrap().is_same_node(Some(&launcher)));
-    root.remove();
 }
 
 #[wasm_bindgen_test]

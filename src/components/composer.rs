@@ -50,7 +50,11 @@ pub fn Composer() -> impl IntoView {
                 placeholder=ui.tr(Key::MessagePlaceholder)
                 aria-describedby=counter_id.clone()
                 prop:value=move || draft.get()
-                on:input=move |ev| draft.set(event_target_value(&ev))
+                on:input=move |ev| {
+                    let text = event_target_value(&ev);
+                    ui.draft_changed(!text.trim().is_empty());
+                    draft.set(text);
+                }
                 on:keydown=on_keydown
             ></textarea>
             <div class="hf-composer-row">

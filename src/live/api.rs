@@ -2,7 +2,8 @@
 //! the browser's own `JSON` (no serde_json in the wasm: it would cost more than this whole file).
 
 use gloo_net::http::{Request, RequestBuilder};
-use js_sys::{Object, Reflect, JSON};
+use handoff_protocol::lite::{JsonRead, JsonWrite};
+use js_sys::{Array, Object, Reflect, JSON};
 use wasm_bindgen::JsValue;
 
 /// Why a request did not succeed.
@@ -15,54 +16,59 @@ pub enum Failure {
     Refused(u16, String),
 }
 
-/// A JSON object under construction.
-pub struct Body(Object);
+/// A browser JSON value for [`handoff_protocol::lite`], which knows the v1 field names and is
+/// tested natively against the desk's serde types (a newtype: the traits and `JsValue` are
+/// both from other crates).
+pub struct Js(pub JsValue);
 
-impl Body {
-    pub fn new() -> Body {
-        Body(Object::new())
+impl JsonRead for Js {
+    fn get(&self, key: &str) -> Js {
+        Js(Reflect::get(&self.0, &key.into()).unwrap_or(JsValue::NULL))
     }
+    fn text(&self) -> String {
+        self.0.as_string().unwrap_or_default()
+    }
+    /// Never formatted as a float: that would bring the float printing code (about 19 KB) into
+    /// the wasm.
+    fn number(&self) -> u64 {
+        self.0.as_f64().unwrap_or(0.0) as u64
+    }
+    fn flag(&self) -> bool {
+        self.0.as_bool() == Some(true)
+    }
+}
 
-    pub fn set(self, key: &str, value: impl Into<JsValue>) -> Body {
-        let _ = Reflect::set(&self.0, &key.into(), &value.into());
+impl JsonWrite for Js {
+    fn object() -> Js {
+        Js(Object::new().into())
+    }
+    fn text(s: &str) -> Js {
+        Js(JsValue::from_str(s))
+    }
+    fn number(n: f64) -> Js {
+        Js(JsValue::from_f64(n))
+    }
+    fn flag(b: bool) -> Js {
+        Js(JsValue::from_bool(b))
+    }
+    fn list(items: impl Iterator<Item = Js>) -> Js {
+        Js(items.map(|j| j.0).collect::<Array>().into())
+    }
+    fn set(self, key: &str, value: Js) -> Js {
+        let _ = Reflect::set(&self.0, &key.into(), &value.0);
         self
     }
-
-    pub fn value(self) -> JsValue {
-        self.0.into()
-    }
 }
 
-impl Default for Body {
-    fn default() -> Self {
-        Body::new()
-    }
-}
-
-/// A field of a parsed JSON object as a string (empty when missing or not a string).
-pub fn text(obj: &JsValue, key: &str) -> String {
-    Reflect::get(obj, &key.into()).ok().and_then(|v| v.as_string()).unwrap_or_default()
-}
-
-/// A whole-number field (0 when missing). Never formatted as a float: that would bring the float
-/// printing code (about 19 KB) into the wasm.
-pub fn number(obj: &JsValue, key: &str) -> u64 {
-    Reflect::get(obj, &key.into()).ok().and_then(|v| v.as_f64()).unwrap_or(0.0) as u64
-}
-
-/// A nested object field.
-pub fn field(obj: &JsValue, key: &str) -> JsValue {
-    Reflect::get(obj, &key.into()).unwrap_or(JsValue::NULL)
-}
-
-pub fn parse(json: &str) -> JsValue {
-    JSON::parse(json).unwrap_or(JsValue::NULL)
+/// The parsed JSON text (null when it is not JSON).
+pub fn parse(json: &str) -> Js {
+    Js(JSON::parse(json).unwrap_or(JsValue::NULL))
 }
 
 /// `POST {base}{path}` with a JSON body (and the conversation token); the parsed answer (`null`
 /// for an empty one).
-pub async fn post(base: &str, path: &str, token: &str, body: JsValue) -> Result<JsValue, Failure> {
-    let json: String = JSON::stringify(&body).map(String::from).unwrap_or_else(|_| "{}".into());
+pub async fn post(base: &str, path: &str, token: &str, body: Js) -> Result<Js, Failure> {
+    let json: String = JSON::stringify(&body.0).map(String::from).unwrap_or_else(|_| "{}".into());
     let mut req: RequestBuilder =
         Request::post(&format!("{base}{path}")).header("Content-Type", "application/json");
     if !token.is_empty() {
@@ -72,14 +78,14 @@ pub async fn post(base: &str, path: &str, token: &str, body: JsValue) -> Result<
         req.body(json).map_err(|_| Failure::Retry(None))?.send().await.map_err(|_| Failure::Retry(None))?;
     let status = resp.status();
     let body = resp.text().await.unwrap_or_default();
-    let parsed = if body.is_empty() { JsValue::NULL } else { parse(&body) };
+    let parsed = if body.is_empty() { Js(JsValue::NULL) } else { parse(&body) };
     match status {
         200..=299 => Ok(parsed),
         429 => {
             let secs = resp.headers().get("Retry-After").and_then(|s| s.parse::<i32>().ok());
             Err(Failure::Retry(secs.map(|s| s * 1000)))
         }
-        400..=499 => Err(Failure::Refused(status, text(&parsed, "error"))),
+        400..=499 => Err(Failure::Refused(status, parsed.get("error").text())),
         _ => Err(Failure::Retry(None)),
     }
 }

@@ -5,12 +5,13 @@
 //! Everything the desk sends that changes the conversation is recorded as an [`Event`] (with the
 //! customer's own actions), so a reload replays it and the stream continues where it was.
 
-use super::api::{self, Body, Failure};
+use super::api::{self, Failure, Js};
 use super::state::{DeskEvent, Job, Notice, Phase};
 use crate::dom;
 use crate::i18n::{self, fill, Key};
 use crate::state::Event;
 use crate::widget::Ui;
+use handoff_protocol::lite::{self, JsonWrite};
 use leptos::prelude::*;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
@@ -121,6 +122,7 @@ impl Ui {
                 c.live.ticket = None;
                 c.live.outbox.push(("t".into(), message));
             }
+            Job::Typing(_) => c.live.typing_out = None,
             _ => {
                 c.live.refused = true;
                 c.live.reconnecting = false;
@@ -132,7 +134,7 @@ impl Ui {
     }
 
     /// The path and body of a job's request.
-    fn request(&self, job: &Job) -> (String, JsValue) {
+    fn request(&self, job: &Job) -> (String, Js) {
         let id =
             self.chat.with_untracked(|c| c.live.conv.as_ref().map(|(id, _)| id.clone())).unwrap_or_default();
         let (what, body) = match job {
@@ -149,73 +151,56 @@ impl Ui {
                     }
                     start = c.live.key.clone();
                 });
-                let body = Body::new()
-                    .set("site_key", key)
-                    .set("client_key", (!start.is_empty()).then_some(start))
-                    .set("locale", self.locale.get_untracked())
-                    .set("page_url", dom::page_url().unwrap_or_default())
-                    // Who the host page says the customer is (embed/frame.js, after the desk
-                    // accepted it); the desk checks it again. Absent: JSON null.
-                    .set("customer", api::parse(&dom::root_attr("data-customer").unwrap_or_default()));
-                return ("/v1/conversations".into(), body.value());
+                // Who the host page says the customer is (embed/frame.js, after the desk
+                // accepted it); the desk checks it again. Absent: JSON null.
+                let body = lite::start(
+                    &key,
+                    (!start.is_empty()).then_some(start.as_str()),
+                    &self.locale.get_untracked(),
+                    &dom::page_url().unwrap_or_default(),
+                    api::parse(&dom::root_attr("data-customer").unwrap_or_default()),
+                );
+                return ("/v1/conversations".into(), body);
             }
             Job::Handoff => (
                 "handoff",
                 self.chat
-                    .with_untracked(|c| c.handoff.as_ref().map(super::wire::handoff))
-                    .unwrap_or(JsValue::NULL),
+                    .with_untracked(|c| c.handoff.as_ref().map(lite::handoff::<Js>))
+                    .unwrap_or(Js(JsValue::NULL)),
             ),
-            Job::Cancel => ("cancel", Body::new().value()),
+            Job::Cancel => ("cancel", Js::object()),
             Job::Ticket(name, email, message) => {
                 let transcript = self.chat.with_untracked(|c| super::wire::transcript(&c.messages));
-                let body = Body::new()
-                    .set("name", name.as_str())
-                    .set("email", email.as_str())
-                    .set("message", message.as_str())
-                    .set("transcript", transcript);
-                ("ticket", body.value())
+                ("ticket", lite::ticket(name, email, message, transcript))
             }
-            Job::Send(client, text) => {
-                ("messages", Body::new().set("client_id", client.as_str()).set("text", text.as_str()).value())
-            }
-            Job::Rate(score, comment) => {
-                let mut body = Body::new().set("score", *score);
-                if !comment.trim().is_empty() {
-                    body = body.set("comment", comment.as_str());
-                }
-                ("rating", body.value())
-            }
+            Job::Send(client, text) => ("messages", lite::message(client, text)),
+            Job::Rate(score, comment) => ("rating", lite::rating(*score, comment)),
+            Job::Typing(typing) => ("typing", lite::typing(*typing)),
         };
         (format!("/v1/conversations/{id}/{what}"), body)
     }
 
     /// The desk accepted a job's request; `answer` is its parsed answer.
-    fn done(self, job: Job, answer: JsValue) {
+    fn done(self, job: Job, answer: Js) {
         match job {
-            Job::Start => self
-                .apply(Event::Desk(api::text(&answer, "conversation_id"), api::text(&answer, "token")), true),
+            Job::Start => {
+                let (id, token) = lite::started(&answer);
+                self.apply(Event::Desk(id, token), true)
+            }
             Job::Handoff => {
+                let a = lite::handoff_answer(&answer);
                 self.change(|c| {
-                    c.live.answered(
-                        &api::text(&answer, "status"),
-                        api::number(&answer, "position") as u32,
-                        api::number(&answer, "estimated_wait_secs"),
-                        &api::text(&answer, "agent_name"),
-                        &api::text(&answer, "offline_reason"),
-                    )
+                    c.live.answered(&a.status, a.position, a.wait_secs, &a.agent_name, &a.offline_reason)
                 });
                 self.sync_stream();
             }
             Job::Cancel => {
                 self.change(|c| c.live.cancel = false);
             }
-            Job::Ticket(..) => self.apply(
-                Event::Ticketed(
-                    api::number(&answer, "id").to_string(),
-                    api::text(&answer, "answer_expected_by"),
-                ),
-                true,
-            ),
+            Job::Ticket(..) => {
+                let (id, expected) = lite::ticket_answer(&answer);
+                self.apply(Event::Ticketed(id.to_string(), expected), true)
+            }
             Job::Send(client, _) => {
                 self.change(|c| c.live.outbox.retain(|(id, _)| *id != client));
             }
@@ -223,6 +208,22 @@ impl Ui {
                 self.change(|c| c.live.end());
                 self.sync_stream();
             }
+            // A newer notice set meanwhile still goes out.
+            Job::Typing(typing) => {
+                self.change(|c| c.live.typing_out = c.live.typing_out.filter(|t| *t != typing));
+            }
+        }
+    }
+
+    /// The customer edited the draft: tells the agent they are typing (throttled), and that
+    /// they stopped when the draft is emptied. A pause sends nothing: the console hides the line
+    /// SHOWN_MS after the last notice (handoff_protocol::typing), which a timer here would only
+    /// make a few seconds sooner, for bytes every visitor downloads (docs/benchmarks.md).
+    pub fn draft_changed(self, has_text: bool) {
+        let mut due = false;
+        self.change(|c| due = c.live.draft_changed(has_text, dom::now()));
+        if due {
+            self.kick();
         }
     }
 
@@ -292,23 +293,36 @@ impl Ui {
             kind => {
                 let Some(msg) = e.dyn_ref::<MessageEvent>() else { return };
                 let data = msg.data().as_string().unwrap_or_default();
-                match msg.last_event_id().parse::<i64>() {
-                    Ok(id) => {
-                        if self.chat.try_with_untracked(|c| id > c.live.last_event) == Some(true) {
-                            self.apply(Event::Remote(id, kind.to_string(), data), true);
-                        }
-                    }
-                    // Typing: not persisted, not recorded.
-                    Err(_) => {
-                        if let Some(event) = decode(kind, &data) {
-                            self.change(|c| {
-                                c.desk(event);
-                            });
-                        }
+                // Typing is not persisted and has no `id:`, so EventSource reports the previous
+                // event's id for it: tell it by its type, or it is dropped as already seen.
+                if kind == "typing" {
+                    self.agent_typing(&data);
+                } else if let Ok(id) = msg.last_event_id().parse::<i64>() {
+                    if self.chat.try_with_untracked(|c| id > c.live.last_event) == Some(true) {
+                        self.apply(Event::Remote(id, kind.to_string(), data), true);
                     }
                 }
             }
         }
+    }
+
+    /// The agent's typing notice: shown, and hidden after SHOWN_MS unless renewed (a lost
+    /// `false` must not leave it up).
+    fn agent_typing(self, data: &str) {
+        let Some(event) = decode("typing", data) else { return };
+        let mut seen = 0;
+        self.change(|c| {
+            c.desk(event);
+            seen = c.live.agent_typing_seen;
+        });
+        leptos::task::spawn_local(async move {
+            dom::sleep(handoff_protocol::typing::SHOWN_MS as i32).await;
+            self.change(|c| {
+                if c.live.agent_typing_seen == seen {
+                    c.live.agent_typing = false;
+                }
+            });
+        });
     }
 
     /// Applies a recorded desk event (live or replayed).
@@ -368,32 +382,7 @@ fn reconnect_delay() -> i32 {
     1000 + (js_sys::Math::random() * 1000.0) as i32
 }
 
-/// Decodes a stream event from its type and JSON data.
+/// Decodes a stream event from its type and JSON data (field names: handoff_protocol::lite).
 fn decode(kind: &str, data: &str) -> Option<DeskEvent> {
-    let v = api::parse(data);
-    let s = |k| api::text(&v, k);
-    Some(match kind {
-        "message" => {
-            let m = api::field(&v, "message");
-            DeskEvent::Message {
-                author: api::text(&m, "author"),
-                name: api::text(&m, "author_name"),
-                text: api::text(&m, "text"),
-                client_id: api::text(&m, "client_id"),
-            }
-        }
-        "handoff.status" => DeskEvent::Status {
-            status: s("status"),
-            position: api::number(&v, "position") as u32,
-            wait_secs: api::number(&v, "estimated_wait_secs"),
-            reason: s("reason"),
-        },
-        "agent.joined" => DeskEvent::Joined(s("agent_name")),
-        "agent.left" => DeskEvent::Left(s("agent_name")),
-        "escalated" => DeskEvent::Escalated { to_tier: s("to_tier") },
-        "transferred" => DeskEvent::Transferred { to_department: s("to_department") },
-        "typing" => DeskEvent::Typing(api::field(&v, "typing").as_bool().unwrap_or(false)),
-        "resolved" => DeskEvent::Resolved,
-        _ => return None,
-    })
+    lite::decode(kind, &api::parse(data))
 }

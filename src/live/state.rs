@@ -3,6 +3,7 @@
 //! [`super::client`] does the I/O and [`crate::widget::Ui`] keeps this in its chat signal.
 
 use crate::state::ChatState;
+use handoff_protocol::typing::Reporter;
 
 /// Where the handoff stands, as the customer sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -31,34 +32,9 @@ impl Phase {
     }
 }
 
-/// One event of the desk's customer stream (docs/protocol.md), decoded.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DeskEvent {
-    /// `author` is `customer` or `agent`; `client_id` is empty for agents.
-    Message {
-        author: String,
-        name: String,
-        text: String,
-        client_id: String,
-    },
-    /// `handoff.status`: `queued`, `accepted`, `failed`, `completed`, `returned_to_bot`.
-    Status {
-        status: String,
-        position: u32,
-        wait_secs: u64,
-        reason: String,
-    },
-    Joined(String),
-    Left(String),
-    Escalated {
-        to_tier: String,
-    },
-    Transferred {
-        to_department: String,
-    },
-    Typing(bool),
-    Resolved,
-}
+/// One event of the desk's customer stream (docs/protocol.md), decoded: the type and its field
+/// names live in handoff_protocol::lite.
+pub use handoff_protocol::lite::DeskEvent;
 
 /// A line the widget says about the handoff; [`crate::widget::Ui`] words it in the customer's
 /// language with the site's names.
@@ -87,6 +63,8 @@ pub enum Job {
     Ticket(String, String, String),
     Send(String, String),
     Rate(u8, String),
+    /// The customer is (`true`) or stopped (`false`) typing.
+    Typing(bool),
 }
 
 /// The desk's side of the chat.
@@ -112,6 +90,12 @@ pub struct Live {
     /// "Stop waiting" was pressed and the desk does not know yet.
     pub cancel: bool,
     pub agent_typing: bool,
+    /// Counts the agent's typing notices, so that the timer hiding one does not hide a newer.
+    pub agent_typing_seen: u32,
+    /// The customer's typing, throttled (handoff_protocol::typing).
+    pub typing: Reporter,
+    /// A typing notice to send (the newest wins; an older one never goes out).
+    pub typing_out: Option<bool>,
     /// The stream or a request failed; the widget is retrying.
     pub reconnecting: bool,
     /// The desk refused the conversation for good (e.g. this page's origin is not allowed):
@@ -151,7 +135,19 @@ impl Live {
         if let Some((client, text)) = self.outbox.first().filter(|_| self.handed_off) {
             return Some(Job::Send(client.clone(), text.clone()));
         }
+        // Only an agent in the chat reads it.
+        if let (Some(typing), Phase::Assigned { .. }) = (self.typing_out, &self.phase) {
+            return Some(Job::Typing(typing));
+        }
         self.rating.as_ref().map(|(s, c)| Job::Rate(*s, c.clone()))
+    }
+
+    /// The customer changed the draft at `now` (ms): true when a typing notice is due.
+    pub fn draft_changed(&mut self, has_text: bool, now: i64) -> bool {
+        if !matches!(self.phase, Phase::Assigned { .. }) {
+            return false;
+        }
+        self.typing.input(has_text, now).map(|t| self.typing_out = Some(t)).is_some()
     }
 
     /// The desk's answer to the handoff (or to `GET` state): `status` and its details.
@@ -233,6 +229,7 @@ impl ChatState {
             }
             DeskEvent::Typing(typing) => {
                 live.agent_typing = typing;
+                live.agent_typing_seen = live.agent_typing_seen.wrapping_add(1);
                 None
             }
             DeskEvent::Resolved => {
