@@ -93,6 +93,13 @@ pub async fn logout() {
     browser::session_remove(CSRF_KEY);
 }
 
+/// Whether this tab signed in (the login's CSRF token is kept per tab). Without it the tab
+/// cannot act even with a valid cookie, so the console shows the sign-in at once instead of
+/// asking `/v1/agent/me` for a 401 (which the browser logs as an error on every first load).
+pub fn signed_in_here() -> bool {
+    browser::session_get(CSRF_KEY).is_some_and(|t| !t.is_empty())
+}
+
 pub async fn me() -> Result<AgentInfo, ApiError> {
     call("GET", "/v1/agent/me", None).await
 }

@@ -47,6 +47,11 @@ pub struct Ctx {
     pub typing: RwSignal<Option<String>>,
     /// New things since the agent last looked (tab title count).
     pub unseen: RwSignal<usize>,
+    /// What the last move that took a conversation away did ("Transferred to Billing."),
+    /// shown until the next move or the next conversation the agent opens.
+    pub done: RwSignal<Option<String>>,
+    /// Customer messages not yet seen, per conversation (not the open one).
+    pub unread: RwSignal<std::collections::HashMap<String, usize>>,
 }
 
 impl Ctx {
@@ -75,6 +80,8 @@ impl Ctx {
             connected: RwSignal::new(true),
             typing: RwSignal::new(None),
             unseen: RwSignal::new(0),
+            done: RwSignal::new(None),
+            unread: RwSignal::new(Default::default()),
         }
     }
 
@@ -147,7 +154,9 @@ pub fn reload(c: Ctx) {
 pub fn load_detail(c: Ctx, id: String) {
     spawn_local(async move {
         match api::detail(&id).await {
-            Ok(d) if c.open_id.get_untracked().as_deref() == Some(id.as_str()) => c.detail.set(Some(d)),
+            Ok(d) if c.open_id.get_untracked().as_deref() == Some(id.as_str()) => {
+                c.detail.update(|shown| *shown = Some(crate::detail::after_reload(shown.as_ref(), d)))
+            }
             Ok(_) => {}
             Err(e) if e.status == 403 || e.status == 404 => {
                 // Gone from this agent's view (transferred away, escalated above them).
@@ -163,11 +172,15 @@ pub fn load_detail(c: Ctx, id: String) {
 }
 
 pub fn open(c: Ctx, id: String) {
+    c.done.set(None);
     c.screen.set(Screen::Work);
     c.error.set(None);
     c.detail.set(None);
     c.history.set(vec![]);
     c.typing.set(None);
+    c.unread.update(|u| {
+        u.remove(&id);
+    });
     c.open_id.set(Some(id.clone()));
     c.unseen.set(0);
     load_detail(c, id);
@@ -205,6 +218,38 @@ pub fn act(c: Ctx, id: String, action: &'static str, body: serde_json::Value) {
     });
 }
 
+/// A move after which the conversation is no longer the agent's (transfer, escalate, hand
+/// back, resolve): on success it says what happened, closes the conversation before the lists
+/// reload (so nothing asks the desk for a conversation it no longer shows this agent), and
+/// opens the agent's next conversation, if any.
+pub fn leave(c: Ctx, id: String, action: &'static str, body: serde_json::Value, done: String) {
+    c.error.set(None);
+    spawn_local(async move {
+        if let Err(e) = api::act(&id, action, body).await {
+            return c.fail(e);
+        }
+        if c.open_id.get_untracked().as_deref() == Some(id.as_str()) {
+            c.open_id.set(None);
+            c.detail.set(None);
+            c.typing.set(None);
+        }
+        c.say(done.clone());
+        match api::mine().await {
+            Ok(mut m) => {
+                crate::queue::sort(&mut m);
+                let next = m.iter().find(|x| x.conversation_id != id).map(|x| x.conversation_id.clone());
+                c.mine.set(m);
+                if let Some(next) = next.filter(|_| c.open_id.get_untracked().is_none()) {
+                    open(c, next);
+                }
+            }
+            Err(e) => c.fail(e),
+        }
+        c.done.set(Some(done));
+        reload(c);
+    });
+}
+
 /// Everything that starts once signed in: lists, canned responses, the event stream.
 pub fn signed_in(c: Ctx) {
     reload(c);
@@ -225,9 +270,11 @@ pub fn App() -> impl IntoView {
     provide_context(c);
     // Session check: a reload of the tab stays signed in (cookie + stored CSRF token).
     spawn_local(async move {
-        if let Ok(m) = api::me().await {
-            c.me.set(Some(m));
-            signed_in(c);
+        if api::signed_in_here() {
+            if let Ok(m) = api::me().await {
+                c.me.set(Some(m));
+                signed_in(c);
+            }
         }
         c.checking.set(false);
     });
@@ -239,6 +286,7 @@ pub fn App() -> impl IntoView {
     Effect::new(move |_| {
         let n = c.unseen.get() + c.queue.with(|q| q.len());
         browser::set_title(&crate::queue::title(n, i18n::t(&c.locale.get(), Key::AppName)));
+        browser::set_badge(n);
     });
     let tick =
         set_interval_with_handle(move || c.now.set(browser::now_ms()), std::time::Duration::from_secs(1));

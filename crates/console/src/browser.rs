@@ -20,6 +20,25 @@ pub fn session_set(key: &str, value: &str) {
     }
 }
 
+/// The agent's sound choice outlives the tab (sessionStorage would forget it at sign-in).
+fn local() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+const SOUND_KEY: &str = "handoff-console-sound";
+
+/// Whether the agent turned the chime on (off until they do: a sound nobody asked for in an
+/// open-plan office is not a feature).
+pub fn sound_on() -> bool {
+    local().and_then(|s| s.get_item(SOUND_KEY).ok().flatten()).is_some_and(|v| v == "on")
+}
+
+pub fn set_sound(on: bool) {
+    if let Some(s) = local() {
+        let _ = s.set_item(SOUND_KEY, if on { "on" } else { "off" });
+    }
+}
+
 pub fn session_remove(key: &str) {
     if let Some(s) = session() {
         let _ = s.remove_item(key);
@@ -30,6 +49,25 @@ pub fn set_title(title: &str) {
     if let Some(d) = web_sys::window().and_then(|w| w.document()) {
         d.set_title(title);
     }
+}
+
+/// The tab's icon: the console's mark, with the number of waiting chats on it when there are
+/// any (seen in a row of tabs where the title is cut off). An SVG data URL: the console's CSP
+/// allows `img-src data:`.
+pub fn set_badge(waiting: usize) {
+    let Some(d) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Ok(Some(link)) = d.query_selector("link[rel=icon]") else { return };
+    let badge = match waiting {
+        0 => String::new(),
+        n => format!(
+            "<circle cx='22' cy='10' r='10' fill='%23b42318'/><text x='22' y='14.5' font-size='13' font-family='Arial' font-weight='700' text-anchor='middle' fill='white'>{}</text>",
+            if n > 9 { "9+".to_string() } else { n.to_string() }
+        ),
+    };
+    let svg = format!(
+        "data:image/svg+xml,<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 32 32'><rect x='2' y='6' width='22' height='20' rx='5' fill='%231f5130'/>{badge}</svg>"
+    );
+    let _ = link.set_attribute("href", &svg);
 }
 
 pub fn set_lang(locale: &str) {
@@ -45,6 +83,9 @@ pub fn languages() -> Vec<String> {
 
 /// A short two-note chime through WebAudio (nothing if the browser blocks audio).
 pub fn chime() {
+    if !sound_on() {
+        return;
+    }
     let Ok(ctx) = web_sys::AudioContext::new() else { return };
     let t = ctx.current_time();
     for (i, freq) in [880.0f32, 1320.0].into_iter().enumerate() {

@@ -64,6 +64,45 @@ keys! {
     EscalateNote => ["Why (for the next tier)", "Warum (für die nächste Stufe)", "Proč (pro vyšší úroveň)", "Защо (за следващото ниво)", "Porquê (para o nível seguinte)", "Bakit (para sa susunod na antas)"],
     HandBack => ["Hand back to the bot", "An den Bot zurückgeben", "Vrátit botovi", "Върни на бота", "Devolver ao assistente", "Ibalik sa bot"],
     Resolve => ["Resolve", "Erledigt", "Vyřešeno", "Приключи", "Resolver", "Lutasin"],
+    ChooseDepartment => ["Choose a department…", "Abteilung wählen…", "Vyberte oddělení…", "Изберете отдел…", "Escolha um departamento…", "Pumili ng departamento…"],
+    TransferEllipsis => ["Transfer…", "Weiterleiten…", "Předat…", "Прехвърли…", "Transferir…", "Ilipat…"],
+    EscalateEllipsis => ["Escalate to next tier…", "An nächste Stufe eskalieren…", "Eskalovat o úroveň výš…", "Ескалирай към следващото ниво…", "Escalar para o nível seguinte…", "I-escalate sa susunod na antas…"],
+    /// "{department}" is filled in.
+    TransferAsk => ["Transfer this chat to {department}? It leaves your list.", "Dieses Gespräch an {department} weiterleiten? Es verlässt Ihre Liste.", "Předat tento chat oddělení {department}? Zmizí z vašeho seznamu.", "Да прехвърля ли разговора към {department}? Той ще напусне списъка ви.", "Transferir esta conversa para {department}? Sai da sua lista.", "Ilipat ang chat na ito sa {department}? Mawawala ito sa listahan mo."],
+    EscalateAsk => ["Escalate this chat to the next tier? It leaves your list.", "Dieses Gespräch an die nächste Stufe eskalieren? Es verlässt Ihre Liste.", "Eskalovat tento chat o úroveň výš? Zmizí z vašeho seznamu.", "Да ескалирам ли разговора към следващото ниво? Той ще напусне списъка ви.", "Escalar esta conversa para o nível seguinte? Sai da sua lista.", "I-escalate ang chat na ito sa susunod na antas? Mawawala ito sa listahan mo."],
+    TransferNote => ["Note for the next colleague (optional)", "Notiz für die Kollegin oder den Kollegen (optional)", "Poznámka pro kolegu (nepovinná)", "Бележка за колегата (по желание)", "Nota para o colega seguinte (opcional)", "Tala para sa susunod na kasamahan (opsyonal)"],
+    Confirm => ["Confirm", "Bestätigen", "Potvrdit", "Потвърди", "Confirmar", "Kumpirmahin"],
+    Cancel => ["Cancel", "Abbrechen", "Zrušit", "Отказ", "Cancelar", "Kanselahin"],
+    /// "{department}" is filled in.
+    DoneTransferred => ["Transferred to {department}.", "An {department} weitergeleitet.", "Předáno oddělení {department}.", "Прехвърлено към {department}.", "Transferido para {department}.", "Nailipat sa {department}."],
+    DoneEscalated => ["Escalated to the next tier.", "An die nächste Stufe eskaliert.", "Eskalováno o úroveň výš.", "Ескалирано към следващото ниво.", "Escalado para o nível seguinte.", "Na-escalate sa susunod na antas."],
+    DoneHandedBack => ["Handed back to the bot.", "An den Bot zurückgegeben.", "Vráceno botovi.", "Върнато на бота.", "Devolvido ao assistente.", "Ibinalik sa bot."],
+    DoneResolved => ["Resolved.", "Als erledigt abgeschlossen.", "Označeno jako vyřešené.", "Приключено.", "Resolvido.", "Nalutas na."],
+    /// "{active}" and "{capacity}" are filled in.
+    AtCapacity => ["You have {active} of {capacity} chats: finish one or raise your capacity to claim.", "Sie haben {active} von {capacity} Chats: schließen Sie einen ab oder erhöhen Sie Ihre Kapazität.", "Máte {active} z {capacity} chatů: dokončete jeden nebo zvyšte kapacitu.", "Имате {active} от {capacity} чата: приключете един или увеличете капацитета си.", "Tem {active} de {capacity} conversas: termine uma ou aumente a sua capacidade.", "Mayroon kang {active} sa {capacity} na chat: tapusin ang isa o taasan ang kapasidad mo."],
+    NotOnline => ["Go online to claim chats.", "Gehen Sie online, um Chats zu übernehmen.", "Pro převzetí chatů se přepněte do stavu online.", "Включете се на линия, за да поемате чатове.", "Fique disponível para assumir conversas.", "Mag-online para makakuha ng chat."],
+    WithBot => ["With the bot", "Mit dem Bot", "S botem", "С бота", "Com o assistente", "Kasama ang bot"],
+    /// "{reason}" is filled in.
+    HandedOver => ["Handed to a person: {reason}", "An einen Menschen übergeben: {reason}", "Předáno člověku: {reason}", "Предадено на служител: {reason}", "Passado a uma pessoa: {reason}", "Ipinasa sa tao: {reason}"],
+    WithYou => ["with you", "bei Ihnen", "u vás", "при вас", "consigo", "nasa iyo"],
+    Assigned => ["with an agent", "bei einem Mitarbeiter", "u pracovníka", "при служител", "com um agente", "nasa isang agent"],
+    ShortcutsTitle => ["Keyboard shortcuts", "Tastenkürzel", "Klávesové zkratky", "Клавишни комбинации", "Atalhos de teclado", "Mga keyboard shortcut"],
+    ShortcutNext => ["next conversation", "nächstes Gespräch", "další konverzace", "следващ разговор", "conversa seguinte", "susunod na usapan"],
+    ShortcutClaim => ["claim the open chat", "offenen Chat übernehmen", "převzít otevřený chat", "поеми отворения чат", "assumir a conversa aberta", "kunin ang bukas na chat"],
+    ShortcutResolve => ["resolve the open chat", "offenen Chat abschließen", "vyřešit otevřený chat", "приключи отворения чат", "resolver a conversa aberta", "lutasin ang bukas na chat"],
+    ShortcutReply => ["write a reply", "Antwort schreiben", "psát odpověď", "напиши отговор", "escrever uma resposta", "sumulat ng sagot"],
+    ShortcutHelp => ["show or hide this list", "diese Liste zeigen oder verbergen", "zobrazit nebo skrýt tento seznam", "покажи или скрий този списък", "mostrar ou esconder esta lista", "ipakita o itago ang listahang ito"],
+    Close => ["Close", "Schließen", "Zavřít", "Затвори", "Fechar", "Isara"],
+    SearchTickets => ["Search tickets", "Anfragen durchsuchen", "Hledat v požadavcích", "Търсене в заявките", "Pesquisar pedidos", "Maghanap sa mga ticket"],
+    AllStatuses => ["All", "Alle", "Vše", "Всички", "Todos", "Lahat"],
+    TicketOpen => ["Open", "Offen", "Otevřený", "Отворена", "Aberto", "Bukas"],
+    TicketAnswered => ["Answered", "Beantwortet", "Zodpovězený", "Отговорена", "Respondido", "Nasagot na"],
+    NoTicketMatches => ["No ticket matches.", "Keine Anfrage passt.", "Žádný požadavek neodpovídá.", "Няма съвпадащи заявки.", "Nenhum pedido corresponde.", "Walang tugmang ticket."],
+    Received => ["Received", "Eingegangen", "Přijato", "Получена", "Recebido", "Natanggap"],
+    Promised => ["Answer promised by", "Antwort zugesagt bis", "Odpověď slíbena do", "Обещан отговор до", "Resposta prometida até", "Ipinangakong sagot bago"],
+    TheirMessage => ["Their message", "Nachricht", "Zpráva", "Съобщение", "Mensagem", "Mensahe"],
+    Unread => ["unread messages", "ungelesene Nachrichten", "nepřečtené zprávy", "непрочетени съобщения", "mensagens por ler", "hindi pa nababasang mensahe"],
+    Sound => ["Sound", "Ton", "Zvuk", "Звук", "Som", "Tunog"],
     Reason => ["Handoff reason", "Übergabegrund", "Důvod předání", "Причина за предаване", "Motivo da transferência", "Dahilan ng handoff"],
     Detail => ["Detail", "Detail", "Podrobnosti", "Подробности", "Detalhe", "Detalye"],
     Intents => ["Intents", "Absichten", "Záměry", "Намерения", "Intenções", "Mga intent"],
@@ -77,7 +116,6 @@ keys! {
     Priority => ["Priority", "Priorität", "Priorita", "Приоритет", "Prioridade", "Priyoridad"],
     Tier => ["Tier", "Stufe", "Úroveň", "Ниво", "Nível", "Antas"],
     Status => ["Status", "Status", "Stav", "Статус", "Estado", "Status"],
-    Transcript => ["Bot transcript", "Verlauf mit dem Bot", "Přepis rozhovoru s botem", "Разговор с бота", "Conversa com o assistente", "Usapan kasama ang bot"],
     Messages => ["Messages", "Nachrichten", "Zprávy", "Съобщения", "Mensagens", "Mga mensahe"],
     Earlier => ["Earlier conversations", "Frühere Gespräche", "Dřívější konverzace", "Предишни разговори", "Conversas anteriores", "Mga naunang usapan"],
     NoEarlier => ["None known.", "Keine bekannt.", "Žádné nejsou známy.", "Няма известни.", "Nenhuma conhecida.", "Wala pang alam."],
@@ -108,7 +146,6 @@ keys! {
     Answer => ["Answer", "Antwort", "Odpověď", "Отговор", "Resposta", "Sagot"],
     SaveAnswer => ["Save answer and close", "Antwort speichern und schließen", "Uložit odpověď a uzavřít", "Запази отговора и затвори", "Guardar resposta e fechar", "I-save ang sagot at isara"],
     AnsweredBy => ["Answered by {name}", "Beantwortet von {name}", "Odpověděl(a) {name}", "Отговорено от {name}", "Respondido por {name}", "Sinagot ni {name}"],
-    Shortcuts => ["Shortcuts: Alt+N next conversation, Alt+C claim, Alt+R resolve", "Tastenkürzel: Alt+N nächstes Gespräch, Alt+C übernehmen, Alt+R erledigt", "Zkratky: Alt+N další konverzace, Alt+C převzít, Alt+R vyřešeno", "Клавиши: Alt+N следващ разговор, Alt+C поеми, Alt+R приключи", "Atalhos: Alt+N conversa seguinte, Alt+C assumir, Alt+R resolver", "Shortcut: Alt+N susunod na usapan, Alt+C kunin, Alt+R lutasin"],
     Notifications => ["Desktop notifications", "Desktop-Benachrichtigungen", "Oznámení na ploše", "Известия на работния плот", "Notificações no ambiente de trabalho", "Mga desktop notification"],
     Loading => ["Loading…", "Lädt…", "Načítám…", "Зареждане…", "A carregar…", "Naglo-load…"],
     Failed => ["That did not work:", "Das hat nicht geklappt:", "To se nepovedlo:", "Не се получи:", "Não funcionou:", "Hindi ito gumana:"],
@@ -259,6 +296,16 @@ pub fn language_name(locale: &str) -> &'static str {
         "pt" => "Português",
         "tl" => "Tagalog",
         _ => "English",
+    }
+}
+
+/// A customer's language by its own name when it is one of ours, else the code as the desk
+/// sent it (never a wrong name).
+pub fn customer_language(locale: &str) -> String {
+    if LOCALES.contains(&locale) {
+        language_name(locale).to_string()
+    } else {
+        locale.to_string()
     }
 }
 

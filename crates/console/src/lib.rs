@@ -4,16 +4,19 @@
 //! session cookie + `X-CSRF-Token`) and the agent event stream. Screens switch with signals
 //! (no router). Everything a customer typed is inserted as text nodes, never as HTML.
 //!
-//! The pure logic ([`sla`], [`queue`], [`time`], [`backoff`], [`i18n`]) compiles natively and
+//! The pure logic ([`sla`], [`queue`], [`time`], [`backoff`], [`i18n`], [`detail`], [`timeline`], [`ticket_filter`]) compiles natively and
 //! is unit-tested with `cargo test -p handoff-console`; the UI ([`app`], `components`, `api`)
 //! is wasm-only, so the workspace's native test step never builds Leptos for the host.
 
 pub mod backoff;
+pub mod detail;
 pub mod i18n;
 pub mod insights;
 pub mod queue;
 pub mod sla;
+pub mod ticket_filter;
 pub mod time;
+pub mod timeline;
 
 #[cfg(target_arch = "wasm32")]
 mod api;

@@ -8,16 +8,19 @@
 use crate::api;
 use crate::app::{ctx, load_detail};
 use crate::i18n::Key;
+use handoff_protocol::typing::Reporter;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::json;
+use std::time::Duration;
 
 #[component]
 pub fn Composer(id: String, mine: bool, locale: String, department: String) -> impl IntoView {
     let c = ctx();
     let text = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
-    let typing_sent = RwSignal::new(false);
+    // What the customer was told about the agent's typing (throttled, see handoff_protocol::typing).
+    let typing = StoredValue::new(Reporter::default());
     // The text and client id of the last send that failed (reply, note).
     let unsent = StoredValue::new(None::<(String, String)>);
     let unsent_note = StoredValue::new(None::<(String, String)>);
@@ -30,7 +33,7 @@ pub fn Composer(id: String, mine: bool, locale: String, department: String) -> i
         let id = id_send.clone();
         let client_id = client_id_for(unsent, &body);
         text.set(String::new());
-        typing_sent.set(false);
+        typing.update_value(Reporter::message_sent);
         spawn_local(async move {
             match api::act(&id, "messages", json!({ "text": body, "client_id": client_id })).await {
                 // Fresh lists too: the first reply stops the first-response clock.
@@ -49,11 +52,14 @@ pub fn Composer(id: String, mine: bool, locale: String, department: String) -> i
     let id_typing = id.clone();
     let on_input = move |e: leptos::ev::Event| {
         let v = event_target_value(&e);
-        let now = !v.trim().is_empty();
-        if now != typing_sent.get_untracked() {
-            typing_sent.set(now);
+        let mut notice = None;
+        typing.update_value(|r| notice = r.input(!v.trim().is_empty(), now_ms()));
+        if let Some(now_typing) = notice {
             let id = id_typing.clone();
-            spawn_local(async move { api::typing(&id, now).await });
+            spawn_local(async move { api::typing(&id, now_typing).await });
+            if now_typing {
+                report_idle(typing, id_typing.clone());
+            }
         }
         text.set(v);
     };
@@ -149,4 +155,26 @@ fn client_id_for(unsent: StoredValue<Option<(String, String)>>, body: &str) -> S
     };
     unsent.set_value(Some((body.to_string(), id.clone())));
     id
+}
+
+fn now_ms() -> i64 {
+    js_sys::Date::now() as i64
+}
+
+/// Tells the customer the agent stopped typing once no key was pressed for IDLE_MS (a key
+/// pressed meanwhile moves that moment on; a sent message ends it without a notice).
+fn report_idle(typing: StoredValue<Reporter>, id: String) {
+    let Some(Some(at)) = typing.try_with_value(Reporter::next_tick) else { return };
+    let wait = u64::try_from(at - now_ms()).unwrap_or(0);
+    set_timeout(
+        move || {
+            let mut notice = None;
+            typing.try_update_value(|r| notice = r.tick(now_ms()));
+            match notice {
+                Some(now_typing) => spawn_local(async move { api::typing(&id, now_typing).await }),
+                None => report_idle(typing, id),
+            }
+        },
+        Duration::from_millis(wait),
+    );
 }

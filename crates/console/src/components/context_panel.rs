@@ -1,10 +1,9 @@
-//! Everything known before answering: why the bot handed over, what it understood, the bot
-//! transcript, where the customer was, earlier conversations, and the escalation path so far.
+//! Everything known before answering: why the bot handed over, what it understood (the bot
+//! transcript itself is the start of the timeline), where the customer was, earlier conversations, and the escalation path so far.
 
 use crate::app::{ctx, open};
 use crate::i18n::{self, Key};
 use handoff_protocol::v1::Attribute;
-use handoff_protocol::Role;
 use leptos::prelude::*;
 
 /// Who the customer is, when the host site identified them (`Handoff('identify')`), with
@@ -69,7 +68,7 @@ pub fn ContextPanel() -> impl IntoView {
                     <dl class="facts stacked">
                         <div><dt>{c.t(Key::Reason)}</dt><dd class="reason">{reason}</dd></div>
                         {(!h.detail.is_empty()).then(|| view! { <div><dt>{c.t(Key::Detail)}</dt><dd>{h.detail.clone()}</dd></div> })}
-                        <div><dt>{c.t(Key::Locale)}</dt><dd>{h.locale.clone()}</dd></div>
+                        <div><dt>{c.t(Key::Locale)}</dt><dd>{i18n::customer_language(&h.locale)}</dd></div>
                         {page_url.map(|u| view! { <div><dt>{c.t(Key::Page)}</dt><dd class="url">{u}</dd></div> })}
                         <div><dt>{c.t(Key::Intents)}</dt><dd>
                             <ul class="chips">{h.intents.iter().map(|i| view! {
@@ -80,16 +79,6 @@ pub fn ContextPanel() -> impl IntoView {
                             <ul class="chips">{h.slots.iter().map(|(k, v)| view! { <li>{format!("{k}: {v}")}</li> }).collect_view()}</ul>
                         </dd></div>
                     </dl>
-                    <h3>{c.t(Key::Transcript)}</h3>
-                    <ol class="transcript">
-                        {h.transcript.iter().map(|e| {
-                            let (who, class) = match e.role {
-                                Role::Customer => (c.t(Key::Customer), "tr tr-customer"),
-                                _ => (c.t(Key::Bot), "tr tr-bot"),
-                            };
-                            view! { <li class=class><span class="who">{who}": "</span><span class="msg-text">{e.text.clone()}</span></li> }
-                        }).collect_view()}
-                    </ol>
                 }
             })}
             <h3>{move || c.t(Key::Earlier)}</h3>

@@ -21,7 +21,11 @@ pub fn Conversation() -> impl IntoView {
         None if c.open_id.with(Option::is_some) => {
             view! { <p class="empty">{c.t(Key::Loading)}</p> }.into_any()
         }
-        None => view! { <p class="empty">{move || c.t(Key::PickOne)}</p> }.into_any(),
+        None => view! {
+            {move || c.done.get().map(|d| view! { <p class="done" role="status">{d}</p> })}
+            <p class="empty">{move || c.t(Key::PickOne)}</p>
+        }
+        .into_any(),
         Some(s) => {
             let mine = c.me.with_untracked(|m| m.as_ref().map(|m| m.id)) == s.agent_id
                 && s.status == ConversationStatus::Assigned;
@@ -32,6 +36,7 @@ pub fn Conversation() -> impl IntoView {
                 c.detail.with_untracked(|d| d.as_ref().and_then(|d| d.customer.as_ref()?.name.clone()));
             view! {
                 <article class="conversation" aria-labelledby="conversation-title">
+                    {move || c.done.get().map(|d| view! { <p class="done" role="status">{d}</p> })}
                     <header class="conv-head">
                         <h1 id="conversation-title" tabindex="-1">
                             {match name {
@@ -41,6 +46,7 @@ pub fn Conversation() -> impl IntoView {
                         </h1>
                         <dl class="facts">
                             <div><dt>{move || c.t(Key::Status)}</dt><dd class="status">{s.status.as_str()}</dd></div>
+                            <div><dt>{move || c.t(Key::Locale)}</dt><dd class="language">{crate::i18n::customer_language(&s.locale)}</dd></div>
                             <div><dt>{move || c.t(Key::Department)}</dt><dd>{c.department(&s.site_key, s.department.as_deref().unwrap_or_default())}</dd></div>
                             <div><dt>{move || c.t(Key::Tier)}</dt><dd>{s.tier.clone()}</dd></div>
                             <div><dt>{move || c.t(Key::Priority)}</dt><dd>{s.priority.clone()}</dd></div>
@@ -50,7 +56,7 @@ pub fn Conversation() -> impl IntoView {
                     <Actions summary=s.clone() mine=mine/>
                     <div class="conv-body">
                         <section class="thread" aria-labelledby="messages-h">
-                            <h2 id="messages-h">{move || c.t(Key::Messages)}</h2>
+                            <h2 id="messages-h" class="sr-only">{move || c.t(Key::Messages)}</h2>
                             <MessageList/>
                             <Show when=move || c.typing.get() == c.open_id.get() && c.typing.with(Option::is_some)>
                                 <p class="typing">{move || c.t(Key::CustomerTyping)}</p>

@@ -28,6 +28,8 @@ thread_local! {
     static ATTEMPT: Cell<u32> = const { Cell::new(0) };
     /// The id of the last event with one (`ready`, `resync` or a stored notice).
     static LAST_ID: Cell<Option<i64>> = const { Cell::new(None) };
+    /// Counts typing notices, so that the timer hiding one does not hide a newer.
+    static TYPING_SEEN: Cell<u32> = const { Cell::new(0) };
 }
 
 /// Signing out: the next session starts fresh, it does not resume this one's stream.
@@ -130,24 +132,42 @@ fn handle(c: Ctx, name: &str, data: &str) {
             if c.open_id.get_untracked().as_deref() == Some(conversation_id.as_str()) {
                 c.detail.update(|d| {
                     if let Some(d) = d {
-                        if !d.messages.iter().any(|m| m.id == message.id) {
-                            d.messages.push(message.clone());
-                        }
+                        crate::detail::add_live(d, &message);
                     }
                 });
                 c.typing.set(None);
             } else {
                 c.unseen.update(|n| *n += 1);
+                c.unread.update(|u| *u.entry(conversation_id.clone()).or_default() += 1);
             }
             c.say(format!("{}: {}", tr(Key::Customer), message.text));
             browser::desktop_notify(tr(Key::Customer), &message.text);
         }
-        AgentEvent::AssignmentLost { .. } => {
+        AgentEvent::AssignmentLost { conversation_id, .. } => {
             c.say(tr(Key::Lost));
+            // Closed before the reload: this agent may no longer read it (a 403 otherwise).
+            if c.open_id.get_untracked().as_deref() == Some(conversation_id.as_str()) {
+                c.open_id.set(None);
+                c.detail.set(None);
+                c.done.set(Some(tr(Key::Lost).to_string()));
+            }
             app::reload(c);
         }
         AgentEvent::Typing { conversation_id, typing } => {
             c.typing.set(typing.then_some(conversation_id));
+            // Hidden after SHOWN_MS unless renewed: a lost `false` must not leave it up.
+            let seen = TYPING_SEEN.with(|n| {
+                n.set(n.get().wrapping_add(1));
+                n.get()
+            });
+            set_timeout(
+                move || {
+                    if TYPING_SEEN.with(|n| n.get()) == seen {
+                        c.typing.set(None);
+                    }
+                },
+                std::time::Duration::from_millis(handoff_protocol::typing::SHOWN_MS as u64),
+            );
         }
     }
 }

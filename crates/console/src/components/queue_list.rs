@@ -6,21 +6,31 @@ use crate::app::{ctx, open, Ctx};
 use crate::i18n::{fill, Key};
 use crate::queue::{self, group, waited};
 use crate::time::clock;
-use handoff_protocol::v1::ConversationSummary;
+use handoff_protocol::v1::{ConversationStatus, ConversationSummary};
 use leptos::prelude::*;
 
 fn item(c: Ctx, conv: ConversationSummary) -> impl IntoView {
     let id = conv.conversation_id.clone();
     let id_open = id.clone();
+    let id_unread = id.clone();
     let current = Memo::new(move |_| c.open_id.with(|o| o.as_deref() == Some(id.as_str())));
     let queued = conv.clone();
-    let wait = move || fill(c.t(Key::Waited), &[("time", &clock(waited(&queued, c.now.get())))]);
+    // Waiting only while it waits; an assigned chat says whose it is.
+    let wait = move || match queued.status {
+        ConversationStatus::Queued => {
+            fill(c.t(Key::Waited), &[("time", &clock(waited(&queued, c.now.get())))])
+        }
+        _ if queued.agent_id.is_some() && queued.agent_id == c.me.with(|m| m.as_ref().map(|m| m.id)) => {
+            c.t(Key::WithYou).to_string()
+        }
+        _ => c.t(Key::Assigned).to_string(),
+    };
     let prio = conv.priority.clone().unwrap_or_default();
     let short: String = conv.conversation_id.chars().take(6).collect();
     let label = format!(
         "{} · {}",
         c.department(&conv.site_key, conv.department.as_deref().unwrap_or_default()),
-        conv.locale
+        crate::i18n::customer_language(&conv.locale)
     );
     view! {
         <li>
@@ -30,6 +40,12 @@ fn item(c: Ctx, conv: ConversationSummary) -> impl IntoView {
                 <span class=format!("prio prio-{prio}")>{prio.clone()}</span>
                 <span class="conv-label">{label}</span>
                 <span class="conv-id">"#"{short}</span>
+                {move || {
+                    let n = c.unread.with(|u| u.get(&id_unread).copied().unwrap_or(0));
+                    (n > 0).then(|| view! {
+                        <span class="unread">{n}<span class="sr-only">" "{c.t(Key::Unread)}</span></span>
+                    })
+                }}
                 <span class="conv-meta">
                     <span class="wait">{wait}</span>
                     <SlaBadge conversation=conv.clone()/>

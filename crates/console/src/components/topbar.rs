@@ -110,6 +110,11 @@ pub fn Topbar() -> impl IntoView {
                 </span>
                 <span class="load" aria-live="polite">{load}</span>
                 <LanguagePicker id="language"/>
+                <span class="field-inline">
+                    <input id="sound" type="checkbox" prop:checked=browser::sound_on()
+                        on:change=move |e| browser::set_sound(event_target_checked(&e)) />
+                    <label for="sound">{move || c.t(Key::Sound)}</label>
+                </span>
                 <Show when=|| browser::notifications_supported() && !browser::notifications_granted()>
                     <button type="button" class="secondary icon" on:click=|_| browser::request_notifications()
                         aria-label=move || c.t(Key::Notifications) title=move || c.t(Key::Notifications)>
