@@ -3,6 +3,7 @@
 //! Environment variables override the file; command-line flags override both (see main.rs).
 
 use crate::hours::{weekday_index, BusinessHours, Span};
+use crate::mail::config::SmtpConfig;
 use crate::sla::SlaPolicy;
 use chrono::NaiveDate;
 use ipnet::IpNet;
@@ -40,6 +41,8 @@ struct RawConfig {
     metrics_token: Option<String>,
     #[serde(default)]
     limits: RawLimits,
+    smtp: Option<crate::mail::config::RawSmtp>,
+    imap: Option<crate::mail::config::RawImap>,
     #[serde(default, rename = "site")]
     sites: Vec<RawSite>,
 }
@@ -75,6 +78,9 @@ struct RawSite {
     canned: Vec<RawCanned>,
     identity_secret: Option<String>,
     identity_secret_env: Option<String>,
+    mail_from: Option<String>,
+    mail_reply_domain: Option<String>,
+    retention_days: Option<u64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -159,6 +165,14 @@ pub struct SiteConfig {
     /// user id with this secret (`identity_secret`, or the environment variable named by
     /// `identity_secret_env`, so the file need not hold it).
     pub identity_secret: Option<String>,
+    /// The From of this site's mails (`mail_from`), else `[smtp] from`.
+    pub mail_from: Option<String>,
+    /// The domain of this site's Reply-To addresses (`mail_reply_domain`), else
+    /// `[smtp] reply_domain`.
+    pub mail_reply_domain: Option<String>,
+    /// How long resolved conversations and answered tickets are kept after their last change
+    /// (`retention_days`); `None`: for ever. See docs/privacy.md.
+    pub retention: Option<Duration>,
 }
 
 /// A shorter identity secret is refused: it could be guessed from signatures seen in pages.
@@ -194,6 +208,10 @@ pub struct Config {
     /// When set, `GET /metrics` needs `Authorization: Bearer <token>`.
     pub metrics_token: Option<String>,
     pub limits: Limits,
+    /// Outbound mail (`[smtp]`); `None`: the desk sends none.
+    pub smtp: Option<SmtpConfig>,
+    /// The support mailbox customers' replies are read from (`[imap]`); `None`: none are read.
+    pub imap: Option<crate::mail::config::ImapConfig>,
     pub sites: Vec<SiteConfig>,
 }
 
@@ -238,6 +256,15 @@ impl Config {
                 return Err(ConfigError::Invalid(format!("log_format {other:?}: use \"text\" or \"json\"")))
             }
         };
+        let smtp = raw.smtp.map(|s| s.validate()).transpose()?;
+        let imap = raw.imap.map(|s| s.validate()).transpose()?;
+        // A reply names its ticket by the reply domain of the mails [smtp] sends: without them
+        // nothing fetched could be matched.
+        if imap.is_some() && smtp.is_none() {
+            return Err(ConfigError::Invalid(
+                "[imap] needs [smtp]: replies answer the mails it sends".into(),
+            ));
+        }
         Ok(Config {
             listen: raw.listen.unwrap_or_else(|| "127.0.0.1:8090".into()),
             data_dir: raw.data_dir.map(|d| base.join(d)).unwrap_or_else(|| base.join("data")),
@@ -251,6 +278,8 @@ impl Config {
             trusted_proxies: raw.trusted_proxies.iter().map(|p| proxy(p)).collect::<Result<_, _>>()?,
             metrics_token: raw.metrics_token.map(|t| metrics_token(&t)).transpose()?,
             limits,
+            smtp,
+            imap,
             sites,
         })
     }
@@ -281,6 +310,13 @@ impl Config {
         }
         if let Some(v) = get("HANDOFF_METRICS_TOKEN") {
             self.metrics_token = Some(metrics_token(&v)?);
+        }
+        // The SMTP password from a secret store rather than the file.
+        if let (Some(v), Some(smtp)) = (get("HANDOFF_SMTP_PASSWORD"), self.smtp.as_mut()) {
+            smtp.password = Some(v);
+        }
+        if let (Some(v), Some(imap)) = (get("HANDOFF_IMAP_PASSWORD"), self.imap.as_mut()) {
+            imap.password = v;
         }
         if let Some(v) = get("HANDOFF_STATIC_DIR") {
             self.static_dir = Some(v.into());
@@ -433,8 +469,28 @@ fn site(s: RawSite, base: &Path) -> Result<SiteConfig, ConfigError> {
             "site {label}: identity secret shorter than {MIN_IDENTITY_SECRET} characters"
         )));
     }
+    let mail_from = s
+        .mail_from
+        .map(|v| crate::mail::config::mailbox(&format!("site {label} mail_from"), &v))
+        .transpose()?;
+    let mail_reply_domain = s
+        .mail_reply_domain
+        .map(|v| crate::mail::config::domain(&format!("site {label} mail_reply_domain"), &v))
+        .transpose()?;
+    let retention = match s.retention_days {
+        None => None,
+        Some(0) => {
+            return Err(ConfigError::Invalid(format!(
+                "site {label}: retention_days must be at least 1 (leave it out to keep everything)"
+            )))
+        }
+        Some(d) => Some(Duration::from_secs(d.saturating_mul(24 * 3600))),
+    };
     Ok(SiteConfig {
+        retention,
         identity_secret,
+        mail_from,
+        mail_reply_domain,
         content: base.join(s.content),
         allowed_origins: s.allowed_origins.into_iter().map(|o| o.trim_end_matches('/').to_string()).collect(),
         max_wait: Duration::from_secs(s.max_wait_secs.unwrap_or(900)),
@@ -524,6 +580,9 @@ mod tests {
         assert_eq!(s.hours.weekly[4].len(), 1);
         assert_eq!(s.sla["urgent"].first_response, Duration::from_millis(500));
         assert_eq!(s.ticket_answer, Duration::from_secs(7200));
+        assert_eq!(s.retention, None);
+        let r = Config::parse("[[site]]\ncontent = \"c\"\nretention_days = 30\n", Path::new("/")).unwrap();
+        assert_eq!(r.sites[0].retention, Some(Duration::from_secs(30 * 24 * 3600)));
         let d = Config::parse("[[site]]\ncontent = \"c\"\n", Path::new("/")).unwrap();
         assert_eq!(d.sites[0].ticket_answer, Duration::from_secs(DEFAULT_TICKET_ANSWER_SECS));
     }
@@ -546,6 +605,7 @@ mod tests {
         )
         .contains("seconds"));
         assert!(e("[[site]]\ncontent = \"c\"\nidentity_secret = \"short\"").contains("shorter than 16"));
+        assert!(e("[[site]]\ncontent = \"c\"\nretention_days = 0").contains("retention_days"));
         assert!(e("[[site]]\ncontent = \"c\"\nidentity_secret_env = \"HANDOFF_TEST_UNSET_SECRET\"")
             .contains("HANDOFF_TEST_UNSET_SECRET"));
         assert!(e(

@@ -24,6 +24,14 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, desk: &Arc<Desk>) -> Result<Self, Self::Rejection> {
+        let (parts, body) = req.into_parts();
+        let bytes = body_bytes(Request::from_parts(parts.clone(), body), desk).await?;
+        // Every request body of protocol v1 is an object. serde would also read a struct from a
+        // JSON array of its fields in order (`["a@b.c", "pw"]` as a login): refuse that.
+        if bytes.iter().find(|b| !b.is_ascii_whitespace()).is_some_and(|b| *b != b'{') {
+            return Err(ApiError::unprocessable("invalid_body", "the request body must be a JSON object"));
+        }
+        let req = Request::from_parts(parts, axum::body::Body::from(bytes));
         match axum::Json::<T>::from_request(req, desk).await {
             Ok(axum::Json(mut v)) => {
                 v.bound(&desk.config.limits)?;
@@ -31,6 +39,37 @@ where
             }
             Err(rejection) => Err(json_rejection(rejection)),
         }
+    }
+}
+
+/// The whole body (within the route's size limit and the body read timeout), errors as JSON.
+async fn body_bytes(req: Request, desk: &Arc<Desk>) -> Result<axum::body::Bytes, ApiError> {
+    axum::body::Bytes::from_request(req, desk).await.map_err(|r| {
+        if let Some(e) = body_timed_out(&r) {
+            e
+        } else if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "request body is too large")
+        } else {
+            ApiError::bad_request("invalid_body", r.body_text())
+        }
+    })
+}
+
+/// `axum::extract::Query`, but a query it cannot read (a parameter given twice, a number that
+/// is not one) answers 400 with the JSON error shape, not axum's plain text.
+pub struct QueryParams<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for QueryParams<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::try_from_uri(&parts.uri)
+            .map(|axum::extract::Query(v)| QueryParams(v))
+            .map_err(|r| ApiError::bad_request("invalid_query", r.body_text()))
     }
 }
 
@@ -46,21 +85,7 @@ where
 
     async fn from_request(req: Request, state: &Arc<Desk>) -> Result<Self, Self::Rejection> {
         let (parts, body) = req.into_parts();
-        let bytes = axum::body::Bytes::from_request(Request::from_parts(parts.clone(), body), state)
-            .await
-            .map_err(|r| {
-                if let Some(e) = body_timed_out(&r) {
-                    e
-                } else if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::new(
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        "payload_too_large",
-                        "request body is too large",
-                    )
-                } else {
-                    ApiError::bad_request("invalid_body", r.body_text())
-                }
-            })?;
+        let bytes = body_bytes(Request::from_parts(parts.clone(), body), state).await?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(OptionalJsonBody(T::default()));
         }

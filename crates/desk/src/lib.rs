@@ -22,6 +22,7 @@ pub mod identity;
 pub mod insights;
 pub mod limits;
 pub mod login_backoff;
+pub mod mail;
 pub mod metrics;
 pub mod policy;
 pub mod ratelimit;

@@ -308,6 +308,16 @@ impl Bounded for Reassign {
     }
 }
 
+impl Bounded for handoff_protocol::privacy::PrivacyRequest {
+    fn bound(&mut self, _: &Limits) -> ApiResult<()> {
+        let handoff_protocol::privacy::PrivacyRequest { site_key, user_id, visitor_id, email } = self;
+        short("site_key", site_key, MAX_SHORT)?;
+        short_opt("user_id", user_id, MAX_SHORT)?;
+        short_opt("visitor_id", visitor_id, MAX_SHORT)?;
+        short_opt("email", email, MAX_EMAIL)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,7 +6,7 @@
 //! site, are computed from the database at scrape time ([`render_stored`]), so they keep their
 //! meaning across restarts: the same figures as the insights, over all time.
 
-use crate::db::StoredCounts;
+use crate::db::{MailCounts, StoredCounts};
 use std::fmt::Write;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 
@@ -59,6 +59,58 @@ impl Metrics {
         }
         out
     }
+}
+
+/// The outbound mail series: this process's sends and failed attempts, and the outbox by
+/// status from the database (`None` when it could not be read: the gauges are left out rather
+/// than reported as zero).
+pub fn render_mail(sent: u64, failures: u64, outbox: Option<&MailCounts>, inbound: &Inbound) -> String {
+    let mut out = String::new();
+    family(&mut out, "handoff_mail_sent_total", "counter", "Mails the SMTP server accepted.");
+    let _ = writeln!(out, "handoff_mail_sent_total {sent}");
+    family(
+        &mut out,
+        "handoff_mail_send_failures_total",
+        "counter",
+        "Failed send attempts (each retry counts once).",
+    );
+    let _ = writeln!(out, "handoff_mail_send_failures_total {failures}");
+    if let Some(c) = outbox {
+        family(
+            &mut out,
+            "handoff_mail_outbox",
+            "gauge",
+            "Mails in the outbox by status: pending (queued or retrying), failed (given up), sent.",
+        );
+        for (status, n) in [("pending", c.pending), ("failed", c.failed), ("sent", c.sent)] {
+            series(&mut out, "handoff_mail_outbox", &[("status", status)], n);
+        }
+    }
+    family(
+        &mut out,
+        "handoff_mail_inbound_total",
+        "counter",
+        "Mails fetched from the support mailbox, by outcome: stored or duplicate (a customer's reply), \
+         or refused (unknown_token, no_token, auto_reply, bounce, loop, malformed, too_large, empty).",
+    );
+    for (outcome, n) in &inbound.outcomes {
+        series(&mut out, "handoff_mail_inbound_total", &[("outcome", outcome)], *n);
+    }
+    family(
+        &mut out,
+        "handoff_mail_fetch_errors_total",
+        "counter",
+        "Failed rounds of the IMAP fetcher (server unreachable, login refused, ...).",
+    );
+    let _ = writeln!(out, "handoff_mail_fetch_errors_total {}", inbound.fetch_errors);
+    out
+}
+
+/// This process's inbound mail counters (`crate::mail::MailState`).
+#[derive(Debug, Default)]
+pub struct Inbound {
+    pub outcomes: Vec<(&'static str, u64)>,
+    pub fetch_errors: u64,
 }
 
 /// A label value in the exposition format: backslash, quote and line feed escaped.

@@ -110,6 +110,8 @@ impl Application {
         // Other instances' wake-ups (several desks on PostgreSQL); nothing for a desk alone.
         let listener = desk.follow_other_instances();
         let sweeper = spawn_sweeper(desk.clone(), desk.config.sweep_interval);
+        let mailer = crate::mail::sender::spawn_sender(desk.clone());
+        let fetcher = crate::mail::fetch::spawn_fetcher(desk.clone());
         let app = crate::routes::router(desk.clone());
         let d = desk.clone();
         let served = crate::server::serve(self.listener, app, &desk.config.limits, shutdown, move || {
@@ -119,6 +121,21 @@ impl Application {
         .await;
         desk.begin_shutdown();
         let _ = sweeper.await;
+        if let Some(m) = mailer {
+            // A send in flight may take up to the SMTP timeout; a mail cut off here is still
+            // claimed and is sent again once its lease runs out (after a restart, too).
+            let abort = m.abort_handle();
+            if tokio::time::timeout(std::time::Duration::from_secs(5), m).await.is_err() {
+                abort.abort();
+            }
+        }
+        if let Some(f) = fetcher {
+            // A round cut off here flags nothing it did not store: its mails are fetched again.
+            let abort = f.abort_handle();
+            if tokio::time::timeout(std::time::Duration::from_secs(5), f).await.is_err() {
+                abort.abort();
+            }
+        }
         if let Some(l) = listener {
             let _ = l.await;
         }

@@ -502,3 +502,55 @@ async fn long_request_targets_are_refused() {
     assert_eq!(ana.get("/v1/agent/queue?department=orders&tier=agent").await.status(), 200);
     t.stop().await;
 }
+
+/// Found by Schemathesis (issue 16): serde reads a struct from a JSON array of its fields, axum's
+/// query rejection is plain text, and a bad body used to be reported before a missing token.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bodies_must_be_objects_queries_fail_as_json_and_a_missing_token_comes_first() {
+    let t = spawn("", "").await;
+    let c = t.customer().await;
+    let (s, b) = error_of(raw(&t, &c, "/messages", r#"["c1", "hello"]"#).await).await;
+    assert_eq!((s, b["error"].as_str()), (422, Some("invalid_body")), "{b}");
+    let (s, b) = error_of(raw(&t, &c, "/cancel", "[]").await).await;
+    assert_eq!((s, b["error"].as_str()), (422, Some("invalid_body")), "{b}");
+    assert_eq!(raw(&t, &c, "/cancel", " ").await.status(), 200, "an empty cancel body is still fine");
+    let r = t
+        .client
+        .post(t.url("/v1/agent/login"))
+        .header("content-type", "application/json")
+        .body(r#"["sam@t", "password"]"#)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(error_of(r).await.0, 422);
+
+    // No token and a bad body: the missing token is what the caller hears.
+    let r = t
+        .client
+        .post(c.path("/messages"))
+        .header("content-type", "application/json")
+        .body(r#"{"nonsense": true}"#)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(
+        error_of(r).await,
+        (
+            401,
+            json!({"error": "missing_token", "message": "send the conversation token as `Authorization: Bearer`"})
+        )
+    );
+    let r = t.client.get(c.path("")).send().await.expect("get");
+    assert_eq!(error_of(r).await.1["error"], "missing_token");
+
+    // A query parameter given twice is a JSON 400, on every route that reads a query.
+    let sam = t.online_agent("sam@t", "Sam", "supervisor", &["orders"], 1).await;
+    for path in [
+        "/v1/agent/insights?from=2026-01-01&from=2026-02-01",
+        "/v1/agent/insights.csv?bucket=day&bucket=week",
+    ] {
+        let (s, b) = error_of(sam.get(path).await).await;
+        assert_eq!((s, b["error"].as_str()), (400, Some("invalid_query")), "{path}: {b}");
+    }
+    t.stop().await;
+}

@@ -84,6 +84,30 @@ async fn advisory_locks_exclude_routing_and_let_conversations_run_in_parallel() 
     common::pg::drop_database(&url).await;
 }
 
+/// The IMAP fetcher's lock (issue 21): one instance at a time, and never the desk lock (a
+/// round waits on the mail server; routing must not wait for it).
+#[tokio::test]
+async fn a_singleton_job_excludes_other_instances_but_not_routing() {
+    let (url, _pool) = database().await;
+    let locks = PgLocks::new(PgConnectOptions::from_str(&url).expect("options"));
+    let other = PgLocks::new(PgConnectOptions::from_str(&url).expect("options"));
+    let job = locks.singleton("mail_fetch").await.expect("job").expect("free");
+    assert!(other.singleton("mail_fetch").await.expect("job").is_none(), "the other instance skips");
+    let ex = tokio::time::timeout(SHORT, other.exclusive())
+        .await
+        .expect("routing does not wait for the job")
+        .expect("desk lock");
+    drop(ex);
+    assert!(other.singleton("another_job").await.expect("job").is_some(), "other jobs are apart");
+    drop(job);
+    let again = common::eventually(Duration::from_secs(5), || async {
+        other.singleton("mail_fetch").await.expect("job")
+    })
+    .await;
+    drop(again);
+    common::pg::drop_database(&url).await;
+}
+
 #[tokio::test]
 async fn login_backoff_in_the_database_follows_the_memory_rule() {
     let (url, pool) = database().await;

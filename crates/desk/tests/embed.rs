@@ -98,6 +98,11 @@ async fn widget_frame_page_is_for_allowed_origins_with_a_strict_csp() {
     assert!(page.contains("data-host-origin=\"http://shop.test\""));
     assert!(page.contains("data-locale=\"de\""));
     assert!(page.contains("/widget-0123456789abcd.css"));
+    // The site's bundle folder and locales, for the widget and the bundle preload.
+    assert!(page
+        .contains("data-site=\"/sites/demo\" data-locales=\"en de cs bg pt tl\" data-default-locale=\"en\""));
+    assert!(page.contains(&format!("<script>{}</script>", *handoff_desk::embed::PRELOAD_JS)));
+    assert_eq!(csp.matches("'sha256-").count(), 2, "the start script and the preload: {csp}");
     for refused in ["/widget/demo?origin=http%3A%2F%2Fevil.test", "/widget/demo", "/widget/demo?origin=*"] {
         assert_eq!(get(&app, refused, &[]).await.status(), StatusCode::FORBIDDEN, "{refused}");
     }
@@ -105,6 +110,33 @@ async fn widget_frame_page_is_for_allowed_origins_with_a_strict_csp() {
         get(&app, "/widget/nope?origin=http%3A%2F%2Fshop.test", &[]).await.status(),
         StatusCode::NOT_FOUND
     );
+}
+
+#[tokio::test]
+async fn a_reopened_frame_page_is_revalidated_not_downloaded_again() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(dir.path()).await;
+    let uri = "/widget/demo?origin=http%3A%2F%2Fshop.test";
+    let first = get(&app, uri, &[("accept-encoding", "gzip")]).await;
+    assert_eq!(first.status(), StatusCode::OK);
+    assert_eq!(header(&first, header::CACHE_CONTROL), "no-cache");
+    let etag = header(&first, header::ETAG).to_string();
+    assert!(etag.starts_with("W/\""), "{etag}");
+    let csp = header(&first, header::CONTENT_SECURITY_POLICY).to_string();
+    let again = get(&app, uri, &[("accept-encoding", "gzip"), ("if-none-match", &etag)]).await;
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(header(&again, header::ETAG), etag);
+    assert_eq!(header(&again, header::CONTENT_SECURITY_POLICY), csp);
+    assert_eq!(header(&again, header::CONTENT_ENCODING), "");
+    assert!(text(again).await.is_empty());
+    // Another page (another locale asked for) is another body: sent in full.
+    let other = get(&app, &format!("{uri}&locale=de"), &[("if-none-match", &etag)]).await;
+    assert_eq!(other.status(), StatusCode::OK);
+    assert_ne!(header(&other, header::ETAG), etag);
+    // The portal page too.
+    let portal = get(&app, "/help/demo", &[]).await;
+    let tag = header(&portal, header::ETAG).to_string();
+    assert_eq!(get(&app, "/help/demo", &[("if-none-match", &tag)]).await.status(), StatusCode::NOT_MODIFIED);
 }
 
 #[tokio::test]
@@ -139,8 +171,8 @@ async fn precompressed_copies_are_served_as_they_are_and_site_bundles_are_compre
     std::fs::write(pkg.join("handoff-widget-0123456789abcdef_bg.wasm"), vec![0u8; 4096]).expect("wasm");
     std::fs::write(pkg.join("handoff-widget-0123456789abcdef_bg.wasm.br"), "BROTLI COPY").expect("br");
     std::fs::write(pkg.join("handoff-widget-0123456789abcdef_bg.wasm.gz"), "GZIP COPY").expect("gz");
-    std::fs::create_dir_all(pkg.join("sites")).expect("sites");
-    std::fs::write(pkg.join("sites/demo.bundle"), "handoff-bundle/3 ".repeat(500)).expect("bundle");
+    std::fs::create_dir_all(pkg.join("sites/demo")).expect("sites");
+    std::fs::write(pkg.join("sites/demo/de.bundle"), "handoff-bundle/3 ".repeat(500)).expect("bundle");
 
     let wasm = "/handoff-widget-0123456789abcdef_bg.wasm";
     let res = get(&app, wasm, &[("accept-encoding", "gzip, deflate, br")]).await;
@@ -155,7 +187,7 @@ async fn precompressed_copies_are_served_as_they_are_and_site_bundles_are_compre
     assert_eq!(axum::body::to_bytes(res.into_body(), 1 << 20).await.expect("body").len(), 4096);
 
     // A bundle without copies (exported by hand) is compressed on the fly.
-    let res = get(&app, "/sites/demo.bundle", &[("accept-encoding", "gzip")]).await;
+    let res = get(&app, "/sites/demo/de.bundle", &[("accept-encoding", "gzip")]).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(header(&res, header::CONTENT_ENCODING), "gzip");
 }

@@ -6,7 +6,6 @@
 mod common;
 
 use common::*;
-use handoff_desk::config::Config;
 use handoff_desk::desk::Desk;
 use serde_json::{json, Value};
 use sqlx::PgPool;
@@ -39,26 +38,12 @@ struct Cluster {
     client: reqwest::Client,
 }
 
-/// The test config with `database_url` pointing at `url` (whatever engine the suite runs on).
-fn config_for(dir: &std::path::Path, url: &str, top_extra: &str, site_extra: &str) -> Config {
-    let text = config_text(&dir.join("data"), top_extra, site_extra);
-    let mut out = String::new();
-    for line in text.lines().filter(|l| !l.starts_with("database_url")) {
-        out.push_str(line);
-        out.push('\n');
-        if line.starts_with("data_dir") {
-            out.push_str(&format!("database_url = \"{url}\"\n"));
-        }
-    }
-    Config::parse(&out, dir).expect("test config")
-}
-
 async fn cluster(n: usize, top_extra: &str, site_extra: &str) -> Cluster {
     let url = pg::fresh_database().await;
     let mut desks = Vec::new();
     for _ in 0..n {
         let dir = tempfile::tempdir().expect("temp dir");
-        let config = config_for(dir.path(), &url, &format!("{OPEN_LIMITS}{top_extra}"), site_extra);
+        let config = config_on_database(dir.path(), &url, &format!("{OPEN_LIMITS}{top_extra}"), site_extra);
         let (base, desk, stop, task) = start_app(config).await;
         desks.push(Instance { base, desk, _dir: dir, stop, task });
     }

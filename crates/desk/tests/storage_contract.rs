@@ -74,6 +74,11 @@ contract!(
     the_notice_log,
     tickets_are_answered_once,
     handoff_gaps_follow_the_stored_handoff,
+    the_mail_outbox,
+    mail_claims_never_overlap,
+    a_commit_queues_its_mail,
+    privacy_collects_erases_and_purges,
+    concurrent_writers_are_never_refused,
 );
 
 fn conv(id: &str, site: &str, created: i64) -> ConversationRow {
@@ -139,6 +144,7 @@ fn commit(next: ConversationRow, expected: i64) -> Commit {
         events: vec![],
         audit: vec![],
         notices: vec![],
+        mail: vec![],
     }
 }
 
@@ -292,6 +298,16 @@ async fn messages_events_and_audit(db: Db) {
     assert_eq!(db.message_by_client_id("c1", "m3").await.expect("by client id"), Some(messages[2].clone()));
     assert_eq!(db.message_by_client_id("c1", "m2").await.expect("by client id"), None);
     assert_eq!(db.message_by_client_id("c2", "m1").await.expect("by client id"), None);
+    // Both reads of a customer message in one call: the same answers.
+    let both = |id: &'static str, client: &'static str| {
+        let db = db.clone();
+        async move { db.conversation_and_client_message(id, client).await.expect("both") }
+    };
+    let c1 = db.conversation("c1").await.expect("get");
+    assert_eq!(both("c1", "m3").await, c1.clone().map(|c| (c, Some(messages[2].clone()))));
+    assert_eq!(both("c1", "m2").await, c1.map(|c| (c, None)));
+    assert_eq!(both("c2", "m1").await, db.conversation("c2").await.expect("get").map(|c| (c, None)));
+    assert_eq!(both("ghost", "m1").await, None);
     let stored = db.conversation("c1").await.expect("get").expect("c1");
     let mut again =
         commit(ConversationRow { last_seq: stored.last_seq + 1, ..stored.clone() }, stored.last_seq);
@@ -374,8 +390,9 @@ async fn deleting_by_prefix(db: Db) {
             answered_by: None,
             answered_at: None,
             answer_expected_by: None,
+            reply_token: None,
         };
-        db.insert_ticket(&t, &audit(id, "demo", "ticket", "", 3)).await.expect("ticket");
+        db.insert_ticket(&t, &audit(id, "demo", "ticket", "", 3), &[]).await.expect("ticket");
     }
     // `_` is not a wildcard: demoX3 stays.
     assert_eq!(db.delete_conversations_with_prefix("demo_").await.expect("delete"), 2);
@@ -532,17 +549,18 @@ async fn tickets_are_answered_once(db: Db) {
         answered_by: None,
         answered_at: None,
         answer_expected_by: Some(at + 1_000),
+        reply_token: None,
     };
     let first = db
-        .insert_ticket(&t(Some("c1"), "demo", 10), &audit("c1", "demo", "ticket", "", 10))
+        .insert_ticket(&t(Some("c1"), "demo", 10), &audit("c1", "demo", "ticket", "", 10), &[])
         .await
         .expect("t1");
     let second = db
-        .insert_ticket(&t(Some("c1"), "demo", 11), &audit("c1", "demo", "ticket", "", 11))
+        .insert_ticket(&t(Some("c1"), "demo", 11), &audit("c1", "demo", "ticket", "", 11), &[])
         .await
         .expect("t2");
     let third =
-        db.insert_ticket(&t(None, "shop", 12), &audit("", "shop", "ticket", "", 12)).await.expect("t3");
+        db.insert_ticket(&t(None, "shop", 12), &audit("", "shop", "ticket", "", 12), &[]).await.expect("t3");
     assert!(first < second && second < third);
     assert_eq!(
         db.ticket(first).await.expect("get"),
@@ -556,9 +574,9 @@ async fn tickets_are_answered_once(db: Db) {
     assert_eq!(db.audit("c1").await.expect("audit").len(), 2);
 
     let answer = audit("c1", "demo", "ticket_answered", "", 20);
-    assert!(db.answer_ticket(first, "Done.", "Ana", 20, &answer).await.expect("answer"));
-    assert!(!db.answer_ticket(first, "Again.", "Bo", 21, &answer).await.expect("answer"));
-    assert!(!db.answer_ticket(third + 1, "Nobody.", "Bo", 21, &answer).await.expect("answer"));
+    assert!(db.answer_ticket(first, "Done.", "Ana", 20, &answer, "tok1", &[]).await.expect("answer"));
+    assert!(!db.answer_ticket(first, "Again.", "Bo", 21, &answer, "tok2", &[]).await.expect("answer"));
+    assert!(!db.answer_ticket(third + 1, "Nobody.", "Bo", 21, &answer, "tok3", &[]).await.expect("answer"));
     let stored = db.ticket(first).await.expect("get").expect("t1");
     assert_eq!(
         (stored.answer.as_deref(), stored.answered_by.as_deref(), stored.answered_at),
@@ -572,7 +590,9 @@ async fn tickets_are_answered_once(db: Db) {
         .map(|i| {
             let db = db.clone();
             let answer = answer.clone();
-            tokio::spawn(async move { db.answer_ticket(second, &format!("a{i}"), "X", 30, &answer).await })
+            tokio::spawn(async move {
+                db.answer_ticket(second, &format!("a{i}"), "X", 30, &answer, &format!("tok-a{i}"), &[]).await
+            })
         })
         .collect();
     let mut won = 0;
@@ -580,6 +600,202 @@ async fn tickets_are_answered_once(db: Db) {
         won += usize::from(t.await.expect("join").expect("answer"));
     }
     assert_eq!(won, 1);
+}
+
+fn ticket_row(conversation: &str, token: Option<&str>) -> TicketRow {
+    TicketRow {
+        id: 0,
+        site_key: "demo".into(),
+        conversation_id: Some(conversation.into()),
+        name: "Eve".into(),
+        email: "eve@example.com".into(),
+        message: "m".into(),
+        transcript_json: "[]".into(),
+        created_at: 10,
+        answer: None,
+        answered_by: None,
+        answered_at: None,
+        answer_expected_by: None,
+        reply_token: token.map(String::from),
+    }
+}
+
+fn mail(kind: &str, message_id: &str, at: i64) -> OutboxRow {
+    OutboxRow::pending(
+        "demo",
+        Some("c1".into()),
+        kind,
+        message_id.into(),
+        None,
+        "Shop <help@shop.example>".into(),
+        Some("reply+t@shop.example".into()),
+        "eve@example.com".into(),
+        "Subject".into(),
+        "text".into(),
+        "<p>html</p>".into(),
+        at,
+    )
+}
+
+async fn the_mail_outbox(db: Db) {
+    let t1 = db
+        .insert_ticket(
+            &ticket_row("c1", Some("t1")),
+            &audit("c1", "demo", "ticket", "", 10),
+            &[mail("receipt", "<r1@x>", 100)],
+        )
+        .await
+        .expect("ticket with its receipt");
+    assert_eq!(db.ticket(t1).await.expect("get").and_then(|t| t.reply_token).as_deref(), Some("t1"));
+    assert_eq!(db.ticket_by_reply_token("t1").await.expect("by token").map(|t| t.id), Some(t1));
+    assert_eq!(db.ticket_by_reply_token("unknown").await.expect("by token"), None);
+    let queued = db.mail_of_ticket(t1).await.expect("mail");
+    assert_eq!(queued.len(), 1);
+    let r = &queued[0];
+    assert_eq!((r.ticket_id, r.status.as_str(), r.attempts, r.claimed_until), (Some(t1), "pending", 0, None));
+    assert_eq!((r.message_id.as_str(), r.html_body.as_str()), ("<r1@x>", "<p>html</p>"));
+
+    // A mail that cannot be stored takes its ticket with it: one transaction.
+    let before = db.tickets().await.expect("tickets").len();
+    assert!(db
+        .insert_ticket(
+            &ticket_row("c2", Some("t2")),
+            &audit("c2", "demo", "ticket", "", 11),
+            &[mail("receipt", "<r1@x>", 100)]
+        )
+        .await
+        .is_err());
+    assert_eq!(db.tickets().await.expect("tickets").len(), before);
+    assert!(db.audit("c2").await.expect("audit").is_empty());
+
+    // Not due before its time; claimed once per lease; claimed again when the lease runs out
+    // (its sender died mid-send).
+    assert!(db.claim_mail(99, 199, 10).await.expect("claim").is_empty());
+    let c = db.claim_mail(100, 200, 10).await.expect("claim");
+    assert_eq!(
+        c.iter().map(|m| (m.id, m.attempts, m.claimed_until)).collect::<Vec<_>>(),
+        [(r.id, 1, Some(200))]
+    );
+    assert!(db.claim_mail(150, 250, 10).await.expect("held").is_empty());
+    let again = db.claim_mail(200, 300, 10).await.expect("lease ran out");
+    assert_eq!(again.iter().map(|m| m.attempts).collect::<Vec<_>>(), [2]);
+
+    // A failure keeps the error and waits for its retry time.
+    db.mail_failed(r.id, &MailFailure { error: "421 busy".into(), retry_at: Some(500) })
+        .await
+        .expect("failed");
+    assert!(db.claim_mail(300, 400, 10).await.expect("claim").is_empty());
+    let failing = db.failing_mail(10).await.expect("failing");
+    assert_eq!(
+        failing.iter().map(|m| (m.status.as_str(), m.last_error.as_deref())).collect::<Vec<_>>(),
+        [("pending", Some("421 busy"))]
+    );
+    assert_eq!(db.claim_mail(500, 600, 10).await.expect("due again").len(), 1);
+    db.mail_sent(r.id, 510).await.expect("sent");
+    assert!(db.claim_mail(10_000, 10_100, 10).await.expect("claim").is_empty());
+    assert!(db.failing_mail(10).await.expect("failing").is_empty());
+    let sent = &db.mail_of_ticket(t1).await.expect("mail")[0];
+    assert_eq!((sent.status.as_str(), sent.sent_at, sent.last_error.as_deref()), ("sent", Some(510), None));
+    // A late failure report (a lease that ran out while the first sender still finished)
+    // does not undo a sent mail.
+    db.mail_failed(r.id, &MailFailure { error: "late".into(), retry_at: None }).await.expect("late");
+    assert_eq!(db.mail_of_ticket(t1).await.expect("mail")[0].status, "sent");
+
+    // The answer's mail comes with the answer; a ticket without a token gets one.
+    let t3 = db
+        .insert_ticket(&ticket_row("c3", None), &audit("c3", "demo", "ticket", "", 12), &[])
+        .await
+        .expect("t3");
+    let answer = audit("c3", "demo", "ticket_answer", "answered", 20);
+    assert!(db
+        .answer_ticket(t3, "Done.", "Ana", 20, &answer, "t3", &[mail("answer", "<a3@x>", 20)])
+        .await
+        .expect("answer"));
+    assert!(!db
+        .answer_ticket(t3, "Again.", "Bo", 21, &answer, "t3b", &[mail("answer", "<a3b@x>", 21)])
+        .await
+        .expect("again"));
+    assert_eq!(db.ticket(t3).await.expect("get").and_then(|t| t.reply_token).as_deref(), Some("t3"));
+    assert_eq!(db.ticket_by_reply_token("t3").await.expect("by token").map(|t| t.id), Some(t3));
+    let a = db.mail_of_ticket(t3).await.expect("mail");
+    assert_eq!(a.iter().map(|m| m.message_id.as_str()).collect::<Vec<_>>(), ["<a3@x>"]);
+    let claimed = db.claim_mail(30, 40, 10).await.expect("claim");
+    assert_eq!(claimed.len(), 1);
+    db.mail_failed(a[0].id, &MailFailure { error: "550 no such user".into(), retry_at: None })
+        .await
+        .expect("gave up");
+    assert_eq!(db.mail_counts().await.expect("counts"), MailCounts { pending: 0, failed: 1, sent: 1 });
+    assert_eq!(db.failing_mail(10).await.expect("failing")[0].status, "failed");
+    assert!(
+        db.claim_mail(i64::MAX / 2, i64::MAX / 2, 10).await.expect("claim").is_empty(),
+        "given up stays given up"
+    );
+}
+
+/// A commit's mail (an agent's reply to a customer who writes by mail, issue 21) is stored
+/// with it or not at all: a stale commit queues nothing, and a mail that cannot be stored (its
+/// Message-ID queued already) takes the message with it.
+async fn a_commit_queues_its_mail(db: Db) {
+    db.insert_conversation(&conv("c1", "demo", 1)).await.expect("insert");
+    let t1 = db
+        .insert_ticket(&ticket_row("c1", Some("t1")), &audit("c1", "demo", "ticket", "", 10), &[])
+        .await
+        .expect("ticket");
+    let later = OutboxRow { ticket_id: Some(t1), ..mail("answer", "<answer-1.t1@x>", 50) };
+    let stored = db.conversation("c1").await.expect("get").expect("stored");
+    let mut next = stored.clone();
+    next.last_seq += 1;
+    next.last_message_id = 1;
+    let mut stale = commit(next, stored.last_seq + 5);
+    stale.messages = vec![msg("c1", 1, "agent", None, false, 50)];
+    stale.mail = vec![later.clone()];
+    assert!(matches!(db.commit(&stale).await, Err(DbError::Conflict(_))));
+    assert!(db.mail_of_ticket(t1).await.expect("mail").is_empty(), "a stale commit queues nothing");
+
+    change(&db, "c1", |c| {
+        c.messages = vec![msg("c1", 1, "agent", None, false, 50)];
+        c.conversation.last_message_id = 1;
+        c.mail = vec![later.clone()];
+    })
+    .await;
+    let queued = db.mail_of_ticket(t1).await.expect("mail");
+    assert_eq!(
+        queued.iter().map(|m| (m.message_id.as_str(), m.status.as_str())).collect::<Vec<_>>(),
+        [("<answer-1.t1@x>", "pending")]
+    );
+    assert_eq!(queued[0].conversation_id.as_deref(), Some("c1"));
+
+    let stored = db.conversation("c1").await.expect("get").expect("stored");
+    let mut next = stored.clone();
+    next.last_seq += 1;
+    next.last_message_id = 2;
+    let mut twice = commit(next, stored.last_seq);
+    twice.messages = vec![msg("c1", 2, "agent", None, false, 60)];
+    twice.mail = vec![later.clone()];
+    assert!(db.commit(&twice).await.is_err(), "the same Message-ID again");
+    assert_eq!(db.messages("c1").await.expect("messages").len(), 1, "the message went with its mail");
+    assert_eq!(db.mail_of_ticket(t1).await.expect("mail").len(), 1);
+}
+
+/// Senders claiming at once (several instances on PostgreSQL) never get the same mail.
+async fn mail_claims_never_overlap(db: Db) {
+    let rows: Vec<OutboxRow> = (0..20).map(|i| mail("receipt", &format!("<m{i}@x>"), 1)).collect();
+    db.insert_ticket(&ticket_row("c1", Some("t1")), &audit("c1", "demo", "ticket", "", 1), &rows)
+        .await
+        .expect("queued");
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let db = db.clone();
+            tokio::spawn(async move { db.claim_mail(5, 1_000, 3).await })
+        })
+        .collect();
+    let mut ids = Vec::new();
+    for t in tasks {
+        ids.extend(t.await.expect("join").expect("claim").into_iter().map(|m| m.id));
+    }
+    let unique: std::collections::BTreeSet<i64> = ids.iter().copied().collect();
+    assert_eq!(unique.len(), ids.len(), "a mail was claimed twice: {ids:?}");
+    assert_eq!(ids.len(), 20);
 }
 
 fn handoff(unmatched: &str, article: Option<&str>, reason: &str) -> String {
@@ -718,8 +934,9 @@ async fn insights_scenario(db: &Db) {
                 answered_by: None,
                 answered_at: None,
                 answer_expected_by: None,
+                reply_token: None,
             };
-            db.insert_ticket(&t, &audit(&id, site, "ticket", "", created + 70)).await.expect("ticket");
+            db.insert_ticket(&t, &audit(&id, site, "ticket", "", created + 70), &[]).await.expect("ticket");
         }
     }
 }
@@ -978,4 +1195,199 @@ async fn the_desk_runs_on_postgres_end_to_end() {
     t.stop().await;
     // Dropped by stop() in the PostgreSQL run; this test made it otherwise.
     pg::drop_database(&url).await;
+}
+
+/// Data protection (db/privacy.rs): the same customer's rows found by each selector, an erasure
+/// that blanks them in place (rows, ratings and counts kept), and a retention purge that takes
+/// only closed, old conversations and answered tickets.
+async fn privacy_collects_erases_and_purges(db: Db) {
+    use handoff_desk::db::privacy::{collect, erasure, Retention, Subject};
+    let who = r#"{"user_id":"u-1","name":"Eve Example","email":"Eve@Example.com","verified":true}"#;
+    let mut c1 = conv("c1", "demo", 100);
+    c1.visitor_id = Some("u-1".into());
+    c1.customer_json = Some(who.into());
+    db.insert_conversation(&c1).await.expect("c1");
+    // Left with the bot, later than the purges below look except the last.
+    let mut c2 = conv("c2", "demo", 5000);
+    c2.visitor_id = Some("u-1".into());
+    db.insert_conversation(&c2).await.expect("c2");
+    let mut c3 = conv("c3", "other", 120);
+    c3.visitor_id = Some("u-1".into());
+    c3.customer_json = Some(who.into());
+    db.insert_conversation(&c3).await.expect("c3");
+    change(&db, "c1", |c| {
+        let v = &mut c.conversation;
+        v.status = ConversationStatus::Resolved;
+        v.rating = Some(4);
+        v.rating_comment = Some("Eve liked it".into());
+        v.page_url = Some("http://shop/eve".into());
+        v.handoff_json = Some(handoff("Eve's secret question", Some("a1"), "explicit"));
+        v.updated_at = 200;
+        let mut m = msg("c1", 1, "customer", Some("k1"), false, 150);
+        m.text = "I am Eve, 1 Elm Street".into();
+        c.messages.push(m);
+        c.events.push(EventRow {
+            seq: 1,
+            kind: "message".into(),
+            payload: r#"{"message":{"id":1,"text":"I am Eve, 1 Elm Street"}}"#.into(),
+            created_at: 150,
+        });
+        c.audit.push(audit("c1", "demo", "escalation", "Eve wants a refund", 170));
+        c.audit.push(audit("c1", "demo", "transfer", "manual", 171));
+        c.notices.push(NoticeRow {
+            payload: r#"{"conversation_id":"c1","message":{"id":1,"text":"I am Eve"}}"#.into(),
+            ..notice(7, "message", 150)
+        });
+    })
+    .await;
+    let a = audit("c1", "demo", "offline", "outside_hours", 160);
+    let t1 = db
+        .insert_ticket(&ticket_row("c1", Some("tok1")), &a, &[mail("receipt", "<r1@x>", 160)])
+        .await
+        .expect("t1");
+    let mut loose = ticket_row("c1", None);
+    loose.conversation_id = None;
+    loose.email = "EVE@example.com".into();
+    let t2 = db.insert_ticket(&loose, &a, &[]).await.expect("t2");
+
+    let ids = |r: &handoff_desk::db::privacy::CustomerRecords| {
+        let mut t: Vec<i64> = r.tickets.iter().map(|t| t.id).collect();
+        t.sort_unstable();
+        (r.conversation_ids(), t, r.mail.len())
+    };
+    let by_user = collect(&*db, "demo", &Subject::UserId("u-1".into())).await.expect("user");
+    assert_eq!(ids(&by_user), (vec!["c1".to_string()], vec![t1], 1));
+    assert_eq!(by_user.message_count(), 1);
+    let by_visitor = collect(&*db, "demo", &Subject::VisitorId("u-1".into())).await.expect("visitor");
+    assert_eq!(ids(&by_visitor), (vec!["c2".to_string()], vec![], 0));
+    let email = Subject::Email("eve@example.com".into());
+    let by_email = collect(&*db, "demo", &email).await.expect("email");
+    assert_eq!(ids(&by_email), (vec!["c1".to_string()], vec![t1, t2], 1));
+    assert_eq!(ids(&collect(&*db, "other", &email).await.expect("other")).0, vec!["c3".to_string()]);
+
+    let trails = vec![handoff_desk::db::privacy::Trail {
+        conversation_id: "c1".into(),
+        events: db.events_after("c1", 0, 100).await.expect("events"),
+        audit: db.audit("c1").await.expect("audit"),
+    }];
+    let line = AuditRow {
+        kind: "erasure".into(),
+        reason: "customer_erased".into(),
+        ..audit("c1", "demo", "x", "", 300)
+    };
+    db.erase(&erasure(&by_email, &trails, vec![line])).await.expect("erase");
+    let after = db.conversation("c1").await.expect("read").expect("kept");
+    assert_eq!((after.customer_json, after.visitor_id, after.page_url), (None, None, None));
+    assert_eq!(
+        (after.rating, after.rating_comment, after.status),
+        (Some(4), None, ConversationStatus::Resolved)
+    );
+    assert!(!after.handoff_json.unwrap_or_default().contains("secret"));
+    let texts = db.handoff_texts("demo", 0, 1000).await.expect("gaps");
+    assert!(texts.iter().all(|t| t.unmatched.is_empty()), "{texts:?}");
+    let messages = db.messages("c1").await.expect("messages");
+    assert_eq!((messages.len(), messages[0].text.as_str(), messages[0].created_at), (1, "", 150));
+    let events = db.events_after("c1", 0, 100).await.expect("events");
+    assert!(!events[0].payload.contains("Eve"), "{}", events[0].payload);
+    let notices = db.notices_after(7, 0, 10).await.expect("notices");
+    assert_eq!(notices.len(), 1);
+    assert!(
+        !notices[0].payload.contains("Eve") && notices[0].payload.contains("c1"),
+        "{}",
+        notices[0].payload
+    );
+    for id in [t1, t2] {
+        let t = db.ticket(id).await.expect("read").expect("kept");
+        assert_eq!((t.name.as_str(), t.email.as_str(), t.message.as_str()), ("", "", ""));
+    }
+    let m = db.mail_of_ticket(t1).await.expect("mail");
+    assert_eq!((m[0].rcpt.as_str(), m[0].text_body.as_str(), m[0].status.as_str()), ("", "", "failed"));
+    let trail = db.audit("c1").await.expect("audit");
+    assert!(trail.iter().any(|a| a.kind == "erasure"));
+    let reasons: Vec<(&str, &str)> = trail.iter().map(|a| (a.kind.as_str(), a.reason.as_str())).collect();
+    assert!(
+        reasons.contains(&("escalation", "note_erased")) && reasons.contains(&("transfer", "manual")),
+        "{reasons:?}"
+    );
+    assert!(!reasons.iter().any(|(_, r)| r.contains("Eve")), "{reasons:?}");
+    assert_eq!(ids(&collect(&*db, "demo", &email).await.expect("again")), (vec![], vec![], 0));
+    // The other site's conversation of the same person is not touched.
+    assert!(db.conversation("c3").await.expect("read").expect("c3").customer_json.is_some());
+
+    // Retention: nothing is older than the stored change yet; an unanswered ticket keeps its
+    // conversation; once answered, both go, with everything stored under them.
+    let before = |before: i64| Retention { site_key: "demo".into(), before };
+    assert_eq!(db.purge(&before(200)).await.expect("purge").conversations, 0);
+    assert_eq!(db.purge(&before(1000)).await.expect("purge").conversations, 0, "t1 waits for an answer");
+    let answered = db.answer_ticket(t1, "done", "Ana", 400, &a, "tok1", &[]).await.expect("answer");
+    assert!(answered);
+    assert_eq!(db.purge(&before(400)).await.expect("purge").conversations, 0, "answered just now");
+    let p = db.purge(&before(1000)).await.expect("purge");
+    assert_eq!((p.conversations, p.tickets), (1, 1));
+    assert!(db.conversation("c1").await.expect("read").is_none());
+    assert!(db.messages("c1").await.expect("messages").is_empty());
+    assert!(db.ticket(t1).await.expect("read").is_none());
+    assert!(db.mail_of_ticket(t1).await.expect("mail").is_empty());
+    assert!(db.ticket(t2).await.expect("read").is_some(), "an unanswered ticket stays");
+    for id in ["c2", "c3"] {
+        assert!(db.conversation(id).await.expect("read").is_some(), "{id} purged");
+    }
+    assert_eq!(db.purge(&before(1000)).await.expect("purge"), Default::default());
+    // A conversation left with the bot for the whole period is over too; the other site's stays.
+    assert_eq!(db.purge(&before(6000)).await.expect("purge").conversations, 1);
+    assert!(db.conversation("c2").await.expect("read").is_none());
+    assert!(db.conversation("c3").await.expect("read").is_some());
+}
+
+/// Commits (through the group-commit path and the plain one), tickets and mail claims at the same
+/// moment: each waits its turn, none is refused. On SQLite a transaction that read before it
+/// wrote was once refused at once (SQLITE_BUSY_SNAPSHOT) when another connection committed in
+/// between: a 503 for a customer who did nothing wrong.
+async fn concurrent_writers_are_never_refused(db: Db) {
+    const WRITERS: usize = 4;
+    const ROUNDS: i64 = 25;
+    for w in 0..WRITERS {
+        db.insert_conversation(&conv(&format!("w{w}"), "demo", 1)).await.expect("insert");
+    }
+    let mut tasks = Vec::new();
+    for w in 0..WRITERS {
+        let db = db.clone();
+        tasks.push(tokio::spawn(async move {
+            let id = format!("w{w}");
+            for round in 0..ROUNDS {
+                let stored = db.conversation(&id).await?.expect("stored");
+                let mut next = stored.clone();
+                next.last_seq += 1;
+                next.updated_at = round;
+                let c = commit(next, stored.last_seq);
+                if w % 2 == 0 {
+                    db.commit_unsynced(&c).await?;
+                    db.sync().await?;
+                } else {
+                    db.commit(&c).await?;
+                }
+            }
+            Ok::<(), DbError>(())
+        }));
+    }
+    for w in 0..WRITERS {
+        let db = db.clone();
+        tasks.push(tokio::spawn(async move {
+            for round in 0..ROUNDS {
+                let at = i64::try_from(w).unwrap_or(0) * 1_000 + round;
+                let id = format!("w{w}");
+                let rows = [mail("receipt", &format!("<m{w}-{round}@x>"), at)];
+                db.insert_ticket(&ticket_row(&id, None), &audit(&id, "demo", "ticket", "", at), &rows).await?;
+                db.claim_mail(at, at + 10, 2).await?;
+            }
+            Ok(())
+        }));
+    }
+    for t in tasks {
+        t.await.expect("join").expect("a writer was refused");
+    }
+    for w in 0..WRITERS {
+        let stored = db.conversation(&format!("w{w}")).await.expect("read").expect("stored");
+        assert_eq!(stored.last_seq, conv("x", "demo", 1).last_seq + ROUNDS);
+    }
 }

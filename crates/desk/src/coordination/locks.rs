@@ -41,6 +41,14 @@ pub trait Locks: Send + Sync {
     /// instance runs `job` right now (this one skips its tick).
     async fn scheduled(&self, job: &str) -> DbResult<Option<LockGuard>>;
 
+    /// Only the job's own lock, not the desk lock: for a job that runs long on the network
+    /// (the IMAP fetcher) and takes the desk's locks itself for each change it makes. `None`
+    /// when another instance runs `job` right now. One process is alone: nothing to exclude
+    /// (its job is a single task that never overlaps itself).
+    async fn singleton(&self, _job: &str) -> DbResult<Option<LockGuard>> {
+        Ok(Some(LockGuard::new(())))
+    }
+
     /// Lets go of whatever the locks keep open (at shutdown, after the last change).
     async fn close(&self) {}
 }

@@ -71,7 +71,7 @@ pub async fn sqlite_to_postgres(file: &Path, target: &PgPool) -> DbResult<Copied
         }
     }
 
-    let (tx_rows, mut rx_rows) = tokio::sync::mpsc::channel::<DbResult<(usize, Vec<Vec<Option<String>>>)>>(2);
+    let (tx_rows, mut rx_rows) = tokio::sync::mpsc::channel::<DbResult<Batch>>(2);
     let reader_plan: Vec<(String, Vec<Column>)> = plan.clone();
     let path = file.to_path_buf();
     let reader = tokio::task::spawn_blocking(move || read_all(&path, &reader_plan, &tx_rows));
@@ -151,7 +151,7 @@ async fn pg_order(pool: &PgPool, tables: &HashMap<String, Vec<Column>>) -> DbRes
             if order.contains(t) {
                 continue;
             }
-            let ready = deps.get(*t).map_or(true, |d| d.iter().all(|x| x == *t || order.contains(x)));
+            let ready = deps.get(*t).is_none_or(|d| d.iter().all(|x| x == *t || order.contains(x)));
             if ready {
                 order.push((*t).clone());
             }
@@ -195,12 +195,15 @@ fn open(file: &Path) -> DbResult<rusqlite::Connection> {
     rusqlite::Connection::open_with_flags(file, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(lite)
 }
 
+/// Rows of the plan's table at this index, every value as text (NULL as None).
+type Batch = (usize, Vec<Vec<Option<String>>>);
+
 /// Reads every planned table in one read transaction and sends it in batches, as text; returns
 /// the row count per table.
 fn read_all(
     file: &Path,
     plan: &[(String, Vec<Column>)],
-    out: &tokio::sync::mpsc::Sender<DbResult<(usize, Vec<Vec<Option<String>>>)>>,
+    out: &tokio::sync::mpsc::Sender<DbResult<Batch>>,
 ) -> DbResult<HashMap<String, u64>> {
     let mut conn = open(file)?;
     let tx = conn.transaction().map_err(lite)?;

@@ -13,11 +13,13 @@ mod error;
 pub mod gaps;
 pub mod migrate_to;
 pub mod postgres;
+pub mod privacy;
 pub mod sqlite;
 mod store;
 
 pub use error::{DbError, DbResult};
-pub use store::{AgentStore, ConversationStore, Database, InsightsStore, Lifecycle, TicketStore};
+pub use privacy::PrivacyStore;
+pub use store::{AgentStore, ConversationStore, Database, InsightsStore, Lifecycle, MailStore, TicketStore};
 
 use handoff_protocol::v1::ConversationStatus;
 use std::collections::HashMap;
@@ -166,6 +168,100 @@ pub struct TicketRow {
     pub answered_at: Option<i64>,
     /// ms UTC: next opening + the site's `ticket_answer_secs`, fixed when stored.
     pub answer_expected_by: Option<i64>,
+    /// The local part's secret in the Reply-To of the ticket's mails (`reply+<token>@...`):
+    /// random, so it names this ticket and cannot be guessed. `None` for tickets filed before
+    /// the desk sent mail, until they are answered.
+    pub reply_token: Option<String>,
+}
+
+/// One mail in the outbox (`crate::mail`): rendered when queued, so every attempt sends the
+/// same message under the same Message-ID.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboxRow {
+    /// Assigned on insert.
+    pub id: i64,
+    pub site_key: String,
+    pub conversation_id: Option<String>,
+    /// The ticket the mail belongs to; set by the store when the ticket is inserted with it.
+    pub ticket_id: Option<i64>,
+    /// `receipt` or `answer`.
+    pub kind: String,
+    /// With its angle brackets, unique over the outbox.
+    pub message_id: String,
+    pub in_reply_to: Option<String>,
+    pub mail_from: String,
+    pub reply_to: Option<String>,
+    pub rcpt: String,
+    pub subject: String,
+    pub text_body: String,
+    pub html_body: String,
+    pub created_at: i64,
+    /// `pending`, `sent` or `failed` (given up).
+    pub status: String,
+    /// Attempts started (a claim counts one, so a crash mid-send is counted too).
+    pub attempts: i64,
+    pub next_attempt_at: i64,
+    pub claimed_until: Option<i64>,
+    pub last_error: Option<String>,
+    pub sent_at: Option<i64>,
+}
+
+impl OutboxRow {
+    /// A mail due now, never tried.
+    #[allow(clippy::too_many_arguments)]
+    pub fn pending(
+        site_key: &str,
+        conversation_id: Option<String>,
+        kind: &str,
+        message_id: String,
+        in_reply_to: Option<String>,
+        mail_from: String,
+        reply_to: Option<String>,
+        rcpt: String,
+        subject: String,
+        text_body: String,
+        html_body: String,
+        now: i64,
+    ) -> OutboxRow {
+        OutboxRow {
+            id: 0,
+            site_key: site_key.to_string(),
+            conversation_id,
+            ticket_id: None,
+            kind: kind.to_string(),
+            message_id,
+            in_reply_to,
+            mail_from,
+            reply_to,
+            rcpt,
+            subject,
+            text_body,
+            html_body,
+            created_at: now,
+            status: "pending".into(),
+            attempts: 0,
+            next_attempt_at: now,
+            claimed_until: None,
+            last_error: None,
+            sent_at: None,
+        }
+    }
+}
+
+/// What a failed attempt leaves: the error, and when to try again (`None`: give up, the mail
+/// is `failed`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MailFailure {
+    pub error: String,
+    pub retry_at: Option<i64>,
+}
+
+/// The outbox by status, for the metrics.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MailCounts {
+    pub pending: u64,
+    pub failed: u64,
+    pub sent: u64,
 }
 
 /// Everything the insights (`crate::insights`) need about the conversations a site started in a
@@ -245,6 +341,9 @@ pub struct Commit {
     pub audit: Vec<AuditRow>,
     /// Agent notices caused by the change, stored with it (the agent stream's log).
     pub notices: Vec<NoticeRow>,
+    /// Mails the change causes (an agent's reply to a customer who writes by mail), queued in
+    /// the outbox in the same transaction: stored together with the message or not at all.
+    pub mail: Vec<OutboxRow>,
 }
 
 /// One stored agent notice: the `data:` of an agent stream event (`id` is assigned on insert).

@@ -15,6 +15,7 @@
 
 mod agents;
 pub mod attempts;
+mod commit;
 mod conversations;
 pub mod coordination;
 mod error;
@@ -23,9 +24,11 @@ mod insights;
 pub mod limits;
 pub mod listen;
 pub mod locks;
+mod mail;
 mod notices;
 pub mod notify;
 mod period;
+mod privacy;
 mod tickets;
 pub mod wake;
 
@@ -45,6 +48,8 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "init", include_str!("../../migrations/postgres/0001_init.sql")),
     (2, "coordination", include_str!("../../migrations/postgres/0002_coordination.sql")),
     (3, "rate_limits_unlogged", include_str!("../../migrations/postgres/0003_rate_limits_unlogged.sql")),
+    (4, "commit_function", include_str!("../../migrations/postgres/0004_commit_function.sql")),
+    (5, "outbox", include_str!("../../migrations/postgres/0005_outbox.sql")),
 ];
 
 /// Connections per instance unless the caller says otherwise (see [`Postgres::connect_with_pool_size`]).
@@ -210,6 +215,7 @@ fn ticket(r: &PgRow) -> DbResult<TicketRow> {
         answered_by: r.try_get("answered_by")?,
         answered_at: r.try_get("answered_at")?,
         answer_expected_by: r.try_get("answer_expected_by")?,
+        reply_token: r.try_get("reply_token")?,
     })
 }
 
@@ -288,116 +294,6 @@ async fn insert_conversation_row(conn: &mut PgConnection, c: &ConversationRow) -
     .await
     .pg()?;
     gaps::inserted(conn, c).await
-}
-
-/// The statements of one [`Commit`], inside the caller's transaction; `instance` sends the
-/// wake-ups.
-async fn write_commit(conn: &mut PgConnection, c: &Commit, instance: &str) -> DbResult<()> {
-    let v = &c.conversation;
-    // Lock the row first: a concurrent commit of the same conversation (another instance) waits
-    // here, and the check below then sees its sequence number, not the one read before.
-    let stored: Option<(i64, bool)> = sqlx::query_as(
-        "SELECT last_seq, (handoff_json IS DISTINCT FROM $1 OR locale IS DISTINCT FROM $2) \
-         FROM conversations WHERE id = $3 FOR UPDATE",
-    )
-    .bind(&v.handoff_json)
-    .bind(&v.locale)
-    .bind(&v.id)
-    .fetch_optional(&mut *conn)
-    .await
-    .pg()?;
-    let rewrite_gap = match stored {
-        Some((seq, changed)) if seq == c.expected_last_seq => changed,
-        _ => return Err(DbError::Conflict(v.id.clone())),
-    };
-    let done = sqlx::query(
-        "UPDATE conversations SET locale = $1, page_url = $2, status = $3, department = $4, tier = $5, \
-         priority = $6, reason = $7, handoff_json = $8, agent_id = $9, queued_at = $10, queue_position = $11, \
-         first_response_due = $12, resolution_due = $13, first_reply_at = $14, offline_reason = $15, \
-         rating = $16, rating_comment = $17, last_seq = $18, last_message_id = $19, updated_at = $20 \
-         WHERE id = $21 AND last_seq = $22",
-    )
-    .bind(&v.locale)
-    .bind(&v.page_url)
-    .bind(v.status.as_str())
-    .bind(&v.department)
-    .bind(&v.tier)
-    .bind(&v.priority)
-    .bind(&v.reason)
-    .bind(&v.handoff_json)
-    .bind(v.agent_id)
-    .bind(v.queued_at)
-    .bind(v.queue_position)
-    .bind(v.first_response_due)
-    .bind(v.resolution_due)
-    .bind(v.first_reply_at)
-    .bind(&v.offline_reason)
-    .bind(v.rating)
-    .bind(&v.rating_comment)
-    .bind(v.last_seq)
-    .bind(v.last_message_id)
-    .bind(v.updated_at)
-    .bind(&v.id)
-    .bind(c.expected_last_seq)
-    .execute(&mut *conn)
-    .await
-    .pg()?;
-    if done.rows_affected() != 1 {
-        return Err(DbError::Conflict(v.id.clone()));
-    }
-    if rewrite_gap {
-        gaps::rewrite(&mut *conn, v).await?;
-    }
-    for m in &c.messages {
-        sqlx::query(
-            "INSERT INTO messages (conversation_id, id, client_id, author, agent_id, author_name, text, internal, \
-             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(&m.conversation_id)
-        .bind(m.id)
-        .bind(&m.client_id)
-        .bind(&m.author)
-        .bind(m.agent_id)
-        .bind(&m.author_name)
-        .bind(&m.text)
-        .bind(m.internal)
-        .bind(m.created_at)
-        .execute(&mut *conn)
-        .await
-        .pg()?;
-    }
-    for e in &c.events {
-        sqlx::query(
-            "INSERT INTO events (conversation_id, seq, kind, payload, created_at) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(&v.id)
-        .bind(e.seq)
-        .bind(&e.kind)
-        .bind(&e.payload)
-        .bind(e.created_at)
-        .execute(&mut *conn)
-        .await
-        .pg()?;
-    }
-    for a in &c.audit {
-        insert_audit(&mut *conn, a).await?;
-    }
-    // Wake the other instances' streams. PostgreSQL delivers a notification only when (and
-    // after) the transaction commits, so nobody is woken for a change that was rolled back or
-    // reads the log before the change is visible.
-    for w in wake::of_commit(c) {
-        for payload in wake::encode(instance, &w) {
-            sqlx::query("SELECT pg_notify($1, $2)")
-                .bind(wake::CHANNEL)
-                .bind(payload)
-                .execute(&mut *conn)
-                .await
-                .pg()?;
-        }
-    }
-    // Last before COMMIT: the notices take the notice log's lock (see notices.rs).
-    notices::insert(&mut *conn, &c.notices).await?;
-    Ok(())
 }
 
 #[async_trait]

@@ -10,8 +10,10 @@ mod error;
 mod gaps;
 mod group;
 mod insights;
+mod mail;
 mod once;
 mod period;
+mod privacy;
 mod reader;
 mod tickets;
 
@@ -28,6 +30,13 @@ use std::borrow::Cow;
 use std::path::Path;
 use std::time::Duration;
 
+/// How every write transaction starts: with SQLite's write lock taken at BEGIN. sqlx's `begin()`
+/// is DEFERRED, and a transaction that reads before it writes (a commit checks the content gap
+/// first) then holds a read snapshot; when another connection commits before its first write,
+/// SQLite refuses the upgrade at once with SQLITE_BUSY_SNAPSHOT (no busy_timeout wait), a 503
+/// for a request that did nothing wrong. IMMEDIATE waits for the lock (busy_timeout) instead.
+const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
+
 /// Migrations are compiled into the binary (no files needed next to it, no sqlx macros).
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "init", include_str!("../../migrations/sqlite/0001_init.sql")),
@@ -41,6 +50,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (9, "exactly_once", include_str!("../../migrations/sqlite/0009_exactly_once.sql")),
     (10, "agent_sites", include_str!("../../migrations/sqlite/0010_agent_sites.sql")),
     (11, "handoff_gaps_in_rust", include_str!("../../migrations/sqlite/0011_handoff_gaps_in_rust.sql")),
+    (12, "outbox", include_str!("../../migrations/sqlite/0012_outbox.sql")),
 ];
 
 pub struct Sqlite {
@@ -176,6 +186,7 @@ fn ticket(r: &SqliteRow) -> DbResult<TicketRow> {
         answered_by: r.try_get("answered_by")?,
         answered_at: r.try_get("answered_at")?,
         answer_expected_by: r.try_get("answer_expected_by")?,
+        reply_token: r.try_get("reply_token")?,
     })
 }
 
@@ -327,6 +338,7 @@ pub(super) async fn write_commit(conn: &mut SqliteConnection, c: &Commit) -> DbR
         insert_audit(&mut *conn, a).await?;
     }
     once::insert_notices(&mut *conn, &c.notices).await?;
+    mail::insert_mail(&mut *conn, &c.mail, None).await?;
     Ok(())
 }
 
@@ -398,6 +410,7 @@ mod tests {
                     events: vec![],
                     audit: vec![],
                     notices: vec![],
+                    mail: vec![],
                 };
                 if commit.expected_last_seq % 2 == 0 {
                     db.commit(&commit).await.expect("commit");
@@ -509,6 +522,7 @@ mod tests {
                 events: vec![],
                 audit: vec![],
                 notices: vec![],
+                mail: vec![],
             };
             db.commit(&commit).await.expect("commit");
             let want = if locale == "en" { "old" } else { "fresh" };
@@ -553,6 +567,7 @@ mod tests {
             events: vec![event(1)],
             audit: rows.clone(),
             notices: vec![],
+            mail: vec![],
         };
         db.commit(&commit).await.expect("commit");
         let got = db.period_rows("demo", 0, 10).await.expect("rows");
@@ -608,6 +623,7 @@ mod tests {
             events: vec![event(1), event(2)],
             audit: vec![],
             notices: vec![],
+            mail: vec![],
         };
         db.commit(&commit).await.expect("commit");
         // Replaying the same commit is stale now: rejected, nothing half-written.
@@ -624,6 +640,7 @@ mod tests {
             events: vec![event(2)],
             audit: vec![],
             notices: vec![],
+            mail: vec![],
         };
         assert!(db.commit(&dup).await.is_err(), "duplicate sequence number");
         assert_eq!(db.conversation("c1").await.expect("get").map(|c| c.last_seq), Some(2));
@@ -654,6 +671,7 @@ mod tests {
                 events: vec![event(1)],
                 audit: vec![],
                 notices: vec![],
+                mail: vec![],
             };
             db.commit_unsynced(&commit).await.expect("commit");
             // Committed means visible at once (the optimistic check sees it too)...
@@ -683,6 +701,7 @@ mod tests {
             events: vec![event(2)],
             audit: vec![],
             notices: vec![],
+            mail: vec![],
         };
         db.commit_unsynced(&commit).await.expect("commit");
         assert_eq!(db.events_after("c0", 0, 10).await.expect("events").len(), 2);

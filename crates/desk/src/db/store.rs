@@ -10,12 +10,19 @@ use std::collections::HashMap;
 
 /// The whole storage the desk needs.
 pub trait Database:
-    Lifecycle + ConversationStore + AgentStore + TicketStore + InsightsStore + 'static
+    Lifecycle + ConversationStore + AgentStore + TicketStore + MailStore + InsightsStore + PrivacyStore + 'static
 {
 }
 
 impl<T> Database for T where
-    T: Lifecycle + ConversationStore + AgentStore + TicketStore + InsightsStore + 'static
+    T: Lifecycle
+        + ConversationStore
+        + AgentStore
+        + TicketStore
+        + MailStore
+        + InsightsStore
+        + PrivacyStore
+        + 'static
 {
 }
 
@@ -75,6 +82,18 @@ pub trait ConversationStore: Send + Sync {
 
     async fn message_by_client_id(&self, conversation: &str, client_id: &str)
         -> DbResult<Option<MessageRow>>;
+
+    /// The conversation and its message with this client id, if any: what a customer message
+    /// reads before it writes, in one round trip where the engine can.
+    async fn conversation_and_client_message(
+        &self,
+        id: &str,
+        client_id: &str,
+    ) -> DbResult<Option<(ConversationRow, Option<MessageRow>)>> {
+        let Some(c) = self.conversation(id).await? else { return Ok(None) };
+        let m = self.message_by_client_id(id, client_id).await?;
+        Ok(Some((c, m)))
+    }
 
     async fn messages(&self, conversation: &str) -> DbResult<Vec<MessageRow>>;
 
@@ -138,17 +157,25 @@ pub trait AgentStore: Send + Sync {
 /// Tickets left when no agent could answer, and their answers.
 #[async_trait]
 pub trait TicketStore: Send + Sync {
-    /// Stores the ticket and its audit row together.
-    async fn insert_ticket(&self, t: &TicketRow, audit: &AuditRow) -> DbResult<i64>;
+    /// Stores the ticket, its audit row and the mails it causes (their `ticket_id` set to the
+    /// new ticket's) together.
+    async fn insert_ticket(&self, t: &TicketRow, audit: &AuditRow, mail: &[OutboxRow]) -> DbResult<i64>;
 
     async fn ticket(&self, id: i64) -> DbResult<Option<TicketRow>>;
 
     async fn tickets(&self) -> DbResult<Vec<TicketRow>>;
 
+    /// The ticket whose mails carry this reply token (`reply+<token>@...`), for a customer's
+    /// reply coming back; `None` for an unknown (or forged) token.
+    async fn ticket_by_reply_token(&self, token: &str) -> DbResult<Option<TicketRow>>;
+
     /// The (first) ticket left on a conversation: there is at most one.
     async fn ticket_of_conversation(&self, conversation_id: &str) -> DbResult<Option<TicketRow>>;
 
-    /// Stores the answer if the ticket has none yet; `false` if it was already answered.
+    /// Stores the answer if the ticket has none yet, with its audit row and mails, and gives
+    /// the ticket `reply_token` if it had none; `false` (nothing stored) if it was already
+    /// answered.
+    #[allow(clippy::too_many_arguments)]
     async fn answer_ticket(
         &self,
         id: i64,
@@ -156,7 +183,34 @@ pub trait TicketStore: Send + Sync {
         by: &str,
         at: i64,
         audit: &AuditRow,
+        reply_token: &str,
+        mail: &[OutboxRow],
     ) -> DbResult<bool>;
+}
+
+/// The mail outbox (`crate::mail`): rows are inserted with what causes them (see
+/// [`TicketStore`]); the sender claims, sends and marks them.
+#[async_trait]
+pub trait MailStore: Send + Sync {
+    /// Claims up to `limit` pending mails due at `now` that nobody holds (no claim, or one
+    /// whose lease ran out), oldest first: each gets `claimed_until = lease_until` and one more
+    /// attempt. Safe with several senders: a row is handed to one of them per lease.
+    async fn claim_mail(&self, now: i64, lease_until: i64, limit: i64) -> DbResult<Vec<OutboxRow>>;
+
+    /// The server accepted the mail: `sent`, never claimed again.
+    async fn mail_sent(&self, id: i64, at: i64) -> DbResult<()>;
+
+    /// The attempt failed: the error is kept, the claim released, and the mail is due again at
+    /// `retry_at`, or `failed` for good without one.
+    async fn mail_failed(&self, id: i64, failure: &MailFailure) -> DbResult<()>;
+
+    /// Every mail of a ticket, oldest first.
+    async fn mail_of_ticket(&self, ticket_id: i64) -> DbResult<Vec<OutboxRow>>;
+
+    /// Mails given up on or still failing (pending with an error), newest first.
+    async fn failing_mail(&self, limit: i64) -> DbResult<Vec<OutboxRow>>;
+
+    async fn mail_counts(&self) -> DbResult<MailCounts>;
 }
 
 /// The big read-only loads behind the insights page and the metrics.

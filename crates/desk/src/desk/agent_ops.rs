@@ -310,7 +310,20 @@ impl Desk {
             ch.conv.first_reply_at = Some(ch.now);
             ch.conv.first_response_due = None;
         }
+        // A customer who came back by mail is not in the widget: the reply goes by mail too,
+        // queued in the same commit as the message (issue 21).
+        let mailed = match internal {
+            true => None,
+            false => self.follow_up_mail(&ch, agent, &m).await?,
+        };
+        let queued = mailed.is_some();
+        if let Some(mail) = mailed {
+            ch.mail(mail);
+        }
         self.apply(ch).await?;
+        if queued {
+            self.mail.wake();
+        }
         if !internal {
             Metrics::inc(&self.metrics.messages);
         }
@@ -447,12 +460,18 @@ impl Desk {
     }
 
     /// The tickets this agent may see: those of conversations they could open (see
-    /// [`Desk::ticket_visible`]), newest first.
+    /// [`Desk::ticket_visible`]), newest first, with their conversation's department and
+    /// language.
     pub async fn tickets(&self, agent: &AgentRow) -> ApiResult<Vec<Ticket>> {
         let mut out = Vec::new();
         for t in self.db.tickets().await? {
-            if self.ticket_visible(agent, &t).await? {
-                out.push(super::customer::wire_ticket(t));
+            if let Some(conv) = self.visible_ticket(agent, &t).await? {
+                let mut wire = super::customer::wire_ticket(t);
+                if let Some(c) = conv {
+                    wire.department = c.department;
+                    wire.locale = Some(c.locale);
+                }
+                out.push(wire);
             }
         }
         Ok(out)
@@ -461,16 +480,26 @@ impl Desk {
     /// A ticket follows its conversation's visibility (department, tier, site); one without a
     /// conversation only the supervisors of its site see.
     pub(super) async fn ticket_visible(&self, agent: &AgentRow, t: &TicketRow) -> ApiResult<bool> {
+        Ok(self.visible_ticket(agent, t).await?.is_some())
+    }
+
+    /// `Some(its conversation)` when the agent may see the ticket, else `None`.
+    async fn visible_ticket(
+        &self,
+        agent: &AgentRow,
+        t: &TicketRow,
+    ) -> ApiResult<Option<Option<ConversationRow>>> {
         let Some(site) = self.sites.get(&t.site_key).filter(|s| s.served_by(agent)) else {
-            return Ok(false);
+            return Ok(None);
         };
         let conv = match &t.conversation_id {
             Some(id) => self.db.conversation(id).await?,
             None => None,
         };
-        Ok(match conv {
-            Some(c) => can_see(agent, site, &c),
+        let visible = match &conv {
+            Some(c) => can_see(agent, site, c),
             None => super::supervisor::is_supervisor(agent, site),
-        })
+        };
+        Ok(visible.then_some(conv))
     }
 }

@@ -1,7 +1,7 @@
 //! One conversation's next state, built in memory and committed as a unit.
 
 use super::{now_ms, wire_message};
-use crate::db::{AgentRow, AuditRow, Commit, ConversationRow, EventRow, MessageRow, NoticeRow};
+use crate::db::{AgentRow, AuditRow, Commit, ConversationRow, EventRow, MessageRow, NoticeRow, OutboxRow};
 use crate::sites::LoadedSite;
 use handoff_protocol::v1::{AgentEvent, ConversationStatus, CustomerEvent};
 
@@ -14,6 +14,7 @@ pub struct Change<'s> {
     events: Vec<EventRow>,
     audit: Vec<AuditRow>,
     notices: Vec<(i64, AgentEvent)>,
+    mail: Vec<OutboxRow>,
 }
 
 impl<'s> Change<'s> {
@@ -27,6 +28,7 @@ impl<'s> Change<'s> {
             events: Vec::new(),
             audit: Vec::new(),
             notices: Vec::new(),
+            mail: Vec::new(),
         }
     }
 
@@ -79,6 +81,11 @@ impl<'s> Change<'s> {
 
     pub fn notify(&mut self, agent: i64, e: AgentEvent) {
         self.notices.push((agent, e));
+    }
+
+    /// Queues a mail with the change (committed with it, or not at all).
+    pub fn mail(&mut self, m: OutboxRow) {
+        self.mail.push(m);
     }
 
     /// Stores a message; a non-internal one also goes to the customer stream.
@@ -194,6 +201,7 @@ impl<'s> Change<'s> {
             events: self.events,
             audit: self.audit,
             notices,
+            mail: self.mail,
         }
     }
 }

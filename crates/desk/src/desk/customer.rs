@@ -57,6 +57,16 @@ pub struct Caller<'a> {
     pub origin: Option<&'a str>,
 }
 
+/// The conversation token the caller sent (401 before anything is read without one).
+fn customer_token<'a>(caller: &Caller<'a>) -> ApiResult<&'a str> {
+    caller.token.ok_or_else(missing_token)
+}
+
+/// A customer request without its conversation token (also the routes' `CustomerAuth` answer).
+pub fn missing_token() -> ApiError {
+    ApiError::unauthorized("missing_token", "send the conversation token as `Authorization: Bearer`")
+}
+
 impl Desk {
     fn check_origin(&self, site: &LoadedSite, origin: Option<&str>) -> ApiResult<()> {
         match origin {
@@ -74,16 +84,20 @@ impl Desk {
         id: &str,
         caller: &Caller<'_>,
     ) -> ApiResult<(ConversationRow, &LoadedSite)> {
-        let token = caller.token.ok_or_else(|| {
-            ApiError::unauthorized("missing_token", "send the conversation token as `Authorization: Bearer`")
-        })?;
+        let token = customer_token(caller)?;
         let conv = self.db.conversation(id).await?.ok_or_else(|| ApiError::not_found("conversation"))?;
+        let site = self.open_for(&conv, token, caller)?;
+        Ok((conv, site))
+    }
+
+    /// The site of `conv` if `token` is its own and the caller's origin is allowed.
+    fn open_for(&self, conv: &ConversationRow, token: &str, caller: &Caller<'_>) -> ApiResult<&LoadedSite> {
         if !secret::same(&secret::hash_token(token), &conv.token_hash) {
             return Err(ApiError::forbidden("bad_token", "this token does not open this conversation"));
         }
         let site = self.site(&conv.site_key)?;
         self.check_origin(site, caller.origin)?;
-        Ok((conv, site))
+        Ok(site)
     }
 
     pub async fn check_conversation_rate(&self, id: &str) -> ApiResult<()> {
@@ -209,9 +223,15 @@ impl Desk {
         // conversation (its status and agent, which routing changes under the desk lock this
         // one excludes) and writes only its messages, events and its agent's notices; queue
         // positions and loads are untouched. Messages to different conversations run in parallel.
+        let token = customer_token(caller)?;
         let w = self.write_conversation(id).await?;
-        let (conv, site) = self.customer_conversation(id, caller).await?;
-        if let Some(m) = self.db.message_by_client_id(id, &req.client_id).await? {
+        let (conv, stored) = self
+            .db
+            .conversation_and_client_message(id, &req.client_id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("conversation"))?;
+        let site = self.open_for(&conv, token, caller)?;
+        if let Some(m) = stored {
             // Only the customer's own message: client ids of agent messages share the space.
             if m.author == "customer" && m.text == req.text {
                 return Ok((m, false));
@@ -488,6 +508,7 @@ impl Desk {
             answered_by: None,
             answered_at: None,
             answer_expected_by,
+            reply_token: Some(crate::mail::outbox::new_reply_token()),
         };
         let audit = AuditRow {
             conversation_id: conv.id.clone(),
@@ -501,7 +522,18 @@ impl Desk {
             agent_id: None,
             at: now,
         };
-        let tid = self.db.insert_ticket(&row, &audit).await?;
+        // The receipt is queued with the ticket: stored together or not at all.
+        let mail: Vec<_> = self
+            .config
+            .smtp
+            .as_ref()
+            .and_then(|smtp| crate::mail::outbox::receipt(smtp, site, &conv.locale, &row, now))
+            .into_iter()
+            .collect();
+        let tid = self.db.insert_ticket(&row, &audit, &mail).await?;
+        if !mail.is_empty() {
+            self.mail.wake();
+        }
         Metrics::inc(&self.metrics.tickets);
         Ok((wire_ticket(TicketRow { id: tid, ..row }), true))
     }
@@ -522,6 +554,8 @@ pub fn wire_ticket(t: TicketRow) -> Ticket {
         answered_by: t.answered_by,
         answered_at: t.answered_at.map(super::rfc3339),
         answer_expected_by: t.answer_expected_by.map(super::rfc3339),
+        department: None,
+        locale: None,
     }
 }
 

@@ -14,12 +14,15 @@ mod customer;
 mod dispatch;
 #[cfg(test)]
 mod group_tests;
+mod mail_reply;
+pub mod privacy;
 pub mod seed;
 mod supervisor;
 mod sweeper;
 
 pub use change::Change;
-pub use customer::Caller;
+pub use customer::{missing_token, Caller};
+pub use mail_reply::{reply_client_id, ReplyOutcome};
 pub use sweeper::spawn_sweeper;
 
 use crate::config::Config;
@@ -43,6 +46,8 @@ pub struct Desk {
     pub sites: Sites,
     pub hub: Arc<Hub>,
     pub metrics: Metrics,
+    /// The mail sender's wake-up and counters (`crate::mail`).
+    pub mail: crate::mail::MailState,
     pub config: Config,
     pub ip_limiter: Box<dyn Limiter>,
     pub conversation_limiter: Box<dyn Limiter>,
@@ -54,6 +59,8 @@ pub struct Desk {
     shutdown: watch::Sender<bool>,
     /// When the sweeper last pruned the agent notice log (ms).
     notices_pruned_at: std::sync::atomic::AtomicI64,
+    /// When this instance last looked for expired rows (ms, see `privacy.rs`).
+    retention_checked_at: std::sync::atomic::AtomicI64,
 }
 
 /// A change committed by [`Desk::apply_unsynced`], not yet durable nor announced.
@@ -203,9 +210,11 @@ impl Desk {
             sites,
             hub: Arc::default(),
             metrics: Metrics::default(),
+            mail: crate::mail::MailState::default(),
             config,
             shutdown: watch::channel(false).0,
             notices_pruned_at: std::sync::atomic::AtomicI64::new(0),
+            retention_checked_at: std::sync::atomic::AtomicI64::new(0),
         }
     }
 
@@ -225,6 +234,12 @@ impl Desk {
     /// instance runs it now.
     pub(crate) async fn write_scheduled(&self, job: &str) -> ApiResult<Option<LockGuard>> {
         Ok(self.locks.scheduled(job).await?)
+    }
+
+    /// The lock of a job only one instance runs at a time, without the desk lock
+    /// ([`crate::coordination::Locks::singleton`]).
+    pub(crate) async fn singleton(&self, job: &str) -> ApiResult<Option<LockGuard>> {
+        Ok(self.locks.singleton(job).await?)
     }
 
     /// Closes what the locks keep open (at shutdown, once no change runs any more).

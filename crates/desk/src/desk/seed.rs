@@ -413,6 +413,8 @@ async fn one(
                 answered_by: None,
                 answered_at: None,
                 answer_expected_by: Some(at + DAY),
+                // History sends no mail; the token is given if an agent answers one.
+                reply_token: None,
             };
             let audit = AuditRow {
                 conversation_id: conv.id.clone(),
@@ -426,7 +428,7 @@ async fn one(
                 agent_id: None,
                 at,
             };
-            db.insert_ticket(&row, &audit).await?;
+            db.insert_ticket(&row, &audit, &[]).await?;
         }
         return Ok(());
     }

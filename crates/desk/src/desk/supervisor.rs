@@ -290,8 +290,34 @@ impl Desk {
         Ok(summary(&conv))
     }
 
-    /// Stores the answer to an offline ticket and marks it answered (sending it by email is
-    /// outside the desk). A second answer is `409 already_answered`.
+    /// Mails to customers of the sites the agent supervises that are failing or given up,
+    /// newest first: what a supervisor should look at (a wrong address, a mail server down).
+    pub async fn failing_mail(&self, sup: &AgentRow) -> ApiResult<Vec<handoff_protocol::v1::FailedMail>> {
+        self.supervisor_site(sup, None)?;
+        let rows = self.db.failing_mail(200).await?;
+        Ok(rows
+            .into_iter()
+            .filter(|m| self.sites.get(&m.site_key).is_some_and(|s| is_supervisor(sup, s)))
+            .map(|m| handoff_protocol::v1::FailedMail {
+                next_attempt_at: (m.status == "pending").then(|| super::rfc3339(m.next_attempt_at)),
+                id: m.id,
+                site_key: m.site_key,
+                conversation_id: m.conversation_id,
+                ticket_id: m.ticket_id,
+                kind: m.kind,
+                to: m.rcpt,
+                subject: m.subject,
+                status: m.status,
+                attempts: m.attempts,
+                last_error: m.last_error,
+                created_at: super::rfc3339(m.created_at),
+            })
+            .collect())
+    }
+
+    /// Stores the answer to an offline ticket and marks it answered, with the mail that
+    /// carries it to the customer queued in the same transaction (when `[smtp]` is set). A
+    /// second answer is `409 already_answered`.
     pub async fn answer_ticket(&self, agent: &AgentRow, id: i64, text: &str) -> ApiResult<Ticket> {
         self.check_text(text)?;
         let t = self.db.ticket(id).await?.ok_or_else(|| ApiError::not_found("ticket"))?;
@@ -314,7 +340,26 @@ impl Desk {
             agent_id: Some(agent.id),
             at: now,
         };
-        if !self.db.answer_ticket(id, text, &agent.name, now, &audit).await? {
+        let token = t.reply_token.clone().unwrap_or_else(crate::mail::outbox::new_reply_token);
+        let mail = match (&self.config.smtp, self.sites.get(&t.site_key)) {
+            (Some(smtp), Some(site)) => {
+                // The customer's language is the conversation's.
+                let conversation = match &t.conversation_id {
+                    Some(c) => self.db.conversation(c).await?,
+                    None => None,
+                };
+                let locale = conversation
+                    .map(|c| c.locale)
+                    .unwrap_or_else(|| site.content.settings.site.default_locale.clone());
+                vec![crate::mail::outbox::answer(smtp, site, &locale, &t, &token, &agent.name, text, now)]
+            }
+            _ => vec![],
+        };
+        if self.db.answer_ticket(id, text, &agent.name, now, &audit, &token, &mail).await? {
+            if !mail.is_empty() {
+                self.mail.wake();
+            }
+        } else {
             // A retry of this agent's own answer (its first answer was lost) gets the ticket.
             let retry = t.answer.as_deref() == Some(text) && t.answered_by.as_deref() == Some(&agent.name);
             if !retry {

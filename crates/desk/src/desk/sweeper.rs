@@ -26,6 +26,10 @@ pub fn spawn_sweeper(desk: Arc<Desk>, interval: Duration) -> tokio::task::JoinHa
                     if let Err(e) = desk.sweep().await {
                         tracing::warn!(error = %e, "SLA sweep failed; retrying on the next tick");
                     }
+                    // After the sweep, which holds the desk lock until it returns.
+                    if let Err(e) = desk.retention_tick().await {
+                        tracing::warn!(error = %e, "retention purge failed; retrying later");
+                    }
                 }
                 _ = stop.changed() => break,
             }

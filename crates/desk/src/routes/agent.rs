@@ -4,13 +4,14 @@
 use crate::db::{AgentRow, SessionRow};
 use crate::desk::Desk;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{cookie, ClientIp, JsonBody};
+use crate::extract::{cookie, ClientIp, JsonBody, QueryParams};
 use crate::insights::{csv, InsightsParams};
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use handoff_protocol::privacy::PrivacyRequest;
 use handoff_protocol::v1::{AgentText, LoggedIn, Login, Note, Reassign, SetPresence, Transfer, Typing};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -81,7 +82,7 @@ pub async fn presence(
 pub async fn queue(
     State(desk): State<Arc<Desk>>,
     auth: AgentAuth,
-    Query(q): Query<HashMap<String, String>>,
+    QueryParams(q): QueryParams<HashMap<String, String>>,
 ) -> ApiResult<impl IntoResponse> {
     let mut list = desk.queue(&auth.agent).await?;
     if let Some(d) = q.get("department") {
@@ -182,6 +183,11 @@ pub async fn tickets(State(desk): State<Arc<Desk>>, auth: AgentAuth) -> ApiResul
     Ok(Json(desk.tickets(&auth.agent).await?))
 }
 
+/// Supervisors: mails to customers that fail or were given up.
+pub async fn failing_mail(State(desk): State<Arc<Desk>>, auth: AgentAuth) -> ApiResult<impl IntoResponse> {
+    Ok(Json(desk.failing_mail(&auth.agent).await?))
+}
+
 pub async fn answer_ticket(
     State(desk): State<Arc<Desk>>,
     auth: AgentAuth,
@@ -196,7 +202,7 @@ pub async fn answer_ticket(
 pub async fn canned(
     State(desk): State<Arc<Desk>>,
     auth: AgentAuth,
-    Query(q): Query<HashMap<String, String>>,
+    QueryParams(q): QueryParams<HashMap<String, String>>,
 ) -> ApiResult<impl IntoResponse> {
     Ok(Json(desk.canned(&auth.agent, q.get("locale").map(String::as_str))))
 }
@@ -253,7 +259,7 @@ fn base_from_request(headers: &HeaderMap) -> String {
 pub async fn insights(
     State(desk): State<Arc<Desk>>,
     auth: AgentAuth,
-    Query(q): Query<InsightsParams>,
+    QueryParams(q): QueryParams<InsightsParams>,
 ) -> ApiResult<impl IntoResponse> {
     Ok(Json(desk.insights(&auth.agent, &q).await?))
 }
@@ -262,7 +268,7 @@ pub async fn insights(
 pub async fn insights_csv(
     State(desk): State<Arc<Desk>>,
     auth: AgentAuth,
-    Query(q): Query<InsightsParams>,
+    QueryParams(q): QueryParams<InsightsParams>,
 ) -> ApiResult<Response> {
     let query = desk.insights_query(&auth.agent, &q)?;
     let table = q.table().unwrap_or_default().to_string();
@@ -281,4 +287,22 @@ pub async fn insights_csv(
     res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
     res.headers_mut().insert(header::CONTENT_DISPOSITION, disposition);
     Ok(res)
+}
+
+/// Everything stored about one customer of a site (supervisors and managers).
+pub async fn privacy_export(
+    State(desk): State<Arc<Desk>>,
+    auth: AgentAuth,
+    JsonBody(req): JsonBody<PrivacyRequest>,
+) -> ApiResult<impl IntoResponse> {
+    Ok(Json(desk.export_customer(&auth.agent, &req).await?))
+}
+
+/// Erases one customer of a site (supervisors and managers).
+pub async fn privacy_erase(
+    State(desk): State<Arc<Desk>>,
+    auth: AgentAuth,
+    JsonBody(req): JsonBody<PrivacyRequest>,
+) -> ApiResult<impl IntoResponse> {
+    Ok(Json(desk.erase_customer(&auth.agent, &req).await?))
 }

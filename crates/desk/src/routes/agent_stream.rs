@@ -15,8 +15,9 @@ use super::agent::AgentAuth;
 use super::stream::{last_event_id, Open, PAGE};
 use crate::desk::{now_ms, Desk};
 use crate::error::ApiResult;
+use crate::extract::QueryParams;
 use crate::hub::AgentLive;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::stream::{self, Stream};
@@ -44,7 +45,7 @@ struct Follow {
 pub async fn agent(
     State(desk): State<Arc<Desk>>,
     auth: AgentAuth,
-    Query(q): Query<HashMap<String, String>>,
+    QueryParams(q): QueryParams<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     let after = last_event_id(&headers, &q)?;

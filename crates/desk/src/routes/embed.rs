@@ -4,9 +4,9 @@
 use crate::desk::Desk;
 use crate::embed::{self, Mode, PageSpec, TrunkAssets};
 use crate::error::ApiError;
-use crate::extract::{origin, ClientIp, JsonBody};
+use crate::extract::{origin, ClientIp, JsonBody, QueryParams};
 use crate::sites::LoadedSite;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -14,11 +14,19 @@ use handoff_protocol::v1::{Customer, Identify};
 use serde::Deserialize;
 use std::sync::Arc;
 
+/// Whether the request's `If-None-Match` names `tag`: the browser has this very body.
+fn has(headers: &HeaderMap, tag: &str) -> bool {
+    headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| embed::none_match(v, tag))
+}
+
 fn script(body: &'static str, content_type: &'static str, headers: &HeaderMap) -> Response {
     let tag = embed::etag(body);
     let etag = HeaderValue::from_str(&tag).unwrap_or(HeaderValue::from_static("\"0\""));
     let cache = HeaderValue::from_static("public, max-age=300");
-    if headers.get(header::IF_NONE_MATCH).is_some_and(|v| v.as_bytes() == tag.as_bytes()) {
+    if has(headers, &tag) {
         return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag), (header::CACHE_CONTROL, cache)])
             .into_response();
     }
@@ -27,11 +35,11 @@ fn script(body: &'static str, content_type: &'static str, headers: &HeaderMap) -
 }
 
 pub async fn loader(headers: HeaderMap) -> Response {
-    script(embed::LOADER_JS, "text/javascript; charset=utf-8", &headers)
+    script(&embed::LOADER_JS, "text/javascript; charset=utf-8", &headers)
 }
 
 pub async fn frame_js(headers: HeaderMap) -> Response {
-    script(embed::FRAME_JS, "text/javascript; charset=utf-8", &headers)
+    script(&embed::FRAME_JS, "text/javascript; charset=utf-8", &headers)
 }
 
 pub async fn frame_css(headers: HeaderMap) -> Response {
@@ -95,13 +103,28 @@ fn assets(desk: &Desk) -> Result<TrunkAssets, ApiError> {
     TrunkAssets::from_index(&html).ok_or_else(|| ApiError::internal("index.html has no start script"))
 }
 
-fn html(page: String, csp: String) -> Response {
+/// A widget page. `no-cache` with a weak ETag of the page: every open asks the desk (the build
+/// or the site may have changed), and a reopen of the same page gets a 304 without a body
+/// instead of the whole page again.
+fn html(page: String, csp: String, headers: &HeaderMap) -> Response {
+    let tag = embed::weak_etag(&page);
     let csp = HeaderValue::from_str(&csp).unwrap_or(HeaderValue::from_static("default-src 'none'"));
+    let etag = HeaderValue::from_str(&tag).unwrap_or(HeaderValue::from_static("W/\"0\""));
+    let cache = HeaderValue::from_static("no-cache");
+    // The 304 repeats the policy: its header fields replace those of the stored page.
+    if has(headers, &tag) {
+        return (
+            StatusCode::NOT_MODIFIED,
+            [(header::ETAG, etag), (header::CACHE_CONTROL, cache), (header::CONTENT_SECURITY_POLICY, csp)],
+        )
+            .into_response();
+    }
     (
         [
             (header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8")),
             (header::CONTENT_SECURITY_POLICY, csp),
-            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+            (header::CACHE_CONTROL, cache),
+            (header::ETAG, etag),
             (header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")),
         ],
         page,
@@ -114,7 +137,8 @@ fn html(page: String, csp: String) -> Response {
 pub async fn frame(
     State(desk): State<Arc<Desk>>,
     Path(key): Path<String>,
-    Query(q): Query<PageQuery>,
+    QueryParams(q): QueryParams<PageQuery>,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let site = site(&desk, &key)?;
     let origin = q.origin.as_deref().unwrap_or("");
@@ -128,16 +152,19 @@ pub async fn frame(
         host_origin: Some(origin),
         locale: q.locale.as_deref(),
         department: q.department.as_deref(),
+        locales: &site.content.settings.site.locales,
+        default_locale: &site.content.settings.site.default_locale,
     };
     let csp = embed::csp(&assets, &[origin.trim_end_matches('/').to_string()]);
-    Ok(html(embed::page(&assets, &spec), csp))
+    Ok(html(embed::page(&assets, &spec), csp, &headers))
 }
 
 /// `GET /help/{key}`: the same widget as a full-page help portal (never framed).
 pub async fn portal(
     State(desk): State<Arc<Desk>>,
     Path(key): Path<String>,
-    Query(q): Query<PageQuery>,
+    QueryParams(q): QueryParams<PageQuery>,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let site = site(&desk, &key)?;
     let assets = assets(&desk)?;
@@ -147,6 +174,8 @@ pub async fn portal(
         host_origin: None,
         locale: q.locale.as_deref(),
         department: None,
+        locales: &site.content.settings.site.locales,
+        default_locale: &site.content.settings.site.default_locale,
     };
-    Ok(html(embed::page(&assets, &spec), embed::csp(&assets, &[])))
+    Ok(html(embed::page(&assets, &spec), embed::csp(&assets, &[]), &headers))
 }

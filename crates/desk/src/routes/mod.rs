@@ -55,8 +55,11 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/v1/agent/conversations/{id}/history"),
     ("POST", "/v1/agent/conversations/{id}/reassign"),
     ("GET", "/v1/agent/supervisor/overview"),
+    ("GET", "/v1/agent/supervisor/mail"),
     ("GET", "/v1/agent/insights"),
     ("GET", "/v1/agent/insights.csv"),
+    ("POST", "/v1/agent/privacy/export"),
+    ("POST", "/v1/agent/privacy/erase"),
     ("GET", "/v1/sites/{key}/embed-check"),
     ("POST", "/v1/sites/{key}/identify"),
     ("GET", "/embed.js"),
@@ -108,8 +111,11 @@ pub fn router(desk: Arc<Desk>) -> Router {
         .route("/v1/agent/conversations/{id}/history", get(agent::history))
         .route("/v1/agent/conversations/{id}/reassign", post(agent::reassign))
         .route("/v1/agent/supervisor/overview", get(agent::overview))
+        .route("/v1/agent/supervisor/mail", get(agent::failing_mail))
         .route("/v1/agent/insights", get(agent::insights))
-        .route("/v1/agent/insights.csv", get(agent::insights_csv));
+        .route("/v1/agent/insights.csv", get(agent::insights_csv))
+        .route("/v1/agent/privacy/export", post(agent::privacy_export))
+        .route("/v1/agent/privacy/erase", post(agent::privacy_erase));
     let ops = Router::new()
         .route("/v1/openapi.json", get(ops::openapi))
         .route("/healthz", get(ops::healthz))
@@ -172,7 +178,8 @@ async fn immutable_assets(
 /// API answers).
 fn compressible(status: StatusCode, _: Version, headers: &HeaderMap, _: &Extensions) -> bool {
     let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    // application/octet-stream: site bundles (sites/<key>.bundle, text in Handoff's own format).
+    // application/octet-stream: site bundles (sites/<key>/<locale>.bundle, text in Handoff's own
+    // format).
     let kind = [
         "text/javascript",
         "application/javascript",

@@ -54,6 +54,22 @@ pub async fn metrics(
         Ok(c) => text.push_str(&crate::metrics::render_stored(&c)),
         Err(e) => tracing::error!(error = %e, "metrics: stored counts"),
     }
+    let outbox = match desk.db.mail_counts().await {
+        Ok(c) => Some(c),
+        Err(e) => {
+            tracing::error!(error = %e, "metrics: outbox counts");
+            None
+        }
+    };
+    text.push_str(&crate::metrics::render_mail(
+        desk.mail.sent.load(std::sync::atomic::Ordering::Relaxed),
+        desk.mail.failures.load(std::sync::atomic::Ordering::Relaxed),
+        outbox.as_ref(),
+        &crate::metrics::Inbound {
+            outcomes: desk.mail.inbound_counts(),
+            fetch_errors: desk.mail.fetch_errors.load(std::sync::atomic::Ordering::Relaxed),
+        },
+    ));
     Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text))
 }
 

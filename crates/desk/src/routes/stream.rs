@@ -5,9 +5,9 @@
 
 use crate::desk::{Caller, Desk};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{bearer, origin};
+use crate::extract::{bearer, origin, QueryParams};
 use crate::hub::Live;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::stream::{self, Stream};
@@ -49,7 +49,7 @@ pub(super) fn last_event_id(headers: &HeaderMap, q: &HashMap<String, String>) ->
 pub async fn customer(
     State(desk): State<Arc<Desk>>,
     Path(id): Path<String>,
-    Query(q): Query<HashMap<String, String>>,
+    QueryParams(q): QueryParams<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     let token = bearer(&headers, q.get("token").map(String::as_str));

@@ -14,9 +14,12 @@ use std::sync::Arc;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+pub mod imap;
 pub mod nginx;
 pub mod pg;
 pub mod process;
+pub mod smtp;
+pub mod tickets;
 
 pub const ORIGIN: &str = "http://shop.test";
 pub const PASSWORD: &str = "test-password-1";
@@ -36,6 +39,21 @@ pub fn database_line(data_dir: &Path) -> String {
 }
 
 /// The config text every test desk starts from; `site_extra` is appended inside `[[site]]`.
+/// The test config of a desk whose data dir is under `dir` but whose database is the one at
+/// `url` (several desks on one PostgreSQL database: multi-instance, mail and retention tests).
+pub fn config_on_database(dir: &Path, url: &str, top_extra: &str, site_extra: &str) -> Config {
+    let text = config_text(&dir.join("data"), top_extra, site_extra);
+    let mut out = String::new();
+    for line in text.lines().filter(|l| !l.starts_with("database_url")) {
+        out.push_str(line);
+        out.push('\n');
+        if line.starts_with("data_dir") {
+            out.push_str(&format!("database_url = \"{url}\"\n"));
+        }
+    }
+    Config::parse(&out, dir).expect("test config")
+}
+
 pub fn config_text(data_dir: &Path, top_extra: &str, site_extra: &str) -> String {
     // Defaults the site_extra can override (TOML forbids a key twice).
     let mut defaults = String::new();

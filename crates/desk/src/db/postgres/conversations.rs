@@ -1,5 +1,5 @@
 //! On PostgreSQL: conversations, messages, events and the audit trail; commits (see
-//! `write_commit`).
+//! commit.rs).
 
 use super::*;
 
@@ -57,10 +57,7 @@ impl ConversationStore for Postgres {
     }
 
     async fn commit(&self, c: &Commit) -> DbResult<()> {
-        let mut tx = self.pool.begin().await.pg()?;
-        write_commit(&mut tx, c, &self.instance_id).await?;
-        tx.commit().await.pg()?;
-        Ok(())
+        super::commit::write(&self.pool, c, &self.instance_id).await
     }
 
     // commit_unsynced and sync: the defaults. A PostgreSQL commit returns once it is durable.
@@ -138,6 +135,45 @@ impl ConversationStore for Postgres {
         row.as_ref().map(message).transpose()
     }
 
+    async fn conversation_and_client_message(
+        &self,
+        id: &str,
+        client_id: &str,
+    ) -> DbResult<Option<(ConversationRow, Option<MessageRow>)>> {
+        // One round trip for the two reads of every customer message; the message's columns
+        // carry an `m_` prefix (the names overlap the conversation's).
+        let columns =
+            CONVERSATION_COLUMNS.split(", ").map(|c| format!("c.{c}")).collect::<Vec<_>>().join(", ");
+        let row = sqlx::query(&format!(
+            "SELECT {columns}, m.conversation_id AS m_conversation_id, m.id AS m_id, m.client_id AS m_client_id, \
+             m.author AS m_author, m.agent_id AS m_agent_id, m.author_name AS m_author_name, m.text AS m_text, \
+             m.internal AS m_internal, m.created_at AS m_created_at \
+             FROM conversations c LEFT JOIN messages m ON m.conversation_id = c.id AND m.client_id = $2 \
+             WHERE c.id = $1"
+        ))
+        .bind(id)
+        .bind(client_id)
+        .fetch_optional(&self.pool)
+        .await
+        .pg()?;
+        let Some(r) = row else { return Ok(None) };
+        let stored = match r.try_get::<Option<i64>, _>("m_id")? {
+            Some(message_id) => Some(MessageRow {
+                conversation_id: r.try_get("m_conversation_id")?,
+                id: message_id,
+                client_id: r.try_get("m_client_id")?,
+                author: r.try_get("m_author")?,
+                agent_id: r.try_get("m_agent_id")?,
+                author_name: r.try_get("m_author_name")?,
+                text: r.try_get("m_text")?,
+                internal: r.try_get("m_internal")?,
+                created_at: r.try_get("m_created_at")?,
+            }),
+            None => None,
+        };
+        Ok(Some((conversation(&r)?, stored)))
+    }
+
     async fn messages(&self, conversation: &str) -> DbResult<Vec<MessageRow>> {
         let rows = sqlx::query("SELECT * FROM messages WHERE conversation_id = $1 ORDER BY id")
             .bind(conversation)
@@ -198,9 +234,15 @@ impl ConversationStore for Postgres {
         // ("starts with"); SQLite's LIKE also ignores ASCII case.
         let pattern = format!("{}%", prefix.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
         let mut tx = self.pool.begin().await.pg()?;
-        for table in
-            ["messages", "events", "escalation_events", "tickets", "handoff_gaps", "conversation_keys"]
-        {
+        for table in [
+            "messages",
+            "events",
+            "escalation_events",
+            "tickets",
+            "handoff_gaps",
+            "conversation_keys",
+            "outbox",
+        ] {
             sqlx::query(&format!("DELETE FROM {table} WHERE conversation_id LIKE $1 ESCAPE '\\'"))
                 .bind(&pattern)
                 .execute(&mut *tx)

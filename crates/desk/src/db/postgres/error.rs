@@ -11,8 +11,9 @@ use super::super::DbError;
 
 /// `unique_violation`: a row that must be unique is already stored.
 const UNIQUE_VIOLATION: &str = "23505";
-/// `serialization_failure` and `deadlock_detected`: another transaction won; a retry may pass.
-const CONFLICT: [&str; 2] = ["40001", "40P01"];
+/// `serialization_failure`, `deadlock_detected`, and `HD409` of `handoff_commit` (migration
+/// 0004: the conversation changed since it was read): another transaction won; a retry may pass.
+const CONFLICT: [&str; 3] = ["40001", "40P01", "HD409"];
 /// Classes that say the server, not the statement, is the problem: connection exceptions (08),
 /// insufficient resources (53: disk full, out of memory, too many connections), operator
 /// intervention (57: shutdown, cancelled, admin terminated), system errors (58).
@@ -79,6 +80,7 @@ mod tests {
         assert!(matches!(from_sqlstate("23505", m()), DbError::Duplicate(_)));
         assert!(matches!(from_sqlstate("40001", m()), DbError::Conflict(_)));
         assert!(matches!(from_sqlstate("40P01", m()), DbError::Conflict(_)));
+        assert!(matches!(from_sqlstate("HD409", m()), DbError::Conflict(_)));
         for code in ["08006", "08001", "53100", "53300", "57P01", "57P03", "58030", "55P03"] {
             assert!(matches!(from_sqlstate(code, m()), DbError::Unavailable(_)), "{code}");
         }

@@ -1,8 +1,9 @@
 //! `handoff_gaps` on PostgreSQL: one row per conversation with a stored handoff, from
 //! [`HandoffGap::of`], written in the transaction that stores the conversation. The same rules
 //! as `sqlite/gaps.rs`: an inserted conversation replaces any row of its id; a commit rewrites
-//! the row only when the handoff or the locale changed (write_commit finds that out while it
-//! locks the conversation row), taking the site, start time and locale from the stored row.
+//! the row only when the handoff or the locale changed (`handoff_commit`, migration 0004, finds
+//! that out while it locks the conversation row), taking the site, start time and locale from
+//! the stored row.
 
 use super::super::gaps::HandoffGap;
 use super::super::{ConversationRow, DbResult};
@@ -17,20 +18,7 @@ pub(super) async fn inserted(conn: &mut PgConnection, c: &ConversationRow) -> Db
     Ok(())
 }
 
-/// After updating the stored conversation to `c`, when its handoff or locale changed.
-pub(super) async fn rewrite(conn: &mut PgConnection, c: &ConversationRow) -> DbResult<()> {
-    sqlx::query("DELETE FROM handoff_gaps WHERE conversation_id = $1")
-        .bind(&c.id)
-        .execute(&mut *conn)
-        .await
-        .pg()?;
-    if let Some(gap) = c.handoff_json.as_deref().and_then(HandoffGap::of) {
-        store(conn, &c.id, &gap).await?;
-    }
-    Ok(())
-}
-
-async fn store(conn: &mut PgConnection, id: &str, gap: &HandoffGap) -> DbResult<()> {
+pub(super) async fn store(conn: &mut PgConnection, id: &str, gap: &HandoffGap) -> DbResult<()> {
     sqlx::query(
         "INSERT INTO handoff_gaps (conversation_id, site_key, created_at, locale, article, unmatched_json) \
          SELECT id, site_key, created_at, locale, $1, $2 FROM conversations WHERE id = $3 \

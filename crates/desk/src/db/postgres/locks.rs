@@ -10,7 +10,9 @@
 //!   deadlock is possible: the desk lock holder takes no other, a conversation change takes the
 //!   shared key before the conversation key and nothing after;
 //! - a scheduled job first tries `pg_try_advisory_lock(job key)` and skips its tick when
-//!   another instance holds it, then takes the desk lock on the same connection.
+//!   another instance holds it, then takes the desk lock on the same connection;
+//! - a singleton job (the IMAP fetcher) only tries its job key: it holds it for a round on
+//!   the network, and its changes take the desk's locks as any request does.
 //!
 //! A guard holds its pooled connection. Dropping it cannot await an unlock, so the pool's
 //! `after_release` hook runs `pg_advisory_unlock_all()` before the connection can be handed out
@@ -137,6 +139,16 @@ impl Locks for PgLocks {
             .await
             .map_err(|e| unavailable("desk lock", e))?;
         Ok(Some(LockGuard::new(conn)))
+    }
+
+    async fn singleton(&self, job: &str) -> DbResult<Option<LockGuard>> {
+        let mut conn = self.connection().await?;
+        let mine: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+            .bind(job_key(job))
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(|e| unavailable("job lock", e))?;
+        Ok(mine.then(|| LockGuard::new(conn)))
     }
 
     async fn close(&self) {

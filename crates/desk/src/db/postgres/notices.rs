@@ -6,11 +6,11 @@
 //! that for free (one writer at a time). PostgreSQL does not: an identity column hands out ids
 //! when rows are inserted, not when transactions commit, so with concurrent commits (several
 //! instances, or one instance's pool) id 11 can commit before id 10 and a reader that saw 11
-//! would skip 10 for good. So a commit that carries notices takes, as its last statements, a
-//! transaction-scoped advisory lock per agent it notifies (in ascending agent order, so two
-//! commits never wait for each other crosswise), then inserts: one agent's notices take their
-//! ids and commit one after another, and the lock is released only after the commit is
-//! visible, so the next holder's ids are higher than every visible one of that agent.
+//! would skip 10 for good. So a commit that carries notices takes, as its last statements (in
+//! `handoff_commit`, migration 0004), a transaction-scoped advisory lock per agent it notifies
+//! (in ascending agent order, so two commits never wait for each other crosswise), then
+//! inserts: one agent's notices take their ids and commit one after another, and the lock is
+//! released only after the commit is visible, so the next holder's ids are higher than every visible one of that agent.
 //!
 //! One lock for the whole log was the first version: it made every message commit on every
 //! instance wait for the previous one's WAL flush (about 330 commits per second in all on the
@@ -19,53 +19,11 @@
 
 use super::super::{DbResult, NoticeRow};
 use super::error::Pg;
-use sqlx::{PgConnection, PgPool, Row};
+use sqlx::{PgPool, Row};
 
 /// First half of an agent's notice lock key (two int4 keys: a key space apart from the
 /// single-bigint keys of coordination's locks); the second half is the agent id.
-const NOTICE_LOCK_CLASS: i32 = 0x484E_444E; // "HNDN"
-
-/// Inside the commit's transaction, as its last statements: the notices in order, their ids in
-/// commit order (see the module doc).
-pub(super) async fn insert(conn: &mut PgConnection, notices: &[NoticeRow]) -> DbResult<()> {
-    if notices.is_empty() {
-        return Ok(());
-    }
-    let mut locked: Vec<i64> = notices.iter().map(|n| n.agent_id).collect();
-    locked.sort_unstable();
-    locked.dedup();
-    // In ascending order (see the module doc); ids beyond int4 share a key, which only makes
-    // two agents wait for each other.
-    sqlx::query(
-        "SELECT pg_advisory_xact_lock($1, (a & 2147483647)::int4) \
-         FROM (SELECT a FROM UNNEST($2::bigint[]) AS a ORDER BY a) AS sorted",
-    )
-    .bind(NOTICE_LOCK_CLASS)
-    .bind(&locked)
-    .execute(&mut *conn)
-    .await
-    .pg()?;
-    let agents: Vec<i64> = notices.iter().map(|n| n.agent_id).collect();
-    let kinds: Vec<&str> = notices.iter().map(|n| n.kind.as_str()).collect();
-    let payloads: Vec<&str> = notices.iter().map(|n| n.payload.as_str()).collect();
-    let times: Vec<i64> = notices.iter().map(|n| n.created_at).collect();
-    // One statement; ORDER BY the position so the ids follow the commit's order of notices.
-    sqlx::query(
-        "INSERT INTO agent_notices (agent_id, kind, payload, created_at) \
-         SELECT agent_id, kind, payload, created_at \
-         FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::bigint[]) \
-              WITH ORDINALITY AS n (agent_id, kind, payload, created_at, position) \
-         ORDER BY position",
-    )
-    .bind(agents)
-    .bind(kinds)
-    .bind(payloads)
-    .bind(times)
-    .execute(&mut *conn)
-    .await
-    .pg()?;
-    Ok(())
-}
+pub(super) const NOTICE_LOCK_CLASS: i32 = 0x484E_444E; // "HNDN"
 
 pub(super) async fn after(pool: &PgPool, agent_id: i64, after: i64, limit: i64) -> DbResult<Vec<NoticeRow>> {
     let rows = sqlx::query(

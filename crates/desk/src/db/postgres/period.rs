@@ -1,11 +1,12 @@
 //! The insights period loads on PostgreSQL ([`InsightsStore::period_rows`] and
 //! [`InsightsStore::period_rows_narrow`]): the same rows as `sqlite/period.rs`, from two plain
-//! queries run one after the other (the conversations from the covering index
-//! `conversations_insights`, then their audit rows).
+//! queries run at once on two pooled connections (the conversations from the index
+//! `conversations_insights`, and their audit rows).
 
 use super::super::{AuditRow, DbResult, NarrowFields, PeriodConversation, PeriodRows};
 use super::error::Pg;
 use serde_json::Value;
+use sqlx::postgres::PgRow;
 use sqlx::{PgPool, Row};
 
 /// Which columns a load carries; the others come back as NULL (or an empty reason).
@@ -102,16 +103,16 @@ pub(super) async fn load(
     to: i64,
     columns: Columns,
 ) -> DbResult<PeriodRows> {
+    // Both queries at once, each on its own pooled connection (as SQLite's load overlaps its
+    // two): neither needs the other's rows.
+    let (conversations, audit) = futures_util::future::try_join(
+        fetch(pool, &columns.conversations_sql(), site_key, from, to),
+        fetch(pool, &columns.audit_sql(), site_key, from, to),
+    )
+    .await?;
     let mut out = PeriodRows::default();
-    let rows = sqlx::query(&columns.conversations_sql())
-        .bind(site_key)
-        .bind(from)
-        .bind(to)
-        .fetch_all(pool)
-        .await
-        .pg()?;
-    out.conversations.reserve(rows.len());
-    for r in &rows {
+    out.conversations.reserve(conversations.len());
+    for r in &conversations {
         let id: String = r.try_get(0)?;
         let handoff: Option<&str> = r.try_get(5)?;
         if let Some(at) = r.try_get::<Option<i64>, _>(8)? {
@@ -128,11 +129,9 @@ pub(super) async fn load(
             updated_at: r.try_get(7)?,
         });
     }
-    drop(rows);
-    let rows =
-        sqlx::query(&columns.audit_sql()).bind(site_key).bind(from).bind(to).fetch_all(pool).await.pg()?;
-    out.audit.reserve(rows.len());
-    for r in &rows {
+    drop(conversations);
+    out.audit.reserve(audit.len());
+    for r in &audit {
         out.audit.push(AuditRow {
             conversation_id: r.try_get(0)?,
             site_key: site_key.to_string(),
@@ -147,6 +146,23 @@ pub(super) async fn load(
         });
     }
     Ok(out)
+}
+
+/// One period query's rows, without JIT compilation and without parallel workers.
+///
+/// JIT: the planner prices the per-conversation first-reply lookup (100,000 index probes for a
+/// big period) far above `jit_above_cost`, and compiling the plan then took ~190 ms of a
+/// ~470 ms query on the bench database: more than JIT can win back on a plan that only walks
+/// indexes. Parallel workers: a page already runs four of these queries at once (two per
+/// period), so workers only add CPU (the audit join's leader and two workers spent ~550 ms of
+/// CPU where one process spends ~340 ms) on a server that has no idle core to give them.
+async fn fetch(pool: &PgPool, sql: &str, site_key: &str, from: i64, to: i64) -> DbResult<Vec<PgRow>> {
+    let mut tx = pool.begin().await.pg()?;
+    sqlx::query("SET LOCAL jit = off").execute(&mut *tx).await.pg()?;
+    sqlx::query("SET LOCAL max_parallel_workers_per_gather = 0").execute(&mut *tx).await.pg()?;
+    let rows = sqlx::query(sql).bind(site_key).bind(from).bind(to).fetch_all(&mut *tx).await.pg()?;
+    tx.commit().await.pg()?;
+    Ok(rows)
 }
 
 #[cfg(test)]

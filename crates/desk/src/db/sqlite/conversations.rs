@@ -5,7 +5,7 @@ use super::*;
 #[async_trait]
 impl ConversationStore for Sqlite {
     async fn insert_conversation(&self, c: &ConversationRow) -> DbResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(BEGIN_WRITE).await?;
         insert_conversation_row(&mut tx, c).await?;
         tx.commit().await?;
         Ok(())
@@ -35,7 +35,7 @@ impl ConversationStore for Sqlite {
     }
 
     async fn commit(&self, c: &Commit) -> DbResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(BEGIN_WRITE).await?;
         write_commit(&mut tx, c).await?;
         tx.commit().await?;
         Ok(())
@@ -175,8 +175,8 @@ impl ConversationStore for Sqlite {
     async fn delete_conversations_with_prefix(&self, prefix: &str) -> DbResult<u64> {
         // LIKE with the prefix's own wildcards escaped.
         let pattern = format!("{}%", prefix.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-        let mut tx = self.pool.begin().await?;
-        for table in ["messages", "events", "escalation_events", "tickets", "handoff_gaps"] {
+        let mut tx = self.pool.begin_with(BEGIN_WRITE).await?;
+        for table in ["messages", "events", "escalation_events", "tickets", "handoff_gaps", "outbox"] {
             sqlx::query(&format!("DELETE FROM {table} WHERE conversation_id LIKE ? ESCAPE '\\'"))
                 .bind(&pattern)
                 .execute(&mut *tx)

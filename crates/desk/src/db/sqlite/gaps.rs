@@ -41,7 +41,12 @@ pub(super) async fn rewrite(conn: &mut SqliteConnection, c: &ConversationRow) ->
     Ok(())
 }
 
-async fn store(conn: &mut SqliteConnection, id: &str, gap: &HandoffGap, insert: &str) -> DbResult<()> {
+pub(super) async fn store(
+    conn: &mut SqliteConnection,
+    id: &str,
+    gap: &HandoffGap,
+    insert: &str,
+) -> DbResult<()> {
     sqlx::query(&format!(
         "{insert} INTO handoff_gaps (conversation_id, site_key, created_at, locale, article, unmatched_json) \
          SELECT id, site_key, created_at, locale, ?, ? FROM conversations WHERE id = ?"

@@ -70,11 +70,22 @@ impl GroupCommit {
         let conn = guard
             .as_mut()
             .ok_or_else(|| DbError::Unavailable("the group-commit connection is closed".into()))?;
-        let mut tx = conn.begin().await?;
+        let mut tx = conn.begin_with(super::BEGIN_WRITE).await?;
         super::write_commit(&mut tx, c).await?;
         tx.commit().await?;
         self.committed.fetch_add(1, Ordering::SeqCst);
         Ok(())
+    }
+
+    /// The commit connection itself, between two commits. The mail sender's frequent small
+    /// writes go through here, so they queue behind this process's commits in order instead of
+    /// contending with them for SQLite's write lock.
+    /// `synchronous = NORMAL` applies: such a write survives a killed process, and only a power
+    /// cut right after it can lose it (for the outbox: a mail sent again).
+    pub async fn between_commits(&self) -> DbResult<tokio::sync::MappedMutexGuard<'_, SqliteConnection>> {
+        let guard = self.conn.lock().await;
+        tokio::sync::MutexGuard::try_map(guard, |c| c.as_mut())
+            .map_err(|_| DbError::Unavailable("the group-commit connection is closed".into()))
     }
 
     /// Returns when every commit made before the call is on disk.

@@ -24,7 +24,7 @@ pub(super) async fn insert_conversation_keyed(
     c: &ConversationRow,
     key_hash: &str,
 ) -> DbResult<()> {
-    let mut tx = pool.begin().await?;
+    let mut tx = pool.begin_with(super::BEGIN_WRITE).await?;
     super::insert_conversation_row(&mut tx, c).await?;
     let done = sqlx::query(
         "INSERT INTO conversation_keys (key_hash, conversation_id, created_at) VALUES (?, ?, ?) \

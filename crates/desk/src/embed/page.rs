@@ -1,27 +1,9 @@
-//! Embedding by script tag: the loader (`/embed.js`), the frame helpers, and the widget page
-//! the loader's iframe (and the full-page portal) open. Pure functions; routes/embed.rs serves
-//! them. See docs/embedding.md.
+//! The widget page: what the embed loader's iframe (`/widget/<site>`) and the full-page portal
+//! (`/help/<site>`) show, built from Trunk's index.html. Plain std on purpose: `cargo xtask
+//! dist` compiles this same file (xtask/src/frame_page.rs) to weigh the page every visitor
+//! downloads after the click against the budget.
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine as _;
-use sha2::{Digest, Sha256};
-
-/// The hand-written facade loader (embed/loader.js), compiled into the desk.
-pub const LOADER_JS: &str = include_str!("../../../embed/loader.js");
-/// The frame page's helper: opens the widget, speaks postMessage with the host.
-pub const FRAME_JS: &str = include_str!("../../../embed/frame.js");
-/// The frame page's styles: the widget fills the frame, its own launcher hidden.
-pub const FRAME_CSS: &str = include_str!("../../../embed/frame.css");
-
-/// A strong ETag from the content hash.
-pub fn etag(body: &str) -> String {
-    let digest = Sha256::digest(body.as_bytes());
-    format!("\"{}\"", &hex(&digest)[..16])
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+use super::scripts::PRELOAD_JS;
 
 /// How the widget page is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +31,10 @@ pub struct PageSpec<'a> {
     pub host_origin: Option<&'a str>,
     pub locale: Option<&'a str>,
     pub department: Option<&'a str>,
+    /// The site's locales and its default: the widget and embed/preload.js pick the visitor's
+    /// bundle from them before any bundle has arrived.
+    pub locales: &'a [String],
+    pub default_locale: &'a str,
 }
 
 /// The parts of Trunk's index.html the widget page needs: the inline module script that starts
@@ -84,11 +70,6 @@ impl TrunkAssets {
         }
         Some(TrunkAssets { script, links })
     }
-
-    /// CSP source for the inline start script.
-    pub fn script_hash(&self) -> String {
-        format!("'sha256-{}'", STANDARD.encode(Sha256::digest(self.script.as_bytes())))
-    }
 }
 
 /// The value of `name=` in one tag, quoted or not.
@@ -109,11 +90,14 @@ fn attr(value: &str) -> String {
     value.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
-/// The widget page: Trunk's assets, the frame helpers, one root div (read by src/lib.rs).
+/// The widget page: Trunk's assets, the frame helpers, one root div (read by src/lib.rs) and
+/// the bundle preload right after it (it reads the root's attributes).
 pub fn page(assets: &TrunkAssets, spec: &PageSpec) -> String {
     let mut root = format!(
-        "<div id=\"handoff-root\" data-site=\"/sites/{}.bundle\" data-mode=\"{}\"",
+        "<div id=\"handoff-root\" data-site=\"/sites/{}\" data-locales=\"{}\" data-default-locale=\"{}\" data-mode=\"{}\"",
         attr(spec.site),
+        attr(&spec.locales.join(" ")),
+        attr(spec.default_locale),
         spec.mode.as_str()
     );
     for (name, value) in [
@@ -132,53 +116,13 @@ pub fn page(assets: &TrunkAssets, spec: &PageSpec) -> String {
          <title>Help</title>\n<link rel=\"icon\" href=\"data:,\" />\n{}\n\
          <link rel=\"stylesheet\" href=\"/embed/frame.css\" />\n\
          <script src=\"/embed/frame.js\" defer></script>\n\
-         <script type=\"module\">{}</script>\n</head>\n<body class=\"hf-mode-{}\">\n{root}\n</body>\n</html>\n",
+         <script type=\"module\">{}</script>\n</head>\n<body class=\"hf-mode-{}\">\n{root}\n\
+         <script>{}</script>\n</body>\n</html>\n",
         assets.links.join("\n"),
         assets.script,
-        spec.mode.as_str()
+        spec.mode.as_str(),
+        *PRELOAD_JS
     )
-}
-
-/// The widget page's Content-Security-Policy: only its own origin, the start script by hash,
-/// wasm compilation, and framing only by the given ancestors.
-pub fn csp(assets: &TrunkAssets, ancestors: &[String]) -> String {
-    let ancestors = if ancestors.is_empty() { "'none'".to_string() } else { ancestors.join(" ") };
-    format!(
-        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {}; style-src 'self'; \
-         img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; \
-         object-src 'none'; frame-ancestors {ancestors}",
-        assets.script_hash()
-    )
-}
-
-/// A bare `scheme://host[:port]` origin (nothing that could break out of a CSP header).
-pub fn valid_origin(origin: &str) -> bool {
-    let rest = origin.strip_prefix("https://").or_else(|| origin.strip_prefix("http://"));
-    rest.is_some_and(|r| {
-        !r.is_empty()
-            && r.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'))
-    })
-}
-
-/// `frame-ancestors` sources for a site's allowed origins (`*` stays `*`).
-pub fn ancestors(allowed: &[String]) -> Vec<String> {
-    allowed
-        .iter()
-        .map(|o| o.trim_end_matches('/'))
-        .filter(|o| *o == "*" || valid_origin(o))
-        .map(str::to_string)
-        .collect()
-}
-
-/// Trunk names hashed assets `name-<16 hex>.ext`: those never change and may be cached forever.
-pub fn is_hashed_asset(path: &str) -> bool {
-    let file = path.rsplit('/').next().unwrap_or("");
-    let Some((stem, ext)) = file.rsplit_once('.') else { return false };
-    if !matches!(ext, "js" | "css" | "wasm") {
-        return false;
-    }
-    let stem = stem.trim_end_matches("_bg");
-    stem.rsplit_once('-').is_some_and(|(_, h)| h.len() >= 12 && h.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 #[cfg(test)]
@@ -190,11 +134,10 @@ mod tests {
         <link rel=\"modulepreload\" href=\"/w-0123456789abcdef.js\"></head>";
 
     #[test]
-    fn extracts_trunk_assets_and_hashes_the_start_script() {
+    fn extracts_trunk_assets() {
         let a = TrunkAssets::from_index(INDEX).expect("assets");
         assert_eq!(a.script, "\nimport init from '/w-0123456789abcdef.js';\n");
         assert_eq!(a.links.len(), 2);
-        assert!(a.script_hash().starts_with("'sha256-"));
     }
 
     #[test]
@@ -208,40 +151,38 @@ mod tests {
         assert!(a.links[0].contains("rel=stylesheet"));
     }
 
+    fn spec<'a>(locales: &'a [String], locale: Option<&'a str>) -> PageSpec<'a> {
+        PageSpec {
+            site: "demo",
+            mode: Mode::Frame,
+            host_origin: Some("http://h.test"),
+            locale,
+            department: None,
+            locales,
+            default_locale: "en",
+        }
+    }
+
     #[test]
-    fn page_escapes_attributes_and_csp_limits_ancestors() {
+    fn page_escapes_attributes() {
         let a = TrunkAssets::from_index(INDEX).expect("assets");
-        let html = page(
-            &a,
-            &PageSpec {
-                site: "demo",
-                mode: Mode::Frame,
-                host_origin: Some("http://h.test"),
-                locale: Some("\"><script>"),
-                department: None,
-            },
-        );
+        let html = page(&a, &spec(&[], Some("\"><script>")));
         assert!(html.contains("data-mode=\"frame\""));
         assert!(html.contains("data-locale=\"&quot;&gt;&lt;script&gt;\""));
-        let csp = csp(&a, &ancestors(&["http://h.test".into(), "bad origin".into()]));
-        assert!(csp.ends_with("frame-ancestors http://h.test"));
-        assert!(csp.contains(&a.script_hash()));
     }
 
     #[test]
-    fn only_bare_origins_are_valid() {
-        assert!(valid_origin("http://127.0.0.1:8081"));
-        assert!(valid_origin("https://shop.example"));
-        assert!(!valid_origin("http://x; script-src *"));
-        assert!(!valid_origin("http://x/path"));
-        assert!(!valid_origin("javascript:alert(1)"));
-    }
-
-    #[test]
-    fn recognises_hashed_assets() {
-        assert!(is_hashed_asset("/handoff-widget-25cb39f5a043bdaf_bg.wasm"));
-        assert!(is_hashed_asset("/widget-e9f03a483360078.css"));
-        assert!(!is_hashed_asset("/index.html"));
-        assert!(!is_hashed_asset("/sites/demo.bundle"));
+    fn page_names_the_site_folder_and_locales_and_preloads_after_the_root() {
+        let a = TrunkAssets::from_index(INDEX).expect("assets");
+        let locales = ["en".to_string(), "de".to_string()];
+        let html = page(&a, &spec(&locales, None));
+        assert!(html.contains(
+            "<div id=\"handoff-root\" data-site=\"/sites/demo\" data-locales=\"en de\" data-default-locale=\"en\""
+        ));
+        // After the root (the script reads its attributes), exactly as hashed for the CSP.
+        let root = html.find("id=\"handoff-root\"").expect("root");
+        let script = html.find(&format!("<script>{}</script>", *PRELOAD_JS)).expect("preload");
+        assert!(root < script);
+        assert!(PRELOAD_JS.contains("handoffBundle"));
     }
 }
