@@ -38,12 +38,15 @@ test('an agent signs in, gets a handoff, reads the context, replies and transfer
   // Assigned to Ana: the conversation opens with its context.
   await expect(page.locator('#conversation-title')).toBeVisible();
   await expect(page.locator('.reason')).toHaveText('asked for a person');
-  await expect(page.locator('.transcript')).toContainText('Let me bring in a colleague');
+  // One timeline: what the customer said to the bot, the handoff, then the live messages.
+  await expect(page.locator('.messages .msg-before.msg-bot')).toContainText('Let me bring in a colleague');
+  await expect(page.locator('.messages .phase.handed')).toContainText('Handed to a person: asked for a person');
+  await expect(page.locator('.conv-head .language')).toHaveText('English');
   await expect(page.locator('.context')).toContainText('order_number: 12345');
   await expect(page.locator('.context')).toContainText('https://shop.example/orders/12345');
   // Markup is shown literally, never interpreted.
   await expect(page.locator('.messages .msg-customer .msg-text').first()).toHaveText('where is my order? <b>x</b> <img src=x onerror=alert(1)>');
-  await expect(page.locator('.messages b, .messages img, .transcript b, .transcript img')).toHaveCount(0);
+  await expect(page.locator('.messages b, .messages img')).toHaveCount(0);
   await expect(page.locator('.conv-list .conv-item')).toHaveCount(1);
   await expect(page.locator('.history')).toContainText('bot');
 
@@ -68,10 +71,22 @@ test('an agent signs in, gets a handoff, reads the context, replies and transfer
   expect(await audit(page, AxeBuilder, 'conversation')).toEqual([]);
   await shot(page, 'conversation');
 
-  // Transfer to billing (functional escalation): it leaves Ana's list.
+  // Transfer to billing (functional escalation): nothing is preselected, so one click moves
+  // nothing; it asks first, with a note for the colleague, and then says what it did.
+  await expect(page.getByRole('button', { name: 'Transfer…' })).toBeDisabled();
   await page.getByLabel('Department').selectOption('billing');
-  await page.getByRole('button', { name: 'Transfer' }).click();
+  await page.getByRole('button', { name: 'Transfer…' }).click();
+  await expect(page.locator('.confirm .question')).toHaveText('Transfer this chat to Billing? It leaves your list.');
+  await expect(page.locator('#move-note')).toBeFocused();
+  expect(await audit(page, AxeBuilder, 'transfer-confirm')).toEqual([]);
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.locator('.confirm')).toHaveCount(0);
+  expect((await c.state()).department).toBe('orders');
+  await page.getByRole('button', { name: 'Transfer…' }).click();
+  await page.locator('#move-note').fill('Wants to pay by invoice');
+  await page.getByRole('button', { name: 'Confirm' }).click();
   await customer.until((e) => e.event === 'transferred');
+  await expect(page.locator('.done')).toHaveText('Transferred to Billing.');
   await expect(page.locator('.conv-list .conv-item')).toHaveCount(0, { timeout: 20_000 });
   expect((await c.state()).department).toBe('billing');
   expect(customer.events.some((e) => JSON.stringify(e.data).includes('invoices: billing'))).toBe(false);
@@ -148,6 +163,9 @@ test('a supervisor sees the escalation after an SLA breach, takes it over and re
   await customer.until((e) => e.event === 'message' && e.data.message.author === 'agent');
   await page.getByRole('button', { name: 'Resolve' }).click();
   await customer.until((e) => e.event === 'resolved');
+  // A confirmation, not an empty action bar.
+  await expect(page.locator('.done')).toHaveText('Resolved.');
+  await expect(page.locator('.actions')).toHaveCount(0);
   expect((await c.state()).status).toBe('resolved');
   customer.close();
 });

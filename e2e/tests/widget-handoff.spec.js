@@ -8,7 +8,7 @@ const AxeBuilder = require('@axe-core/playwright').default;
 const os = require('os');
 const fs = require('fs');
 const path = require('path');
-const { agentSession, clearDesk, audit } = require('./helpers');
+const { agentSession, clearDesk, audit, signIn } = require('./helpers');
 
 test.use({ viewport: { width: 1000, height: 800 } });
 
@@ -79,6 +79,14 @@ async function onlyConversation(agent, { queue = false } = {}) {
   await expect.poll(async () => (list = await agent.get(queue ? '/v1/agent/queue' : '/v1/agent/conversations')).length).toBe(1);
   return list[0].conversation_id;
 }
+
+test('a normal load of the shop page and the widget prints nothing in the browser console', async ({ page }) => {
+  const lines = watchConsole(page);
+  await openChat(page);
+  await say(page, 'Where is my order?');
+  await expect(page.locator('.hf-msg--bot').last()).not.toHaveText(/^$/);
+  expect(lines).toEqual([]);
+});
 
 test('German: queued, an agent joins and replies live (as text), the customer answers once', async ({ page }, testInfo) => {
   testInfo.consoleLines = watchConsole(page);
@@ -196,7 +204,7 @@ test('journey: widget handoff, the agent replies in the console, the desk restar
     await expect(system(page, 'Ana (Orders) joined the chat.')).toHaveCount(1);
     await expect(agent.locator('#conversation-title')).toBeVisible();
     // What the customer told the bot comes along as the handoff's transcript.
-    await expect(agent.locator('.transcript')).toContainText('I want to talk to a person');
+    await expect(agent.locator('.messages .msg-before.msg-customer')).toContainText(['I want to talk to a person']);
     await expect(agent.locator('.conv-list .conv-item')).toHaveCount(1);
 
     // Ana replies in the console; the widget shows it live.
@@ -252,7 +260,8 @@ test('journey: widget handoff, the agent replies in the console, the desk restar
     const after = await lines(page);
     expect(after.slice(0, before.length)).toEqual(before);
     expect(after.length).toBe(before.length + 2 * desk.instances + 2);
-    const consoleTexts = await agent.locator('.messages .msg-text').evaluateAll((els) => els.map((e) => e.textContent.trim()));
+    // The messages after the handoff (the bot's part of the timeline comes before them).
+    const consoleTexts = await agent.locator('.messages .msg:not(.msg-before) .msg-text').evaluateAll((els) => els.map((e) => e.textContent.trim()));
     expect(consoleTexts.filter((t, i) => consoleTexts.indexOf(t) !== i), `duplicates in the console: ${JSON.stringify(consoleTexts)}`).toEqual([]);
     const expected = ['Hi, Ana here. Let me look at your order.', 'It is order FH-123456.'];
     for (let i = 0; i < desk.instances; i++) expected.push(`Still there? (${i + 1})`, `Yes, still here (${i + 1}).`);
@@ -413,6 +422,44 @@ test('rating: the agent resolves, the customer rates 4 with a comment, the desk 
   await expect(page.locator('.hf-msg--bot', { hasText: "I'm back. How can I help?" })).toBeVisible();
 
   await expect.poll(async () => (await ana.detail(id)).audit.filter((a) => a.kind === 'rating').map((a) => a.reason)).toEqual(['4']);
+});
+
+test('typing both ways: the agent\'s typing shows in the widget, the customer\'s in the console, and both go away', async ({ page, context }, testInfo) => {
+  testInfo.consoleLines = watchConsole(page);
+  await clearDesk();
+  const desk = await context.newPage();
+  await signIn(desk, 'ana@fernhill.example');
+  await desk.getByLabel('Status').selectOption('online');
+
+  await openChat(page);
+  await say(page, 'I want to talk to a person');
+  await expect(system(page, 'Ana (Orders) joined the chat.')).toHaveCount(1);
+  await expect(desk.locator('#conversation-title')).toBeVisible();
+
+  // The agent types: the widget says so (the event has no id and must not be taken for one
+  // already seen), and the reply replaces it.
+  const typing = page.locator('.hf-typing');
+  await expect(typing).toBeHidden();
+  await desk.locator('#reply').pressSequentially('Let me check that', { delay: 30 });
+  await expect(typing).toBeVisible();
+  await shot(page, 'agent-typing');
+  await desk.locator('#reply').press('Enter');
+  await expect(page.locator('.hf-msg--agent', { hasText: 'Let me check that' })).toHaveCount(1);
+  await expect(typing).toBeHidden();
+
+  // The customer types: the console says so, and stops saying it once they pause.
+  const customerTyping = desk.locator('.typing');
+  await expect(customerTyping).toHaveCount(0);
+  await page.locator('textarea.hf-textarea').pressSequentially('My order number is', { delay: 30 });
+  await expect(customerTyping).toHaveText('The customer is typing…');
+  await shot(desk, 'console-customer-typing');
+  await expect(customerTyping).toHaveCount(0, { timeout: 15_000 });
+  // Typing again and sending: the message arrives and nothing says "typing" after it.
+  await page.locator('textarea.hf-textarea').pressSequentially(' 12345', { delay: 30 });
+  await expect(customerTyping).toHaveText('The customer is typing…');
+  await page.locator('textarea.hf-textarea').press('Enter');
+  await expect(desk.locator('.messages')).toContainText('My order number is 12345');
+  await expect(customerTyping).toHaveCount(0);
 });
 
 test('cancel: "Stop waiting" while queued goes back to the bot and leaves the queue', async ({ page }, testInfo) => {

@@ -46,7 +46,7 @@ fn wait_for_port(port: u16, what: &str, log: &Path) -> Result<()> {
 /// Whether `pid` still runs (a zombie does not: nobody may reap a re-parented instance).
 fn alive(pid: u32) -> bool {
     match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Ok(stat) => stat.rsplit_once(')').map_or(true, |(_, rest)| !rest.trim_start().starts_with('Z')),
+        Ok(stat) => stat.rsplit_once(')').is_none_or(|(_, rest)| !rest.trim_start().starts_with('Z')),
         Err(_) => false,
     }
 }

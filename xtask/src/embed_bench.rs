@@ -7,7 +7,7 @@ use anyhow::Result;
 
 pub fn embed() -> Result<()> {
     let root = cmd::root();
-    let (_, line) = crate::sizes::loader(&root)?;
+    let (_, line) = crate::sizes::loader()?;
     println!("\nEmbedding (issue 6):\n{line}");
     if !crate::dist::pkg_dir().join("index.html").is_file()
         || !crate::console::out_dir().join("index.html").is_file()

@@ -7,6 +7,9 @@ mod console;
 mod desk;
 mod dist;
 mod embed_bench;
+mod frame_page;
+mod glue;
+mod imports;
 mod postgres;
 mod precompress;
 mod screenshot;
@@ -25,8 +28,9 @@ cargo xtask <command>
                         nginx; finds PostgreSQL for the tests (HANDOFF_TEST_DATABASE_URL, else
                         127.0.0.1:5432, else a private cluster in target/pg-test on port 55432)
   dist                  setup, check + release build of the widget into pkg/, export the demo
-                        site to pkg/sites/demo.bundle, print raw/brotli sizes (budget 120 KiB),
-                        then the agent console into pkg/console/
+                        site to pkg/sites/demo/<locale>.bundle, print what a visitor downloads
+                        after the click (raw/brotli, budget 140 KiB), then the agent console
+                        into pkg/console/
   run [--postgres]      dist, then the desk with the demo site (demo agents seeded), serving
                         pkg/ on http://127.0.0.1:8080/ and the console on /console/
                         (HANDOFF_PORT overrides); --postgres: on PostgreSQL (database

@@ -52,13 +52,13 @@ mod tests {
     #[test]
     fn writes_brotli_and_gzip_copies_that_decompress_to_the_original() {
         let dir = std::env::temp_dir().join(format!("xtask-precompress-{}", std::process::id()));
-        std::fs::create_dir_all(dir.join("sites")).unwrap();
+        std::fs::create_dir_all(dir.join("sites/demo")).unwrap();
         let text = "handoff ".repeat(1000);
         std::fs::write(dir.join("app.js"), &text).unwrap();
-        std::fs::write(dir.join("sites/demo.bundle"), &text).unwrap();
+        std::fs::write(dir.join("sites/demo/en.bundle"), &text).unwrap();
         std::fs::write(dir.join("logo.png"), b"png").unwrap();
         assert_eq!(precompress(&dir).unwrap(), 2);
-        for f in ["app.js", "sites/demo.bundle"] {
+        for f in ["app.js", "sites/demo/en.bundle"] {
             let mut out = Vec::new();
             brotli::BrotliDecompress(
                 &mut std::fs::File::open(dir.join(format!("{f}.br"))).unwrap(),

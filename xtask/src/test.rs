@@ -2,12 +2,14 @@
 
 use crate::cmd::{self, run};
 use crate::{dist, postgres, tools};
-use anyhow::Result;
+use anyhow::{bail, Context, Result};
 use std::process::ExitCode;
 
 type Step = (&'static str, fn() -> Result<()>);
 
 const STEPS: &[Step] = &[
+    ("format (cargo fmt --all --check)", format),
+    ("lint (cargo clippy, warnings are errors; native, then the wasm crates for wasm32)", lint),
     ("native tests (cargo test --workspace --exclude handoff-widget)", native),
     ("desk on PostgreSQL (cargo test -p handoff-desk --tests, HANDOFF_TEST_ENGINE=postgres)", desk_postgres),
     ("content check (handoff-bot check content/demo)", check),
@@ -44,6 +46,40 @@ pub fn test() -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// First and cheapest: code as `cargo fmt` leaves it (issue 16), so reviews see changes, not
+/// formatting. The fix is one command.
+fn format() -> Result<()> {
+    run("format (run `cargo fmt --all` to fix)", cmd::cargo().args(["fmt", "--all", "--check"]))
+}
+
+/// Clippy with warnings as errors (issue 16): natively for everything but the widget, whose
+/// code is wasm-only, then the widget and the console for their real target, where their
+/// browser code compiles.
+fn lint() -> Result<()> {
+    let deny = ["--", "-D", "warnings"];
+    run(
+        "lint, native (run `cargo clippy --workspace --exclude handoff-widget --all-targets` to see)",
+        cmd::cargo()
+            .args(["clippy", "--workspace", "--exclude", "handoff-widget", "--all-targets"])
+            .args(deny),
+    )?;
+    run(
+        "lint, wasm32",
+        cmd::cargo()
+            .args([
+                "clippy",
+                "-p",
+                "handoff-widget",
+                "-p",
+                "handoff-console",
+                "--target",
+                tools::WASM_TARGET,
+                "--all-targets",
+            ])
+            .args(deny),
+    )
+}
+
 /// The desk's integration tests run on SQLite here, whatever the caller's environment says.
 fn native() -> Result<()> {
     run(
@@ -55,8 +91,12 @@ fn native() -> Result<()> {
 }
 
 /// The desk's integration suite again, every desk on a PostgreSQL database of its own on the
-/// server setup chose (HANDOFF_TEST_DATABASE_URL). `--tests` also reruns the lib's unit tests,
-/// which take under a second.
+/// server setup chose (HANDOFF_TEST_DATABASE_URL).
+///
+/// Selected as the desk's `--test` targets within the same package set as `native()`, not with
+/// `-p handoff-desk`: cargo resolves dependency features per selected package set, so `-p` built
+/// a second copy of every dependency and every test binary, which doubled the disk a clean run
+/// needs (a CI run ran out of space here).
 fn desk_postgres() -> Result<()> {
     let admin = postgres::admin_url()?;
     // Before: what interrupted runs left; after: what failing tests left. The latter only
@@ -65,7 +105,8 @@ fn desk_postgres() -> Result<()> {
     let tests = run(
         "desk on PostgreSQL",
         cmd::cargo()
-            .args(["test", "-p", "handoff-desk", "--tests"])
+            .args(["test", "--workspace", "--exclude", "handoff-widget"])
+            .args(desk_test_targets()?)
             .env("HANDOFF_TEST_ENGINE", "postgres")
             .env(postgres::TEST_URL_VAR, &admin),
     );
@@ -73,6 +114,25 @@ fn desk_postgres() -> Result<()> {
         println!("xtask: warning: {e:#}");
     }
     tests
+}
+
+/// `--test <name>` for every integration test file of the desk (crates/desk/tests/*.rs).
+fn desk_test_targets() -> Result<Vec<String>> {
+    let dir = cmd::root().join("crates/desk/tests");
+    let mut stems = Vec::new();
+    for entry in std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "rs") {
+            if let Some(stem) = path.file_stem().and_then(|s| s.to_str()) {
+                stems.push(stem.to_string());
+            }
+        }
+    }
+    if stems.is_empty() {
+        bail!("no integration tests found in {}", dir.display());
+    }
+    stems.sort();
+    Ok(stems.into_iter().flat_map(|s| ["--test".to_string(), s]).collect())
 }
 
 fn check() -> Result<()> {

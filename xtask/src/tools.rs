@@ -37,6 +37,7 @@ pub fn setup() -> Result<()> {
     system_packages()?;
     wasm_bindgen_cli()?;
     trunk()?;
+    aiosmtpd()?;
     crate::postgres::ensure_for_tests()?;
     DONE.store(true, Ordering::Relaxed);
     println!("xtask: setup complete");
@@ -54,6 +55,36 @@ pub fn ok_line(what: &str, detail: &str) {
 
 fn installing(what: &str, why: &str) {
     println!("  install  {what}: {why}");
+}
+
+/// The SMTP server the desk's mail tests deliver to (crates/desk/tests/common/smtp.rs), from
+/// PyPI by its package name; nothing happens when `python3` already imports it.
+pub const AIOSMTPD: &str = "aiosmtpd";
+
+fn aiosmtpd() -> Result<()> {
+    let version = || output_of("python3", &["-c", "import aiosmtpd; print(aiosmtpd.__version__)"]);
+    if let Some(v) = version() {
+        ok("aiosmtpd", &format!("python3 module {v}"));
+        return Ok(());
+    }
+    if which("python3").is_none() {
+        bail!("step setup failed: python3 missing (the mail tests run aiosmtpd); install python3 and pip");
+    }
+    installing(AIOSMTPD, "the mail tests' SMTP server is missing");
+    let pip = || {
+        let mut c = cmd::command("python3");
+        c.args(["-m", "pip", "install", "--quiet", AIOSMTPD]);
+        c
+    };
+    // A Debian python3 refuses pip outside a virtual environment (PEP 668) unless told.
+    if run("setup", &mut pip()).is_err() {
+        run("setup", pip().arg("--break-system-packages"))?;
+    }
+    match version() {
+        Some(v) => ok("aiosmtpd", &format!("python3 module {v}")),
+        None => bail!("step setup failed: pip installed {AIOSMTPD} but python3 cannot import it"),
+    }
+    Ok(())
 }
 
 fn wasm_target() -> Result<()> {
@@ -140,7 +171,12 @@ fn trunk() -> Result<()> {
 /// target/; the package's service need not run). /usr/sbin is often off a user's PATH.
 const NGINX: &str = "/usr/sbin/nginx";
 
-/// chromium, chromium-driver, binaryen, npm (with nodejs), postgresql and nginx from apt.
+/// Dovecot from Debian, the IMAP server of the desk's inbound mail tests (they run a private
+/// instance from a config in a temp dir; the package's own service need not run).
+const DOVECOT: &str = "/usr/sbin/dovecot";
+
+/// chromium, chromium-driver, binaryen, npm (with nodejs), postgresql, nginx and dovecot-imapd
+/// from apt.
 fn system_packages() -> Result<()> {
     let mut missing = Vec::new();
     if Path::new(CHROMIUM).exists() {
@@ -181,6 +217,11 @@ fn system_packages() -> Result<()> {
         ok("nginx", NGINX);
     } else {
         missing.push(("nginx", NGINX.to_string()));
+    }
+    if Path::new(DOVECOT).exists() {
+        ok("dovecot", DOVECOT);
+    } else {
+        missing.push(("dovecot-imapd", DOVECOT.to_string()));
     }
     if missing.is_empty() {
         return Ok(());
