@@ -1377,7 +1377,8 @@ async fn concurrent_writers_are_never_refused(db: Db) {
                 let at = i64::try_from(w).unwrap_or(0) * 1_000 + round;
                 let id = format!("w{w}");
                 let rows = [mail("receipt", &format!("<m{w}-{round}@x>"), at)];
-                db.insert_ticket(&ticket_row(&id, None), &audit(&id, "demo", "ticket", "", at), &rows).await?;
+                db.insert_ticket(&ticket_row(&id, None), &audit(&id, "demo", "ticket", "", at), &rows)
+                    .await?;
                 db.claim_mail(at, at + 10, 2).await?;
             }
             Ok(())
