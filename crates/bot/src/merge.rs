@@ -15,6 +15,8 @@ impl Site {
         let s = &mut self.settings;
         let o = other.settings;
         add(&mut s.site.greeting, o.site.greeting);
+        add(&mut s.handoff.explicit_phrases, o.handoff.explicit_phrases);
+        add(&mut s.handoff.angry_words, o.handoff.angry_words);
         names(&mut s.departments, o.departments);
         names(&mut s.tiers, o.tiers);
         names(&mut s.categories, o.categories);

@@ -43,7 +43,11 @@ pub fn for_locale(site: &Site, locale: &str) -> Site {
     only(&mut s.lang.ui, locale);
     // Asking for a person works in the visitor's language and in English, the language
     // customers most often mix in; the other languages' phrases come with their bundles.
-    for phrases in [&mut s.lang.explicit, &mut s.lang.angry] {
+    // The site's own phrases (site.toml's [handoff]) follow the same rule.
+    let policy = &mut s.settings.handoff;
+    for phrases in
+        [&mut s.lang.explicit, &mut s.lang.angry, &mut policy.explicit_phrases, &mut policy.angry_words]
+    {
         let taken = std::mem::take(phrases);
         for (k, v) in taken {
             if k == locale || k == "en" {

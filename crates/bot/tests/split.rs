@@ -2,7 +2,7 @@
 //! locale's content, a visitor's bot works from it alone, and merging the bundles back gives
 //! the whole site.
 
-use handoff_bot::model::Site;
+use handoff_bot::model::{Site, StrMap};
 use handoff_bot::{bundle, dialog, load, split, Engine};
 use std::path::Path;
 
@@ -63,10 +63,21 @@ fn each_bundle_holds_the_shared_part_and_only_its_own_locale() {
         let mut own_and_english = vec![locale.as_str(), "en"];
         own_and_english.sort();
         own_and_english.dedup();
-        for phrases in [&part.lang.explicit, &part.lang.angry] {
+        let policy = &part.settings.handoff;
+        for phrases in [&part.lang.explicit, &part.lang.angry, &policy.explicit_phrases, &policy.angry_words]
+        {
             assert_eq!(phrases.keys().map(String::as_str).collect::<Vec<_>>(), own_and_english, "{locale}");
         }
-        assert_eq!(part.settings.handoff, site.settings.handoff);
+        let mut whole = site.settings.handoff.clone();
+        let keep = |m: &StrMap<Vec<String>>| -> StrMap<Vec<String>> {
+            m.into_iter()
+                .filter(|(l, _)| own_and_english.contains(&l.as_str()))
+                .map(|(l, v)| (l.clone(), v.clone()))
+                .collect()
+        };
+        whole.explicit_phrases = keep(&whole.explicit_phrases);
+        whole.angry_words = keep(&whole.angry_words);
+        assert_eq!(*policy, whole, "the rest of the handoff policy is shared");
         assert_eq!(part.articles.len(), site.articles.iter().filter(|a| &a.locale == locale).count());
         // What the widget downloads reads back as the same site.
         assert_eq!(bundle::decode::<Site>(&bundle::encode(part)).as_ref(), Ok(part));
