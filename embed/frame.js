@@ -54,10 +54,29 @@
     sel.value = l;
     sel.dispatchEvent(new Event('change', { bubbles: true }));
   };
+  // The host's launcher is named in the visitor's language: the widget's own launcher text.
+  let label = '';
+  const relabel = () => {
+    const text = root.querySelector('.hf-launcher-text')?.textContent || '';
+    const lang = root.querySelector('.hf-widget')?.lang || '';
+    if (!text || text + lang === label) return;
+    label = text + lang;
+    post('label', { text, lang });
+  };
+  // Opened from the keyboard on the host page: focus starts where the visitor types, as soon
+  // as the widget shows that field (on the first open it is still loading).
+  let wantFocus = false;
+  const focusIn = () => {
+    const field = root.querySelector('.hf-panel :is(input:not([type=hidden]), textarea)');
+    field?.focus();
+    wantFocus = !field;
+  };
   let wasOpen = false;
   let loaded = false;
   let started = false;
   const watch = new MutationObserver((records) => {
+    relabel();
+    if (wantFocus) focusIn();
     const b = launcher();
     if (!b) return;
     if (!started) {
@@ -97,7 +116,7 @@
     }
     if (unread !== before) post('unread', unread);
   });
-  watch.observe(root, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-expanded', 'hidden'] });
+  watch.observe(root, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['aria-expanded', 'hidden', 'lang'] });
   if (!host) return;
   // The desk says at once whether it believes the identity (a wrong signature is refused); the
   // widget sends the accepted one with the conversation it starts, where it is checked again.
@@ -131,6 +150,8 @@
       open();
     } else if (m.type === 'close') {
       visible = false;
+    } else if (m.type === 'focus') {
+      focusIn();
     } else if (m.type === 'locale') {
       setLocale(m.value);
     } else if (m.type === 'department' && typeof m.value === 'string') {

@@ -12,7 +12,8 @@
   if (!site) return warn('no data-site');
   const q = Array.from(pre.q || []);
   const ons = {};
-  let frame, box, btn, badge, opened = false, ready = false, live = false;
+  let frame, box, btn, badge, opened = false, ready = false, live = false, focusIn = false;
+  let label = 'Help & chat', unread = 0, blocked = null;
   let locale = opt('locale'), dept = opt('department'), who = null, reset = false;
   const emit = (e, v) => (ons[e] || []).forEach((f) => { try { f(v); } catch (x) { console.error(x); } });
   const send = (type, value) => frame && frame.contentWindow.postMessage({ handoff: 1, type, value }, desk);
@@ -30,6 +31,7 @@
     frame.src = u.href;
     box.appendChild(frame);
   };
+  const name = () => btn.setAttribute('aria-label', unread ? `${label} (${unread})` : label);
   const show = (on) => {
     opened = on;
     if (frame) frame.hidden = !on;
@@ -64,13 +66,30 @@
       send(opened ? 'open' : 'close', location.href);
       if (dept) send('department', dept);
       if (who) send('identify', who);
-    } else if (m.type === 'close') show(false);
+      if (focusIn) {
+        frame.focus();
+        send('focus');
+      }
+    } else if (m.type === 'close') {
+      // Escape or the close button in the widget: focus comes back to where it left from.
+      const inside = box.activeElement === frame;
+      show(false);
+      if (inside || focusIn) btn.focus();
+      focusIn = false;
+    } else if (m.type === 'label' && m.value && typeof m.value.text === 'string') {
+      // The launcher's name in the visitor's language, as the widget writes it.
+      label = m.value.text.slice(0, 80);
+      btn.lang = String(m.value.lang || '').slice(0, 12);
+      name();
+    }
     else if (['message', 'handoff', 'resolved', 'identify'].includes(m.type)) {
       emit(m.type, m.value);
       if (m.value && m.value.ok === false) warn('identify refused: ' + m.value.error);
     } else if (m.type === 'unread' && typeof m.value === 'number') {
+      unread = m.value;
       badge.textContent = m.value;
       badge.hidden = !m.value;
+      name();
       emit('unread', m.value);
     }
   });
@@ -82,7 +101,8 @@
 .hl-btn{all:initial;position:fixed;${right}:20px;bottom:20px;z-index:2147483000;width:56px;height:56px;border-radius:50%;background:${color};color:#fff;cursor:pointer;display:flex;align-items:center;justify-content:center;box-shadow:0 6px 20px rgba(0,0,0,.25)}
 .hl-btn:focus-visible{outline:3px solid #93c5fd;outline-offset:2px}
 .hl-badge{all:initial;position:absolute;top:-4px;${right}:-4px;min-width:20px;height:20px;padding:0 5px;border-radius:10px;background:#dc2626;color:#fff;font:700 12px/20px system-ui,sans-serif;text-align:center}
-.hl-frame{all:initial;position:fixed;${right}:20px;bottom:88px;z-index:2147483001;width:380px;max-width:calc(100vw - 40px);height:600px;max-height:calc(100vh - 108px);border:0;border-radius:12px;background:#fff;box-shadow:0 16px 48px rgba(15,23,42,.25)}`);
+.hl-frame{all:initial;position:fixed;${right}:20px;bottom:88px;z-index:2147483001;width:380px;max-width:calc(100vw - 40px);height:600px;max-height:calc(100vh - 108px);border:0;border-radius:12px;background:#fff;box-shadow:0 16px 48px rgba(15,23,42,.25)}
+@media (max-width:480px),(max-height:500px){.hl-frame{inset:0;width:100%;height:100%;max-width:none;max-height:none;border-radius:0}}`);
   const start = () => {
     const el = d.createElement('handoff-launcher');
     box = el.attachShadow({ mode: 'open' });
@@ -97,7 +117,17 @@
     badge.className = 'hl-badge';
     badge.hidden = true;
     btn.appendChild(badge);
-    btn.onclick = api.toggle;
+    btn.onclick = (e) => {
+      api.toggle();
+      // Opened from the keyboard (a click with no pointer, detail 0): focus moves into the widget
+      // and comes back on Escape. A tap does not focus the field: that would pop up the
+      // phone's keyboard over the articles.
+      focusIn = opened && !e.detail;
+      if (focusIn) {
+        frame.focus();
+        if (ready) send('focus');
+      }
+    };
     box.appendChild(btn);
     (d.body || d.documentElement).appendChild(el);
     live = true;
@@ -106,7 +136,15 @@
     if (flag('open') && !opened) api.open();
     if (flag('prefetch') && !frame) (w.requestIdleCallback || setTimeout)(load);
   };
+  // A Content-Security-Policy on this page that leaves the desk out: say which directive the
+  // site owner must change, not "desk unreachable", which sends them to the wrong machine.
+  d.addEventListener('securitypolicyviolation', (e) => {
+    if (blocked || !String(e.blockedURI).startsWith(desk)) return;
+    blocked = e.effectiveDirective || e.violatedDirective;
+    warn(`not shown: add ${desk} to this page's Content-Security-Policy ${blocked}`);
+  });
   fetch(new URL('/v1/sites/' + encodeURIComponent(site) + '/embed-check', desk), { credentials: 'omit' })
     .then((r) => (r.ok ? start() : r.json().then((b) => warn(`not shown: ${b.message} (add ${location.origin} to the site's allowed_origins)`))))
-    .catch((e) => warn('desk unreachable: ' + e));
+    // The violation event is a task queued before the fetch fails: wait one turn for it.
+    .catch((e) => setTimeout(() => blocked || warn(`desk ${desk} unreachable: ${e}`), 0));
 })();

@@ -12,7 +12,7 @@ const NONCE = 'e2e-nonce-1';
 // A hostile host: global CSS that resets everything and hides buttons, divs and iframes, and a
 // strict CSP of its own that allows only the desk for script, frame and fetch.
 const hostPage = ({ snippet = true, attrs = '' } = {}) => `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Host shop</title>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Host shop</title>
 <style nonce="${NONCE}">
   * { all: unset !important; }
   html, body { display: block !important; font: 16px serif !important; }
@@ -34,9 +34,11 @@ ${snippet ? `<script nonce="${NONCE}">
 <section><div class="card">Card</div><p>Footer</p></section></main>
 </body></html>`;
 
-function csp() {
+// `blockDesk`: a site owner who forgot the desk in connect-src.
+function csp(blockDesk = false) {
   const d = DESK();
-  return `default-src 'none'; script-src ${d} 'nonce-${NONCE}'; style-src 'nonce-${NONCE}'; frame-src ${d}; connect-src ${d}; img-src 'none'`;
+  const connect = blockDesk ? "'self'" : d;
+  return `default-src 'none'; script-src ${d} 'nonce-${NONCE}'; style-src 'nonce-${NONCE}'; frame-src ${d}; connect-src ${connect}; img-src 'none'`;
 }
 
 let servers = [];
@@ -53,7 +55,7 @@ test.beforeAll(async () => {
       }
       const snippet = !req.url.includes('nosnippet');
       const attrs = ['open', 'prefetch'].filter((a) => req.url.includes(a)).map((a) => ` data-${a}`).join('');
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp() });
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp(req.url.includes('blockdesk')) });
       res.end(hostPage({ snippet, attrs }));
     });
     await new Promise((ok) => server.listen(port, '127.0.0.1', ok));
@@ -232,6 +234,9 @@ test('messages arriving while the widget is closed show as an unread badge and e
   const badge = page.locator('handoff-launcher .hl-badge');
   await expect(badge).toBeVisible();
   await expect(badge).toHaveText('1');
+  // The count is in the launcher's name, in the widget's language (setLocale('de') above).
+  await expect(page.locator('handoff-launcher .hl-btn')).toHaveAttribute('aria-label', 'Hilfe & Chat (1)');
+  await expect(page.locator('handoff-launcher .hl-btn')).toHaveAttribute('lang', 'de');
   await page.locator('handoff-launcher .hl-btn').click();
   await expect(badge).toBeHidden();
   expect(await page.evaluate(() => window.__events)).toEqual(['ready', 'open', 'close', 'unread:1', 'open', 'unread:0']);
@@ -480,4 +485,79 @@ test('the language a visitor picks is remembered on their next visit; the host p
   await again.locator('handoff-launcher .hl-btn').click();
   await expect(again.frameLocator('handoff-launcher iframe').locator('.hf-widget')).toHaveAttribute('lang', 'de');
   await context.close();
+});
+
+test('from the keyboard: Enter on the launcher moves focus into the widget, Escape brings it back', async ({ page }) => {
+  await page.goto(`http://127.0.0.1:${ALLOWED}/`);
+  const launcher = page.locator('handoff-launcher .hl-btn');
+  const frame = page.frameLocator('handoff-launcher iframe');
+  // Twice: the first open loads the frame, the second finds it ready.
+  for (const round of [1, 2]) {
+    await launcher.focus();
+    await page.keyboard.press('Enter');
+    await expect(frame.locator('.hf-panel')).toBeVisible();
+    await expect(frame.locator('.hf-panel :is(input, textarea)').first(), `round ${round}`).toBeFocused();
+    // What the visitor types goes into the widget, not the host page.
+    await page.keyboard.type('paket');
+    await expect(frame.locator('.hf-panel :is(input, textarea)').first()).toHaveValue(/paket$/);
+    await page.keyboard.press('Escape');
+    await expect(page.locator('handoff-launcher iframe')).toBeHidden();
+    await expect(launcher, `round ${round}`).toBeFocused();
+  }
+});
+
+test('a host whose CSP leaves the desk out of connect-src is told which directive to change', async ({ page }) => {
+  const warnings = [];
+  page.on('console', (m) => { if (m.text().startsWith('Handoff:')) warnings.push(m.text()); });
+  await page.goto(`http://127.0.0.1:${ALLOWED}/?blockdesk`);
+  await expect.poll(() => warnings.length).toBeGreaterThan(0);
+  await page.waitForTimeout(300);
+  expect(warnings).toEqual([
+    `Handoff: not shown: add ${new URL(DESK()).origin} to this page's Content-Security-Policy connect-src`,
+  ]);
+  await expect(page.locator('handoff-launcher')).toHaveCount(0);
+});
+
+test('on a 375 px phone the embedded widget fills the screen, with 16 px fields and 44 px targets', async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  const page = await context.newPage();
+  await page.goto(`http://127.0.0.1:${ALLOWED}/`);
+  await page.locator('handoff-launcher .hl-btn').tap();
+  const iframe = page.locator('handoff-launcher iframe');
+  const frame = page.frameLocator('handoff-launcher iframe');
+  await expect(frame.locator('.hf-locale select')).toBeVisible();
+  expect(await iframe.boundingBox()).toEqual({ x: 0, y: 0, width: 375, height: 667 });
+  const fonts = await frame.locator('.hf-panel :is(input, select, textarea)').evaluateAll((els) =>
+    els.filter((e) => e.type !== 'hidden' && e.getClientRects().length > 0).map((e) => [e.className, parseFloat(getComputedStyle(e).fontSize)]));
+  expect(fonts.length).toBeGreaterThan(0);
+  expect(fonts.filter(([, size]) => size < 16)).toEqual([]);
+  const targets = await frame.locator('.hf-panel :is(button, select)').evaluateAll((els) =>
+    els.filter((e) => e.getClientRects().length > 0).map((e) => {
+      const r = e.getBoundingClientRect();
+      return [e.className, Math.round(r.width), Math.round(r.height)];
+    }));
+  expect(targets.length).toBeGreaterThan(0);
+  expect(targets.filter(([, w, h]) => w < 44 || h < 44)).toEqual([]);
+  // A tap opens it without focusing a field (no keyboard popping up over the articles).
+  expect(await frame.locator(':focus').count()).toBe(0);
+  // The launcher and the widget in its frame, not the (deliberately hostile) host page.
+  const axe = await new AxeBuilder({ page }).include('handoff-launcher').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  expect(axe.violations.filter((v) => ['serious', 'critical'].includes(v.impact)).map((v) => v.id)).toEqual([]);
+  expect(axe.passes.length).toBeGreaterThan(5);
+  await page.screenshot({ path: path.join(__dirname, '..', '..', 'docs', 'screenshots', 'embed-phone-375.png') });
+  await context.close();
+});
+
+test('a search kept across a language switch finds the new language\'s articles without retyping', async ({ page }) => {
+  await page.goto(`http://127.0.0.1:${ALLOWED}/`);
+  await page.locator('handoff-launcher .hl-btn').click();
+  const frame = page.frameLocator('handoff-launcher iframe');
+  // setLocale('de') on the host page: the frame loaded only the German bundle.
+  await expect(frame.locator('.hf-locale select')).toHaveValue('de');
+  await frame.locator('.hf-search input').fill('return label');
+  await expect(frame.locator('.hf-empty')).toBeVisible();
+  // English is downloaded on the switch; the query stays and now finds its article.
+  await frame.locator('.hf-locale select').selectOption('en');
+  await expect(frame.locator('.hf-search input')).toHaveValue('return label');
+  await expect(frame.locator('.hf-results .hf-article-link').first()).toHaveText('How to return an item');
 });

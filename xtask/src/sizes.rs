@@ -13,9 +13,11 @@ use std::path::{Path, PathBuf};
 /// frame page and its helpers uncounted. Never raise it without a line in docs/benchmarks.md.
 pub const BUDGET: u64 = 140 * 1024;
 
-/// The embed loader (embed/loader.js, served as /embed.js): at most 2 KB brotli. It is not part
-/// of the after-click budget: hosts download it on every page, the widget only on a click.
-pub const LOADER_LIMIT: u64 = 2 * 1024;
+/// The embed loader (embed/loader.js, served as /embed.js): at most 2.5 KB brotli (2 KB until
+/// issue 18's keyboard round trip, CSP message, localised name and phone layout; see
+/// docs/benchmarks.md). It is not part of the after-click budget: hosts download it on every
+/// page, the widget only on a click.
+pub const LOADER_LIMIT: u64 = 2560;
 
 /// Raw and brotli size of embed/loader.js as the desk serves it, and a line for the size table.
 pub fn loader() -> Result<(Row, String)> {
