@@ -66,7 +66,8 @@ test('an agent works a day: timeline, reply, note, transfer and escalate with co
   await expect(timeline.locator('.msg-before.msg-bot')).toContainText('Let me bring in a colleague');
   await expect(timeline.locator('.phase.handed')).toBeVisible();
   // Assigned, so not "waiting"; the language by name.
-  await expect(page.locator('.lists .conv-item').first()).toContainText('with you');
+  // With you since the assignment, counting (0:00, 0:01, ...), never "waiting".
+  await expect(page.locator('.lists .conv-item').first().locator('.wait')).toHaveText(/^with you for \d+:\d\d$/);
   await expect(page.locator('.lists .conv-item').first()).not.toContainText('waiting');
   await expect(page.locator('.conv-head .language')).toHaveText('English');
 

@@ -65,6 +65,11 @@ pub fn waited(c: &ConversationSummary, now_ms: i64) -> i64 {
     c.queued_at.as_deref().and_then(parse_ms).map_or(0, |q| (now_ms - q).max(0))
 }
 
+/// How long the agent has had it (ms), when the desk said since when (their own list only).
+pub fn with_you(c: &ConversationSummary, now_ms: i64) -> Option<i64> {
+    c.assigned_at.as_deref().and_then(parse_ms).map(|a| (now_ms - a).max(0))
+}
+
 /// The conversation after `current` in `order` (wrapping), or the first one.
 pub fn next_after<'a>(order: &'a [String], current: Option<&str>) -> Option<&'a String> {
     let i = current.and_then(|c| order.iter().position(|o| o == c));
@@ -104,6 +109,7 @@ mod tests {
             resolution_due: None,
             page_url: None,
             created_at: String::new(),
+            assigned_at: None,
         }
     }
 
@@ -146,5 +152,16 @@ mod tests {
         assert_eq!(title(3, "Console"), "(3) Console");
         let q = c("a", "orders", "normal", "2026-11-29T16:00:00Z", None);
         assert_eq!(waited(&q, crate::time::parse_ms("2026-11-29T16:01:30Z").unwrap()), 90_000);
+    }
+
+    #[test]
+    fn with_you_counts_from_the_assignment_not_the_wait() {
+        let now = crate::time::parse_ms("2026-11-29T16:10:00Z").unwrap();
+        let mut mine = c("a", "orders", "normal", "2026-11-29T16:00:00Z", None);
+        assert_eq!(with_you(&mine, now), None, "unknown: the list says only 'with you'");
+        mine.assigned_at = Some("2026-11-29T16:07:00Z".into());
+        assert_eq!(with_you(&mine, now), Some(180_000));
+        mine.assigned_at = Some("2026-11-29T16:11:00Z".into());
+        assert_eq!(with_you(&mine, now), Some(0), "a clock a little ahead never shows a negative time");
     }
 }

@@ -87,6 +87,7 @@ mod tests {
             resolution_due: resolution.map(str::to_string),
             page_url: None,
             created_at: String::new(),
+            assigned_at: None,
         }
     }
 

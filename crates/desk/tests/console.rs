@@ -225,6 +225,15 @@ async fn supervisor_overview_take_over_and_reassign() {
     assert_eq!((s["status"].as_str(), s["agent_id"].as_i64()), (Some("assigned"), Some(sam.id)));
     // A fresh first-response clock for the one who took it over.
     assert!(s["first_response_due"].is_string(), "{s}");
+    // Sam's own list says since when he has it: the takeover, not Ana's assignment before it.
+    let mine: Value = sam.get("/v1/agent/conversations").await.json().await.expect("json");
+    let item = mine.as_array().expect("list").iter().find(|m| m["conversation_id"] == c.id.as_str()).cloned();
+    let detail: Value =
+        sam.get(&format!("/v1/agent/conversations/{}", c.id)).await.json().await.expect("json");
+    let audit = detail["audit"].as_array().cloned().unwrap_or_default();
+    let last = audit.iter().rev().find(|a| a["kind"] == "assignment").cloned().expect("an assignment");
+    assert_eq!(last["reason"], "takeover", "{detail}");
+    assert_eq!(item.expect("listed")["assigned_at"], last["at"]);
     assert_eq!(sam.on(&c.id, "reassign", json!({"agent_id": ana.id})).await.status(), 403);
     assert_eq!(sam.on(&c.id, "reassign", json!({"agent_id": sam.id})).await.status(), 409);
     assert_eq!(sam.on(&c.id, "reassign", json!({"agent_id": 999})).await.status(), 422);

@@ -476,6 +476,10 @@ pub struct ConversationSummary {
     pub page_url: Option<String>,
     #[serde(default)]
     pub created_at: String,
+    /// When the agent who has it got it (RFC 3339, the latest assignment); only in the agent's
+    /// own list (`GET /v1/agent/conversations`), where the console shows "with you for".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assigned_at: Option<String>,
 }
 
 /// `GET /v1/agent/conversations/{id}`: everything needed to take over.

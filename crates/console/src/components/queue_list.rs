@@ -21,7 +21,10 @@ fn item(c: Ctx, conv: ConversationSummary) -> impl IntoView {
             fill(c.t(Key::Waited), &[("time", &clock(waited(&queued, c.now.get())))])
         }
         _ if queued.agent_id.is_some() && queued.agent_id == c.me.with(|m| m.as_ref().map(|m| m.id)) => {
-            c.t(Key::WithYou).to_string()
+            match queue::with_you(&queued, c.now.get()) {
+                Some(ms) => fill(c.t(Key::WithYouFor), &[("time", &clock(ms))]),
+                None => c.t(Key::WithYou).to_string(),
+            }
         }
         _ => c.t(Key::Assigned).to_string(),
     };

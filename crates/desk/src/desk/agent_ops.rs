@@ -191,8 +191,20 @@ impl Desk {
         Ok(out.into_iter().map(summary).collect())
     }
 
+    /// The agent's own conversations, each with when it came to them (for "with you for"). One
+    /// audit read per conversation: an agent has at most their capacity of them.
     pub async fn my_conversations(&self, agent: &AgentRow) -> ApiResult<Vec<ConversationSummary>> {
-        Ok(self.db.conversations_of_agent(agent.id).await?.iter().map(summary).collect())
+        let mut out = Vec::new();
+        for conv in self.db.conversations_of_agent(agent.id).await? {
+            let mut s = summary(&conv);
+            if conv.status == ConversationStatus::Assigned {
+                let audit = self.db.audit(&conv.id).await?;
+                s.assigned_at =
+                    audit.iter().rev().find(|a| a.kind == "assignment").map(|a| super::rfc3339(a.at));
+            }
+            out.push(s);
+        }
+        Ok(out)
     }
 
     /// Loads a conversation an agent may look at ([`can_see`]).

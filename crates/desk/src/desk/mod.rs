@@ -167,6 +167,7 @@ pub fn summary(c: &ConversationRow) -> ConversationSummary {
         resolution_due: c.resolution_due.map(rfc3339),
         page_url: c.page_url.clone(),
         created_at: rfc3339(c.created_at),
+        assigned_at: None,
     }
 }
 
