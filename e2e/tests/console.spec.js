@@ -134,6 +134,11 @@ test('the queue shows waiting work with priority, wait and SLA; claim with the k
 test('a supervisor sees the escalation after an SLA breach, takes it over and resolves it', async ({ page }) => {
   // Ana gets an urgent chat and does not answer: the first-response SLA breaks, the chat goes
   // up to the supervisor tier.
+  // An offline ticket whose receipt cannot be mailed (e2e/desk.toml's [smtp] is a closed port).
+  const offline = await handoff({ department: 'billing', text: 'Where is my invoice?', visitor: 'v-mail' });
+  expect(offline.handoff.status).toBe('offline');
+  const filed = await offline.post('/ticket', { name: 'Eva', email: 'eva.mail@example.com', message: 'Please send the invoice again.', transcript: [] });
+  expect(filed.id, JSON.stringify(filed)).toBeTruthy();
   await agentOnline('ana@fernhill.example', 3);
   const c = await handoff({ department: 'orders', priority: 'urgent', reason: 'frustration', text: 'My tent arrived torn, I need it for Friday', visitor: 'v-9' });
   expect(c.handoff.status).toBe('assigned');
@@ -151,6 +156,11 @@ test('a supervisor sees the escalation after an SLA breach, takes it over and re
   await page.locator('#queued tr', { hasText: short }).getByRole('button', { name: 'Take over' }).click();
   await customer.until((e) => e.event === 'agent.joined' && e.data.agent_name === 'Sam');
   await expect(page.locator('#assigned tr', { hasText: short })).toContainText('Sam');
+  // The receipt that could not be delivered, with why and when it is tried again.
+  const mail = page.locator('#failing-mail tr', { hasText: 'eva.mail@example.com' });
+  await expect(mail).toContainText('retrying at');
+  await expect(mail).toContainText('receipt');
+  expect((await mail.locator('td.why').textContent()).length).toBeGreaterThan(5);
   expect(await audit(page, AxeBuilder, 'supervisor')).toEqual([]);
   await shot(page, 'supervisor');
 

@@ -154,6 +154,11 @@ pub async fn overview() -> Result<SupervisorOverview, ApiError> {
     call("GET", "/v1/agent/supervisor/overview", None).await
 }
 
+/// Mail to customers not delivered yet, or given up on (supervisors and managers).
+pub async fn failing_mail() -> Result<Vec<FailedMail>, ApiError> {
+    call("GET", "/v1/agent/supervisor/mail", None).await
+}
+
 pub async fn sites() -> Result<Vec<SiteSummary>, ApiError> {
     call("GET", "/v1/agent/sites", None).await
 }

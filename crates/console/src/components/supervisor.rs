@@ -3,9 +3,9 @@
 
 use super::sla_badge::SlaBadge;
 use crate::app::{ctx, load_overview, open, Ctx};
-use crate::i18n::Key;
+use crate::i18n::{fill, Key};
 use crate::time::hh_mm;
-use handoff_protocol::v1::{ConversationSummary, SupervisorOverview};
+use handoff_protocol::v1::{ConversationSummary, FailedMail, SupervisorOverview};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::json;
@@ -74,11 +74,69 @@ fn rows(c: Ctx, list: Vec<ConversationSummary>, o: &SupervisorOverview, table_id
     .into_any()
 }
 
+/// Mail to customers the desk could not deliver: so that a supervisor learns of a broken SMTP
+/// relay from the console, not from a customer who never got an answer.
+fn mail_table(c: Ctx, list: Vec<FailedMail>) -> AnyView {
+    if list.is_empty() {
+        return view! { <p class="empty">{c.t(Key::None)}</p> }.into_any();
+    }
+    view! {
+        <table class="grid" id="failing-mail">
+            <thead><tr>
+                <th scope="col">{c.t(Key::When)}</th>
+                <th scope="col">{c.t(Key::MailTo)}</th>
+                <th scope="col">{c.t(Key::MailSubject)}</th>
+                <th scope="col">{c.t(Key::Status)}</th>
+                <th scope="col">{c.t(Key::MailAttempts)}</th>
+                <th scope="col">{c.t(Key::MailLastError)}</th>
+            </tr></thead>
+            <tbody>
+                {list.into_iter().map(|m| {
+                    let kind = if m.kind == "answer" { c.t(Key::MailAnswer) } else { c.t(Key::MailReceipt) };
+                    let status = match m.next_attempt_at.as_deref() {
+                        Some(at) if m.status == "pending" => fill(c.t(Key::MailRetrying), &[("time", &hh_mm(at))]),
+                        _ => c.t(Key::MailGivenUp).to_string(),
+                    };
+                    view! {
+                        <tr>
+                            <td>{hh_mm(&m.created_at)}</td>
+                            <td>{m.to}</td>
+                            <td>{format!("{kind}: {}", m.subject)}</td>
+                            <td>{status}</td>
+                            <td>{m.attempts}</td>
+                            <td class="why">{m.last_error.unwrap_or_default()}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
+
+fn load_mail(c: Ctx, mail: RwSignal<Vec<FailedMail>>) {
+    spawn_local(async move {
+        match crate::api::failing_mail().await {
+            Ok(m) if mail.with_untracked(|old| *old != m) => mail.set(m),
+            Ok(_) => {}
+            Err(e) => c.fail(e),
+        }
+    });
+}
+
 #[component]
 pub fn SupervisorView() -> impl IntoView {
     let c = ctx();
+    let mail = RwSignal::new(Vec::<FailedMail>::new());
     load_overview(c);
-    let poll = set_interval_with_handle(move || load_overview(c), std::time::Duration::from_secs(3));
+    load_mail(c, mail);
+    let poll = set_interval_with_handle(
+        move || {
+            load_overview(c);
+            load_mail(c, mail);
+        },
+        std::time::Duration::from_secs(3),
+    );
     on_cleanup(move || {
         if let Ok(h) = poll {
             h.clear();
@@ -133,6 +191,10 @@ pub fn SupervisorView() -> impl IntoView {
                 <section aria-labelledby="sup-assigned">
                     <h2 id="sup-assigned">{c.t(Key::InProgress)}" "<span class="count">{o.assigned.len()}</span></h2>
                     {rows(c, o.assigned.clone(), &o, "assigned")}
+                </section>
+                <section aria-labelledby="sup-mail">
+                    <h2 id="sup-mail">{c.t(Key::MailTrouble)}" "<span class="count">{move || mail.with(Vec::len)}</span></h2>
+                    {move || mail_table(c, mail.get())}
                 </section>
                 <section aria-labelledby="sup-esc">
                     <h2 id="sup-esc">{c.t(Key::Escalations)}</h2>
