@@ -2,7 +2,7 @@
 // Serial: the tests share one desk and build on each other's state (Ana stays online).
 const { test, expect } = require('@playwright/test');
 const AxeBuilder = require('@axe-core/playwright').default;
-const { visit, handoff, stream, agentOnline, signIn, audit } = require('./helpers');
+const { visit, handoff, stream, agentOnline, signIn, audit, clearDesk } = require('./helpers');
 const path = require('path');
 
 test.describe.configure({ mode: 'serial' });
@@ -134,7 +134,9 @@ test('the queue shows waiting work with priority, wait and SLA; claim with the k
 test('a supervisor sees the escalation after an SLA breach, takes it over and resolves it', async ({ page }) => {
   // Ana gets an urgent chat and does not answer: the first-response SLA breaks, the chat goes
   // up to the supervisor tier.
-  // An offline ticket whose receipt cannot be mailed (e2e/desk.toml's [smtp] is a closed port).
+  // An offline ticket whose receipt cannot be mailed (e2e/desk.toml's [smtp] is a closed port):
+  // nobody is online yet (the test before left Ben online for billing).
+  await clearDesk();
   const offline = await handoff({ department: 'billing', text: 'Where is my invoice?', visitor: 'v-mail' });
   expect(offline.handoff.status).toBe('offline');
   const filed = await offline.post('/ticket', { name: 'Eva', email: 'eva.mail@example.com', message: 'Please send the invoice again.', transcript: [] });
