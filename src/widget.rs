@@ -488,18 +488,9 @@ impl Ui {
         let live = self.desk().is_some();
         let notice = turn.handoff.map(|mut h| {
             h.page_url = dom::page_url();
-            let locale = self.locale.get_untracked();
-            let text = format!(
-                "{} {}",
-                i18n::reason(&locale, h.reason),
-                i18n::fill(
-                    i18n::t(&locale, Key::Connecting),
-                    &[
-                        ("department", &self.site_name(|s| &s.departments, &h.department)),
-                        ("tier", &self.site_name(|s| &s.tiers, &h.tier)),
-                    ],
-                ),
-            );
+            // One calm line: why a person is coming. Where the request stands (searching, the
+            // queue, nobody available) is the status line's, and tier names stay internal.
+            let text = i18n::reason(&self.locale.get_untracked(), h.reason).to_string();
             (h, text)
         });
         if !animate {

@@ -190,9 +190,10 @@ async fn asking_for_a_person_hands_off_with_the_department() {
     open_chat(&root).await;
     say(&root, "I want to talk to a person").await;
     let notice = wait_for(&root, ".hf-msg--system", "You asked to talk to a person").await;
+    // One calm line: the reason. No tier name, no promise the desk may not keep (after hours).
     let notice = text(&notice);
-    assert!(notice.contains("Orders"), "{notice}");
-    assert!(notice.contains("Support agent"), "{notice}");
+    assert!(notice.ends_with("You asked to talk to a person."), "{notice}");
+    assert!(!notice.contains("Support agent") && !notice.contains("kept"), "{notice}");
     wait_for(&root, ".hf-waiting", "Waiting for Orders").await;
     // The bot is silent now, but the customer can still write: messages are kept for the agent.
     let bot_before = all(&root, ".hf-msg--bot").len();
@@ -208,7 +209,8 @@ async fn german_handoff_speaks_german() {
     open_chat(&root).await;
     say(&root, "Ich möchte mit einem Menschen sprechen").await;
     let notice = text(&wait_for(&root, ".hf-msg--system", "Sie möchten mit einem Menschen sprechen").await);
-    assert!(notice.contains("Bestellungen"), "{notice}");
+    assert!(notice.ends_with("Sie möchten mit einem Menschen sprechen."), "{notice}");
+    // The department is named where the request stands.
     wait_for(&root, ".hf-waiting", "Bestellungen").await;
 }
 
@@ -430,7 +432,7 @@ async fn a_reload_restores_the_conversation() {
     say(&first, "Wo ist meine Bestellung?").await;
     wait_for(&first, ".hf-msg--bot", "Bestellnummer").await;
     say(&first, "Ich möchte mit einem Menschen sprechen").await;
-    wait_for(&first, ".hf-msg--system", "Bestellungen").await;
+    wait_for(&first, ".hf-waiting", "Bestellungen").await;
 
     // The "next page": a new widget with the same storage shows the same chat at once.
     let second = new_root();

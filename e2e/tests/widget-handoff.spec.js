@@ -372,6 +372,11 @@ test('offline: nobody online, the customer leaves a ticket; the agent sees it wi
   const form = page.locator('form.hf-ticket');
   await expect(form).toBeVisible();
   await expect(status(page)).toContainText('Leave us a message');
+  // One calm line per step: the reason, then where it stands; no promise that "anything you
+  // write is kept" above "nobody is available", no internal tier name.
+  await expect(page.locator('.hf-msg--system').last()).toHaveText(/You asked to talk to a person\.$/);
+  await expect(page.locator('.hf-chat')).not.toContainText('kept for them');
+  await expect(page.locator('.hf-chat')).not.toContainText('Support agent');
   await shot(page, 'offline');
 
   await form.locator('input[name=name]').fill('Jana Nováková');
@@ -471,6 +476,8 @@ test('cancel: "Stop waiting" while queued goes back to the bot and leaves the qu
   await say(page, 'I want to talk to a person');
   await expect(status(page)).toContainText('You are number 1 in the queue.');
   await expect(status(page)).toContainText('Finding a person from Orders');
+  // Only while it waits in the queue is the promise true.
+  await expect(status(page)).toContainText('Anything you write now is kept for them.');
   const id = await onlyConversation(ana, { queue: true });
 
   await page.locator('.hf-cancel').click();

@@ -22,9 +22,10 @@ pub fn Handoff() -> impl IntoView {
         match phase {
             Phase::Connecting => searching,
             Phase::Queued { position, wait_secs } => format!(
-                "{searching} {} {}",
+                "{searching} {} {} {}",
                 fill(t(Key::QueuePosition), &[("n", &position.to_string())]),
                 fill(t(Key::QueueWait), &[("m", &wait_secs.div_ceil(60).max(1).to_string())]),
+                t(Key::Connecting),
             ),
             Phase::Assigned { agent } => fill(t(Key::WithAgent), &[("name", &agent), ("department", &dept)]),
             Phase::Offline { reason } => {

@@ -130,7 +130,7 @@ pub enum Say {
     LeadFrustration,
     LeadRule,
     LeadArticleUnhelpful,
-    /// "{department}" and "{tier}" are filled in.
+    /// "{department}" is filled in.
     Transfer,
     NoRepeat,
     HandedBack,
@@ -255,12 +255,12 @@ pub fn say(what: Say, locale: &str) -> &'static str {
         (LeadArticleUnhelpful, "tl") => "Pasensya na at hindi nakatulong ang article.",
         (LeadArticleUnhelpful, _) => "Sorry the article didn't help.",
 
-        (Transfer, "de") => "Ich leite Sie an unser Team „{department}“ weiter ({tier}).",
-        (Transfer, "cs") => "Předávám vás týmu „{department}“ ({tier}).",
-        (Transfer, "bg") => "Прехвърлям ви към екип „{department}“ ({tier}).",
-        (Transfer, "pt") => "Vou transferir você para a equipe “{department}” ({tier}).",
-        (Transfer, "tl") => "Ipapasa kita sa team na “{department}” ({tier}).",
-        (Transfer, _) => "I'm passing you to our {department} team ({tier}).",
+        (Transfer, "de") => "Ich leite Sie an unser Team „{department}“ weiter.",
+        (Transfer, "cs") => "Předávám vás týmu „{department}“.",
+        (Transfer, "bg") => "Прехвърлям ви към екип „{department}“.",
+        (Transfer, "pt") => "Vou transferir você para a equipe “{department}”.",
+        (Transfer, "tl") => "Ipapasa kita sa team na “{department}”.",
+        (Transfer, _) => "I'm passing you to our {department} team.",
 
         (NoRepeat, "de") => "Unser Gespräch geht mit, Sie müssen nichts wiederholen.",
         (NoRepeat, "cs") => "Celý náš rozhovor jde s vámi, nic nemusíte opakovat.",
@@ -292,7 +292,8 @@ mod tests {
         }
         for l in ["en", "de", "cs", "bg", "pt", "tl"] {
             assert!(
-                say(Say::Transfer, l).contains("{department}") && say(Say::Transfer, l).contains("{tier}")
+                // The department, never the tier: tier names are the team's words, not the customer's.
+                say(Say::Transfer, l).contains("{department}") && !say(Say::Transfer, l).contains("{tier}")
             );
         }
     }

@@ -712,15 +712,10 @@ impl Engine {
         let locale = conv.locale.clone();
         let dept_name =
             self.site.department(&department).map(|d| self.text(&d.name, &locale)).unwrap_or(&department);
-        let tier_name = self.site.tier(&tier).map(|t| self.text(&t.name, &locale)).unwrap_or(&tier);
         let text = format!(
             "{} {} {}",
             self.site.lang.say(lead, &locale),
-            self.site
-                .lang
-                .say(Say::Transfer, &locale)
-                .replace("{department}", dept_name)
-                .replace("{tier}", tier_name),
+            self.site.lang.say(Say::Transfer, &locale).replace("{department}", dept_name),
             self.site.lang.say(Say::NoRepeat, &locale)
         );
         let reply = Reply { text, quick_replies: vec![], articles: vec![] };
