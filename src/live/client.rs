@@ -362,9 +362,7 @@ impl Ui {
                 t(Key::Joined),
                 &[("name", &agent), ("department", &self.site_name(|s| &s.departments, &dept))],
             ),
-            Notice::Escalated(tier) => {
-                fill(t(Key::PassedTier), &[("tier", &self.site_name(|s| &s.tiers, &tier))])
-            }
+            Notice::Escalated => t(Key::PassedTier).to_string(),
             Notice::Transferred(dept) => {
                 fill(t(Key::PassedDepartment), &[("department", &self.site_name(|s| &s.departments, &dept))])
             }

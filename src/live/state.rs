@@ -42,8 +42,8 @@ pub use handoff_protocol::lite::DeskEvent;
 pub enum Notice {
     /// Agent name and department id.
     Joined(String, String),
-    /// Tier id.
-    Escalated(String),
+    /// Passed up the escalation path (told without the tier's name, which is the team's).
+    Escalated,
     /// Department id.
     Transferred(String),
     Resolved,
@@ -222,7 +222,7 @@ impl ChatState {
                 live.agent_typing = false;
                 None
             }
-            DeskEvent::Escalated { to_tier } => Some(Notice::Escalated(to_tier)),
+            DeskEvent::Escalated { .. } => Some(Notice::Escalated),
             DeskEvent::Transferred { to_department } => {
                 live.department = to_department.clone();
                 Some(Notice::Transferred(to_department))

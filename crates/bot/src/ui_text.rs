@@ -37,7 +37,7 @@ pub enum Key {
     Notice,
     RelatedArticles,
     NewTab,
-    /// "{department}" and "{tier}" are filled in.
+    /// Part of the queued status: the customer's messages are kept for the person to come.
     Connecting,
     /// "{department}" is filled in.
     Waiting,
@@ -403,13 +403,14 @@ pub fn table(key: Key) -> [&'static str; 6] {
             "{name} ({department}) entrou no chat.",
             "Sumali sa chat si {name} ({department}).",
         ],
+        // Up the escalation path, in the customer's words: the tier's name is the team's.
         PassedTier => [
-            "Your request was passed on to: {tier}.",
-            "Ihre Anfrage wurde weitergegeben an: {tier}.",
-            "Váš požadavek byl předán: {tier}.",
-            "Запитването ви беше предадено на: {tier}.",
-            "O seu pedido foi encaminhado para: {tier}.",
-            "Ipinasa ang iyong kahilingan sa: {tier}.",
+            "Your request was passed on to a more senior colleague.",
+            "Ihre Anfrage wurde an eine erfahrenere Person im Team weitergegeben.",
+            "Váš požadavek byl předán zkušenějšímu kolegovi.",
+            "Запитването ви беше предадено на по-опитен колега.",
+            "O seu pedido foi encaminhado para um colega mais experiente.",
+            "Ipinasa ang iyong kahilingan sa mas nakatataas na kasamahan.",
         ],
         PassedDepartment => [
             "Your request was passed to another team: {department}.",
