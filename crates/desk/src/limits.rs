@@ -11,8 +11,9 @@ use crate::bidi;
 use crate::config::Limits;
 use crate::error::{ApiError, ApiResult};
 use handoff_protocol::v1::{
-    AgentText, Attribute, CancelHandoff, HandoffRequest, Identify, Login, Note, PostMessage, Rating,
-    Reassign, SetPresence, StartConversation, TicketRequest, Transfer, Typing,
+    AgentPreferences, AgentText, Attribute, CancelHandoff, HandoffRequest, Identify, Login, Note,
+    PostMessage, Rating, Reassign, SetPresence, StartConversation, TicketRequest, TranscriptRequest,
+    Transfer, Typing,
 };
 use handoff_protocol::{IntentHit, TranscriptEntry};
 use std::collections::BTreeMap;
@@ -247,6 +248,25 @@ impl Bounded for TicketRequest {
         }
         text("message", message, limits.message_chars)?;
         transcript("transcript", lines, limits)
+    }
+}
+
+impl Bounded for TranscriptRequest {
+    fn bound(&mut self, _: &Limits) -> ApiResult<()> {
+        let TranscriptRequest { email } = self;
+        let Some(email) = email.as_deref().map(str::trim).filter(|e| !e.is_empty()) else { return Ok(()) };
+        short("email", email, MAX_EMAIL)?;
+        if !plausible_email(email) {
+            return Err(ApiError::unprocessable("invalid_email", "email is not an e-mail address"));
+        }
+        Ok(())
+    }
+}
+
+impl Bounded for AgentPreferences {
+    fn bound(&mut self, _: &Limits) -> ApiResult<()> {
+        let AgentPreferences { ticket_mail: _ } = self;
+        Ok(())
     }
 }
 

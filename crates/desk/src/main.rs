@@ -314,6 +314,7 @@ async fn agent_add(
             presence: "offline".into(),
             capacity,
             sites: sites_served.clone(),
+            ticket_mail: false,
         })
         .await?;
     db.close().await;

@@ -19,6 +19,7 @@ pub struct Metrics {
     pub sla_breaches: AtomicU64,
     pub offline: AtomicU64,
     pub tickets: AtomicU64,
+    pub transcripts: AtomicU64,
     pub open_streams: AtomicI64,
 }
 
@@ -38,6 +39,11 @@ impl Metrics {
             ("handoff_sla_breaches_total", "SLA deadlines missed.", &self.sla_breaches),
             ("handoff_offline_total", "Handoffs answered offline.", &self.offline),
             ("handoff_tickets_total", "Offline tickets stored.", &self.tickets),
+            (
+                "handoff_transcripts_total",
+                "Copies of a conversation queued for its customer.",
+                &self.transcripts,
+            ),
         ];
         for (name, help, v) in counters {
             let _ = writeln!(

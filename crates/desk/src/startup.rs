@@ -202,6 +202,7 @@ pub async fn seed_demo(db: &dyn Database) -> Result<(), StartupError> {
             capacity: 3,
             // The demo desk serves one site: not limited is that site.
             sites: vec![],
+            ticket_mail: false,
         })
         .await?;
     }

@@ -225,6 +225,7 @@ async fn only_managers_and_supervisors_of_the_customers_departments_may_ask() {
             presence: "offline".into(),
             capacity: 1,
             sites: vec!["elsewhere".into()],
+            ticket_mail: false,
         })
         .await
         .expect("otto");

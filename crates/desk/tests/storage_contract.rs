@@ -170,6 +170,7 @@ fn agent_row(email: &str, departments: &[&str], sites: &[&str]) -> AgentRow {
         presence: "offline".into(),
         capacity: 3,
         sites: sites.iter().map(|s| s.to_string()).collect(),
+        ticket_mail: false,
     }
 }
 
@@ -442,6 +443,10 @@ async fn agents_sessions_and_presence(db: Db) {
     assert_eq!(db.agent(bo).await.expect("get").expect("bo").sites, ["demo", "shop"]);
     assert!(db.set_agent_sites("bo@t", &[]).await.expect("sites"));
     assert!(db.agent(bo).await.expect("get").expect("bo").sites.is_empty());
+    assert!(!db.agent(bo).await.expect("get").expect("bo").ticket_mail, "mail notices are opt-in");
+    db.set_ticket_mail(bo, true).await.expect("ticket mail");
+    assert!(db.agent(bo).await.expect("get").expect("bo").ticket_mail);
+    assert!(!db.agent(ana).await.expect("get").expect("ana").ticket_mail);
 
     // Assigned conversations per agent.
     for (id, status, agent) in [
@@ -729,6 +734,23 @@ async fn the_mail_outbox(db: Db) {
     assert!(
         db.claim_mail(i64::MAX / 2, i64::MAX / 2, 10).await.expect("claim").is_empty(),
         "given up stays given up"
+    );
+
+    // A mail of its own (a transcript): queued once however often it is asked for, found by
+    // its conversation and kind.
+    let transcript = OutboxRow { conversation_id: Some("c9".into()), ..mail("transcript", "<tr.c9@x>", 40) };
+    assert!(db.queue_mail(&transcript).await.expect("queue"));
+    assert!(!db.queue_mail(&transcript).await.expect("again"), "the same Message-ID is stored once");
+    let of_c9 = db.mail_of_conversation("c9", "transcript").await.expect("of conversation");
+    assert_eq!(
+        of_c9.iter().map(|m| (m.message_id.as_str(), m.ticket_id)).collect::<Vec<_>>(),
+        [("<tr.c9@x>", None)]
+    );
+    assert!(db.mail_of_conversation("c9", "receipt").await.expect("other kind").is_empty());
+    assert_eq!(
+        db.claim_mail(40, 50, 10).await.expect("claim").len(),
+        1,
+        "the sender takes it like any other"
     );
 }
 

@@ -232,6 +232,7 @@ async fn site_agent(t: &TestDesk, email: &str, tier: &str, deps: &[&str], sites:
         presence: "offline".into(),
         capacity: cap,
         sites: sites.iter().map(|s| s.to_string()).collect(),
+        ticket_mail: false,
     };
     t.desk.db.insert_agent(&row).await.expect("agent");
     let a = t.agent(email).await;

@@ -134,6 +134,11 @@ pub fn rating<J: JsonWrite>(score: u8, comment: &str) -> J {
     }
 }
 
+/// `POST .../transcript` ([`crate::v1::TranscriptRequest`]) to the address the customer typed.
+pub fn transcript_request<J: JsonWrite>(email: &str) -> J {
+    J::object().set("email", J::text(email))
+}
+
 /// `POST .../typing` ([`crate::v1::Typing`]).
 pub fn typing<J: JsonWrite>(typing: bool) -> J {
     J::object().set("typing", J::flag(typing))
@@ -417,7 +422,7 @@ mod tests {
 
     #[test]
     fn every_request_body_the_widget_writes_is_the_desks_type_field_for_field() {
-        use crate::v1::{PostMessage, Rating, StartConversation, Typing};
+        use crate::v1::{PostMessage, Rating, StartConversation, TranscriptRequest, Typing};
         let begun: StartConversation = desk_reads(
             &super::start::<Value>("demo", Some("k-1"), "cs", "https://shop.example/", Value::Null)
                 .set("customer", json!({"name": "Jana"})),
@@ -436,6 +441,8 @@ mod tests {
         assert_eq!((r.score, r.comment.as_deref()), (4, Some("Schnell und nett")));
         let r: Rating = desk_reads(&rating::<Value>(2, "  "));
         assert_eq!(r.comment, None);
+        let t: TranscriptRequest = desk_reads(&transcript_request::<Value>("eva@example.com"));
+        assert_eq!(t.email.as_deref(), Some("eva@example.com"));
         let t: Typing = desk_reads(&super::typing::<Value>(true));
         assert!(t.typing);
         let lines: Value = transcript([(Author::Customer, "Wo ist mein Paket?")].into_iter());

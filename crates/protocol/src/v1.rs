@@ -249,6 +249,21 @@ pub struct Rating {
     pub comment: Option<String>,
 }
 
+/// `POST /v1/conversations/{id}/transcript`: mail the customer a copy of the conversation.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TranscriptRequest {
+    /// Where to send it. Absent: the e-mail of the customer's verified identity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+/// The answer to a transcript request (202): queued for this address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TranscriptQueued {
+    pub email: String,
+}
+
 /// `POST /v1/conversations/{id}/ticket`, when the handoff answered `offline`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -443,6 +458,16 @@ pub struct AgentInfo {
     /// Keys of the sites the agent serves (sees and gets work of).
     #[serde(default)]
     pub sites: Vec<String>,
+    /// Mailed a ticket filed while nobody of the agent's departments is online (opt-in).
+    #[serde(default)]
+    pub ticket_mail: bool,
+}
+
+/// `PUT /v1/agent/preferences`: the agent's own settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentPreferences {
+    pub ticket_mail: bool,
 }
 
 /// `PUT /v1/agent/presence`

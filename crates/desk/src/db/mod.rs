@@ -141,6 +141,8 @@ pub struct AgentRow {
     /// Keys of the sites the agent serves. Empty: not limited, which serves every site only
     /// while the desk serves a single one (`LoadedSite::served_by`).
     pub sites: Vec<String>,
+    /// Mail me a ticket filed while nobody of my departments is online (issue 21, opt-in).
+    pub ticket_mail: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -50,6 +50,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, "rate_limits_unlogged", include_str!("../../migrations/postgres/0003_rate_limits_unlogged.sql")),
     (4, "commit_function", include_str!("../../migrations/postgres/0004_commit_function.sql")),
     (5, "outbox", include_str!("../../migrations/postgres/0005_outbox.sql")),
+    (6, "agent_ticket_mail", include_str!("../../migrations/postgres/0006_agent_ticket_mail.sql")),
 ];
 
 /// Connections per instance unless the caller says otherwise (see [`Postgres::connect_with_pool_size`]).
@@ -198,6 +199,7 @@ fn agent(r: &PgRow) -> DbResult<AgentRow> {
         presence: r.try_get("presence")?,
         capacity: u32::try_from(r.try_get::<i64, _>("capacity")?).unwrap_or(0),
         sites: list(r.try_get("sites")?),
+        ticket_mail: r.try_get("ticket_mail")?,
     })
 }
 

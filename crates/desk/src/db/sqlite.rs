@@ -51,6 +51,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (10, "agent_sites", include_str!("../../migrations/sqlite/0010_agent_sites.sql")),
     (11, "handoff_gaps_in_rust", include_str!("../../migrations/sqlite/0011_handoff_gaps_in_rust.sql")),
     (12, "outbox", include_str!("../../migrations/sqlite/0012_outbox.sql")),
+    (13, "agent_ticket_mail", include_str!("../../migrations/sqlite/0013_agent_ticket_mail.sql")),
 ];
 
 pub struct Sqlite {
@@ -169,6 +170,7 @@ fn agent(r: &SqliteRow) -> DbResult<AgentRow> {
         presence: r.try_get("presence")?,
         capacity: u32::try_from(r.try_get::<i64, _>("capacity")?).unwrap_or(0),
         sites: sites.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
+        ticket_mail: r.try_get::<i64, _>("ticket_mail")? != 0,
     })
 }
 

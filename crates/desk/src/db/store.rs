@@ -122,6 +122,9 @@ pub trait AgentStore: Send + Sync {
 
     async fn set_presence(&self, id: i64, presence: &str, capacity: u32) -> DbResult<()>;
 
+    /// The agent's choice to be mailed new tickets while nobody is online.
+    async fn set_ticket_mail(&self, id: i64, on: bool) -> DbResult<()>;
+
     /// Sets the sites the agent with this email serves; `false` if there is no such agent.
     async fn set_agent_sites(&self, email: &str, sites: &[String]) -> DbResult<bool>;
 
@@ -206,6 +209,13 @@ pub trait MailStore: Send + Sync {
 
     /// Every mail of a ticket, oldest first.
     async fn mail_of_ticket(&self, ticket_id: i64) -> DbResult<Vec<OutboxRow>>;
+
+    /// Queues a mail that nothing else stored causes (the transcript a customer asks for).
+    /// `false` when a mail with its Message-ID is already queued: a retry is stored once.
+    async fn queue_mail(&self, mail: &OutboxRow) -> DbResult<bool>;
+
+    /// The mails of one kind for a conversation, oldest first.
+    async fn mail_of_conversation(&self, conversation_id: &str, kind: &str) -> DbResult<Vec<OutboxRow>>;
 
     /// Mails given up on or still failing (pending with an error), newest first.
     async fn failing_mail(&self, limit: i64) -> DbResult<Vec<OutboxRow>>;

@@ -9,8 +9,8 @@ use crate::secret;
 use crate::sites::LoadedSite;
 use axum::http::StatusCode;
 use handoff_protocol::v1::{
-    AgentInfo, ConversationDetail, ConversationStatus, ConversationSummary, CustomerEvent, Message, Presence,
-    Ticket,
+    AgentInfo, AgentPreferences, ConversationDetail, ConversationStatus, ConversationSummary, CustomerEvent,
+    Message, Presence, Ticket,
 };
 
 /// A logged-in agent's session, as issued at login (tokens shown once).
@@ -147,7 +147,14 @@ impl Desk {
             capacity: agent.capacity,
             active,
             sites: self.served_sites(agent),
+            ticket_mail: agent.ticket_mail,
         })
+    }
+
+    /// The agent's own settings (`PUT /v1/agent/preferences`); the agent as it is now.
+    pub async fn set_preferences(&self, agent: &AgentRow, p: AgentPreferences) -> ApiResult<AgentInfo> {
+        self.db.set_ticket_mail(agent.id, p.ticket_mail).await?;
+        self.agent_info(&AgentRow { ticket_mail: p.ticket_mail, ..agent.clone() }).await
     }
 
     /// Keys of the sites the agent serves, sorted.

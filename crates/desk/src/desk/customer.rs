@@ -522,14 +522,16 @@ impl Desk {
             agent_id: None,
             at: now,
         };
-        // The receipt is queued with the ticket: stored together or not at all.
-        let mail: Vec<_> = self
+        // The receipt and the agents' notices are queued with the ticket: stored together or
+        // not at all.
+        let mut mail: Vec<_> = self
             .config
             .smtp
             .as_ref()
             .and_then(|smtp| crate::mail::outbox::receipt(smtp, site, &conv.locale, &row, now))
             .into_iter()
             .collect();
+        mail.extend(self.ticket_notices(site, &conv, &row, now).await?);
         let tid = self.db.insert_ticket(&row, &audit, &mail).await?;
         if !mail.is_empty() {
             self.mail.wake();

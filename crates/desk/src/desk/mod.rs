@@ -11,6 +11,7 @@
 mod agent_ops;
 mod change;
 mod customer;
+mod customer_mail;
 mod dispatch;
 #[cfg(test)]
 mod group_tests;

@@ -14,6 +14,8 @@ pub mod inbound;
 pub mod outbox;
 pub mod render;
 pub mod sender;
+pub mod ticket_notice;
+pub mod transcript;
 
 use crate::db::DbError;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -14,20 +14,20 @@ pub struct Rendered {
 }
 
 /// The fixed phrases of one language. `{site}`, `{name}`, `{agent}` and `{time}` are filled in.
-struct Phrases {
+pub(super) struct Phrases {
     receipt_subject: &'static str,
     answer_subject: &'static str,
-    greeting: &'static str,
+    pub(super) greeting: &'static str,
     received: &'static str,
     expect_by: &'static str,
     reply_hint: &'static str,
     answer_intro: &'static str,
     your_message: &'static str,
     conversation: &'static str,
-    sign_off: &'static str,
-    you: &'static str,
-    assistant: &'static str,
-    support: &'static str,
+    pub(super) sign_off: &'static str,
+    pub(super) you: &'static str,
+    pub(super) assistant: &'static str,
+    pub(super) support: &'static str,
 }
 
 const EN: Phrases = Phrases {
@@ -134,7 +134,7 @@ const TL: Phrases = Phrases {
 };
 
 /// The phrases of `locale` (`de`, `de-AT` and `de_AT` alike); English for any other.
-fn phrases(locale: &str) -> &'static Phrases {
+pub(super) fn phrases(locale: &str) -> &'static Phrases {
     let lang = locale.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
     match lang.as_str() {
         "de" => &DE,
@@ -192,19 +192,19 @@ fn fill(template: &str, site: &str, name: &str, agent: &str, time: &str) -> Stri
 
 /// The plain text and HTML built side by side, paragraph by paragraph.
 #[derive(Default)]
-struct Body {
-    text: String,
-    html: String,
+pub(super) struct Body {
+    pub(super) text: String,
+    pub(super) html: String,
 }
 
 impl Body {
-    fn para(&mut self, s: &str) {
+    pub(super) fn para(&mut self, s: &str) {
         let _ = write!(self.text, "{s}\n\n");
         let _ = writeln!(self.html, "<p>{}</p>", escape(s).replace('\n', "<br>\n"));
     }
 
     /// A block of someone else's words: `> ` lines in the text, a blockquote in the HTML.
-    fn quote(&mut self, s: &str) {
+    pub(super) fn quote(&mut self, s: &str) {
         for line in s.lines() {
             let _ = writeln!(self.text, "> {line}");
         }
@@ -238,7 +238,7 @@ impl Body {
         }
     }
 
-    fn finish(self, lang: &str) -> (String, String) {
+    pub(super) fn finish(self, lang: &str) -> (String, String) {
         let html = format!(
             "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"></head>\n\
              <body style=\"font-family:sans-serif;line-height:1.5\">\n{}</body></html>\n",
@@ -249,7 +249,7 @@ impl Body {
     }
 }
 
-fn lang_of(locale: &str) -> &str {
+pub(super) fn lang_of(locale: &str) -> &str {
     locale.split(['-', '_']).next().unwrap_or("en")
 }
 

@@ -12,7 +12,9 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use handoff_protocol::privacy::PrivacyRequest;
-use handoff_protocol::v1::{AgentText, LoggedIn, Login, Note, Reassign, SetPresence, Transfer, Typing};
+use handoff_protocol::v1::{
+    AgentPreferences, AgentText, LoggedIn, Login, Note, Reassign, SetPresence, Transfer, Typing,
+};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -76,6 +78,14 @@ pub async fn presence(
     JsonBody(req): JsonBody<SetPresence>,
 ) -> ApiResult<impl IntoResponse> {
     Ok(Json(desk.set_presence(&auth.agent, req.presence, req.capacity).await?))
+}
+
+pub async fn preferences(
+    State(desk): State<Arc<Desk>>,
+    auth: AgentAuth,
+    JsonBody(req): JsonBody<AgentPreferences>,
+) -> ApiResult<impl IntoResponse> {
+    Ok(Json(desk.set_preferences(&auth.agent, req).await?))
 }
 
 /// `?department=` and `?tier=` narrow the list to one queue.

@@ -9,7 +9,8 @@ use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
 use handoff_protocol::v1::{
-    CancelHandoff, HandoffRequest, PostMessage, Rating, StartConversation, TicketRequest, Typing,
+    CancelHandoff, HandoffRequest, PostMessage, Rating, StartConversation, TicketRequest, TranscriptRequest,
+    Typing,
 };
 use std::sync::Arc;
 
@@ -102,6 +103,14 @@ pub async fn rating(
     JsonBody(req): JsonBody<Rating>,
 ) -> ApiResult<StatusCode> {
     desk.rate(&c.id, &c.caller(), req).await.map(|()| StatusCode::NO_CONTENT)
+}
+
+pub async fn transcript(
+    State(desk): State<Arc<Desk>>,
+    c: CustomerAuth,
+    JsonBody(req): JsonBody<TranscriptRequest>,
+) -> ApiResult<impl IntoResponse> {
+    Ok((StatusCode::ACCEPTED, Json(desk.transcript(&c.id, &c.caller(), req).await?)))
 }
 
 pub async fn ticket(

@@ -31,11 +31,13 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/v1/conversations/{id}/events"),
     ("POST", "/v1/conversations/{id}/typing"),
     ("POST", "/v1/conversations/{id}/rating"),
+    ("POST", "/v1/conversations/{id}/transcript"),
     ("POST", "/v1/conversations/{id}/ticket"),
     ("POST", "/v1/agent/login"),
     ("POST", "/v1/agent/logout"),
     ("GET", "/v1/agent/me"),
     ("PUT", "/v1/agent/presence"),
+    ("PUT", "/v1/agent/preferences"),
     ("GET", "/v1/agent/queue"),
     ("GET", "/v1/agent/conversations"),
     ("GET", "/v1/agent/conversations/{id}"),
@@ -84,6 +86,7 @@ pub fn router(desk: Arc<Desk>) -> Router {
         .route("/v1/conversations/{id}/events", get(stream::customer))
         .route("/v1/conversations/{id}/typing", post(customer::typing))
         .route("/v1/conversations/{id}/rating", post(customer::rating))
+        .route("/v1/conversations/{id}/transcript", post(customer::transcript))
         .route("/v1/conversations/{id}/ticket", post(customer::ticket).layer(big))
         .route("/v1/sites/{key}/identify", post(embed::identify))
         .layer(cors(desk.clone()));
@@ -92,6 +95,7 @@ pub fn router(desk: Arc<Desk>) -> Router {
         .route("/v1/agent/logout", post(agent::logout))
         .route("/v1/agent/me", get(agent::me))
         .route("/v1/agent/presence", put(agent::presence))
+        .route("/v1/agent/preferences", put(agent::preferences))
         .route("/v1/agent/queue", get(agent::queue))
         .route("/v1/agent/conversations", get(agent::conversations))
         .route("/v1/agent/conversations/{id}", get(agent::detail))

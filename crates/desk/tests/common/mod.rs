@@ -133,6 +133,7 @@ pub async fn add_agent(
             presence: "offline".into(),
             capacity,
             sites: vec![],
+            ticket_mail: false,
         })
         .await
         .expect("agent added")

@@ -7,7 +7,7 @@ impl AgentStore for Postgres {
     async fn insert_agent(&self, a: &AgentRow) -> DbResult<i64> {
         let res = sqlx::query_scalar(
             "INSERT INTO agents (email, name, password_hash, tier, departments, presence, capacity, sites, \
-             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, \
+             ticket_mail, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
              (EXTRACT(EPOCH FROM now()) * 1000)::bigint) RETURNING id",
         )
         .bind(&a.email)
@@ -18,6 +18,7 @@ impl AgentStore for Postgres {
         .bind(&a.presence)
         .bind(i64::from(a.capacity))
         .bind(a.sites.join(","))
+        .bind(a.ticket_mail)
         .fetch_one(&self.pool)
         .await
         .pg();
@@ -55,6 +56,16 @@ impl AgentStore for Postgres {
         sqlx::query("UPDATE agents SET presence = $1, capacity = $2 WHERE id = $3")
             .bind(presence)
             .bind(i64::from(capacity))
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .pg()?;
+        Ok(())
+    }
+
+    async fn set_ticket_mail(&self, id: i64, on: bool) -> DbResult<()> {
+        sqlx::query("UPDATE agents SET ticket_mail = $1 WHERE id = $2")
+            .bind(on)
             .bind(id)
             .execute(&self.pool)
             .await

@@ -6,6 +6,11 @@
 
 use super::*;
 
+const INSERT: &str =
+    "INSERT INTO outbox (site_key, conversation_id, ticket_id, kind, message_id, in_reply_to, mail_from, \
+     reply_to, rcpt, subject, text_body, html_body, created_at, status, attempts, next_attempt_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'pending', 0, $14)";
+
 /// Inserts the mails in the caller's transaction, each with `ticket_id` if given.
 pub(super) async fn insert_mail(
     conn: &mut PgConnection,
@@ -13,11 +18,19 @@ pub(super) async fn insert_mail(
     ticket_id: Option<i64>,
 ) -> DbResult<()> {
     for m in mail {
-        sqlx::query(
-            "INSERT INTO outbox (site_key, conversation_id, ticket_id, kind, message_id, in_reply_to, mail_from, \
-             reply_to, rcpt, subject, text_body, html_body, created_at, status, attempts, next_attempt_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'pending', 0, $14)",
-        )
+        insert_one(conn, INSERT, m, ticket_id).await?;
+    }
+    Ok(())
+}
+
+/// One row by `sql` (the INSERT, maybe with an ON CONFLICT clause); the rows it added.
+async fn insert_one(
+    conn: &mut PgConnection,
+    sql: &str,
+    m: &OutboxRow,
+    ticket_id: Option<i64>,
+) -> DbResult<u64> {
+    let done = sqlx::query(sql)
         .bind(&m.site_key)
         .bind(&m.conversation_id)
         .bind(ticket_id.or(m.ticket_id))
@@ -35,8 +48,7 @@ pub(super) async fn insert_mail(
         .execute(&mut *conn)
         .await
         .pg()?;
-    }
-    Ok(())
+    Ok(done.rows_affected())
 }
 
 pub(super) fn outbox_row(r: &PgRow) -> DbResult<OutboxRow> {
@@ -115,6 +127,22 @@ impl MailStore for Postgres {
     async fn mail_of_ticket(&self, ticket_id: i64) -> DbResult<Vec<OutboxRow>> {
         let rows = sqlx::query("SELECT * FROM outbox WHERE ticket_id = $1 ORDER BY id")
             .bind(ticket_id)
+            .fetch_all(&self.pool)
+            .await
+            .pg()?;
+        rows.iter().map(outbox_row).collect()
+    }
+
+    async fn queue_mail(&self, mail: &OutboxRow) -> DbResult<bool> {
+        let mut conn = self.pool.acquire().await.pg()?;
+        let sql = format!("{INSERT} ON CONFLICT (message_id) DO NOTHING");
+        Ok(insert_one(&mut conn, &sql, mail, None).await? > 0)
+    }
+
+    async fn mail_of_conversation(&self, conversation_id: &str, kind: &str) -> DbResult<Vec<OutboxRow>> {
+        let rows = sqlx::query("SELECT * FROM outbox WHERE conversation_id = $1 AND kind = $2 ORDER BY id")
+            .bind(conversation_id)
+            .bind(kind)
             .fetch_all(&self.pool)
             .await
             .pg()?;

@@ -7,7 +7,7 @@ impl AgentStore for Sqlite {
     async fn insert_agent(&self, a: &AgentRow) -> DbResult<i64> {
         let res = sqlx::query(
             "INSERT INTO agents (email, name, password_hash, tier, departments, presence, capacity, sites, \
-             created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, strftime('%s','now') * 1000)",
+             ticket_mail, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, strftime('%s','now') * 1000)",
         )
         .bind(&a.email)
         .bind(&a.name)
@@ -17,6 +17,7 @@ impl AgentStore for Sqlite {
         .bind(&a.presence)
         .bind(i64::from(a.capacity))
         .bind(a.sites.join(","))
+        .bind(a.ticket_mail)
         .execute(&self.pool)
         .await;
         match res {
@@ -51,6 +52,15 @@ impl AgentStore for Sqlite {
         sqlx::query("UPDATE agents SET presence = ?, capacity = ? WHERE id = ?")
             .bind(presence)
             .bind(i64::from(capacity))
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn set_ticket_mail(&self, id: i64, on: bool) -> DbResult<()> {
+        sqlx::query("UPDATE agents SET ticket_mail = ? WHERE id = ?")
+            .bind(on)
             .bind(id)
             .execute(&self.pool)
             .await?;

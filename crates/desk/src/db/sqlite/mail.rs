@@ -4,6 +4,11 @@
 
 use super::*;
 
+const INSERT: &str =
+    "INSERT INTO outbox (site_key, conversation_id, ticket_id, kind, message_id, in_reply_to, mail_from, \
+     reply_to, rcpt, subject, text_body, html_body, created_at, status, attempts, next_attempt_at) \
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?)";
+
 /// Inserts the mails in the caller's transaction, each with `ticket_id` if given.
 pub(super) async fn insert_mail(
     conn: &mut SqliteConnection,
@@ -11,11 +16,19 @@ pub(super) async fn insert_mail(
     ticket_id: Option<i64>,
 ) -> DbResult<()> {
     for m in mail {
-        sqlx::query(
-            "INSERT INTO outbox (site_key, conversation_id, ticket_id, kind, message_id, in_reply_to, mail_from, \
-             reply_to, rcpt, subject, text_body, html_body, created_at, status, attempts, next_attempt_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?)",
-        )
+        insert_one(conn, INSERT, m, ticket_id).await?;
+    }
+    Ok(())
+}
+
+/// One row by `sql` (the INSERT, maybe with an ON CONFLICT clause); the rows it added.
+async fn insert_one(
+    conn: &mut SqliteConnection,
+    sql: &str,
+    m: &OutboxRow,
+    ticket_id: Option<i64>,
+) -> DbResult<u64> {
+    let done = sqlx::query(sql)
         .bind(&m.site_key)
         .bind(&m.conversation_id)
         .bind(ticket_id.or(m.ticket_id))
@@ -32,8 +45,7 @@ pub(super) async fn insert_mail(
         .bind(m.next_attempt_at)
         .execute(&mut *conn)
         .await?;
-    }
-    Ok(())
+    Ok(done.rows_affected())
 }
 
 pub(super) fn outbox_row(r: &SqliteRow) -> DbResult<OutboxRow> {
@@ -115,6 +127,21 @@ impl MailStore for Sqlite {
     async fn mail_of_ticket(&self, ticket_id: i64) -> DbResult<Vec<OutboxRow>> {
         let rows = sqlx::query("SELECT * FROM outbox WHERE ticket_id = ? ORDER BY id")
             .bind(ticket_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(outbox_row).collect()
+    }
+
+    async fn queue_mail(&self, mail: &OutboxRow) -> DbResult<bool> {
+        let mut conn = self.group.between_commits().await?;
+        let sql = format!("{INSERT} ON CONFLICT (message_id) DO NOTHING");
+        Ok(insert_one(&mut conn, &sql, mail, None).await? > 0)
+    }
+
+    async fn mail_of_conversation(&self, conversation_id: &str, kind: &str) -> DbResult<Vec<OutboxRow>> {
+        let rows = sqlx::query("SELECT * FROM outbox WHERE conversation_id = ? AND kind = ? ORDER BY id")
+            .bind(conversation_id)
+            .bind(kind)
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(outbox_row).collect()
