@@ -63,12 +63,12 @@ pub fn t(locale: &str, key: Key) -> &'static str {
             "Nilo-load ang tulong…",
         ]),
         Key::Error => Some([
-            "Sorry, help could not be loaded right now. Please try again later.",
-            "Die Hilfe konnte gerade nicht geladen werden. Bitte versuchen Sie es später noch einmal.",
-            "Nápovědu se teď nepodařilo načíst. Zkuste to prosím později.",
-            "В момента помощта не можа да се зареди. Моля, опитайте отново по-късно.",
-            "Não foi possível carregar a ajuda agora. Tente novamente mais tarde.",
-            "Hindi ma-load ang tulong sa ngayon. Pakisubukang muli mamaya.",
+            "Help could not be loaded. Please try again later.",
+            "Die Hilfe konnte nicht geladen werden. Bitte später erneut versuchen.",
+            "Nápovědu se nepodařilo načíst. Zkuste to později.",
+            "Помощта не можа да се зареди. Опитайте по-късно.",
+            "Não foi possível carregar a ajuda. Tente mais tarde.",
+            "Hindi ma-load ang tulong. Subukang muli mamaya.",
         ]),
         _ => None,
     };

@@ -179,8 +179,9 @@ pub enum Event {
     Ticket(String, String, String),
     /// The desk stored the ticket: its number and when to expect an answer (RFC 3339, may be empty).
     Ticketed(String, String),
-    /// The satisfaction rating after a resolution (score 0: skipped) and its comment.
-    Rate(u8, String),
+    /// The satisfaction rating after a resolution (score 0: none), its comment, and the address
+    /// for a copy of the conversation ("": none).
+    Rate(u8, String, String),
     /// "Stop waiting": back to the bot.
     Cancel,
 }

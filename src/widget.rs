@@ -252,7 +252,7 @@ impl Ui {
                 self.focus_composer();
             }
             Action::SkipRating => {
-                self.apply(Event::Rate(0, String::new()), true);
+                self.apply(Event::Rate(0, String::new(), String::new()), true);
                 self.focus_composer();
             }
         }
@@ -287,7 +287,8 @@ impl Ui {
             match form {
                 Form::Ticket => ui.apply(Event::Ticket(get("name"), get("email"), get("message")), true),
                 Form::Rating => {
-                    ui.apply(Event::Rate(get("score").parse().unwrap_or(0), get("comment")), true);
+                    let score = get("score").parse().unwrap_or(0);
+                    ui.apply(Event::Rate(score, get("comment"), get("email").trim().to_string()), true);
                     ui.focus_composer();
                 }
             }
@@ -414,15 +415,22 @@ impl Ui {
                 self.bot_is_back();
                 None
             }
-            Event::Rate(score, comment) => {
+            Event::Rate(score, comment, copy) => {
                 let conv = self.chat.with_untracked(|c| c.live.conv.clone());
                 self.change(|c| {
                     c.live.end();
                     if *score > 0 {
                         c.push_system(i18n::t(&self.locale.get_untracked(), Key::RatingThanks).to_string());
-                        // Sent by the request loop; the conversation is kept until then.
-                        c.live.conv = conv;
                         c.live.rating = Some((*score, comment.clone()));
+                    }
+                    if !copy.is_empty() {
+                        let sent = i18n::t(&self.locale.get_untracked(), Key::CopySent);
+                        c.push_system(i18n::fill(sent, &[("email", copy)]));
+                        c.live.copy_to = Some(copy.clone());
+                    }
+                    // Sent by the request loop; the conversation is kept until then.
+                    if c.live.rating.is_some() || c.live.copy_to.is_some() {
+                        c.live.conv = conv;
                     }
                 });
                 self.bot_is_back();

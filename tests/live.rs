@@ -86,6 +86,30 @@ fn an_agent_joins_writes_escalates_and_resolves() {
 }
 
 #[wasm_bindgen_test]
+fn the_rating_and_the_copy_go_out_one_after_the_other_then_the_bot_is_back() {
+    let mut chat = queued();
+    chat.desk(DeskEvent::Resolved);
+    chat.live.rating = Some((4, "ok".into()));
+    chat.live.copy_to = Some("jana@example.cz".into());
+    let rate = chat.live.next_job().expect("the rating first");
+    assert_eq!(rate, Job::Rate(4, "ok".into()));
+    chat.live.end_after(&rate);
+    assert!(chat.live.conv.is_some(), "kept for the copy");
+    let copy = chat.live.next_job().expect("then the copy");
+    assert_eq!(copy, Job::Copy("jana@example.cz".into()));
+    chat.live.end_after(&copy);
+    assert_eq!((chat.live.conv.clone(), chat.live.next_job()), (None, None));
+    // The copy alone, without a rating.
+    let mut chat = queued();
+    chat.desk(DeskEvent::Resolved);
+    chat.live.copy_to = Some("a@b.cz".into());
+    let copy = chat.live.next_job().expect("the copy");
+    assert_eq!(copy, Job::Copy("a@b.cz".into()));
+    chat.live.end_after(&copy);
+    assert_eq!((chat.live.conv.clone(), chat.live.next_job()), (None, None));
+}
+
+#[wasm_bindgen_test]
 fn cancel_and_hand_back_return_to_the_bot() {
     let mut chat = queued();
     chat.live.cancel = true;

@@ -256,7 +256,7 @@ async fn the_page_widget_apologises_when_its_site_cannot_be_loaded() {
     let root = page_root(Some("cs"));
     handoff_widget::start();
     get(&root, ".hf-launcher").click();
-    let notice = wait_for(&root, ".hf-notice", "Nápovědu se teď nepodařilo načíst").await;
+    let notice = wait_for(&root, ".hf-notice", "Nápovědu se nepodařilo načíst").await;
     assert_eq!(notice.get_attribute("role").as_deref(), Some("alert"));
     root.remove();
 
@@ -265,7 +265,7 @@ async fn the_page_widget_apologises_when_its_site_cannot_be_loaded() {
     root.remove_attribute("data-locales").unwrap();
     handoff_widget::start();
     get(&root, ".hf-launcher").click();
-    wait_for(&root, ".hf-notice", "Nápovědu se teď nepodařilo načíst").await;
+    wait_for(&root, ".hf-notice", "Nápovědu se nepodařilo načíst").await;
     root.remove();
 }
 

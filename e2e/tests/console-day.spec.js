@@ -121,6 +121,15 @@ test('an agent works a day: timeline, reply, note, transfer and escalate with co
   const stamp = String(Date.now() % 1_000_000);
   await ticket(`Jana Nováková ${stamp}`, 'jana@example.com', 'Wo bleibt meine Rückerstattung?');
   await page.getByRole('button', { name: 'Offline tickets' }).click();
+  // Mail about tickets filed while nobody is online: off until Ana turns it on, kept by the
+  // desk (a reload shows it again), and turned off again for the tests after this one.
+  const mailMe = page.getByLabel('E-mail me new tickets that arrive while nobody of my team is online');
+  await expect(mailMe).not.toBeChecked();
+  await mailMe.check();
+  await page.reload();
+  await page.getByRole('button', { name: 'Offline tickets' }).click();
+  await expect(mailMe).toBeChecked();
+  await mailMe.uncheck();
   const card = page.locator('.ticket', { hasText: stamp });
   await expect(card).toBeVisible();
   await expect(card.locator('.facts')).toContainText('Deutsch');

@@ -418,6 +418,8 @@ test('rating: the agent resolves, the customer rates 4 with a comment, the desk 
   await expect(form).toBeVisible();
   await expect(page.locator('textarea.hf-textarea')).toBeVisible();
   await shot(page, 'rating');
+  // This shop page is not the desk's own (pkg/index.html): no `data-mail`, no offer of a copy.
+  await expect(form.getByLabel('E-mail me a copy of this chat (optional)')).toBeHidden();
   await form.locator('label.hf-star').nth(3).click();
   await expect(form.locator('input[name=score][value="4"]')).toBeChecked();
   await form.locator('textarea[name=comment]').fill('Quick and friendly.');
@@ -427,6 +429,39 @@ test('rating: the agent resolves, the customer rates 4 with a comment, the desk 
   await expect(page.locator('.hf-msg--bot', { hasText: "I'm back. How can I help?" })).toBeVisible();
 
   await expect.poll(async () => (await ana.detail(id)).audit.filter((a) => a.kind === 'rating').map((a) => a.reason)).toEqual(['4']);
+});
+
+test('a copy by e-mail: offered on the desk\'s page, the address checked as the desk checks it, queued for the customer', async ({ page }, testInfo) => {
+  testInfo.consoleLines = watchConsole(page);
+  const { ana, sam } = await clearDesk();
+  await ana.presence('online', 1);
+  await page.goto('/help/demo');
+  await page.locator('.hf-tab').nth(1).click();
+  await say(page, 'I want to talk to a person');
+  await expect(system(page, 'Ana (Orders) joined the chat.')).toHaveCount(1);
+  const id = await onlyConversation(ana);
+  await ana.reply(id, 'Your order ships today.');
+  await ana.resolve(id);
+
+  const form = page.locator('form.hf-rating');
+  const copy = form.getByLabel('E-mail me a copy of this chat (optional)');
+  await expect(copy).toBeVisible();
+  await expect(copy).toHaveAttribute('autocomplete', 'email');
+  // No dot in the domain: the browser holds the form back, as the desk would refuse it.
+  await copy.fill('jana@example');
+  await form.locator('button[type=submit]').click();
+  await expect(form).toBeVisible();
+  expect(await copy.evaluate((i) => i.validity.valid)).toBe(false);
+  // The copy alone, without stars.
+  await copy.fill('jana.copy@example.com');
+  await form.locator('button[type=submit]').click();
+  await expect(system(page, 'A copy of this chat is on its way to jana.copy@example.com.')).toHaveCount(1);
+  await expect(system(page, 'Thank you for your feedback.')).toHaveCount(0);
+  await expect(form).toBeHidden();
+  // e2e/desk.toml's SMTP server is a closed port: the queued copy is listed as failing mail.
+  await expect.poll(async () => (await sam.get('/v1/agent/supervisor/mail'))
+    .filter((m) => m.kind === 'transcript' && m.conversation_id === id).map((m) => m.to)).toEqual(['jana.copy@example.com']);
+  expect((await ana.detail(id)).audit.filter((a) => a.kind === 'rating')).toHaveLength(0);
 });
 
 test('typing both ways: the agent\'s typing shows in the widget, the customer\'s in the console, and both go away', async ({ page, context }, testInfo) => {

@@ -1,5 +1,6 @@
 //! The handoff under the chat log: where the request stands (searching, place in the queue,
-//! who is in the chat, reconnecting), the offline form and the rating.
+//! who is in the chat, reconnecting), the offline form, and the rating with the offer of a copy
+//! by e-mail (either may be sent alone).
 //!
 //! Written for a small wasm (every closure type is code of its own): every part is always there
 //! and hidden by one shared flag closure ([`Ui::flag`]), buttons use the shared click handler,
@@ -52,7 +53,7 @@ pub fn Handoff() -> impl IntoView {
         .map(|n| {
             view! {
                 <label class="hf-star">
-                    <input type="radio" name="score" value=n.to_string() required />
+                    <input type="radio" name="score" value=n.to_string() />
                     <span aria-hidden="true">"★"</span>
                     <span class="hf-sr">{n}</span>
                 </label>
@@ -107,8 +108,14 @@ pub fn Handoff() -> impl IntoView {
                     <span>{ui.tr(Key::Comment)}</span>
                     <textarea class="hf-input" name="comment" rows="2" maxlength="4000"></textarea>
                 </label>
+                // Shown only where the desk sends mail (it marks the widget page `data-mail`; see
+                // style/widget.css). An address needs a dot in its domain, as the desk checks.
+                <label class="hf-field hf-copy">
+                    <span>{ui.tr(Key::CopyEmail)}</span>
+                    <input class="hf-input" name="email" type="email" pattern=".+@.+[.].+" maxlength="200" autocomplete="email" />
+                </label>
                 <div class="hf-row">
-                    <button type="submit" class="hf-button">{ui.tr(Key::SendRating)}</button>
+                    <button type="submit" class="hf-button">{ui.tr(Key::Send)}</button>
                     <button type="button" class="hf-button hf-button--quiet" on:click=ui.on_click(Action::SkipRating)>
                         {ui.tr(Key::Skip)}
                     </button>

@@ -117,7 +117,9 @@ impl Ui {
                 }
             }
             Job::Cancel => c.live.cancel = false,
-            Job::Rate(..) => c.live.end(),
+            // The browser checked the address as the desk does (`type=email` and a dot in the
+            // domain), so a refused copy is the desk's own limit: logged above, nothing to retry.
+            Job::Rate(..) | Job::Copy(_) => c.live.end_after(&job),
             Job::Ticket(_, _, message) => {
                 c.live.ticket = None;
                 c.live.outbox.push(("t".into(), message));
@@ -175,6 +177,7 @@ impl Ui {
             }
             Job::Send(client, text) => ("messages", lite::message(client, text)),
             Job::Rate(score, comment) => ("rating", lite::rating(*score, comment)),
+            Job::Copy(email) => ("transcript", lite::transcript_request(email)),
             Job::Typing(typing) => ("typing", lite::typing(*typing)),
         };
         (format!("/v1/conversations/{id}/{what}"), body)
@@ -204,8 +207,8 @@ impl Ui {
             Job::Send(client, _) => {
                 self.change(|c| c.live.outbox.retain(|(id, _)| *id != client));
             }
-            Job::Rate(..) => {
-                self.change(|c| c.live.end());
+            Job::Rate(..) | Job::Copy(_) => {
+                self.change(|c| c.live.end_after(&job));
                 self.sync_stream();
             }
             // A newer notice set meanwhile still goes out.

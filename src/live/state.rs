@@ -63,6 +63,8 @@ pub enum Job {
     Ticket(String, String, String),
     Send(String, String),
     Rate(u8, String),
+    /// A copy of the conversation by e-mail, to this address.
+    Copy(String),
     /// The customer is (`true`) or stopped (`false`) typing.
     Typing(bool),
 }
@@ -87,6 +89,8 @@ pub struct Live {
     pub ticket: Option<(String, String, String)>,
     /// A rating to send (score 1-5 and comment).
     pub rating: Option<(u8, String)>,
+    /// The address to mail a copy of the conversation to, until the desk has it.
+    pub copy_to: Option<String>,
     /// "Stop waiting" was pressed and the desk does not know yet.
     pub cancel: bool,
     pub agent_typing: bool,
@@ -139,7 +143,20 @@ impl Live {
         if let (Some(typing), Phase::Assigned { .. }) = (self.typing_out, &self.phase) {
             return Some(Job::Typing(typing));
         }
-        self.rating.as_ref().map(|(s, c)| Job::Rate(*s, c.clone()))
+        let rate = self.rating.as_ref().map(|(s, c)| Job::Rate(*s, c.clone()));
+        rate.or_else(|| self.copy_to.clone().map(Job::Copy))
+    }
+
+    /// The rating or the copy was sent (or refused): back to the bot once both are.
+    pub fn end_after(&mut self, job: &Job) {
+        match job {
+            Job::Rate(..) => self.rating = None,
+            Job::Copy(_) => self.copy_to = None,
+            _ => {}
+        }
+        if self.rating.is_none() && self.copy_to.is_none() {
+            self.end();
+        }
     }
 
     /// The customer changed the draft at `now` (ms): true when a typing notice is due.

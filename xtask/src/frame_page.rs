@@ -25,6 +25,8 @@ pub fn frame(index_html: &str, site: &str, locales: &[String], default_locale: &
         department: None,
         locales,
         default_locale,
+        // Weighed as a desk that sends mail serves it (the longer page).
+        mail: true,
     };
     Some(page::page(&assets, &spec))
 }

@@ -72,7 +72,6 @@ pub enum Key {
     TicketSending,
     RateTitle,
     Comment,
-    SendRating,
     Skip,
     WithAgent,
     ReasonExplicit,
@@ -80,11 +79,13 @@ pub enum Key {
     ReasonFrustration,
     ReasonRule,
     ReasonArticleUnhelpful,
+    CopyEmail,
+    CopySent,
 }
 
 impl Key {
     /// Every key, in order (the index into a locale's text list).
-    pub const ALL: [Key; 71] = [
+    pub const ALL: [Key; 72] = [
         Key::OpenChat,
         Key::Close,
         Key::HelpCenter,
@@ -148,7 +149,6 @@ impl Key {
         Key::TicketSending,
         Key::RateTitle,
         Key::Comment,
-        Key::SendRating,
         Key::Skip,
         Key::WithAgent,
         Key::ReasonExplicit,
@@ -156,6 +156,8 @@ impl Key {
         Key::ReasonFrustration,
         Key::ReasonRule,
         Key::ReasonArticleUnhelpful,
+        Key::CopyEmail,
+        Key::CopySent,
     ];
 }
 
@@ -356,12 +358,12 @@ pub fn table(key: Key) -> [&'static str; 6] {
             "Nilo-load ang tulong…",
         ],
         Error => [
-            "Sorry, help could not be loaded right now. Please try again later.",
-            "Die Hilfe konnte gerade nicht geladen werden. Bitte versuchen Sie es später noch einmal.",
-            "Nápovědu se teď nepodařilo načíst. Zkuste to prosím později.",
-            "В момента помощта не можа да се зареди. Моля, опитайте отново по-късно.",
-            "Não foi possível carregar a ajuda agora. Tente novamente mais tarde.",
-            "Hindi ma-load ang tulong sa ngayon. Pakisubukang muli mamaya.",
+            "Help could not be loaded. Please try again later.",
+            "Die Hilfe konnte nicht geladen werden. Bitte später erneut versuchen.",
+            "Nápovědu se nepodařilo načíst. Zkuste to později.",
+            "Помощта не можа да се зареди. Опитайте по-късно.",
+            "Não foi possível carregar a ajuda. Tente mais tarde.",
+            "Hindi ma-load ang tulong. Subukang muli mamaya.",
         ],
         Searching => [
             "Finding a person from {department}…",
@@ -567,14 +569,6 @@ pub fn table(key: Key) -> [&'static str; 6] {
             "Comentário (opcional)",
             "Komento (opsyonal)",
         ],
-        SendRating => [
-            "Send rating",
-            "Bewertung senden",
-            "Odeslat hodnocení",
-            "Изпрати оценката",
-            "Enviar avaliação",
-            "Ipadala ang rating",
-        ],
         Skip => ["Skip", "Überspringen", "Přeskočit", "Пропусни", "Ignorar", "Laktawan"],
         WithAgent => [
             "You are chatting with {name} ({department}).",
@@ -623,6 +617,22 @@ pub fn table(key: Key) -> [&'static str; 6] {
             "Помощната статия не отговори на въпроса ви.",
             "O artigo de ajuda não respondeu à sua pergunta.",
             "Hindi nasagot ng help article ang tanong mo.",
+        ],
+        CopyEmail => [
+            "E-mail me a copy of this chat (optional)",
+            "Kopie dieses Chats per E-Mail (optional)",
+            "Poslat kopii chatu e-mailem (nepovinné)",
+            "Копие от чата по имейл (по желание)",
+            "Receber uma cópia deste chat por e-mail (opcional)",
+            "I-email sa akin ang kopya ng chat na ito (opsyonal)",
+        ],
+        CopySent => [
+            "A copy of this chat is on its way to {email}.",
+            "Eine Kopie dieses Chats ist unterwegs an {email}.",
+            "Kopie chatu je na cestě na {email}.",
+            "Копие от чата е изпратено на {email}.",
+            "Uma cópia deste chat está a caminho de {email}.",
+            "Papunta na sa {email} ang kopya ng chat na ito.",
         ],
     }
 }

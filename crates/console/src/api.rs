@@ -108,6 +108,11 @@ pub async fn presence(p: Presence, capacity: Option<u32>) -> Result<AgentInfo, A
     call("PUT", "/v1/agent/presence", json(&SetPresence { presence: p, capacity })).await
 }
 
+/// The agent's own settings (`ticket_mail`: mail me tickets filed while nobody is online).
+pub async fn preferences(ticket_mail: bool) -> Result<AgentInfo, ApiError> {
+    call("PUT", "/v1/agent/preferences", json(&AgentPreferences { ticket_mail })).await
+}
+
 pub async fn queue() -> Result<Vec<ConversationSummary>, ApiError> {
     call("GET", "/v1/agent/queue", None).await
 }

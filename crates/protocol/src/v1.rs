@@ -639,7 +639,8 @@ pub struct FailedMail {
     pub conversation_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_id: Option<i64>,
-    /// `receipt` or `answer`.
+    /// `receipt`, `answer`, `transcript` (a copy the customer asked for) or `ticket_notice` (to an
+    /// agent who asked for it).
     pub kind: String,
     pub to: String,
     pub subject: String,

@@ -92,7 +92,12 @@ fn mail_table(c: Ctx, list: Vec<FailedMail>) -> AnyView {
             </tr></thead>
             <tbody>
                 {list.into_iter().map(|m| {
-                    let kind = if m.kind == "answer" { c.t(Key::MailAnswer) } else { c.t(Key::MailReceipt) };
+                    let kind = c.t(match m.kind.as_str() {
+                        "answer" => Key::MailAnswer,
+                        "transcript" => Key::MailTranscript,
+                        "ticket_notice" => Key::MailTicketNotice,
+                        _ => Key::MailReceipt,
+                    });
                     let status = match m.next_attempt_at.as_deref() {
                         Some(at) if m.status == "pending" => fill(c.t(Key::MailRetrying), &[("time", &hh_mm(at))]),
                         _ => c.t(Key::MailGivenUp).to_string(),

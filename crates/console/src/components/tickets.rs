@@ -89,8 +89,23 @@ pub fn Tickets() -> impl IntoView {
         c.tickets
             .with(|all| all.iter().filter(|t| ticket_filter::shows(t, s, &q)).cloned().collect::<Vec<_>>())
     };
+    // Mailed to the agent's own address by the desk (docs/protocol.md, `PUT /v1/agent/preferences`).
+    let set_ticket_mail = move |on: bool| {
+        spawn_local(async move {
+            match api::preferences(on).await {
+                Ok(me) => c.me.set(Some(me)),
+                Err(e) => c.fail(e),
+            }
+        });
+    };
     view! {
         <h1>{move || c.t(Key::Tickets)}</h1>
+        <p class="field-inline">
+            <input id="ticket-mail" type="checkbox"
+                prop:checked=move || c.me.with(|m| m.as_ref().is_some_and(|m| m.ticket_mail))
+                on:change=move |e| set_ticket_mail(event_target_checked(&e)) />
+            <label for="ticket-mail">{move || c.t(Key::TicketMail)}</label>
+        </p>
         <div class="filters" role="search">
             <label for="ticket-search">{move || c.t(Key::SearchTickets)}</label>
             <input id="ticket-search" type="search" prop:value=move || query.get()

@@ -35,6 +35,8 @@ pub struct PageSpec<'a> {
     /// bundle from them before any bundle has arrived.
     pub locales: &'a [String],
     pub default_locale: &'a str,
+    /// The desk sends mail (`[smtp]`): the widget offers a copy of the chat by e-mail.
+    pub mail: bool,
 }
 
 /// The parts of Trunk's index.html the widget page needs: the inline module script that starts
@@ -109,6 +111,9 @@ pub fn page(assets: &TrunkAssets, spec: &PageSpec) -> String {
             root.push_str(&format!(" {name}=\"{}\"", attr(v)));
         }
     }
+    if spec.mail {
+        root.push_str(" data-mail");
+    }
     root.push_str("></div>");
     format!(
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\" />\n\
@@ -160,7 +165,18 @@ mod tests {
             department: None,
             locales,
             default_locale: "en",
+            mail: false,
         }
+    }
+
+    #[test]
+    fn a_desk_that_sends_mail_marks_the_root() {
+        let locales = ["en".to_string()];
+        let assets = TrunkAssets { script: String::new(), links: vec![] };
+        assert!(!page(&assets, &spec(&locales, None)).contains("data-mail"));
+        let with_mail = PageSpec { mail: true, ..spec(&locales, None) };
+        assert!(page(&assets, &with_mail)
+            .contains("data-mode=\"frame\" data-host-origin=\"http://h.test\" data-mail>"));
     }
 
     #[test]

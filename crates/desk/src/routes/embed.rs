@@ -154,6 +154,7 @@ pub async fn frame(
         department: q.department.as_deref(),
         locales: &site.content.settings.site.locales,
         default_locale: &site.content.settings.site.default_locale,
+        mail: desk.config.smtp.is_some(),
     };
     let csp = embed::csp(&assets, &[origin.trim_end_matches('/').to_string()]);
     Ok(html(embed::page(&assets, &spec), csp, &headers))
@@ -176,6 +177,7 @@ pub async fn portal(
         department: None,
         locales: &site.content.settings.site.locales,
         default_locale: &site.content.settings.site.default_locale,
+        mail: desk.config.smtp.is_some(),
     };
     Ok(html(embed::page(&assets, &spec), embed::csp(&assets, &[]), &headers))
 }
