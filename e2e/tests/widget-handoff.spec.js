@@ -454,6 +454,7 @@ test('a copy by e-mail: offered on the desk\'s page, the address checked as the 
   expect(await copy.evaluate((i) => i.validity.valid)).toBe(false);
   // The copy alone, without stars.
   await copy.fill('jana.copy@example.com');
+  await shot(page, 'copy');
   await form.locator('button[type=submit]').click();
   await expect(system(page, 'A copy of this chat is on its way to jana.copy@example.com.')).toHaveCount(1);
   await expect(system(page, 'Thank you for your feedback.')).toHaveCount(0);

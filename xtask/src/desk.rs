@@ -10,7 +10,7 @@
 //! found or started for the tests (HANDOFF_DATABASE_URL overrides the demo config's SQLite file).
 
 use crate::cmd::{self, run};
-use crate::{dist, postgres, serve};
+use crate::{demo_mail, dist, postgres, serve};
 use anyhow::{bail, Result};
 use std::process::Command;
 
@@ -35,6 +35,9 @@ pub fn run_desk(args: &[String]) -> Result<()> {
         ),
         Err(e) => println!("xtask: no demo host page: {e:#}"),
     }
+    // The demo's mail (receipts, answers, copies of chats) lands in a local mailbox.
+    let smtp = demo_mail::start()?;
+    println!("xtask: the demo's mail: {} (`cargo xtask mail` lists it)", demo_mail::mailbox().display());
     // First run: months of history for the Insights page (the desk skips it when present).
     seed(false, database.as_deref())?;
     println!("xtask:   agents:     ana@fernhill.example, ben@fernhill.example");
@@ -43,7 +46,12 @@ pub fn run_desk(args: &[String]) -> Result<()> {
     let mut desk = cmd::cargo();
     desk.args(["run", "-q", "-p", "handoff-desk", "--", "serve", "--config", "crates/desk/demo.toml"])
         .args(["--static", &pkg.to_string_lossy(), "--listen", &listen, "--seed-demo"]);
-    run("run: desk", on_database(&mut desk, database.as_deref()))
+    let ran = run("run: desk", on_database(&mut desk, database.as_deref()));
+    if let Some(mut smtp) = smtp {
+        let _ = smtp.kill();
+        let _ = smtp.wait();
+    }
+    ran
 }
 
 /// `run [--postgres]`: None for the demo's SQLite file, else the URL of the demo database.

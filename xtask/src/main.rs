@@ -4,6 +4,7 @@ mod bench;
 mod cluster;
 mod cmd;
 mod console;
+mod demo_mail;
 mod desk;
 mod dist;
 mod embed_bench;
@@ -38,6 +39,8 @@ cargo xtask <command>
   seed-demo [--force]   write 120 days of demo history (six languages) into the demo desk's
                         data (target/desk-demo/) for the Insights page; nothing if it is
                         there already (`run` does this on first run), --force rewrites it
+  mail [N]              the demo's mailbox (target/desk-demo/mailbox, what `run` sends): the
+                        list, or mail N as text
   serve [DIR]           serve pkg/ (or DIR) as it is, without building
   test                  the whole suite (.ci/run calls exactly this)
   postgres              only find or start PostgreSQL for the tests (as setup does), drop stale
@@ -70,6 +73,7 @@ fn main() -> ExitCode {
         Some("dist") => dist::dist().map(|_| ()),
         Some("run") => dist::dist().and_then(|_| desk::run_desk(rest)),
         Some("seed-demo") => desk::seed_demo(rest),
+        Some("mail") => demo_mail::show(rest),
         Some("serve") => match rest.first() {
             Some(dir) => serve::serve_dir(std::path::Path::new(dir)),
             None => serve::serve_pkg(),
