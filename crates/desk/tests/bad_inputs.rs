@@ -514,6 +514,8 @@ async fn bodies_must_be_objects_queries_fail_as_json_and_a_missing_token_comes_f
     let (s, b) = error_of(raw(&t, &c, "/cancel", "[]").await).await;
     assert_eq!((s, b["error"].as_str()), (422, Some("invalid_body")), "{b}");
     assert_eq!(raw(&t, &c, "/cancel", " ").await.status(), 200, "an empty cancel body is still fine");
+    let (s, b) = error_of(raw(&t, &c, "/transcript", r#"["a@example.com"]"#).await).await;
+    assert_eq!((s, b["error"].as_str()), (422, Some("invalid_body")), "{b}");
     let r = t
         .client
         .post(t.url("/v1/agent/login"))
@@ -545,6 +547,8 @@ async fn bodies_must_be_objects_queries_fail_as_json_and_a_missing_token_comes_f
 
     // A query parameter given twice is a JSON 400, on every route that reads a query.
     let sam = t.online_agent("sam@t", "Sam", "supervisor", &["orders"], 1).await;
+    let (s, b) = error_of(sam.put("/v1/agent/preferences", json!([true])).await).await;
+    assert_eq!((s, b["error"].as_str()), (422, Some("invalid_body")), "{b}");
     for path in [
         "/v1/agent/insights?from=2026-01-01&from=2026-02-01",
         "/v1/agent/insights.csv?bucket=day&bucket=week",
