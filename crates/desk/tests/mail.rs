@@ -224,6 +224,44 @@ async fn a_server_that_is_down_is_retried_until_it_is_back() {
     t.stop().await;
 }
 
+/// Issue 21's figure: the server away for a whole minute. The desk backs off (a few attempts,
+/// not one per poll) and delivers once it is back, once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_down_for_a_minute_is_retried_with_backoff_then_delivered() {
+    let smtp_port = free_port();
+    let maildir = tempfile::tempdir().expect("maildir");
+    // Retries 1 s after the first failure, doubling up to 16 s apart; the sender polls every 50 ms.
+    let smtp = smtp_section(smtp_port)
+        .replace("retry_base_ms = 200", "retry_base_ms = 1000")
+        .replace("retry_max_secs = 1", "retry_max_secs = 16");
+    let t = spawn(&smtp, "").await;
+    let down_until = tokio::time::Instant::now() + Duration::from_secs(60);
+    let (_, ticket) =
+        offline_ticket(&t.client, &t.base, "pt", "Joana", "joana@example.test", "Liguem-me, por favor.")
+            .await;
+    let id = ticket["id"].as_i64().expect("id");
+    // The minute the server is away is the scenario itself, not a guess at timing.
+    tokio::time::sleep_until(down_until).await;
+    let rows = t.desk.db.mail_of_ticket(id).await.expect("outbox");
+    let attempts = rows.first().map(|m| m.attempts).unwrap_or_default();
+    assert!(
+        (4..=10).contains(&attempts),
+        "1 s doubling to 16 s makes about 7 attempts in a minute, not {attempts}"
+    );
+    assert_eq!(rows.first().map(|m| m.status.as_str()), Some("pending"), "still retried, not given up");
+
+    let _server = SmtpServer::start(smtp_port, maildir.path());
+    let got = wait_for_mails(maildir.path(), 1).await;
+    assert!(got[0].subject.starts_with("Recebemos a sua mensagem"), "{}", got[0].subject);
+    eventually(MAIL_WAIT, || async {
+        let rows = t.desk.db.mail_of_ticket(id).await.ok()?;
+        (rows.first()?.status == "sent").then_some(())
+    })
+    .await;
+    assert_eq!(mails(maildir.path()).len(), 1, "delivered once");
+    t.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mail_queued_before_a_sigkill_is_sent_once_after_the_restart() {
     let smtp_port = free_port();
