@@ -7,14 +7,10 @@
 mod common;
 
 use common::process::{add_agent_by_cli, DeskProcess};
-use common::smtp::{free_port, mails, smtp_section, Mail, SmtpServer};
+use common::smtp::{free_port, mails, smtp_section, wait_for_mails, Mail, SmtpServer, MAIL_WAIT};
 use common::*;
 use serde_json::{json, Value};
-use std::path::Path;
 use std::time::Duration;
-
-/// Mail goes through a real server and a poll of the outbox: allow for slow machines.
-const MAIL_WAIT: Duration = Duration::from_secs(30);
 
 /// A customer in `locale` whose handoff finds nobody online, leaving a ticket; returns the
 /// conversation id and the ticket.
@@ -30,16 +26,6 @@ async fn offline_ticket(
                         "transcript": [{"role": "customer", "text": "<b>wo</b> ist meine Bestellung?"},
                                        {"role": "bot", "text": "Ich hole jemanden dazu."}]});
     common::tickets::leave_ticket(client, base, locale, ticket).await
-}
-
-/// Waits until the Maildir holds `n` mails; fails if it ever holds more.
-async fn wait_for_mails(maildir: &Path, n: usize) -> Vec<Mail> {
-    eventually(MAIL_WAIT, || async {
-        let m = mails(maildir);
-        assert!(m.len() <= n, "more mails than expected: {m:#?}");
-        (m.len() == n).then_some(m)
-    })
-    .await
 }
 
 async fn metrics(client: &reqwest::Client, base: &str) -> String {

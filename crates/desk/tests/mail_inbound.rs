@@ -8,7 +8,7 @@ mod common;
 
 use base64::Engine as _;
 use common::imap::Dovecot;
-use common::smtp::{free_port, mails, smtp_section, Mail, SmtpServer};
+use common::smtp::{free_port, mails, smtp_section, wait_for_mails, Mail, SmtpServer, MAIL_WAIT};
 use common::*;
 use lettre::address::Envelope;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
@@ -16,9 +16,8 @@ use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// Mail goes through two real servers and two polls: allow for slow machines, but the reply
-/// itself must show within seconds (the fetcher polls every 200 ms here).
-const MAIL_WAIT: Duration = Duration::from_secs(30);
+/// Mail goes through two real servers and two polls (common::smtp::MAIL_WAIT allows for slow
+/// machines), but the reply itself must show within seconds.
 const REPLY_WAIT: Duration = Duration::from_secs(10);
 
 /// Everything a test talks to: the desk, the customer's mailbox (where the desk's mail lands),
@@ -68,16 +67,6 @@ async fn offline_ticket_at(
 ) -> (String, Value) {
     let ticket = json!({"name": "Jana", "email": email, "message": message});
     common::tickets::leave_ticket(client, base, locale, ticket).await
-}
-
-/// Waits until the customer's Maildir holds `n` mails.
-async fn wait_for_mails(maildir: &Path, n: usize) -> Vec<Mail> {
-    eventually(MAIL_WAIT, || async {
-        let m = mails(maildir);
-        assert!(m.len() <= n, "more mails than expected: {m:#?}");
-        (m.len() == n).then_some(m)
-    })
-    .await
 }
 
 /// The raw files of the customer's Maildir (to send one of our own mails back: a loop).

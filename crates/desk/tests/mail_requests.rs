@@ -5,24 +5,12 @@
 
 mod common;
 
-use common::smtp::{free_port, mails, smtp_section, Mail, SmtpServer};
+use common::smtp::{free_port, smtp_section, wait_for_mails, SmtpServer};
 use common::*;
 use handoff_desk::identity::sign;
 use serde_json::{json, Value};
-use std::path::Path;
-use std::time::Duration;
 
-const MAIL_WAIT: Duration = Duration::from_secs(30);
 const SECRET: &str = "test-identity-secret-0123456789";
-
-async fn wait_for_mails(maildir: &Path, n: usize) -> Vec<Mail> {
-    eventually(MAIL_WAIT, || async {
-        let m = mails(maildir);
-        assert!(m.len() <= n, "more mails than expected: {m:#?}");
-        (m.len() == n).then_some(m)
-    })
-    .await
-}
 
 /// A German customer signed in on the host site (verified identity with an e-mail) who talks
 /// to Ana, gets a private note written about them, and is resolved.
@@ -39,13 +27,7 @@ async fn resolved_chat(t: &TestDesk) -> Customer {
         .await
         .expect("start");
     assert_eq!(r.status(), 201);
-    let v: Value = r.json().await.expect("json");
-    let c = Customer {
-        client: t.client.clone(),
-        base: t.base.clone(),
-        id: v["conversation_id"].as_str().expect("id").into(),
-        token: v["token"].as_str().expect("token").into(),
-    };
+    let c = Customer::from_started(&t.client, &t.base, &r.json().await.expect("json"));
     let mut body = handoff_body("orders", "normal");
     body["locale"] = json!("de");
     body["transcript"] = json!([{"role": "customer", "text": "Wo ist <b>meine</b> Bestellung?"},

@@ -133,17 +133,24 @@ const TL: Phrases = Phrases {
     support: "Suporta",
 };
 
-/// The phrases of `locale` (`de`, `de-AT` and `de_AT` alike); English for any other.
+/// The one of six texts, in the order en, de, cs, bg, pt, tl, for `locale` (`de`, `de-AT` and
+/// `de_AT` alike); English for any other.
+pub(super) fn in_language<T: ?Sized>(locale: &str, all: [&'static T; 6]) -> &'static T {
+    let lang = lang_of(locale).to_ascii_lowercase();
+    let i = match lang.as_str() {
+        "de" => 1,
+        "cs" => 2,
+        "bg" => 3,
+        "pt" => 4,
+        "tl" | "fil" => 5,
+        _ => 0,
+    };
+    all[i]
+}
+
+/// The phrases of `locale`.
 pub(super) fn phrases(locale: &str) -> &'static Phrases {
-    let lang = locale.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
-    match lang.as_str() {
-        "de" => &DE,
-        "cs" => &CS,
-        "bg" => &BG,
-        "pt" => &PT,
-        "tl" | "fil" => &TL,
-        _ => &EN,
-    }
+    in_language(locale, [&EN, &DE, &CS, &BG, &PT, &TL])
 }
 
 /// What both mails quote: the ticket's message and the conversation before it.

@@ -4,7 +4,7 @@
 
 use super::config::SmtpConfig;
 use super::outbox::Addressing;
-use super::render::{lang_of, phrases, Body, Rendered};
+use super::render::{in_language, lang_of, phrases, Body, Rendered};
 use crate::db::{AgentRow, OutboxRow, TicketRow};
 use crate::sites::LoadedSite;
 
@@ -53,14 +53,7 @@ const TL: Words = Words {
 };
 
 fn words(locale: &str) -> &'static Words {
-    match lang_of(locale).to_ascii_lowercase().as_str() {
-        "de" => &DE,
-        "cs" => &CS,
-        "bg" => &BG,
-        "pt" => &PT,
-        "tl" | "fil" => &TL,
-        _ => &EN,
-    }
+    in_language(locale, [&EN, &DE, &CS, &BG, &PT, &TL])
 }
 
 /// What the notice says about one ticket.

@@ -5,7 +5,7 @@
 
 use super::config::SmtpConfig;
 use super::outbox::Addressing;
-use super::render::{escape, lang_of, phrases, Body, Rendered};
+use super::render::{escape, in_language, lang_of, phrases, Body, Rendered};
 use crate::db::{MessageRow, OutboxRow};
 use crate::sites::LoadedSite;
 use chrono::{DateTime, Utc};
@@ -56,14 +56,7 @@ const TL: Words = Words {
 };
 
 fn words(locale: &str) -> &'static Words {
-    match lang_of(locale).to_ascii_lowercase().as_str() {
-        "de" => &DE,
-        "cs" => &CS,
-        "bg" => &BG,
-        "pt" => &PT,
-        "tl" | "fil" => &TL,
-        _ => &EN,
-    }
+    in_language(locale, [&EN, &DE, &CS, &BG, &PT, &TL])
 }
 
 /// One line of the copy: who (already in the customer's language or an agent's name), when

@@ -226,6 +226,16 @@ pub struct Customer {
 }
 
 impl Customer {
+    /// The customer of a `POST /v1/conversations` answer.
+    pub fn from_started(client: &reqwest::Client, base: &str, started: &Value) -> Customer {
+        Customer {
+            client: client.clone(),
+            base: base.to_string(),
+            id: started["conversation_id"].as_str().expect("id").to_string(),
+            token: started["token"].as_str().expect("token").to_string(),
+        }
+    }
+
     pub async fn start(client: &reqwest::Client, base: &str) -> Customer {
         let r = client
             .post(format!("{base}/v1/conversations"))
@@ -235,13 +245,7 @@ impl Customer {
             .await
             .expect("start");
         assert_eq!(r.status(), 201);
-        let v: Value = r.json().await.expect("json");
-        Customer {
-            client: client.clone(),
-            base: base.to_string(),
-            id: v["conversation_id"].as_str().expect("id").to_string(),
-            token: v["token"].as_str().expect("token").to_string(),
-        }
+        Customer::from_started(client, base, &r.json().await.expect("json"))
     }
 
     pub fn path(&self, rest: &str) -> String {

@@ -83,6 +83,19 @@ pub struct Mail {
     pub html: String,
 }
 
+/// Mail goes through a real server and a poll of the outbox: allow for slow machines.
+pub const MAIL_WAIT: Duration = Duration::from_secs(30);
+
+/// Waits until the Maildir holds `n` mails; fails if it ever holds more.
+pub async fn wait_for_mails(maildir: &Path, n: usize) -> Vec<Mail> {
+    super::eventually(MAIL_WAIT, || async {
+        let m = mails(maildir);
+        assert!(m.len() <= n, "more mails than expected: {m:#?}");
+        (m.len() == n).then_some(m)
+    })
+    .await
+}
+
 /// Every mail in the Maildir (`new/`, where the server moves complete ones), oldest first.
 pub fn mails(maildir: &Path) -> Vec<Mail> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(maildir.join("new"))

@@ -20,13 +20,7 @@ pub async fn leave_ticket(
         .await
         .expect("start");
     assert_eq!(r.status(), 201);
-    let v: Value = r.json().await.expect("json");
-    let c = Customer {
-        client: client.clone(),
-        base: base.to_string(),
-        id: v["conversation_id"].as_str().expect("id").to_string(),
-        token: v["token"].as_str().expect("token").to_string(),
-    };
+    let c = Customer::from_started(client, base, &r.json().await.expect("json"));
     let mut body = handoff_body("orders", "normal");
     body["locale"] = json!(locale);
     let r = c.post("/handoff", body).await;
