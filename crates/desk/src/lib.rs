@@ -24,6 +24,7 @@ pub mod limits;
 pub mod login_backoff;
 pub mod mail;
 pub mod metrics;
+pub mod passwords;
 pub mod policy;
 pub mod ratelimit;
 pub mod routes;

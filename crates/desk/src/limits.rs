@@ -10,6 +10,7 @@
 use crate::bidi;
 use crate::config::Limits;
 use crate::error::{ApiError, ApiResult};
+use handoff_protocol::admin::{AgentUpdate, NewAgent};
 use handoff_protocol::v1::{
     AgentPreferences, AgentText, Attribute, CancelHandoff, HandoffRequest, Identify, Login, Note,
     PostMessage, Rating, Reassign, SetPresence, StartConversation, TicketRequest, TranscriptRequest,
@@ -261,6 +262,51 @@ impl Bounded for TranscriptRequest {
         }
         Ok(())
     }
+}
+
+impl Bounded for NewAgent {
+    fn bound(&mut self, _: &Limits) -> ApiResult<()> {
+        let NewAgent { email, name, tier, departments, capacity, password } = self;
+        short("email", email, MAX_EMAIL)?;
+        text("name", name, MAX_SHORT)?;
+        short("tier", tier, MAX_SHORT)?;
+        count("departments", departments.len(), MAX_DEPARTMENTS)?;
+        for d in departments.iter() {
+            short("departments[]", d, MAX_SHORT)?;
+        }
+        check_capacity(*capacity)?;
+        short_opt("password", password, MAX_PASSWORD)
+    }
+}
+
+impl Bounded for AgentUpdate {
+    fn bound(&mut self, _: &Limits) -> ApiResult<()> {
+        let AgentUpdate { name, tier, departments, capacity } = self;
+        if let Some(n) = name {
+            text("name", n, MAX_SHORT)?;
+        }
+        short_opt("tier", tier, MAX_SHORT)?;
+        if let Some(ds) = departments {
+            count("departments", ds.len(), MAX_DEPARTMENTS)?;
+            for d in ds.iter() {
+                short("departments[]", d, MAX_SHORT)?;
+            }
+        }
+        check_capacity(*capacity)
+    }
+}
+
+/// Departments of one agent: more than any site has.
+const MAX_DEPARTMENTS: usize = 50;
+
+fn check_capacity(capacity: Option<u32>) -> ApiResult<()> {
+    if capacity.is_some_and(|c| c > MAX_CAPACITY) {
+        return Err(ApiError::unprocessable(
+            "invalid_capacity",
+            format!("capacity must be 0 to {MAX_CAPACITY}"),
+        ));
+    }
+    Ok(())
 }
 
 impl Bounded for AgentPreferences {

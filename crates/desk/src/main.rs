@@ -315,6 +315,7 @@ async fn agent_add(
             capacity,
             sites: sites_served.clone(),
             ticket_mail: false,
+            active: true,
         })
         .await?;
     db.close().await;

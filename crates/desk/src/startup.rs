@@ -203,6 +203,7 @@ pub async fn seed_demo(db: &dyn Database) -> Result<(), StartupError> {
             // The demo desk serves one site: not limited is that site.
             sites: vec![],
             ticket_mail: false,
+            active: true,
         })
         .await?;
     }

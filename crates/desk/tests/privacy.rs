@@ -226,6 +226,7 @@ async fn only_managers_and_supervisors_of_the_customers_departments_may_ask() {
             capacity: 1,
             sites: vec!["elsewhere".into()],
             ticket_mail: false,
+            active: true,
         })
         .await
         .expect("otto");

@@ -79,6 +79,7 @@ contract!(
     a_commit_queues_its_mail,
     privacy_collects_erases_and_purges,
     concurrent_writers_are_never_refused,
+    the_team_is_administered_with_an_audit,
 );
 
 fn conv(id: &str, site: &str, created: i64) -> ConversationRow {
@@ -171,6 +172,7 @@ fn agent_row(email: &str, departments: &[&str], sites: &[&str]) -> AgentRow {
         capacity: 3,
         sites: sites.iter().map(|s| s.to_string()).collect(),
         ticket_mail: false,
+        active: true,
     }
 }
 
@@ -1413,4 +1415,71 @@ async fn concurrent_writers_are_never_refused(db: Db) {
         let stored = db.conversation(&format!("w{w}")).await.expect("read").expect("stored");
         assert_eq!(stored.last_seq, conv("x", "demo", 1).last_seq + ROUNDS);
     }
+}
+
+/// Issue 20: an agent created with its audit row (or neither), changed with the old and new
+/// value, and deactivated: offline, without sessions (their hashes answered, to end streams).
+async fn the_team_is_administered_with_an_audit(db: Db) {
+    let change = |action: &str, at: i64, old: Option<&str>, new: &str| AdminAuditRow {
+        id: 0,
+        at,
+        actor_id: 1,
+        action: action.into(),
+        target: "agent:bea@t".into(),
+        old_value: old.map(String::from),
+        new_value: Some(new.into()),
+    };
+    let bea = AgentRow { password_hash: "h".into(), ..agent_row("bea@t", &["orders"], &[]) };
+    let id = db.create_agent(&bea, &change("agent_created", 10, None, "{}")).await.expect("create");
+    let stored = db.agent(id).await.expect("get").expect("bea");
+    assert_eq!((stored.active, stored.presence.as_str()), (true, "offline"));
+    let again = db.create_agent(&bea, &change("agent_created", 11, None, "{}")).await;
+    assert!(matches!(again, Err(DbError::Duplicate(_))), "{again:?}");
+    assert_eq!(db.admin_audit(10).await.expect("audit").len(), 1, "a refused creation records nothing");
+
+    db.set_presence(id, "online", 3).await.expect("presence");
+    for token in ["s1", "s2"] {
+        let s = SessionRow {
+            token_hash: token.into(),
+            csrf_hash: "c".into(),
+            agent_id: id,
+            created_at: 1,
+            expires_at: i64::MAX,
+        };
+        db.insert_session(&s).await.expect("session");
+    }
+    let mut ended = Vec::new();
+    let moved =
+        AgentRow { capacity: 5, departments: vec!["orders".into(), "billing".into()], ..stored.clone() };
+    assert!(db
+        .update_agent(&moved, &change("agent_updated", 20, Some("{}"), "{}"), &mut ended)
+        .await
+        .expect("update"));
+    assert!(ended.is_empty(), "an edit keeps the sessions");
+    let now = db.agent(id).await.expect("get").expect("bea");
+    assert_eq!((now.capacity, now.departments.len(), now.presence.as_str()), (5, 2, "online"));
+
+    let off = AgentRow { active: false, ..now };
+    assert!(db
+        .update_agent(&off, &change("agent_deactivated", 30, Some("{}"), "{}"), &mut ended)
+        .await
+        .expect("off"));
+    ended.sort();
+    assert_eq!(ended, ["s1", "s2"]);
+    assert_eq!(db.session("s1").await.expect("get"), None);
+    let now = db.agent(id).await.expect("get").expect("bea");
+    assert_eq!((now.active, now.presence.as_str()), (false, "offline"));
+    assert!(!db
+        .update_agent(&AgentRow { id: 999_999, ..off }, &change("x", 40, None, "{}"), &mut ended)
+        .await
+        .expect("none"));
+
+    let log = db.admin_audit(10).await.expect("audit");
+    let actions: Vec<(&str, i64)> = log.iter().map(|r| (r.action.as_str(), r.at)).collect();
+    assert_eq!(
+        actions,
+        [("agent_deactivated", 30), ("agent_updated", 20), ("agent_created", 10)],
+        "newest first"
+    );
+    assert_eq!(db.admin_audit(1).await.expect("audit").len(), 1);
 }

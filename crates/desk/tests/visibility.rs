@@ -233,6 +233,7 @@ async fn site_agent(t: &TestDesk, email: &str, tier: &str, deps: &[&str], sites:
         capacity: cap,
         sites: sites.iter().map(|s| s.to_string()).collect(),
         ticket_mail: false,
+        active: true,
     };
     t.desk.db.insert_agent(&row).await.expect("agent");
     let a = t.agent(email).await;

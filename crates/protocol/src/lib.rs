@@ -5,6 +5,7 @@
 //! read it. Identifiers (departments, tiers, priorities, intents) are the site's own strings,
 //! as written in its `site.toml`, so that a site can name its own escalation ladder.
 
+pub mod admin;
 pub mod insights;
 pub mod lite;
 pub mod privacy;

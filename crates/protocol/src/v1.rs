@@ -461,6 +461,9 @@ pub struct AgentInfo {
     /// Mailed a ticket filed while nobody of the agent's departments is online (opt-in).
     #[serde(default)]
     pub ticket_mail: bool,
+    /// A manager deactivated the agent: no sign-in, no work (issue 20).
+    #[serde(default)]
+    pub deactivated: bool,
 }
 
 /// `PUT /v1/agent/preferences`: the agent's own settings.

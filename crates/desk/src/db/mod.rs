@@ -19,7 +19,9 @@ mod store;
 
 pub use error::{DbError, DbResult};
 pub use privacy::PrivacyStore;
-pub use store::{AgentStore, ConversationStore, Database, InsightsStore, Lifecycle, MailStore, TicketStore};
+pub use store::{
+    AdminStore, AgentStore, ConversationStore, Database, InsightsStore, Lifecycle, MailStore, TicketStore,
+};
 
 use handoff_protocol::v1::ConversationStatus;
 use std::collections::HashMap;
@@ -143,6 +145,23 @@ pub struct AgentRow {
     pub sites: Vec<String>,
     /// Mail me a ticket filed while nobody of my departments is online (issue 21, opt-in).
     pub ticket_mail: bool,
+    /// `false` once a manager deactivated the agent: no sign-in, no work (issue 20).
+    pub active: bool,
+}
+
+/// One administrative change (issue 20): who made it, when, to what, and the value before
+/// and after (JSON text; `None` where there was none, e.g. before a creation).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdminAuditRow {
+    pub id: i64,
+    pub at: i64,
+    pub actor_id: i64,
+    /// `agent_created`, `agent_updated`, `agent_deactivated`, `agent_activated`.
+    pub action: String,
+    /// What was changed, e.g. `agent:ana@fernhill.example`.
+    pub target: String,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

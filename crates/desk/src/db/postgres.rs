@@ -13,6 +13,7 @@
 //!
 //! PostgreSQL 11 or later (covering indexes with INCLUDE); tested on 15.
 
+mod admin;
 mod agents;
 pub mod attempts;
 mod commit;
@@ -51,6 +52,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (4, "commit_function", include_str!("../../migrations/postgres/0004_commit_function.sql")),
     (5, "outbox", include_str!("../../migrations/postgres/0005_outbox.sql")),
     (6, "agent_ticket_mail", include_str!("../../migrations/postgres/0006_agent_ticket_mail.sql")),
+    (7, "agent_admin", include_str!("../../migrations/postgres/0007_agent_admin.sql")),
 ];
 
 /// Connections per instance unless the caller says otherwise (see [`Postgres::connect_with_pool_size`]).
@@ -200,6 +202,7 @@ fn agent(r: &PgRow) -> DbResult<AgentRow> {
         capacity: u32::try_from(r.try_get::<i64, _>("capacity")?).unwrap_or(0),
         sites: list(r.try_get("sites")?),
         ticket_mail: r.try_get("ticket_mail")?,
+        active: r.try_get("active")?,
     })
 }
 

@@ -4,6 +4,7 @@
 //! implemented in its own file (conversations, agents, tickets, insights); SQLite's error codes
 //! are mapped in error.rs, the group commit is group.rs.
 
+mod admin;
 mod agents;
 mod conversations;
 mod error;
@@ -52,6 +53,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (11, "handoff_gaps_in_rust", include_str!("../../migrations/sqlite/0011_handoff_gaps_in_rust.sql")),
     (12, "outbox", include_str!("../../migrations/sqlite/0012_outbox.sql")),
     (13, "agent_ticket_mail", include_str!("../../migrations/sqlite/0013_agent_ticket_mail.sql")),
+    (14, "agent_admin", include_str!("../../migrations/sqlite/0014_agent_admin.sql")),
 ];
 
 pub struct Sqlite {
@@ -171,6 +173,7 @@ fn agent(r: &SqliteRow) -> DbResult<AgentRow> {
         capacity: u32::try_from(r.try_get::<i64, _>("capacity")?).unwrap_or(0),
         sites: sites.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
         ticket_mail: r.try_get::<i64, _>("ticket_mail")? != 0,
+        active: r.try_get::<i64, _>("active")? != 0,
     })
 }
 

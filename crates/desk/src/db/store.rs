@@ -10,7 +10,15 @@ use std::collections::HashMap;
 
 /// The whole storage the desk needs.
 pub trait Database:
-    Lifecycle + ConversationStore + AgentStore + TicketStore + MailStore + InsightsStore + PrivacyStore + 'static
+    Lifecycle
+    + ConversationStore
+    + AgentStore
+    + AdminStore
+    + TicketStore
+    + MailStore
+    + InsightsStore
+    + PrivacyStore
+    + 'static
 {
 }
 
@@ -18,6 +26,7 @@ impl<T> Database for T where
     T: Lifecycle
         + ConversationStore
         + AgentStore
+        + AdminStore
         + TicketStore
         + MailStore
         + InsightsStore
@@ -189,6 +198,28 @@ pub trait TicketStore: Send + Sync {
         reply_token: &str,
         mail: &[OutboxRow],
     ) -> DbResult<bool>;
+}
+
+/// What managers change about their team (issue 20), each change stored with its audit row in
+/// one transaction.
+#[async_trait]
+pub trait AdminStore: Send + Sync {
+    /// Inserts the agent (`a.id` is ignored) with the audit row; the new id.
+    /// [`DbError::Duplicate`] when the e-mail is taken.
+    async fn create_agent(&self, a: &AgentRow, audit: &AdminAuditRow) -> DbResult<i64>;
+
+    /// Stores name, tier, departments, capacity, sites and `active` of agent `a.id` with the
+    /// audit row; `false` if there is no such agent. Deactivating also sets the agent offline
+    /// and deletes their sessions: the token hashes of those deleted are returned in `ended`.
+    async fn update_agent(
+        &self,
+        a: &AgentRow,
+        audit: &AdminAuditRow,
+        ended: &mut Vec<String>,
+    ) -> DbResult<bool>;
+
+    /// The latest administrative changes, newest first.
+    async fn admin_audit(&self, limit: i64) -> DbResult<Vec<AdminAuditRow>>;
 }
 
 /// The mail outbox (`crate::mail`): rows are inserted with what causes them (see

@@ -77,6 +77,13 @@ impl Desk {
             Some(a) if ok => a,
             _ => return Err(bad()),
         };
+        // Only with the right password: the answer says no more than a wrong one to others.
+        if !agent.active {
+            return Err(ApiError::forbidden(
+                "account_deactivated",
+                "this account was deactivated by a manager",
+            ));
+        }
         self.login_attempts.succeeded(&account).await;
         let (token, csrf_token) = (secret::token(), secret::token());
         let now = now_ms();
@@ -111,7 +118,9 @@ impl Desk {
                 return Err(ApiError::forbidden("csrf", "missing or wrong X-CSRF-Token header"));
             }
         }
-        let agent = self.db.agent(s.agent_id).await?.ok_or_else(no)?;
+        // A deactivated agent's sessions are deleted with the deactivation; this covers a request
+        // that raced it.
+        let agent = self.db.agent(s.agent_id).await?.filter(|a| a.active).ok_or_else(no)?;
         Ok((agent, s))
     }
 
@@ -148,6 +157,7 @@ impl Desk {
             active,
             sites: self.served_sites(agent),
             ticket_mail: agent.ticket_mail,
+            deactivated: !agent.active,
         })
     }
 

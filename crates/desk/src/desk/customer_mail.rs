@@ -98,8 +98,10 @@ impl Desk {
             return Ok(Vec::new());
         };
         let agents = self.db.agents().await?;
-        let team: Vec<&AgentRow> =
-            agents.iter().filter(|a| site.served_by(a) && a.departments.iter().any(|d| d == dept)).collect();
+        let team: Vec<&AgentRow> = agents
+            .iter()
+            .filter(|a| a.active && site.served_by(a) && a.departments.iter().any(|d| d == dept))
+            .collect();
         if team.iter().any(|a| a.presence == Presence::Online.as_str()) {
             return Ok(Vec::new());
         }

@@ -8,6 +8,7 @@
 //! takes the exclusive desk lock ([`Desk::write`]); a change to one conversation's own messages
 //! takes only that conversation's lock ([`Desk::write_conversation`]).
 
+mod admin;
 mod agent_ops;
 mod change;
 mod customer;
@@ -183,7 +184,8 @@ pub fn candidates<'a>(
         .iter()
         .map(|a| Candidate {
             id: a.id,
-            online: a.presence == "online",
+            // A deactivated agent is offline anyway; this keeps it so whatever raced it.
+            online: a.active && a.presence == "online",
             departments: &a.departments,
             level: if site.served_by(a) { site.tier_level(&a.tier) } else { None },
             active: loads.get(&a.id).copied().unwrap_or(0),

@@ -1,5 +1,6 @@
 //! The HTTP surface: thin handlers that parse, call the desk, and shape the answer.
 
+mod admin;
 mod agent;
 mod agent_stream;
 mod customer;
@@ -38,6 +39,12 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/v1/agent/me"),
     ("PUT", "/v1/agent/presence"),
     ("PUT", "/v1/agent/preferences"),
+    ("GET", "/v1/agent/admin/agents"),
+    ("POST", "/v1/agent/admin/agents"),
+    ("PUT", "/v1/agent/admin/agents/{id}"),
+    ("POST", "/v1/agent/admin/agents/{id}/deactivate"),
+    ("POST", "/v1/agent/admin/agents/{id}/activate"),
+    ("GET", "/v1/agent/admin/audit"),
     ("GET", "/v1/agent/queue"),
     ("GET", "/v1/agent/conversations"),
     ("GET", "/v1/agent/conversations/{id}"),
@@ -96,6 +103,11 @@ pub fn router(desk: Arc<Desk>) -> Router {
         .route("/v1/agent/me", get(agent::me))
         .route("/v1/agent/presence", put(agent::presence))
         .route("/v1/agent/preferences", put(agent::preferences))
+        .route("/v1/agent/admin/agents", get(admin::agents).post(admin::create))
+        .route("/v1/agent/admin/agents/{id}", put(admin::update))
+        .route("/v1/agent/admin/agents/{id}/deactivate", post(admin::deactivate))
+        .route("/v1/agent/admin/agents/{id}/activate", post(admin::activate))
+        .route("/v1/agent/admin/audit", get(admin::audit))
         .route("/v1/agent/queue", get(agent::queue))
         .route("/v1/agent/conversations", get(agent::conversations))
         .route("/v1/agent/conversations/{id}", get(agent::detail))

@@ -134,6 +134,7 @@ pub async fn add_agent(
             capacity,
             sites: vec![],
             ticket_mail: false,
+            active: true,
         })
         .await
         .expect("agent added")

@@ -7,7 +7,7 @@ impl AgentStore for Postgres {
     async fn insert_agent(&self, a: &AgentRow) -> DbResult<i64> {
         let res = sqlx::query_scalar(
             "INSERT INTO agents (email, name, password_hash, tier, departments, presence, capacity, sites, \
-             ticket_mail, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
+             ticket_mail, active, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
              (EXTRACT(EPOCH FROM now()) * 1000)::bigint) RETURNING id",
         )
         .bind(&a.email)
@@ -19,6 +19,7 @@ impl AgentStore for Postgres {
         .bind(i64::from(a.capacity))
         .bind(a.sites.join(","))
         .bind(a.ticket_mail)
+        .bind(a.active)
         .fetch_one(&self.pool)
         .await
         .pg();

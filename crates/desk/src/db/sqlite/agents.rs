@@ -7,7 +7,7 @@ impl AgentStore for Sqlite {
     async fn insert_agent(&self, a: &AgentRow) -> DbResult<i64> {
         let res = sqlx::query(
             "INSERT INTO agents (email, name, password_hash, tier, departments, presence, capacity, sites, \
-             ticket_mail, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, strftime('%s','now') * 1000)",
+             ticket_mail, active, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, strftime('%s','now') * 1000)",
         )
         .bind(&a.email)
         .bind(&a.name)
@@ -18,6 +18,7 @@ impl AgentStore for Sqlite {
         .bind(i64::from(a.capacity))
         .bind(a.sites.join(","))
         .bind(a.ticket_mail)
+        .bind(a.active)
         .execute(&self.pool)
         .await;
         match res {
