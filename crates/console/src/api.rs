@@ -108,6 +108,27 @@ pub async fn presence(p: Presence, capacity: Option<u32>) -> Result<AgentInfo, A
     call("PUT", "/v1/agent/presence", json(&SetPresence { presence: p, capacity })).await
 }
 
+/// The agents this manager or supervisor administers (issue 20).
+pub async fn team() -> Result<Vec<AgentInfo>, ApiError> {
+    call("GET", "/v1/agent/admin/agents", None).await
+}
+
+pub async fn create_agent(
+    a: &handoff_protocol::admin::NewAgent,
+) -> Result<handoff_protocol::admin::AgentCreated, ApiError> {
+    call("POST", "/v1/agent/admin/agents", json(a)).await
+}
+
+pub async fn update_agent(id: i64, u: &handoff_protocol::admin::AgentUpdate) -> Result<AgentInfo, ApiError> {
+    call("PUT", &format!("/v1/agent/admin/agents/{id}"), json(u)).await
+}
+
+/// Deactivates (`false`) or reactivates (`true`) an agent.
+pub async fn set_agent_active(id: i64, active: bool) -> Result<AgentInfo, ApiError> {
+    let what = if active { "activate" } else { "deactivate" };
+    call("POST", &format!("/v1/agent/admin/agents/{id}/{what}"), Some("{}".into())).await
+}
+
 /// The agent's own settings (`ticket_mail`: mail me tickets filed while nobody is online).
 pub async fn preferences(ticket_mail: bool) -> Result<AgentInfo, ApiError> {
     call("PUT", "/v1/agent/preferences", json(&AgentPreferences { ticket_mail })).await

@@ -18,6 +18,8 @@ pub enum Screen {
     Insights,
     /// Each site's embed snippet (supervisors and managers).
     Embed,
+    /// The agents a manager or supervisor administers (issue 20).
+    Team,
 }
 
 /// Everything the screens show. `Copy`: every field is a signal handle.
@@ -146,7 +148,7 @@ pub fn reload(c: Ctx) {
         match c.screen.get_untracked() {
             Screen::Supervisor => load_overview(c),
             Screen::Tickets => load_tickets(c),
-            Screen::Work | Screen::Insights | Screen::Embed => {}
+            Screen::Work | Screen::Insights | Screen::Embed | Screen::Team => {}
         }
     });
 }

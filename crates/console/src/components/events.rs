@@ -66,7 +66,14 @@ pub fn connect(c: Ctx) {
     let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
         c.connected.set(false);
         disconnect();
-        retry(c);
+        // A stream that ended with its session (signed out elsewhere, or deactivated by a
+        // manager) signs the console out; a desk out of reach is retried.
+        leptos::task::spawn_local(async move {
+            match crate::api::me().await {
+                Err(e) if e.status == 401 => c.fail(e),
+                _ => retry(c),
+            }
+        });
     });
     source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     handlers.push(on_error);

@@ -24,6 +24,9 @@ pub fn Login() -> impl IntoView {
                     signed_in(c);
                 }
                 Err(e) if e.status == 401 => error.set(Some(c.t(Key::BadCredentials).to_string())),
+                Err(e) if e.code == "account_deactivated" => {
+                    error.set(Some(c.t(Key::AccountDeactivated).to_string()))
+                }
                 Err(e) => error.set(Some(e.to_string())),
             }
             busy.set(false);

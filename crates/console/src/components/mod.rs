@@ -13,5 +13,6 @@ pub mod queue_list;
 pub mod shell;
 pub mod sla_badge;
 pub mod supervisor;
+pub mod team;
 pub mod tickets;
 pub mod topbar;

@@ -6,6 +6,7 @@ use super::embed_info::EmbedView;
 use super::insights::InsightsView;
 use super::queue_list::QueueList;
 use super::supervisor::SupervisorView;
+use super::team::TeamView;
 use super::tickets::Tickets;
 use super::topbar::Topbar;
 use crate::app::{act, ctx, leave, open, Ctx, Screen};
@@ -100,6 +101,7 @@ pub fn Shell() -> impl IntoView {
             Screen::Tickets => view! { <main id="main" class="pane wide" tabindex="-1"><Tickets/></main> }.into_any(),
             Screen::Insights => view! { <main id="main" class="pane wide" tabindex="-1"><InsightsView/></main> }.into_any(),
             Screen::Embed => view! { <main id="main" class="pane wide" tabindex="-1"><EmbedView/></main> }.into_any(),
+            Screen::Team => view! { <main id="main" class="pane wide" tabindex="-1"><TeamView/></main> }.into_any(),
         }}
         <footer class="shortcuts">
             <button type="button" class="link" aria-keyshortcuts="?" on:click=move |_| {
