@@ -68,3 +68,37 @@ test('a manager adds an agent who signs in and gets a chat; deactivated, her con
   // The waiting chat goes to someone who can take it.
   await clearDesk();
 });
+
+test('an agent changes her own password: her other session ends, the new password signs in', async ({ page }) => {
+  const stamp = String(Date.now() % 1_000_000);
+  const email = `olga.${stamp}@fernhill.example`;
+  const max = await agentSession('max@fernhill.example');
+  const made = await max.call('POST', '/v1/agent/admin/agents', { email, name: `Olga ${stamp}`, tier: 'agent', departments: ['billing'], password: 'first long password' });
+  expect(made.agent.email).toBe(email);
+  // Another browser of hers, signed in before the change.
+  const elsewhere = await agentSession(email, undefined, 'first long password');
+
+  await page.goto('/console/');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('first long password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'My account' }).click();
+  await expect(page.locator('.sessions li')).toHaveCount(2);
+  await expect(page.locator('.sessions li', { hasText: '(this browser)' })).toHaveCount(1);
+  expect(await audit(page, AxeBuilder, 'account')).toEqual([]);
+  await page.getByLabel('Current password').fill('first long password');
+  await page.getByLabel('New password').fill('password');
+  await page.getByRole('button', { name: 'Change password' }).click();
+  // The browser holds back a password under 10 characters; a common one the desk refuses.
+  await page.getByLabel('New password').fill('password2026');
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(page.locator('.account [role=status]')).toHaveText('Choose a stronger password: at least 10 characters, not a common one, not your e-mail.');
+  await page.getByLabel('Current password').fill('first long password');
+  await page.getByLabel('New password').fill('a second long password');
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(page.locator('.account [role=status]')).toHaveText('Your password was changed. Your other sessions were ended.');
+  await expect(page.locator('.sessions li')).toHaveCount(1);
+  expect(await elsewhere.raw('GET', '/v1/agent/me')).toBe(401);
+  await agentSession(email, undefined, 'a second long password');
+  await shot(page, 'account');
+});

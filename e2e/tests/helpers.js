@@ -120,9 +120,9 @@ async function audit(page, AxeBuilder, name) {
 module.exports = { visit, handoff, stream, agentOnline, signIn, audit, PASSWORD };
 
 /** A signed-in agent over HTTP (cookie + CSRF token), optionally against another desk. */
-async function agentSession(email, base = BASE()) {
+async function agentSession(email, base = BASE(), password = PASSWORD) {
   const res = await fetch(`${base}/v1/agent/login`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }),
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }),
   });
   const body = await json(res);
   const cookie = res.headers.get('set-cookie').split(';')[0];
@@ -133,6 +133,8 @@ async function agentSession(email, base = BASE()) {
     body: data === undefined ? undefined : JSON.stringify(data),
   }));
   s.get = (rest) => s.call('GET', rest);
+  /** The status alone, for a call expected to fail. */
+  s.raw = async (method, rest) => (await fetch(`${base}${rest}`, { method, headers: { cookie } })).status;
   s.presence = (presence, capacity) => s.call('PUT', '/v1/agent/presence', capacity === undefined ? { presence } : { presence, capacity });
   s.detail = (id) => s.get(`/v1/agent/conversations/${id}`);
   s.reply = (id, text) => s.call('POST', `/v1/agent/conversations/${id}/messages`, { text });

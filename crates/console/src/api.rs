@@ -129,6 +129,18 @@ pub async fn set_agent_active(id: i64, active: bool) -> Result<AgentInfo, ApiErr
     call("POST", &format!("/v1/agent/admin/agents/{id}/{what}"), Some("{}".into())).await
 }
 
+pub async fn change_password(req: &handoff_protocol::admin::PasswordChange) -> Result<(), ApiError> {
+    send("PUT", "/v1/agent/password", json(req)).await.map(|_| ())
+}
+
+pub async fn sessions() -> Result<Vec<handoff_protocol::admin::SessionInfo>, ApiError> {
+    call("GET", "/v1/agent/sessions", None).await
+}
+
+pub async fn end_session(id: &str) -> Result<(), ApiError> {
+    send("DELETE", &format!("/v1/agent/sessions/{id}"), None).await.map(|_| ())
+}
+
 /// The agent's own settings (`ticket_mail`: mail me tickets filed while nobody is online).
 pub async fn preferences(ticket_mail: bool) -> Result<AgentInfo, ApiError> {
     call("PUT", "/v1/agent/preferences", json(&AgentPreferences { ticket_mail })).await

@@ -20,6 +20,8 @@ pub enum Screen {
     Embed,
     /// The agents a manager or supervisor administers (issue 20).
     Team,
+    /// The agent's own password and sessions.
+    Account,
 }
 
 /// Everything the screens show. `Copy`: every field is a signal handle.
@@ -148,7 +150,7 @@ pub fn reload(c: Ctx) {
         match c.screen.get_untracked() {
             Screen::Supervisor => load_overview(c),
             Screen::Tickets => load_tickets(c),
-            Screen::Work | Screen::Insights | Screen::Embed | Screen::Team => {}
+            Screen::Work | Screen::Insights | Screen::Embed | Screen::Team | Screen::Account => {}
         }
     });
 }

@@ -10,7 +10,7 @@
 use crate::bidi;
 use crate::config::Limits;
 use crate::error::{ApiError, ApiResult};
-use handoff_protocol::admin::{AgentUpdate, NewAgent};
+use handoff_protocol::admin::{AgentUpdate, NewAgent, PasswordChange};
 use handoff_protocol::v1::{
     AgentPreferences, AgentText, Attribute, CancelHandoff, HandoffRequest, Identify, Login, Note,
     PostMessage, Rating, Reassign, SetPresence, StartConversation, TicketRequest, TranscriptRequest,
@@ -276,6 +276,14 @@ impl Bounded for NewAgent {
         }
         check_capacity(*capacity)?;
         short_opt("password", password, MAX_PASSWORD)
+    }
+}
+
+impl Bounded for PasswordChange {
+    fn bound(&mut self, _: &Limits) -> ApiResult<()> {
+        let PasswordChange { current, new } = self;
+        short("current", current, MAX_PASSWORD)?;
+        short("new", new, MAX_PASSWORD)
     }
 }
 

@@ -310,3 +310,70 @@ async fn changes_take_effect_at_once_and_are_audited() {
     assert!(updated["at"].as_str().is_some_and(|a| a.ends_with('Z')), "{updated}");
     t.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agent_changes_their_password_and_ends_sessions_one_by_one() {
+    let t = spawn("", "").await;
+    let ana = t.online_agent("ana@t", "Ana", "agent", &["orders"], 3).await;
+    let other = t.agent("ana@t").await;
+    let list: Value = ana.get("/v1/agent/sessions").await.json().await.expect("json");
+    let list = list.as_array().expect("list").clone();
+    assert_eq!(list.len(), 2, "{list:?}");
+    assert_eq!(list.iter().filter(|s| s["current"] == true).count(), 1);
+
+    let change = |current: &str, new: &str| json!({"current": current, "new": new});
+    for (req, status, code) in [
+        (change("not my password", "a much better passphrase"), 403, "wrong_password"),
+        (change(PASSWORD, "short"), 422, "weak_password"),
+        (change(PASSWORD, "aaaa1111aaaa"), 422, "weak_password"),
+        (change(PASSWORD, PASSWORD), 422, "same_password"),
+        (json!({"current": PASSWORD}), 422, "invalid_body"),
+    ] {
+        let (s, e) = body(ana.put("/v1/agent/password", req.clone()).await).await;
+        assert_eq!((s, e["error"].as_str()), (status, Some(code)), "{req}: {e}");
+    }
+    assert_eq!(
+        ana.put("/v1/agent/password", change(PASSWORD, "a much better passphrase")).await.status(),
+        204
+    );
+    // The other session is gone; this one stays; the old password no longer signs in.
+    assert_eq!(other.get("/v1/agent/me").await.status(), 401);
+    assert_eq!(ana.get("/v1/agent/me").await.status(), 200);
+    let r = t
+        .client
+        .post(t.url("/v1/agent/login"))
+        .json(&json!({"email": "ana@t", "password": PASSWORD}))
+        .send()
+        .await;
+    assert_eq!(r.expect("login").status(), 401);
+    let third = Agent::login(&t.client, &t.base, "ana@t", "a much better passphrase").await;
+
+    // Ending one session by its id, from the list.
+    let list: Value = ana.get("/v1/agent/sessions").await.json().await.expect("json");
+    let theirs = list.as_array().expect("list").iter().find(|s| s["current"] == false).expect("the third")
+        ["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    assert_eq!(ana.delete(&format!("/v1/agent/sessions/{theirs}")).await.status(), 204);
+    assert_eq!(third.get("/v1/agent/me").await.status(), 401);
+    assert_eq!(ana.delete("/v1/agent/sessions/0123456789abcdef").await.status(), 404);
+
+    // A manager sees and ends them too; a supervisor of another department does not.
+    let max = t.online_agent("max@t", "Max", "manager", &["orders"], 0).await;
+    let bo = t.online_agent("bo@t", "Bo", "supervisor", &["billing"], 0).await;
+    let seen: Value =
+        max.get(&format!("/v1/agent/admin/agents/{}/sessions", ana.id)).await.json().await.expect("json");
+    let id = seen[0]["id"].as_str().expect("id").to_string();
+    assert_eq!(seen[0]["current"], false, "not the manager's own");
+    assert_eq!(body(bo.get(&format!("/v1/agent/admin/agents/{}/sessions", ana.id)).await).await.0, 403);
+    assert_eq!(bo.delete(&format!("/v1/agent/admin/agents/{}/sessions/{id}", ana.id)).await.status(), 403);
+    assert_eq!(max.delete(&format!("/v1/agent/admin/agents/{}/sessions/{id}", ana.id)).await.status(), 204);
+    assert_eq!(ana.get("/v1/agent/me").await.status(), 401);
+    let log: Value = max.get("/v1/agent/admin/audit").await.json().await.expect("json");
+    assert!(
+        log.as_array().expect("list").iter().any(|e| e["action"] == "password_changed" && e["by"] == "ana@t"),
+        "{log}"
+    );
+    t.stop().await;
+}

@@ -66,3 +66,23 @@ pub struct AdminChange {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new: Option<String>,
 }
+
+/// `PUT /v1/agent/password`: an agent changes their own password.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    pub current: String,
+    pub new: String,
+}
+
+/// One signed-in session of an agent (`GET /v1/agent/sessions`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    /// Names the session for revoking it; it signs nobody in.
+    pub id: String,
+    /// RFC 3339.
+    pub created_at: String,
+    pub expires_at: String,
+    /// The session this request came with.
+    pub current: bool,
+}

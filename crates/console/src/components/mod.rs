@@ -1,5 +1,6 @@
 //! The console's screens and parts, one job per file.
 
+pub mod account;
 pub mod actions;
 pub mod composer;
 pub mod context_panel;

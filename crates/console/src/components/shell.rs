@@ -1,6 +1,7 @@
 //! The signed-in frame: top bar, the current screen, and the keyboard shortcuts
 //! (Alt+N next conversation, Alt+C claim, Alt+R resolve, Alt+M the reply box; `?` lists them).
 
+use super::account::AccountView;
 use super::conversation::Conversation;
 use super::embed_info::EmbedView;
 use super::insights::InsightsView;
@@ -102,6 +103,7 @@ pub fn Shell() -> impl IntoView {
             Screen::Insights => view! { <main id="main" class="pane wide" tabindex="-1"><InsightsView/></main> }.into_any(),
             Screen::Embed => view! { <main id="main" class="pane wide" tabindex="-1"><EmbedView/></main> }.into_any(),
             Screen::Team => view! { <main id="main" class="pane wide" tabindex="-1"><TeamView/></main> }.into_any(),
+            Screen::Account => view! { <main id="main" class="pane wide" tabindex="-1"><AccountView/></main> }.into_any(),
         }}
         <footer class="shortcuts">
             <button type="button" class="link" aria-keyshortcuts="?" on:click=move |_| {

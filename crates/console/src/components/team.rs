@@ -61,7 +61,7 @@ pub fn TeamView() -> impl IntoView {
                     load(c, agents);
                 }
                 Err(e) if e.status == 401 => c.fail(e),
-                Err(e) => problem.set(Some(e.message)),
+                Err(e) => problem.set(Some(super::account::password_problem(c, &e))),
             }
         });
     };

@@ -35,7 +35,7 @@ pub fn Topbar() -> impl IntoView {
                     match screen {
                         Screen::Supervisor => load_overview(c),
                         Screen::Tickets => load_tickets(c),
-                        Screen::Work | Screen::Insights | Screen::Embed | Screen::Team => {}
+                        Screen::Work | Screen::Insights | Screen::Embed | Screen::Team | Screen::Account => {}
                     }
                 }>
                 {move || c.t(key)}
@@ -91,6 +91,7 @@ pub fn Topbar() -> impl IntoView {
                     <Show when=move || c.is_supervisor()>{tab(Screen::Embed, Key::EmbedTab)}</Show>
                     <Show when=move || c.is_supervisor()>{tab(Screen::Team, Key::TeamTab)}</Show>
                     {tab(Screen::Tickets, Key::Tickets)}
+                    {tab(Screen::Account, Key::MyAccount)}
                 </nav>
     <span class="me">{move || c.me.with(|m| m.as_ref().map(|m| format!("{} · {}", m.name, m.tier)))}</span>
                 <span class="field-inline">

@@ -220,6 +220,20 @@ pub trait AdminStore: Send + Sync {
 
     /// The latest administrative changes, newest first.
     async fn admin_audit(&self, limit: i64) -> DbResult<Vec<AdminAuditRow>>;
+
+    /// Stores the agent's new password hash with the audit row and deletes every session of
+    /// theirs but `keep` (the one that changed it); the deleted sessions' hashes go to `ended`.
+    async fn set_password(
+        &self,
+        agent_id: i64,
+        password_hash: &str,
+        keep: &str,
+        audit: &AdminAuditRow,
+        ended: &mut Vec<String>,
+    ) -> DbResult<()>;
+
+    /// The agent's sessions, newest first.
+    async fn sessions_of(&self, agent_id: i64) -> DbResult<Vec<SessionRow>>;
 }
 
 /// The mail outbox (`crate::mail`): rows are inserted with what causes them (see

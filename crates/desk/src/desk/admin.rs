@@ -178,7 +178,7 @@ impl Desk {
         Ok(AgentCreated { agent, password: shown })
     }
 
-    async fn target(&self, actor: &AgentRow, id: i64) -> ApiResult<AgentRow> {
+    pub(super) async fn admin_target(&self, actor: &AgentRow, id: i64) -> ApiResult<AgentRow> {
         self.admin_site(actor)?;
         let a = self.db.agent(id).await?.ok_or_else(|| ApiError::not_found("agent"))?;
         self.check_may(actor, &a)?;
@@ -188,7 +188,7 @@ impl Desk {
     /// `PUT /v1/agent/admin/agents/{id}`: name, tier, departments, capacity; effective at once
     /// (waiting work is dispatched again: a raised capacity or a new department takes it).
     pub async fn update_agent(&self, actor: &AgentRow, id: i64, req: AgentUpdate) -> ApiResult<AgentInfo> {
-        let old = self.target(actor, id).await?;
+        let old = self.admin_target(actor, id).await?;
         let mut new = old.clone();
         if let Some(n) = req.name {
             new.name = n.trim().to_string();
@@ -227,7 +227,7 @@ impl Desk {
         if id == actor.id && !active {
             return Err(ApiError::conflict("own_account", "another manager deactivates your account"));
         }
-        let old = self.target(actor, id).await?;
+        let old = self.admin_target(actor, id).await?;
         if old.active == active {
             return self.agent_info(&old).await;
         }

@@ -8,6 +8,7 @@
 //! takes the exclusive desk lock ([`Desk::write`]); a change to one conversation's own messages
 //! takes only that conversation's lock ([`Desk::write_conversation`]).
 
+mod account;
 mod admin;
 mod agent_ops;
 mod change;

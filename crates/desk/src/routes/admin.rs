@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Json;
-use handoff_protocol::admin::{AgentUpdate, NewAgent};
+use handoff_protocol::admin::{AgentUpdate, NewAgent, PasswordChange};
 use std::sync::Arc;
 
 /// An agent id from the path; anything else names no agent (a JSON 404, like tickets' ids).
@@ -56,4 +56,42 @@ pub async fn activate(
 
 pub async fn audit(State(desk): State<Arc<Desk>>, auth: AgentAuth) -> ApiResult<impl IntoResponse> {
     Ok(Json(desk.admin_changes(&auth.agent).await?))
+}
+
+/// `PUT /v1/agent/password`: the agent's own.
+pub async fn password(
+    State(desk): State<Arc<Desk>>,
+    auth: AgentAuth,
+    JsonBody(req): JsonBody<PasswordChange>,
+) -> ApiResult<StatusCode> {
+    desk.change_password(&auth.agent, &auth.session, req).await.map(|()| StatusCode::NO_CONTENT)
+}
+
+/// `GET /v1/agent/sessions`: the agent's own, the current one marked.
+pub async fn sessions(State(desk): State<Arc<Desk>>, auth: AgentAuth) -> ApiResult<impl IntoResponse> {
+    Ok(Json(desk.sessions_of(&auth.agent, Some(&auth.session)).await?))
+}
+
+pub async fn end_session(
+    State(desk): State<Arc<Desk>>,
+    auth: AgentAuth,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    desk.end_session(&auth.agent, &id).await.map(|()| StatusCode::NO_CONTENT)
+}
+
+pub async fn agent_sessions(
+    State(desk): State<Arc<Desk>>,
+    auth: AgentAuth,
+    Path(id): Path<String>,
+) -> ApiResult<impl IntoResponse> {
+    Ok(Json(desk.sessions_of_agent(&auth.agent, agent_id(&id)?).await?))
+}
+
+pub async fn end_agent_session(
+    State(desk): State<Arc<Desk>>,
+    auth: AgentAuth,
+    Path((id, session)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    desk.end_session_of_agent(&auth.agent, agent_id(&id)?, &session).await.map(|()| StatusCode::NO_CONTENT)
 }

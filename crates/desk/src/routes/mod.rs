@@ -12,7 +12,7 @@ mod stream;
 use crate::desk::Desk;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, Extensions, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Version};
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use axum::Router;
 use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
@@ -45,6 +45,11 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/v1/agent/admin/agents/{id}/deactivate"),
     ("POST", "/v1/agent/admin/agents/{id}/activate"),
     ("GET", "/v1/agent/admin/audit"),
+    ("GET", "/v1/agent/admin/agents/{id}/sessions"),
+    ("DELETE", "/v1/agent/admin/agents/{id}/sessions/{session}"),
+    ("PUT", "/v1/agent/password"),
+    ("GET", "/v1/agent/sessions"),
+    ("DELETE", "/v1/agent/sessions/{id}"),
     ("GET", "/v1/agent/queue"),
     ("GET", "/v1/agent/conversations"),
     ("GET", "/v1/agent/conversations/{id}"),
@@ -108,6 +113,11 @@ pub fn router(desk: Arc<Desk>) -> Router {
         .route("/v1/agent/admin/agents/{id}/deactivate", post(admin::deactivate))
         .route("/v1/agent/admin/agents/{id}/activate", post(admin::activate))
         .route("/v1/agent/admin/audit", get(admin::audit))
+        .route("/v1/agent/admin/agents/{id}/sessions", get(admin::agent_sessions))
+        .route("/v1/agent/admin/agents/{id}/sessions/{session}", delete(admin::end_agent_session))
+        .route("/v1/agent/password", put(admin::password))
+        .route("/v1/agent/sessions", get(admin::sessions))
+        .route("/v1/agent/sessions/{id}", delete(admin::end_session))
         .route("/v1/agent/queue", get(agent::queue))
         .route("/v1/agent/conversations", get(agent::conversations))
         .route("/v1/agent/conversations/{id}", get(agent::detail))

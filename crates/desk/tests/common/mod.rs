@@ -346,6 +346,16 @@ impl Agent {
             .expect("post")
     }
 
+    pub async fn delete(&self, path: &str) -> reqwest::Response {
+        self.client
+            .delete(format!("{}{path}", self.base))
+            .header("cookie", &self.cookie)
+            .header("x-csrf-token", &self.csrf)
+            .send()
+            .await
+            .expect("delete")
+    }
+
     pub async fn put(&self, path: &str, body: Value) -> reqwest::Response {
         self.client
             .put(format!("{}{path}", self.base))

@@ -106,4 +106,51 @@ impl AdminStore for Sqlite {
             })
             .collect()
     }
+
+    async fn set_password(
+        &self,
+        agent_id: i64,
+        password_hash: &str,
+        keep: &str,
+        audit: &AdminAuditRow,
+        ended: &mut Vec<String>,
+    ) -> DbResult<()> {
+        let mut tx = self.pool.begin_with(BEGIN_WRITE).await?;
+        sqlx::query("UPDATE agents SET password_hash = ? WHERE id = ?")
+            .bind(password_hash)
+            .bind(agent_id)
+            .execute(&mut *tx)
+            .await?;
+        let rows =
+            sqlx::query("DELETE FROM sessions WHERE agent_id = ? AND token_hash <> ? RETURNING token_hash")
+                .bind(agent_id)
+                .bind(keep)
+                .fetch_all(&mut *tx)
+                .await?;
+        for r in rows {
+            ended.push(r.try_get("token_hash")?);
+        }
+        insert_admin_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn sessions_of(&self, agent_id: i64) -> DbResult<Vec<SessionRow>> {
+        let rows =
+            sqlx::query("SELECT * FROM sessions WHERE agent_id = ? ORDER BY created_at DESC, token_hash")
+                .bind(agent_id)
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(SessionRow {
+                    token_hash: r.try_get("token_hash")?,
+                    csrf_hash: r.try_get("csrf_hash")?,
+                    agent_id: r.try_get("agent_id")?,
+                    created_at: r.try_get("created_at")?,
+                    expires_at: r.try_get("expires_at")?,
+                })
+            })
+            .collect()
+    }
 }
