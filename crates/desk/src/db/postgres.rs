@@ -190,6 +190,16 @@ fn list(s: &str) -> Vec<String> {
     s.split(',').filter(|d| !d.is_empty()).map(str::to_string).collect()
 }
 
+fn session(r: &PgRow) -> DbResult<SessionRow> {
+    Ok(SessionRow {
+        token_hash: r.try_get("token_hash")?,
+        csrf_hash: r.try_get("csrf_hash")?,
+        agent_id: r.try_get("agent_id")?,
+        created_at: r.try_get("created_at")?,
+        expires_at: r.try_get("expires_at")?,
+    })
+}
+
 fn agent(r: &PgRow) -> DbResult<AgentRow> {
     Ok(AgentRow {
         id: r.try_get("id")?,

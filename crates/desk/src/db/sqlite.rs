@@ -159,6 +159,16 @@ fn message(r: &SqliteRow) -> DbResult<MessageRow> {
     })
 }
 
+fn session(r: &SqliteRow) -> DbResult<SessionRow> {
+    Ok(SessionRow {
+        token_hash: r.try_get("token_hash")?,
+        csrf_hash: r.try_get("csrf_hash")?,
+        agent_id: r.try_get("agent_id")?,
+        created_at: r.try_get("created_at")?,
+        expires_at: r.try_get("expires_at")?,
+    })
+}
+
 fn agent(r: &SqliteRow) -> DbResult<AgentRow> {
     let departments: String = r.try_get("departments")?;
     let sites: String = r.try_get("sites")?;

@@ -145,16 +145,6 @@ impl AdminStore for Postgres {
                 .fetch_all(&self.pool)
                 .await
                 .pg()?;
-        rows.iter()
-            .map(|r| {
-                Ok(SessionRow {
-                    token_hash: r.try_get("token_hash")?,
-                    csrf_hash: r.try_get("csrf_hash")?,
-                    agent_id: r.try_get("agent_id")?,
-                    created_at: r.try_get("created_at")?,
-                    expires_at: r.try_get("expires_at")?,
-                })
-            })
-            .collect()
+        rows.iter().map(session).collect()
     }
 }

@@ -125,16 +125,7 @@ impl AgentStore for Postgres {
             .fetch_optional(&self.pool)
             .await
             .pg()?;
-        row.map(|r| -> DbResult<SessionRow> {
-            Ok(SessionRow {
-                token_hash: r.try_get("token_hash")?,
-                csrf_hash: r.try_get("csrf_hash")?,
-                agent_id: r.try_get("agent_id")?,
-                created_at: r.try_get("created_at")?,
-                expires_at: r.try_get("expires_at")?,
-            })
-        })
-        .transpose()
+        row.as_ref().map(session).transpose()
     }
 
     async fn delete_session(&self, token_hash: &str) -> DbResult<()> {

@@ -113,16 +113,7 @@ impl AgentStore for Sqlite {
             .bind(token_hash)
             .fetch_optional(&self.pool)
             .await?;
-        row.map(|r| -> DbResult<SessionRow> {
-            Ok(SessionRow {
-                token_hash: r.try_get("token_hash")?,
-                csrf_hash: r.try_get("csrf_hash")?,
-                agent_id: r.try_get("agent_id")?,
-                created_at: r.try_get("created_at")?,
-                expires_at: r.try_get("expires_at")?,
-            })
-        })
-        .transpose()
+        row.as_ref().map(session).transpose()
     }
 
     async fn delete_session(&self, token_hash: &str) -> DbResult<()> {
