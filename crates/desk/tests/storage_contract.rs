@@ -80,6 +80,7 @@ contract!(
     privacy_collects_erases_and_purges,
     concurrent_writers_are_never_refused,
     the_team_is_administered_with_an_audit,
+    site_settings_are_swapped_never_overwritten,
 );
 
 fn conv(id: &str, site: &str, created: i64) -> ConversationRow {
@@ -1482,4 +1483,63 @@ async fn the_team_is_administered_with_an_audit(db: Db) {
         "newest first"
     );
     assert_eq!(db.admin_audit(1).await.expect("audit").len(), 1);
+}
+
+async fn site_settings_are_swapped_never_overwritten(db: Db) {
+    let audit = |action: &str, at: i64| AdminAuditRow {
+        id: 0,
+        at,
+        actor_id: 1,
+        action: action.into(),
+        target: "site:demo".into(),
+        old_value: None,
+        new_value: None,
+    };
+    let row = |body: &str, at: i64| SettingRow {
+        site_key: "demo".into(),
+        section: "hours".into(),
+        body: body.into(),
+        updated_at: at,
+        updated_by: 1,
+    };
+    assert_eq!(db.site_settings().await.expect("read"), []);
+    // The first save expects no row; a second "first" save (another manager at the same moment)
+    // finds one and writes nothing, its audit row included.
+    assert!(db
+        .swap_setting("demo", "hours", None, Some(&row("a", 10)), &audit("hours_changed", 10))
+        .await
+        .expect("a"));
+    assert!(!db
+        .swap_setting("demo", "hours", None, Some(&row("b", 11)), &audit("hours_changed", 11))
+        .await
+        .expect("b"));
+    // A save expects the body it read: a stale one writes nothing.
+    assert!(!db
+        .swap_setting("demo", "hours", Some("x"), Some(&row("c", 12)), &audit("hours_changed", 12))
+        .await
+        .expect("c"));
+    assert!(db
+        .swap_setting("demo", "hours", Some("a"), Some(&row("d", 13)), &audit("hours_changed", 13))
+        .await
+        .expect("d"));
+    // Another site and section are their own rows.
+    let other = SettingRow { site_key: "shop".into(), section: "canned".into(), ..row("[]", 14) };
+    assert!(db
+        .swap_setting("shop", "canned", None, Some(&other), &audit("canned_saved", 14))
+        .await
+        .expect("shop"));
+    let all = db.site_settings().await.expect("read");
+    assert_eq!(all, [row("d", 13), other]);
+    // Deleting, also by compare-and-swap.
+    assert!(!db
+        .swap_setting("demo", "hours", Some("a"), None, &audit("settings_reverted", 15))
+        .await
+        .expect("stale"));
+    assert!(db
+        .swap_setting("demo", "hours", Some("d"), None, &audit("settings_reverted", 16))
+        .await
+        .expect("revert"));
+    assert_eq!(db.site_settings().await.expect("read").len(), 1);
+    let actions: Vec<i64> = db.admin_audit(10).await.expect("audit").iter().map(|r| r.at).collect();
+    assert_eq!(actions, [16, 14, 13, 10], "an audit row for each change made, none for those refused");
 }

@@ -9,6 +9,7 @@ pub mod admin;
 pub mod insights;
 pub mod lite;
 pub mod privacy;
+pub mod settings;
 pub mod typing;
 pub mod v1;
 

@@ -20,7 +20,8 @@ mod store;
 pub use error::{DbError, DbResult};
 pub use privacy::PrivacyStore;
 pub use store::{
-    AdminStore, AgentStore, ConversationStore, Database, InsightsStore, Lifecycle, MailStore, TicketStore,
+    AdminStore, AgentStore, ConversationStore, Database, InsightsStore, Lifecycle, MailStore, SettingsStore,
+    TicketStore,
 };
 
 use handoff_protocol::v1::ConversationStatus;
@@ -162,6 +163,18 @@ pub struct AdminAuditRow {
     pub target: String,
     pub old_value: Option<String>,
     pub new_value: Option<String>,
+}
+
+/// One section of a site's settings as saved in the console (`handoff_protocol::settings`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SettingRow {
+    pub site_key: String,
+    /// `hours`, `sla` or `canned`.
+    pub section: String,
+    /// The section as JSON.
+    pub body: String,
+    pub updated_at: i64,
+    pub updated_by: i64,
 }
 
 #[derive(Debug, Clone, PartialEq)]

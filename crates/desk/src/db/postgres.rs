@@ -30,6 +30,7 @@ mod notices;
 pub mod notify;
 mod period;
 mod privacy;
+mod settings;
 mod tickets;
 pub mod wake;
 
@@ -53,6 +54,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (5, "outbox", include_str!("../../migrations/postgres/0005_outbox.sql")),
     (6, "agent_ticket_mail", include_str!("../../migrations/postgres/0006_agent_ticket_mail.sql")),
     (7, "agent_admin", include_str!("../../migrations/postgres/0007_agent_admin.sql")),
+    (8, "site_settings", include_str!("../../migrations/postgres/0008_site_settings.sql")),
 ];
 
 /// Connections per instance unless the caller says otherwise (see [`Postgres::connect_with_pool_size`]).

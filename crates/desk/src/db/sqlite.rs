@@ -16,6 +16,7 @@ mod once;
 mod period;
 mod privacy;
 mod reader;
+mod settings;
 mod tickets;
 
 use super::*;
@@ -54,6 +55,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (12, "outbox", include_str!("../../migrations/sqlite/0012_outbox.sql")),
     (13, "agent_ticket_mail", include_str!("../../migrations/sqlite/0013_agent_ticket_mail.sql")),
     (14, "agent_admin", include_str!("../../migrations/sqlite/0014_agent_admin.sql")),
+    (15, "site_settings", include_str!("../../migrations/sqlite/0015_site_settings.sql")),
 ];
 
 pub struct Sqlite {

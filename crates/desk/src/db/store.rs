@@ -18,6 +18,7 @@ pub trait Database:
     + MailStore
     + InsightsStore
     + PrivacyStore
+    + SettingsStore
     + 'static
 {
 }
@@ -31,6 +32,7 @@ impl<T> Database for T where
         + MailStore
         + InsightsStore
         + PrivacyStore
+        + SettingsStore
         + 'static
 {
 }
@@ -234,6 +236,27 @@ pub trait AdminStore: Send + Sync {
 
     /// The agent's sessions, newest first.
     async fn sessions_of(&self, agent_id: i64) -> DbResult<Vec<SessionRow>>;
+}
+
+/// The site settings managers save in the console (issue 20): one JSON body per site and
+/// section, written by compare-and-swap so that two managers saving at once never lose one
+/// change to the other without knowing.
+#[async_trait]
+pub trait SettingsStore: Send + Sync {
+    /// Every saved section of every site.
+    async fn site_settings(&self) -> DbResult<Vec<SettingRow>>;
+
+    /// Replaces section `section` of `site_key` with `new` (or deletes it when `None`) together
+    /// with the audit row, provided its stored body is still `expected` (`None`: no row).
+    /// `false` when another change came first: nothing is written, read again and retry.
+    async fn swap_setting(
+        &self,
+        site_key: &str,
+        section: &str,
+        expected: Option<&str>,
+        new: Option<&SettingRow>,
+        audit: &AdminAuditRow,
+    ) -> DbResult<bool>;
 }
 
 /// The mail outbox (`crate::mail`): rows are inserted with what causes them (see

@@ -2,7 +2,7 @@
 
 use super::*;
 
-async fn insert_admin_audit(conn: &mut SqliteConnection, a: &AdminAuditRow) -> DbResult<()> {
+pub(super) async fn insert_admin_audit(conn: &mut SqliteConnection, a: &AdminAuditRow) -> DbResult<()> {
     sqlx::query(
         "INSERT INTO admin_audit (at, actor_id, action, target, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?)",
     )
