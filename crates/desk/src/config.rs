@@ -2,13 +2,13 @@
 //! typo does not silently fall back to a default), then validated into ready-to-use values.
 //! Environment variables override the file; command-line flags override both (see main.rs).
 
-use crate::hours::{weekday_index, BusinessHours, Span};
+use crate::hours::BusinessHours;
 use crate::mail::config::SmtpConfig;
 use crate::sla::SlaPolicy;
-use chrono::NaiveDate;
+use handoff_protocol::settings::HoursSpec;
 use ipnet::IpNet;
 use serde::Deserialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -157,6 +157,8 @@ pub struct SiteConfig {
     /// A ticket's promised answer time after the next opening (`ticket_answer_secs`).
     pub ticket_answer: Duration,
     pub hours: BusinessHours,
+    /// `[site.hours]` as written (`None`: open around the clock), for the console's settings.
+    pub hours_spec: Option<HoursSpec>,
     /// Per priority id; priorities without an entry use [`DEFAULT_SLA`].
     pub sla: BTreeMap<String, SlaPolicy>,
     /// Prepared answers per department and locale (`[[site.canned]]`), for the console.
@@ -448,9 +450,12 @@ fn site(s: RawSite, base: &Path) -> Result<SiteConfig, ConfigError> {
         };
         sla.insert(priority, policy);
     }
-    let hours = match s.hours {
+    let hours_spec = s.hours.map(hours_spec);
+    let hours = match &hours_spec {
         None => BusinessHours::always(),
-        Some(h) => hours(&label, h)?,
+        Some(h) => {
+            BusinessHours::from_spec(h).map_err(|e| ConfigError::Invalid(format!("site {label} {e}")))?
+        }
     };
     let identity_secret = match (s.identity_secret, s.identity_secret_env) {
         (Some(_), Some(_)) => {
@@ -497,6 +502,7 @@ fn site(s: RawSite, base: &Path) -> Result<SiteConfig, ConfigError> {
         avg_handle: Duration::from_secs(s.avg_handle_secs.unwrap_or(300)),
         ticket_answer: Duration::from_secs(s.ticket_answer_secs.unwrap_or(DEFAULT_TICKET_ANSWER_SECS)),
         hours,
+        hours_spec,
         sla,
         canned: s
             .canned
@@ -512,32 +518,8 @@ fn site(s: RawSite, base: &Path) -> Result<SiteConfig, ConfigError> {
     })
 }
 
-fn hours(label: &str, h: RawHours) -> Result<BusinessHours, ConfigError> {
-    let tz = h
-        .time_zone
-        .parse::<chrono_tz::Tz>()
-        .map_err(|_| ConfigError::Invalid(format!("site {label}: unknown time zone {:?}", h.time_zone)))?;
-    let mut weekly: [Vec<Span>; 7] = Default::default();
-    for (day, spans) in h.days {
-        let i = weekday_index(&day).ok_or_else(|| {
-            ConfigError::Invalid(format!("site {label} hours: {day:?} is not a weekday (mon..sun)"))
-        })?;
-        for s in spans {
-            weekly[i].push(
-                Span::parse(&s)
-                    .map_err(|e| ConfigError::Invalid(format!("site {label} hours.{day}: {e}")))?,
-            );
-        }
-    }
-    let holidays = h
-        .holidays
-        .iter()
-        .map(|d| {
-            NaiveDate::parse_from_str(d, "%Y-%m-%d")
-                .map_err(|_| ConfigError::Invalid(format!("site {label} holiday {d:?}: use YYYY-MM-DD")))
-        })
-        .collect::<Result<BTreeSet<_>, _>>()?;
-    Ok(BusinessHours { tz, weekly, holidays })
+fn hours_spec(h: RawHours) -> HoursSpec {
+    HoursSpec { time_zone: h.time_zone, days: h.days, holidays: h.holidays }
 }
 
 #[cfg(test)]

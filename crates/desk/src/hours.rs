@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
+use handoff_protocol::settings::HoursSpec;
 use std::collections::BTreeSet;
 
 /// One opening span within a day. `end <= start` means it runs past midnight into the next day
@@ -14,16 +15,19 @@ pub struct Span {
 }
 
 impl Span {
-    /// Parses `"HH:MM-HH:MM"`.
+    /// Parses `"HH:MM-HH:MM"`; the end may be `24:00`.
     pub fn parse(s: &str) -> Result<Span, String> {
         let (a, b) = s.split_once('-').ok_or_else(|| format!("{s:?}: expected HH:MM-HH:MM"))?;
         let t = |x: &str| {
             NaiveTime::parse_from_str(x.trim(), "%H:%M")
                 .map_err(|e| format!("{s:?}: {x:?} is not HH:MM ({e})"))
         };
-        let (start, end) = (t(a)?, t(b)?);
-        if start == end {
-            return Err(format!("{s:?}: empty span (use 00:00-24:00 style spans: write 00:00-23:59)"));
+        // `24:00` ends a span at midnight: stored as an overnight end at 00:00, so that
+        // `00:00-24:00` is the whole day.
+        let midnight = b.trim() == "24:00";
+        let (start, end) = (t(a)?, if midnight { NaiveTime::MIN } else { t(b)? });
+        if start == end && !midnight {
+            return Err(format!("{s:?}: empty span (a whole day is 00:00-24:00)"));
         }
         Ok(Span { start, end })
     }
@@ -43,7 +47,42 @@ pub struct BusinessHours {
     pub holidays: BTreeSet<NaiveDate>,
 }
 
+/// At most this many spans per weekday and holidays per site: a schedule is read on every
+/// handoff, and no real one comes near these.
+pub const MAX_SPANS_PER_DAY: usize = 8;
+pub const MAX_HOLIDAYS: usize = 400;
+
 impl BusinessHours {
+    /// Reads hours as the config file and the console write them; the error names the field.
+    pub fn from_spec(spec: &HoursSpec) -> Result<BusinessHours, String> {
+        let tz = spec.time_zone.trim().parse::<Tz>().map_err(|_| {
+            format!("unknown time zone {:?} (use an IANA name such as Europe/Berlin)", spec.time_zone)
+        })?;
+        let mut weekly: [Vec<Span>; 7] = Default::default();
+        for (day, spans) in &spec.days {
+            let i =
+                weekday_index(day).ok_or_else(|| format!("hours: {day:?} is not a weekday (mon..sun)"))?;
+            if spans.len() > MAX_SPANS_PER_DAY {
+                return Err(format!("hours.{day}: at most {MAX_SPANS_PER_DAY} spans a day"));
+            }
+            for s in spans {
+                weekly[i].push(Span::parse(s).map_err(|e| format!("hours.{day}: {e}"))?);
+            }
+        }
+        if spec.holidays.len() > MAX_HOLIDAYS {
+            return Err(format!("at most {MAX_HOLIDAYS} holidays"));
+        }
+        let holidays = spec
+            .holidays
+            .iter()
+            .map(|d| {
+                NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d")
+                    .map_err(|_| format!("holiday {d:?}: use YYYY-MM-DD"))
+            })
+            .collect::<Result<BTreeSet<_>, _>>()?;
+        Ok(BusinessHours { tz, weekly, holidays })
+    }
+
     /// Open around the clock.
     pub fn always() -> Self {
         let all = || {
@@ -130,6 +169,16 @@ mod tests {
 
     fn utc(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(y, m, d, h, min, 0).unwrap()
+    }
+
+    #[test]
+    fn a_span_may_end_at_midnight_and_a_whole_day_is_00_to_24() {
+        // 2026-12-07 is a Monday.
+        let h = hours(chrono_tz::UTC, &[(0, "00:00-24:00"), (1, "18:00-24:00")], &[]);
+        assert!(h.is_open(utc(2026, 12, 7, 0, 0)) && h.is_open(utc(2026, 12, 7, 23, 59)));
+        assert!(!h.is_open(utc(2026, 12, 8, 17, 59)) && h.is_open(utc(2026, 12, 8, 23, 59)));
+        assert!(!h.is_open(utc(2026, 12, 9, 0, 0)), "24:00 does not run into Wednesday");
+        assert!(Span::parse("09:00-09:00").is_err() && Span::parse("09:00-24:30").is_err());
     }
 
     #[test]

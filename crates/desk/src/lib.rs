@@ -9,6 +9,7 @@
 
 pub mod bidi;
 pub mod client_ip;
+pub mod clock;
 pub mod config;
 pub mod coordination;
 pub mod db;
@@ -31,6 +32,7 @@ pub mod routes;
 pub mod routing;
 pub mod secret;
 pub mod server;
+pub mod site_settings;
 pub mod sites;
 pub mod sla;
 pub mod startup;

@@ -11,6 +11,7 @@ use crate::bidi;
 use crate::config::Limits;
 use crate::error::{ApiError, ApiResult};
 use handoff_protocol::admin::{AgentUpdate, NewAgent, PasswordChange};
+use handoff_protocol::settings::{CannedText, HoursSpec, HoursUpdate, SlaTarget, SlaUpdate};
 use handoff_protocol::v1::{
     AgentPreferences, AgentText, Attribute, CancelHandoff, HandoffRequest, Identify, Login, Note,
     PostMessage, Rating, Reassign, SetPresence, StartConversation, TicketRequest, TranscriptRequest,
@@ -389,6 +390,50 @@ impl Bounded for handoff_protocol::privacy::PrivacyRequest {
         short_opt("user_id", user_id, MAX_SHORT)?;
         short_opt("visitor_id", visitor_id, MAX_SHORT)?;
         short_opt("email", email, MAX_EMAIL)
+    }
+}
+
+/// Lengths in a site's settings (issue 20); what each value means is checked against the site
+/// by `crate::site_settings` once it is bounded here.
+const MAX_SETTINGS_ITEMS: usize = 500;
+
+impl Bounded for HoursUpdate {
+    fn bound(&mut self, _: &Limits) -> ApiResult<()> {
+        let HoursUpdate { hours } = self;
+        let Some(HoursSpec { time_zone, days, holidays }) = hours else { return Ok(()) };
+        short("hours.time_zone", time_zone, MAX_SHORT)?;
+        count("hours.days", days.len(), 7)?;
+        for (day, spans) in days.iter() {
+            short("hours.days{}", day, MAX_SHORT)?;
+            count("hours.days[]", spans.len(), crate::hours::MAX_SPANS_PER_DAY)?;
+            for s in spans.iter() {
+                short("hours.days[][]", s, MAX_SHORT)?;
+            }
+        }
+        count("hours.holidays", holidays.len(), crate::hours::MAX_HOLIDAYS)?;
+        for d in holidays.iter() {
+            short("hours.holidays[]", d, MAX_SHORT)?;
+        }
+        Ok(())
+    }
+}
+
+impl Bounded for SlaUpdate {
+    fn bound(&mut self, _: &Limits) -> ApiResult<()> {
+        let SlaUpdate { targets } = self;
+        count("targets", targets.len(), MAX_SETTINGS_ITEMS)?;
+        for SlaTarget { priority, first_response_secs: _, resolution_secs: _ } in targets.iter() {
+            short("targets[].priority", priority, MAX_SHORT)?;
+        }
+        Ok(())
+    }
+}
+
+impl Bounded for CannedText {
+    fn bound(&mut self, _: &Limits) -> ApiResult<()> {
+        let CannedText { title, text: body } = self;
+        text("title", title, crate::site_settings::MAX_CANNED_TITLE)?;
+        text("text", body, crate::site_settings::MAX_CANNED_TEXT)
     }
 }
 

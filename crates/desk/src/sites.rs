@@ -1,14 +1,15 @@
 //! The sites a desk serves: each site's validated content (departments, tiers, priorities from
 //! its `site.toml`, loaded with handoff-bot) joined with its operational config.
 
-use crate::config::{SiteConfig, DEFAULT_SLA};
+use crate::config::SiteConfig;
 use crate::db::AgentRow;
 use crate::policy::HandoffPolicy;
+use crate::site_settings::{canned_problems, InForce};
 use crate::sla::SlaPolicy;
 use handoff_bot::{Engine, Site};
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 #[derive(Debug)]
 pub struct LoadedSite {
@@ -23,6 +24,8 @@ pub struct LoadedSite {
     only: bool,
     /// The site's bot, compiled on first use (insights ask it whether a gap is still one).
     engine: OnceLock<Option<Arc<Engine>>>,
+    /// Hours, SLA targets and canned responses in force (the file's, or saved in the console).
+    in_force: RwLock<Arc<InForce>>,
 }
 
 impl LoadedSite {
@@ -56,7 +59,18 @@ impl LoadedSite {
     }
 
     pub fn sla(&self, priority: &str) -> SlaPolicy {
-        self.config.sla.get(priority).copied().unwrap_or(DEFAULT_SLA)
+        self.settings().sla(priority)
+    }
+
+    /// Hours, SLA targets and canned responses in force now.
+    pub fn settings(&self) -> Arc<InForce> {
+        // A poisoned lock still holds a whole InForce: it is only ever replaced, never edited.
+        self.in_force.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Puts `f` in force (after a save, or when another instance's save was read).
+    pub fn set_settings(&self, f: InForce) {
+        *self.in_force.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(f);
     }
 
     pub fn origin_allowed(&self, origin: &str) -> bool {
@@ -88,19 +102,10 @@ impl Sites {
                             ));
                         }
                     }
-                    let locales = &site.settings.site.locales;
                     let mut ids = std::collections::HashSet::new();
                     for c in &config.canned {
                         let at = format!("{}: canned {:?}", config.content.display(), c.id);
-                        if site.department(&c.department).is_none() {
-                            problems.push(format!("{at}: unknown department {:?}", c.department));
-                        }
-                        if !locales.contains(&c.locale) {
-                            problems.push(format!("{at}: locale {:?} is not one of the site's", c.locale));
-                        }
-                        if c.text.trim().is_empty() || c.title.trim().is_empty() {
-                            problems.push(format!("{at}: title and text must not be empty"));
-                        }
+                        problems.extend(canned_problems(&site, c).into_iter().map(|e| format!("{at}: {e}")));
                         if !ids.insert((&c.department, &c.id, &c.locale)) {
                             problems
                                 .push(format!("{at}: given twice for {:?} in {:?}", c.department, c.locale));
@@ -108,6 +113,7 @@ impl Sites {
                     }
                     let tiers = site.settings.tiers.iter().map(|t| t.id.clone()).collect();
                     let loaded = LoadedSite {
+                        in_force: RwLock::new(Arc::new(InForce::from_file(config))),
                         key: key.clone(),
                         policy: HandoffPolicy::new(&site),
                         content: site,

@@ -1,5 +1,6 @@
 //! Building and running the server: storage, sites, router, sweeper, graceful shutdown.
 
+use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, DatabaseUrl};
 use crate::coordination::Coordination;
 use crate::db::postgres::Postgres;
@@ -84,6 +85,14 @@ impl Application {
     /// Validates every site's content before anything listens: a desk with broken content
     /// refuses to start instead of routing customers to departments that do not exist.
     pub async fn build(config: Config) -> Result<Application, StartupError> {
+        Application::build_with_clock(config, Arc::new(SystemClock)).await
+    }
+
+    /// [`Application::build`] on `clock` (tests that make days pass).
+    pub async fn build_with_clock(
+        config: Config,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Application, StartupError> {
         let sites = Sites::load(&config.sites).map_err(StartupError::Content)?;
         let (db, coordination) = open_backend(&config).await?;
         warn_about_agent_sites(db.as_ref(), &sites).await?;
@@ -92,7 +101,12 @@ impl Application {
             .map_err(|e| StartupError::Listen(config.listen.clone(), e))?;
         let addr = listener.local_addr().map_err(|e| StartupError::Listen(config.listen.clone(), e))?;
         check_public_url(&config, addr)?;
-        Ok(Application { listener, desk: Arc::new(Desk::with_coordination(db, sites, config, coordination)) })
+        let desk = Desk::with_coordination(db, sites, config, coordination).with_clock(clock);
+        // What managers saved in the console wins over the file from the first request on.
+        desk.reload_settings()
+            .await
+            .map_err(|e| StartupError::Other(format!("reading site settings: {e}")))?;
+        Ok(Application { listener, desk: Arc::new(desk) })
     }
 
     pub fn local_addr(&self) -> Result<SocketAddr, StartupError> {

@@ -417,3 +417,35 @@ async fn listeners_up(pool: &PgPool) -> i64 {
     .await
     .expect("count")
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn settings_saved_on_one_instance_are_in_force_on_the_others() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let c = cluster(3, "", "").await;
+    let d = c.at(0);
+    let max = online_agent(&d.desk, &d.base, "max@t", "Max", "manager", &["orders"], 5).await;
+    let ana = online_agent(&d.desk, &d.base, "ana@t", "Ana", "agent", &["orders"], 5).await;
+    assert_eq!(
+        Customer::start(&c.client, &c.at(2).base).await.handoff("orders", "normal").await["status"],
+        "assigned"
+    );
+
+    // Closed every day from now on (a schedule with no opening), saved at instance 0.
+    let closed = json!({"hours": {"time_zone": "UTC", "days": {}, "holidays": []}});
+    assert_eq!(max.put("/v1/agent/admin/sites/demo/hours", closed).await.status(), 200);
+    let canned = json!({"title": "Hi", "text": "Hallo aus Instanz 0"});
+    assert_eq!(max.put("/v1/agent/admin/sites/demo/canned/orders/de/hi", canned).await.status(), 200);
+    // Instances 1 and 2 put them in force at their next settings check (every second).
+    for i in [1, 2] {
+        let base = c.at(i).base.clone();
+        eventually(Duration::from_secs(5), || async {
+            let state = Customer::start(&c.client, &base).await.handoff("orders", "normal").await;
+            (state["offline_reason"] == "outside_hours").then_some(())
+        })
+        .await;
+        let r = agent_via(&ana, &base).get("/v1/agent/canned?locale=de").await;
+        let list: Value = r.json().await.expect("json");
+        assert_eq!(list[0]["text"], "Hallo aus Instanz 0", "instance {i}: {list}");
+    }
+    c.stop().await;
+}

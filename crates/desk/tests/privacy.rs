@@ -451,3 +451,34 @@ async fn two_desks_on_one_postgres_database_purge_each_row_once() {
     }
     common::pg::drop_database(&url).await;
 }
+
+/// The sweeper purges on the desk's own clock: set forward past the retention period, the desk
+/// removes the resolved conversation at its next look, without any call from the test.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_desk_whose_clock_passes_the_retention_period_purges_on_its_own() {
+    let clock = std::sync::Arc::new(handoff_desk::clock::SetClock::now());
+    let t = spawn_with_clock("", "retention_days = 30", clock.clone()).await;
+    let agent = t.online_agent("agent@t", "Agnes", "agent", &["orders"], 10).await;
+    let resolved = served(&t, Value::Null, &agent, "resolved soon", "ok").await;
+    let open = t.customer().await;
+    assert_eq!(open.handoff("orders", "normal").await["status"], "assigned");
+    let exists = |id: String| {
+        let db = t.desk.db.clone();
+        async move { db.conversation(&id).await.expect("read").is_some() }
+    };
+    // 29 days: the sweeper looks (its looks are ten minutes apart on the desk's clock) and keeps it.
+    clock.advance(std::time::Duration::from_millis((29 * DAY_MS) as u64));
+    let looked = t.desk.now_ms();
+    eventually(WAIT, || async { (t.desk.retention_done_at() >= looked).then_some(()) }).await;
+    assert!(exists(resolved.id.clone()).await, "purged before its time");
+    // Two more days: gone at the next look; the open conversation stays.
+    clock.advance(std::time::Duration::from_millis((2 * DAY_MS) as u64));
+    eventually(WAIT, || {
+        let id = resolved.id.clone();
+        let exists = &exists;
+        async move { (!exists(id).await).then_some(()) }
+    })
+    .await;
+    assert!(exists(open.id.clone()).await);
+    t.stop().await;
+}

@@ -1,7 +1,7 @@
 //! An agent's own account (issue 20): changing their password, and the sessions signed in as
 //! them, which they (or a manager, crate::desk::admin's rule) can end one by one.
 
-use super::{now_ms, rfc3339, Desk};
+use super::{rfc3339, Desk};
 use crate::coordination::Ephemeral;
 use crate::db::{AdminAuditRow, AgentRow, SessionRow};
 use crate::error::{ApiError, ApiResult};
@@ -29,7 +29,7 @@ impl Desk {
         req: PasswordChange,
     ) -> ApiResult<()> {
         let account = account_key(&agent.email);
-        self.login_attempts.begin(&account, now_ms()).await.map_err(|secs| ApiError {
+        self.login_attempts.begin(&account, self.now_ms()).await.map_err(|secs| ApiError {
             retry_after: Some(secs),
             ..ApiError::new(
                 StatusCode::TOO_MANY_REQUESTS,
@@ -59,7 +59,7 @@ impl Desk {
             .map_err(|e| ApiError::internal(format!("password hashing failed: {e}")))?;
         let audit = AdminAuditRow {
             id: 0,
-            at: now_ms(),
+            at: self.now_ms(),
             actor_id: agent.id,
             action: "password_changed".into(),
             target: format!("agent:{}", agent.email),
@@ -80,7 +80,7 @@ impl Desk {
         agent: &AgentRow,
         current: Option<&SessionRow>,
     ) -> ApiResult<Vec<SessionInfo>> {
-        let now = now_ms();
+        let now = self.now_ms();
         Ok(self
             .db
             .sessions_of(agent.id)

@@ -7,7 +7,7 @@
 //! and the end is fanned out) and puts their chats back in the queue.
 
 use super::supervisor::is_supervisor;
-use super::{now_ms, rfc3339, Change, Desk};
+use super::{rfc3339, Change, Desk};
 use crate::db::{AdminAuditRow, AgentRow, DbError};
 use crate::error::{ApiError, ApiResult};
 use crate::limits::{plausible_email, MAX_EMAIL};
@@ -92,6 +92,7 @@ impl Desk {
     }
 
     fn audit_row(
+        &self,
         actor: &AgentRow,
         action: &str,
         target: &AgentRow,
@@ -100,7 +101,7 @@ impl Desk {
     ) -> AdminAuditRow {
         AdminAuditRow {
             id: 0,
-            at: now_ms(),
+            at: self.now_ms(),
             actor_id: actor.id,
             action: action.into(),
             target: format!("agent:{}", target.email),
@@ -163,7 +164,7 @@ impl Desk {
             .await
             .map_err(|e| ApiError::internal(format!("password hashing failed: {e}")))?
             .map_err(|e| ApiError::internal(format!("password hashing failed: {e}")))?;
-        let audit = Self::audit_row(actor, "agent_created", &row, None, Some(public(&row)));
+        let audit = self.audit_row(actor, "agent_created", &row, None, Some(public(&row)));
         let id = match self.db.create_agent(&row, &audit).await {
             Ok(id) => id,
             Err(DbError::Duplicate(_)) => {
@@ -210,7 +211,7 @@ impl Desk {
         if new == old {
             return self.agent_info(&old).await;
         }
-        let audit = Self::audit_row(actor, "agent_updated", &new, Some(public(&old)), Some(public(&new)));
+        let audit = self.audit_row(actor, "agent_updated", &new, Some(public(&old)), Some(public(&new)));
         // Routing reads tiers, departments and capacities: the desk lock.
         let _w = self.write().await?;
         if !self.db.update_agent(&new, &audit, &mut Vec::new()).await? {
@@ -237,7 +238,7 @@ impl Desk {
             ..old.clone()
         };
         let action = if active { "agent_activated" } else { "agent_deactivated" };
-        let audit = Self::audit_row(actor, action, &new, Some(public(&old)), Some(public(&new)));
+        let audit = self.audit_row(actor, action, &new, Some(public(&old)), Some(public(&new)));
         let _w = self.write().await?;
         let mut ended = Vec::new();
         if !self.db.update_agent(&new, &audit, &mut ended).await? {
@@ -252,7 +253,7 @@ impl Desk {
                     continue;
                 }
                 let site = self.site(&conv.site_key)?;
-                let mut ch = Change::new(site, conv);
+                let mut ch = Change::new(site, conv, self.now_ms());
                 ch.audit("assignment_lost", "deactivated", Some(id));
                 ch.requeue(Some(&old), "deactivated");
                 self.apply(ch).await?;

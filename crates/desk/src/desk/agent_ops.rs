@@ -1,6 +1,6 @@
 //! The agent's side: sessions, presence, queue, and the moves along the escalation path.
 
-use super::{now_ms, summary, wire_message, Change, Desk};
+use super::{summary, wire_message, Change, Desk};
 use crate::db::{AgentRow, ConversationRow, SessionRow, TicketRow};
 use crate::error::{ApiError, ApiResult};
 use crate::login_backoff::account_key;
@@ -53,7 +53,7 @@ impl Desk {
         let bad = || ApiError::unauthorized("bad_credentials", "unknown email or wrong password");
         // Before the password is looked at: during a backoff the right one is refused too.
         let account = account_key(email);
-        self.login_attempts.begin(&account, now_ms()).await.map_err(|secs| ApiError {
+        self.login_attempts.begin(&account, self.now_ms()).await.map_err(|secs| ApiError {
             retry_after: Some(secs),
             ..ApiError::new(
                 StatusCode::TOO_MANY_REQUESTS,
@@ -86,7 +86,7 @@ impl Desk {
         }
         self.login_attempts.succeeded(&account).await;
         let (token, csrf_token) = (secret::token(), secret::token());
-        let now = now_ms();
+        let now = self.now_ms();
         let ttl = i64::try_from(self.config.session_ttl.as_millis()).unwrap_or(i64::MAX);
         self.db
             .insert_session(&SessionRow {
@@ -108,7 +108,7 @@ impl Desk {
     ) -> ApiResult<(AgentRow, SessionRow)> {
         let no = || ApiError::unauthorized("no_session", "log in first (session cookie missing or expired)");
         let s = self.db.session(&secret::hash_token(token)).await?.ok_or_else(no)?;
-        if s.expires_at <= now_ms() {
+        if s.expires_at <= self.now_ms() {
             self.db.delete_session(&s.token_hash).await?;
             return Err(no());
         }
@@ -140,7 +140,7 @@ impl Desk {
     pub async fn sessions_ended(&self) -> ApiResult<()> {
         // Presence is what routing reads: the desk lock.
         let _w = self.write().await?;
-        self.db.offline_without_session(now_ms()).await?;
+        self.db.offline_without_session(self.now_ms()).await?;
         Ok(())
     }
 
@@ -287,7 +287,7 @@ impl Desk {
         if active >= agent.capacity {
             return Err(ApiError::conflict("at_capacity", "you are at your maximum of concurrent chats"));
         }
-        let mut ch = Change::new(site, conv);
+        let mut ch = Change::new(site, conv, self.now_ms());
         ch.assign(agent, "claim");
         let conv = self.apply(ch).await?;
         self.dispatch().await?;
@@ -333,7 +333,7 @@ impl Desk {
         }
         let (conv, site) =
             if internal { self.note_target(agent, id).await? } else { self.mine(agent, id).await? };
-        let mut ch = Change::new(site, conv);
+        let mut ch = Change::new(site, conv, self.now_ms());
         let m = ch.message("agent", Some(agent), text, client_id.map(str::to_string), internal);
         if !internal && ch.conv.first_reply_at.is_none() {
             ch.conv.first_reply_at = Some(ch.now);
@@ -396,7 +396,7 @@ impl Desk {
             ));
         }
         let from = conv.department.clone().unwrap_or_default();
-        let mut ch = Change::new(site, conv);
+        let mut ch = Change::new(site, conv, self.now_ms());
         let reason = note.filter(|n| !n.trim().is_empty()).unwrap_or("manual");
         if let Some(n) = note.filter(|n| !n.trim().is_empty()) {
             self.check_text(n)?;
@@ -426,7 +426,7 @@ impl Desk {
         let Some(to) = crate::sla::next_tier(&site.tiers, &from).map(str::to_string) else {
             return Err(ApiError::conflict("top_tier", "already at the top of the escalation path"));
         };
-        let mut ch = Change::new(site, conv);
+        let mut ch = Change::new(site, conv, self.now_ms());
         if !note.trim().is_empty() {
             self.check_text(note)?;
             ch.message("agent", Some(agent), note, None, true);
@@ -452,7 +452,7 @@ impl Desk {
     pub async fn resolve(&self, agent: &AgentRow, id: &str) -> ApiResult<ConversationSummary> {
         let _w = self.write().await?;
         let (conv, site) = self.mine(agent, id).await?;
-        let mut ch = Change::new(site, conv);
+        let mut ch = Change::new(site, conv, self.now_ms());
         ch.conv.status = ConversationStatus::Resolved;
         ch.conv.first_response_due = None;
         ch.conv.resolution_due = None;
@@ -474,7 +474,7 @@ impl Desk {
     pub async fn hand_back(&self, agent: &AgentRow, id: &str, note: &str) -> ApiResult<ConversationSummary> {
         let _w = self.write().await?;
         let (conv, site) = self.mine(agent, id).await?;
-        let mut ch = Change::new(site, conv);
+        let mut ch = Change::new(site, conv, self.now_ms());
         ch.return_to_bot(Some(agent), None, if note.trim().is_empty() { "manual" } else { note });
         let conv = self.apply(ch).await?;
         self.dispatch().await?;

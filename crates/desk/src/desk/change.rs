@@ -1,6 +1,6 @@
 //! One conversation's next state, built in memory and committed as a unit.
 
-use super::{now_ms, wire_message};
+use super::wire_message;
 use crate::db::{AgentRow, AuditRow, Commit, ConversationRow, EventRow, MessageRow, NoticeRow, OutboxRow};
 use crate::sites::LoadedSite;
 use handoff_protocol::v1::{AgentEvent, ConversationStatus, CustomerEvent};
@@ -18,12 +18,12 @@ pub struct Change<'s> {
 }
 
 impl<'s> Change<'s> {
-    pub fn new(site: &'s LoadedSite, conv: ConversationRow) -> Self {
+    pub fn new(site: &'s LoadedSite, conv: ConversationRow, now: i64) -> Self {
         Change {
             site,
             expected_last_seq: conv.last_seq,
             conv,
-            now: now_ms(),
+            now,
             messages: Vec::new(),
             events: Vec::new(),
             audit: Vec::new(),

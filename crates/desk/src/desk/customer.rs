@@ -1,6 +1,6 @@
 //! The customer's side: start, messages, handoff, rating, ticket.
 
-use super::{candidates, now_ms, Change, Desk};
+use super::{candidates, Change, Desk};
 use crate::db::{AuditRow, ConversationRow, MessageRow, TicketRow};
 use crate::error::{ApiError, ApiResult};
 use crate::identity;
@@ -177,7 +177,7 @@ impl Desk {
                 site.key.clone(),
                 req.locale,
                 secret::hash_token(&token),
-                now_ms(),
+                self.now_ms(),
             )
         };
         match (key, &key_hash) {
@@ -244,7 +244,7 @@ impl Desk {
         if conv.status == ConversationStatus::Resolved {
             return Err(ApiError::conflict("conversation_closed", "the conversation is resolved"));
         }
-        let mut ch = Change::new(site, conv);
+        let mut ch = Change::new(site, conv, self.now_ms());
         let m = ch.message("customer", None, &req.text, Some(req.client_id), false);
         if let (ConversationStatus::Assigned, Some(agent)) = (ch.conv.status, ch.conv.agent_id) {
             let message = super::wire_message(&m);
@@ -313,7 +313,7 @@ impl Desk {
             ConversationStatus::Bot | ConversationStatus::Offline => {}
         }
         self.validate_handoff(site, &req)?;
-        let mut ch = Change::new(site, conv);
+        let mut ch = Change::new(site, conv, self.now_ms());
         // The request's tier and priority are hints from the customer's browser: the site's
         // rules bound them (crate::policy). The bot tier never applies: a handoff goes to a person.
         let tier = site.policy.tier(&req.department, req.reason, &req.tier);
@@ -332,7 +332,11 @@ impl Desk {
         ch.audit("handoff", req.reason.as_str(), None);
         Metrics::inc(&self.metrics.handoffs);
 
-        let offline = if !site.config.hours.is_open(Utc::now()) {
+        let offline = if !site
+            .settings()
+            .hours
+            .is_open(chrono::DateTime::<Utc>::from_timestamp_millis(ch.now).unwrap_or_else(Utc::now))
+        {
             Some("outside_hours")
         } else {
             let agents = self.db.agents().await?;
@@ -411,7 +415,7 @@ impl Desk {
             ConversationStatus::Queued | ConversationStatus::Offline => {}
         }
         let was_queued = conv.status == ConversationStatus::Queued;
-        let mut ch = Change::new(site, conv);
+        let mut ch = Change::new(site, conv, self.now_ms());
         ch.conv.offline_reason = None;
         // A return to the bot like an agent's hand-back (insights count it and end the queue
         // wait there); no agent, and the reason tells the two apart.
@@ -447,7 +451,7 @@ impl Desk {
             }
             return Err(ApiError::conflict("already_rated", "this conversation was already rated"));
         }
-        let mut ch = Change::new(site, conv);
+        let mut ch = Change::new(site, conv, self.now_ms());
         ch.conv.rating = Some(i64::from(req.score));
         ch.conv.rating_comment = req.comment;
         ch.audit("rating", &req.score.to_string(), ch.conv.agent_id);
@@ -493,7 +497,7 @@ impl Desk {
                 "tickets are for conversations nobody could take (handoff answered offline)",
             ));
         }
-        let now = now_ms();
+        let now = self.now_ms();
         let answer_expected_by = answer_expected_by(site, now);
         let row = TicketRow {
             id: 0,
@@ -566,7 +570,7 @@ pub fn wire_ticket(t: TicketRow) -> Ticket {
 /// within the search window.
 pub fn answer_expected_by(site: &LoadedSite, now_ms: i64) -> Option<i64> {
     let now = chrono::DateTime::<Utc>::from_timestamp_millis(now_ms)?;
-    let open = site.config.hours.next_open(now)?;
+    let open = site.settings().hours.next_open(now)?;
     let answer = i64::try_from(site.config.ticket_answer.as_millis()).unwrap_or(i64::MAX);
     Some(open.timestamp_millis().saturating_add(answer))
 }

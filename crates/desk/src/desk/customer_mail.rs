@@ -75,7 +75,7 @@ impl Desk {
             let name = customer_name(&conv);
             let r =
                 transcript::render(&conv.locale, &site.content.settings.site.name, name.as_deref(), &lines);
-            let row = transcript::row(smtp, site, &conv.id, &key, &to, r, super::now_ms());
+            let row = transcript::row(smtp, site, &conv.id, &key, &to, r, self.now_ms());
             if self.db.queue_mail(&row).await? {
                 Metrics::inc(&self.metrics.transcripts);
                 self.mail.wake();

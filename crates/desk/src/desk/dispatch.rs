@@ -33,7 +33,7 @@ impl Desk {
             if let Some(agent) =
                 routing::pick(&cands, &dep, level).and_then(|id| agents.iter().find(|a| a.id == id))
             {
-                let mut ch = Change::new(site, conv);
+                let mut ch = Change::new(site, conv, self.now_ms());
                 ch.assign(agent, "auto");
                 self.apply(ch).await?;
                 *loads.entry(agent.id).or_default() += 1;
@@ -48,7 +48,7 @@ impl Desk {
             let newly_queued = conv.queue_position.is_none();
             let online = routing::online_capable(&cands, &dep, level);
             let wait = routing::estimated_wait_secs(position, site.config.avg_handle.as_secs(), online);
-            let mut ch = Change::new(site, conv);
+            let mut ch = Change::new(site, conv, self.now_ms());
             ch.conv.queue_position = Some(i64::from(position));
             ch.event(&CustomerEvent::HandoffStatus {
                 status: "queued".into(),

@@ -30,14 +30,14 @@ async fn a_dropped_request_still_announces_its_change_once_durable() {
     let site = desk.site(&conv.site_key).expect("site");
 
     // Published: announced after the sync.
-    let mut ch = Change::new(site, conv);
+    let mut ch = Change::new(site, conv, desk.now_ms());
     ch.message("customer", None, "first", Some("c1".into()), false);
     let unsynced = desk.apply_unsynced(ch).await.expect("commit");
     let conv = desk.publish(unsynced).await.expect("publish");
     assert!(matches!(rx.recv().await, Ok(Live::Committed(1))));
 
     // Dropped before `publish` (the client hung up): the background task announces it.
-    let mut ch = Change::new(site, conv);
+    let mut ch = Change::new(site, conv, desk.now_ms());
     ch.message("customer", None, "second", Some("c2".into()), false);
     drop(desk.apply_unsynced(ch).await.expect("commit"));
     let got = tokio::time::timeout(Duration::from_secs(5), rx.recv()).await.expect("announced in time");

@@ -91,7 +91,7 @@ impl Desk {
         if text.is_empty() {
             return Ok(ReplyOutcome::Empty);
         }
-        let mut ch = Change::new(site, conv);
+        let mut ch = Change::new(site, conv, self.now_ms());
         let m = ch.message("customer", None, &text, Some(client_id), false);
         match (ch.conv.status, ch.conv.agent_id) {
             (ConversationStatus::Assigned, Some(agent)) => {

@@ -20,6 +20,7 @@ mod group_tests;
 mod mail_reply;
 pub mod privacy;
 pub mod seed;
+mod settings;
 mod supervisor;
 mod sweeper;
 
@@ -28,6 +29,7 @@ pub use customer::{missing_token, Caller};
 pub use mail_reply::{reply_client_id, ReplyOutcome};
 pub use sweeper::spawn_sweeper;
 
+use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::coordination::{Coordination, Ephemeral, Fanout, LockGuard, Locks};
 use crate::db::{AgentRow, AuditRow, Commit, ConversationRow, Database, MessageRow};
@@ -64,6 +66,12 @@ pub struct Desk {
     notices_pruned_at: std::sync::atomic::AtomicI64,
     /// When this instance last looked for expired rows (ms, see `privacy.rs`).
     retention_checked_at: std::sync::atomic::AtomicI64,
+    /// When the last such look finished (ms).
+    retention_done_at: std::sync::atomic::AtomicI64,
+    /// What every operation stamps and every deadline is compared with.
+    clock: Arc<dyn Clock>,
+    /// When this instance last read the saved site settings (ms, see `settings.rs`).
+    settings_checked_at: std::sync::atomic::AtomicI64,
 }
 
 /// A change committed by [`Desk::apply_unsynced`], not yet durable nor announced.
@@ -220,7 +228,21 @@ impl Desk {
             shutdown: watch::channel(false).0,
             notices_pruned_at: std::sync::atomic::AtomicI64::new(0),
             retention_checked_at: std::sync::atomic::AtomicI64::new(0),
+            retention_done_at: std::sync::atomic::AtomicI64::new(0),
+            settings_checked_at: std::sync::atomic::AtomicI64::new(0),
+            clock: Arc::new(SystemClock),
         }
+    }
+
+    /// The same desk on `clock` (tests and tools that make time pass).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Desk {
+        self.clock = clock;
+        self
+    }
+
+    /// The desk's time now (ms since the epoch).
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
     }
 
     /// The exclusive desk lock, for anything that reads or changes queue positions, agent loads

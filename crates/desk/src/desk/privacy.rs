@@ -3,8 +3,8 @@
 //! purges what is closed and old. Which rows are the customer's and what an erasure writes are
 //! the storage's shared rules (`db/privacy.rs`); here are who may ask and the answers.
 
-use super::supervisor::is_supervisor;
-use super::{now_ms, rfc3339, wire_message, Desk};
+use super::supervisor::{is_manager, is_supervisor};
+use super::{rfc3339, wire_message, Desk};
 use crate::db::privacy::{self, CustomerRecords, Purged, Retention, Subject};
 use crate::db::{AgentRow, AuditRow};
 use crate::error::{ApiError, ApiResult};
@@ -20,11 +20,6 @@ const RETENTION_EVERY_MS: i64 = 10 * 60 * 1000;
 
 /// The audit kind of an erasure (its reason says only that a customer was erased).
 pub const ERASURE_KIND: &str = "erasure";
-
-/// A manager of a site serves it at the top of its ladder.
-fn is_manager(agent: &AgentRow, site: &LoadedSite) -> bool {
-    site.served_by(agent) && site.tiers.last().is_some_and(|top| *top == agent.tier)
-}
 
 /// The one selector of the request, trimmed: exactly one must be given.
 fn subject(req: &PrivacyRequest) -> ApiResult<Subject> {
@@ -139,7 +134,7 @@ impl Desk {
         let (site, who) = self.privacy_scope(agent, req)?;
         let records = privacy::collect(&*self.db, &site.key, &who).await?;
         self.check_departments(agent, site, &records)?;
-        Ok(export(site, records, now_ms()))
+        Ok(export(site, records, self.now_ms()))
     }
 
     /// Erases one customer of a site: their texts and personal fields go, the rows and the
@@ -160,7 +155,7 @@ impl Desk {
                 audit: self.db.audit(&c.id).await?,
             });
         }
-        let now = now_ms();
+        let now = self.now_ms();
         let line = |conversation_id: String| AuditRow {
             conversation_id,
             site_key: site.key.clone(),
@@ -217,12 +212,19 @@ impl Desk {
         if self.sites.iter().all(|s| s.config.retention.is_none()) {
             return Ok(());
         }
-        let now = now_ms();
+        let now = self.now_ms();
         if now - self.retention_checked_at.load(Ordering::Relaxed) < RETENTION_EVERY_MS {
             return Ok(());
         }
         self.retention_checked_at.store(now, Ordering::Relaxed);
-        self.purge_expired(now).await.map(|_| ())
+        self.purge_expired(now).await?;
+        self.retention_done_at.store(now, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// The desk time of the last look for expired rows that finished (0: none yet).
+    pub fn retention_done_at(&self) -> i64 {
+        self.retention_done_at.load(Ordering::Relaxed)
     }
 }
 

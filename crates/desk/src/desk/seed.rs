@@ -313,8 +313,7 @@ async fn one(
         ConversationRow::new_with_bot(id.clone(), site.key.clone(), lang.locale.into(), token_hash, t);
     row.page_url = Some("https://fernhill.example/shop".into());
     db.insert_conversation(&row).await?;
-    let mut ch = Change::new(site, row);
-    ch.now = t;
+    let mut ch = Change::new(site, row, t);
 
     // With the bot: one or two customer lines; 62% end there.
     let (first, intent) = *rng.pick(lang.matched);

@@ -3,7 +3,7 @@
 //! take over, reassign).
 
 use super::agent_ops::{can_see, can_take};
-use super::{now_ms, summary, Change, Desk};
+use super::{summary, Change, Desk};
 use crate::db::{AgentRow, AuditRow, ConversationRow};
 use crate::error::{ApiError, ApiResult};
 use crate::insights::{self, Insights, InsightsError, InsightsParams, InsightsQuery};
@@ -28,6 +28,11 @@ pub fn is_supervisor(agent: &AgentRow, site: &LoadedSite) -> bool {
     }
     let first = site.tier_level(&site.content.settings.handoff.first_tier).unwrap_or(0);
     site.tier_level(&agent.tier).is_some_and(|l| l > first)
+}
+
+/// A manager of a site serves it at the top of its ladder.
+pub fn is_manager(agent: &AgentRow, site: &LoadedSite) -> bool {
+    site.served_by(agent) && site.tiers.last().is_some_and(|top| *top == agent.tier)
 }
 
 fn not_supervisor() -> ApiError {
@@ -97,10 +102,9 @@ impl Desk {
         self.sites
             .iter()
             .filter(|s| s.served_by(agent))
-            .flat_map(|s| s.config.canned.iter())
+            .flat_map(|s| s.settings().canned.clone())
             .filter(|c| agent.departments.contains(&c.department))
             .filter(|c| locale.is_none_or(|l| c.locale == l))
-            .cloned()
             .collect()
     }
 
@@ -161,7 +165,7 @@ impl Desk {
                 }
             }
         };
-        params.query(site, now_ms())
+        params.query(site, self.now_ms())
     }
 
     pub async fn compute_insights(&self, q: &InsightsQuery) -> ApiResult<Insights> {
@@ -195,7 +199,7 @@ impl Desk {
         });
         let assigned_rows = self.db.conversations_with_status(ConversationStatus::Assigned).await?;
         let assigned: Vec<&ConversationRow> = assigned_rows.iter().filter(mine).collect();
-        let now = now_ms();
+        let now = self.now_ms();
         let breached = |c: &&&ConversationRow| {
             c.first_response_due.is_some_and(|d| d <= now) || c.resolution_due.is_some_and(|d| d <= now)
         };
@@ -262,7 +266,7 @@ impl Desk {
             // A supervisor may take over beyond their own capacity; others are protected.
             return Err(ApiError::conflict("at_capacity", "that agent is at their maximum of chats"));
         }
-        let mut ch = Change::new(site, conv);
+        let mut ch = Change::new(site, conv, self.now_ms());
         if let Some(n) = note.filter(|n| !n.trim().is_empty()) {
             self.check_text(n)?;
             ch.message("agent", Some(sup), n, None, true);
@@ -327,7 +331,7 @@ impl Desk {
                 "this ticket is outside your sites, departments or tier",
             ));
         }
-        let now = now_ms();
+        let now = self.now_ms();
         let audit = AuditRow {
             conversation_id: t.conversation_id.clone().unwrap_or_default(),
             site_key: t.site_key.clone(),

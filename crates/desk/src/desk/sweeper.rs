@@ -1,7 +1,7 @@
 //! The SLA clock. Deadlines live in the database, so this loop only has to look at which ones
 //! have passed: a restarted desk picks up exactly where the old one stopped.
 
-use super::{now_ms, Change, Desk};
+use super::{Change, Desk};
 use crate::error::ApiResult;
 use crate::metrics::Metrics;
 use crate::sla;
@@ -30,6 +30,9 @@ pub fn spawn_sweeper(desk: Arc<Desk>, interval: Duration) -> tokio::task::JoinHa
                     if let Err(e) = desk.retention_tick().await {
                         tracing::warn!(error = %e, "retention purge failed; retrying later");
                     }
+                    if let Err(e) = desk.settings_tick().await {
+                        tracing::warn!(error = %e, "reading saved site settings failed; retrying later");
+                    }
                 }
                 _ = stop.changed() => break,
             }
@@ -46,7 +49,7 @@ impl Desk {
     /// their tick without waiting ([`crate::coordination::Locks::scheduled`]).
     pub async fn sweep(&self) -> ApiResult<()> {
         let Some(_w) = self.write_scheduled("sla_sweeper").await? else { return Ok(()) };
-        let now = now_ms();
+        let now = self.now_ms();
         for conv in self.db.due_conversations(now).await? {
             let b = sla::breaches(now, conv.first_response_due, conv.first_reply_at, conv.resolution_due);
             let Some(site) = self.sites.get(&conv.site_key) else { continue };
@@ -57,7 +60,7 @@ impl Desk {
             let current = conv.tier.clone().unwrap_or_default();
             let next = sla::next_tier(&site.tiers, &current).map(str::to_string);
             let policy = site.sla(conv.priority.as_deref().unwrap_or(""));
-            let mut ch = Change::new(site, conv);
+            let mut ch = Change::new(site, conv, self.now_ms());
             if b.first_response {
                 ch.audit("sla_breach", "first_response", ch.conv.agent_id);
                 Metrics::inc(&self.metrics.sla_breaches);

@@ -48,7 +48,7 @@ impl Addressing {
 
 /// The promised answer time in the site's time zone, e.g. `2026-12-08 10:00 (Europe/Prague)`.
 pub fn answer_time(site: &LoadedSite, ms: i64) -> Option<String> {
-    let tz = site.config.hours.tz;
+    let tz = site.settings().hours.tz;
     let at = DateTime::<Utc>::from_timestamp_millis(ms)?.with_timezone(&tz);
     Some(format!("{} ({})", at.format("%Y-%m-%d %H:%M"), tz.name()))
 }

@@ -6,8 +6,8 @@
 
 use super::config::{SmtpConfig, TlsMode};
 use super::MailError;
-use crate::db::{Database, MailFailure, OutboxRow};
-use crate::desk::{now_ms, Desk};
+use crate::db::{MailFailure, OutboxRow};
+use crate::desk::Desk;
 use lettre::message::header::{Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
@@ -100,7 +100,7 @@ pub fn retry_at(c: &SmtpConfig, attempts: i64, now: i64) -> Option<i64> {
 
 /// Sends one claimed mail and records the outcome.
 async fn deliver(
-    db: &dyn Database,
+    desk: &Desk,
     smtp: &SmtpConfig,
     transport: &Transport,
     m: &OutboxRow,
@@ -116,14 +116,14 @@ async fn deliver(
     };
     match sent {
         Ok(()) => {
-            db.mail_sent(m.id, now_ms()).await?;
+            desk.db.mail_sent(m.id, desk.now_ms()).await?;
             tracing::info!(id = m.id, kind = %m.kind, message_id = %m.message_id, "mail sent");
             Ok(true)
         }
         Err((error, permanent)) => {
-            let retry = if permanent { None } else { retry_at(smtp, m.attempts, now_ms()) };
+            let retry = if permanent { None } else { retry_at(smtp, m.attempts, desk.now_ms()) };
             tracing::warn!(id = m.id, attempts = m.attempts, retry_at = ?retry, %error, "mail not sent");
-            db.mail_failed(m.id, &MailFailure { error, retry_at: retry }).await?;
+            desk.db.mail_failed(m.id, &MailFailure { error, retry_at: retry }).await?;
             Ok(false)
         }
     }
@@ -131,11 +131,11 @@ async fn deliver(
 
 /// One round: claim what is due and send it. Returns how many were claimed.
 pub async fn round(desk: &Desk, smtp: &SmtpConfig, transport: &Transport) -> Result<usize, MailError> {
-    let now = now_ms();
+    let now = desk.now_ms();
     let lease = i64::try_from(smtp.lease().as_millis()).unwrap_or(i64::MAX);
     let claimed = desk.db.claim_mail(now, now.saturating_add(lease), BATCH).await?;
     for m in &claimed {
-        match deliver(desk.db.as_ref(), smtp, transport, m).await? {
+        match deliver(desk, smtp, transport, m).await? {
             true => desk.mail.count_sent(),
             false => desk.mail.count_failure(),
         }

@@ -76,7 +76,7 @@ pub fn lines(
     messages: &[MessageRow],
 ) -> Vec<Line> {
     let p = phrases(locale);
-    let tz = site.config.hours.tz;
+    let tz = site.settings().hours.tz;
     let time = |ms: i64| {
         DateTime::<Utc>::from_timestamp_millis(ms)
             .map(|t| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string())

@@ -13,7 +13,7 @@
 
 use super::agent::AgentAuth;
 use super::stream::{last_event_id, Open, PAGE};
-use crate::desk::{now_ms, Desk};
+use crate::desk::Desk;
 use crate::error::ApiResult;
 use crate::extract::QueryParams;
 use crate::hub::AgentLive;
@@ -138,7 +138,7 @@ async fn next_event(st: &mut Follow) -> Option<Event> {
 
 async fn session_alive(desk: &Desk, token_hash: &str) -> bool {
     match desk.db.session(token_hash).await {
-        Ok(Some(s)) => s.expires_at > now_ms(),
+        Ok(Some(s)) => s.expires_at > desk.now_ms(),
         Ok(None) => false,
         // A failed read is not a logout: check again on the next tick.
         Err(e) => {

@@ -7,6 +7,7 @@ mod customer;
 mod edge;
 mod embed;
 mod ops;
+mod settings;
 mod stream;
 
 use crate::desk::Desk;
@@ -47,6 +48,12 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/v1/agent/admin/audit"),
     ("GET", "/v1/agent/admin/agents/{id}/sessions"),
     ("DELETE", "/v1/agent/admin/agents/{id}/sessions/{session}"),
+    ("GET", "/v1/agent/admin/sites/{key}/settings"),
+    ("DELETE", "/v1/agent/admin/sites/{key}/settings/{section}"),
+    ("PUT", "/v1/agent/admin/sites/{key}/hours"),
+    ("PUT", "/v1/agent/admin/sites/{key}/sla"),
+    ("PUT", "/v1/agent/admin/sites/{key}/canned/{department}/{locale}/{id}"),
+    ("DELETE", "/v1/agent/admin/sites/{key}/canned/{department}/{locale}/{id}"),
     ("PUT", "/v1/agent/password"),
     ("GET", "/v1/agent/sessions"),
     ("DELETE", "/v1/agent/sessions/{id}"),
@@ -115,6 +122,14 @@ pub fn router(desk: Arc<Desk>) -> Router {
         .route("/v1/agent/admin/audit", get(admin::audit))
         .route("/v1/agent/admin/agents/{id}/sessions", get(admin::agent_sessions))
         .route("/v1/agent/admin/agents/{id}/sessions/{session}", delete(admin::end_agent_session))
+        .route("/v1/agent/admin/sites/{key}/settings", get(settings::get))
+        .route("/v1/agent/admin/sites/{key}/settings/{section}", delete(settings::revert))
+        .route("/v1/agent/admin/sites/{key}/hours", put(settings::hours))
+        .route("/v1/agent/admin/sites/{key}/sla", put(settings::sla))
+        .route(
+            "/v1/agent/admin/sites/{key}/canned/{department}/{locale}/{id}",
+            put(settings::save_canned).delete(settings::delete_canned),
+        )
         .route("/v1/agent/password", put(admin::password))
         .route("/v1/agent/sessions", get(admin::sessions))
         .route("/v1/agent/sessions/{id}", delete(admin::end_session))

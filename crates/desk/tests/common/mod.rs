@@ -91,10 +91,19 @@ pub struct TestDesk {
 }
 
 pub async fn spawn(top_extra: &str, site_extra: &str) -> TestDesk {
+    spawn_with_clock(top_extra, site_extra, Arc::new(handoff_desk::clock::SystemClock)).await
+}
+
+/// [`spawn`] on `clock` (a `SetClock` makes days pass at once).
+pub async fn spawn_with_clock(
+    top_extra: &str,
+    site_extra: &str,
+    clock: Arc<dyn handoff_desk::clock::Clock>,
+) -> TestDesk {
     let dir = tempfile::tempdir().expect("temp dir");
     let text = config_text(&dir.path().join("data"), top_extra, site_extra);
     let config = Config::parse(&text, dir.path()).expect("test config");
-    let (base, desk, tx, task) = start_app(config).await;
+    let (base, desk, tx, task) = start_app_with_clock(config, clock).await;
     TestDesk { base, desk, dir, client: client(), stop: Some(tx), task: Some(task) }
 }
 
@@ -103,7 +112,15 @@ pub async fn spawn(top_extra: &str, site_extra: &str) -> TestDesk {
 pub async fn start_app(
     config: Config,
 ) -> (String, Arc<Desk>, tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<std::io::Result<()>>) {
-    let app = Application::build(config).await.expect("desk starts");
+    start_app_with_clock(config, Arc::new(handoff_desk::clock::SystemClock)).await
+}
+
+/// [`start_app`] on `clock`.
+pub async fn start_app_with_clock(
+    config: Config,
+    clock: Arc<dyn handoff_desk::clock::Clock>,
+) -> (String, Arc<Desk>, tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<std::io::Result<()>>) {
+    let app = Application::build_with_clock(config, clock).await.expect("desk starts");
     let addr = app.local_addr().expect("address");
     let desk = app.desk();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -203,7 +220,17 @@ impl TestDesk {
         online_agent(&self.desk, &self.base, email, name, tier, departments, capacity).await
     }
 
-    pub async fn stop(mut self) {
+    /// Stops this desk gracefully and starts a new one on the same data (its config made from
+    /// the same extras as [`spawn`]'s): what a restart after a config change does.
+    pub async fn restart(&mut self, top_extra: &str, site_extra: &str) {
+        self.halt().await;
+        let text = config_text(&self.dir.path().join("data"), top_extra, site_extra);
+        let config = Config::parse(&text, self.dir.path()).expect("test config");
+        let (base, desk, tx, task) = start_app(config).await;
+        (self.base, self.desk, self.stop, self.task) = (base, desk, Some(tx), Some(task));
+    }
+
+    async fn halt(&mut self) {
         if let Some(tx) = self.stop.take() {
             let _ = tx.send(());
         }
@@ -211,6 +238,10 @@ impl TestDesk {
             let _ =
                 tokio::time::timeout(Duration::from_secs(10), t).await.expect("graceful shutdown in time");
         }
+    }
+
+    pub async fn stop(mut self) {
+        self.halt().await;
         // The temp dir goes with this desk; so does its PostgreSQL database. (Databases of
         // tests that fail or never stop are dropped by `cargo xtask test` as stale.)
         if pg::engine_is_postgres() {
