@@ -179,13 +179,15 @@ async fn an_offline_ticket_is_answered_once() {
 
 const SLA: &str = r#"
 [site.sla.urgent]
-first_response_secs = 1
+first_response_secs = 300
 resolution_secs = 3600
 "#;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn supervisor_overview_take_over_and_reassign() {
-    let t = spawn("", SLA).await;
+    // The desk's clock is moved past the deadline instead of waiting for it.
+    let clock = std::sync::Arc::new(handoff_desk::clock::SetClock::now());
+    let t = spawn_with_clock("", SLA, clock.clone()).await;
     let ana = t.online_agent("ana@t", "Ana", "agent", &["orders"], 3).await;
     let sam = t.online_agent("sam@t", "Sam", "manager", &["orders", "billing"], 0).await;
     let bea = t.online_agent("bea@t", "Bea", "agent", &["orders"], 3).await;
@@ -194,7 +196,7 @@ async fn supervisor_overview_take_over_and_reassign() {
     // Agents cannot see the overview or reassign.
     assert_eq!(ana.get("/v1/agent/supervisor/overview").await.status(), 403);
 
-    // An urgent chat goes to Ana, who does not answer within 1 s: escalated up the ladder, where
+    // An urgent chat goes to Ana, who does not answer within 5 min: escalated up the ladder, where
     // only Sam (a manager with capacity 0) could take it: it waits, for Sam to see why.
     let c = t.customer().await;
     // Urgent as the bot gives it: an upset customer one level above orders' `high` (policy.rs).
@@ -202,6 +204,7 @@ async fn supervisor_overview_take_over_and_reassign() {
     body["reason"] = json!("frustration");
     let r = c.post("/handoff", body).await;
     assert_eq!(r.json::<Value>().await.expect("json")["status"], "assigned");
+    clock.advance(std::time::Duration::from_secs(301));
     ana_events.until(WAIT, |e| e.event == "assignment.lost").await;
     let o: Value = sam.get("/v1/agent/supervisor/overview").await.json().await.expect("json");
     let esc = o["escalations"].as_array().expect("escalations");

@@ -282,7 +282,10 @@ async fn queue_position_then_assignment_when_capacity_frees_or_agent_comes_onlin
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_agent_who_does_not_reply_in_time_loses_the_conversation() {
-    let t = spawn("", "[site.sla.high]\nfirst_response_secs = 2\nresolution_secs = 600\n").await;
+    // The desk's clock stands still until the test moves it past the deadline: no waiting.
+    let clock = std::sync::Arc::new(handoff_desk::clock::SetClock::now());
+    let sla = "[site.sla.high]\nfirst_response_secs = 120\nresolution_secs = 3600\n";
+    let t = spawn_with_clock("", sla, clock.clone()).await;
     let ana = t.online_agent("ana@t", "Ana", "agent", &["orders"], 2).await;
     let mut ana_events = ana.stream().await;
     let c = t.customer().await;
@@ -303,8 +306,10 @@ async fn an_agent_who_does_not_reply_in_time_loses_the_conversation() {
     let ev = seen.last().expect("typing");
     assert_eq!((ev.id, ev.data["author"].as_str()), (None, Some("agent")));
 
-    // Ana never replies: after 2 s she loses it, and it goes up to the supervisor queue.
-    let lost = ana_events.until(Duration::from_secs(10), |e| e.event == "assignment.lost").await;
+    // Ana never replies: two minutes on the desk's clock, she loses it, and it goes up to the
+    // supervisor queue.
+    clock.advance(Duration::from_secs(121));
+    let lost = ana_events.until(WAIT, |e| e.event == "assignment.lost").await;
     assert_eq!(lost.last().map(|e| e.data["reason"].clone()), Some(json!("first_response_timeout")));
     let seen = s.until(WAIT, |e| e.event == "escalated").await;
     assert_eq!(seen.last().map(|e| e.data["reason"].clone()), Some(json!("sla_first_response")));
