@@ -2,6 +2,7 @@
 //! matching status, so every client can rely on one error shape.
 
 use crate::db::DbError;
+use crate::desk::error::DeskError;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -70,6 +71,29 @@ impl From<DbError> for ApiError {
                 // Log the details, tell the client only that it was our fault.
                 tracing::error!(error = %other, "database error");
                 ApiError::internal("internal storage error")
+            }
+        }
+    }
+}
+
+/// The edge: each kind of refusal of the desk as its HTTP status.
+impl From<DeskError> for ApiError {
+    fn from(e: DeskError) -> Self {
+        match e {
+            DeskError::Unknown(what) => ApiError::not_found(&what),
+            DeskError::Refused { code, message } => ApiError::forbidden(code, message),
+            DeskError::Unauthenticated { code, message } => ApiError::unauthorized(code, message),
+            DeskError::Conflict { code, message } => ApiError::conflict(code, message),
+            DeskError::Invalid { code, message } => ApiError::unprocessable(code, message),
+            DeskError::Malformed { code, message } => ApiError::bad_request(code, message),
+            DeskError::Limited { code, message, retry_after } => ApiError {
+                retry_after: Some(retry_after),
+                ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, code, message)
+            },
+            DeskError::Storage(e) => ApiError::from(e),
+            DeskError::Internal(m) => {
+                tracing::error!(error = %m, "internal error");
+                ApiError::internal(m)
             }
         }
     }

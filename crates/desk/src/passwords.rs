@@ -2,7 +2,7 @@
 //! one of the passwords every attacker tries first. Length beats composition rules (NIST SP
 //! 800-63B): no required digits or symbols, but at least [`MIN_CHARS`] characters.
 
-use crate::error::ApiError;
+use crate::desk::error::{DeskError, DeskResult};
 
 /// Characters, not bytes: "Zürich-Bahnhof" counts 14.
 pub const MIN_CHARS: usize = 10;
@@ -29,8 +29,8 @@ const COMMON: [&str; 16] = [
 
 /// `Ok` for a password a person may choose; else a 422 naming the rule. `email` is the account's
 /// sign-in address: a password made of it is refused.
-pub fn check(password: &str, email: &str) -> Result<(), ApiError> {
-    let weak = |why: &str| ApiError::unprocessable("weak_password", why.to_string());
+pub fn check(password: &str, email: &str) -> DeskResult<()> {
+    let weak = |why: &str| DeskError::invalid("weak_password", why.to_string());
     let n = password.chars().count();
     if n < MIN_CHARS {
         return Err(weak(&format!("a password needs at least {MIN_CHARS} characters (this one has {n})")));
@@ -69,8 +69,8 @@ mod tests {
             ("1234567890", "attackers try"),
         ] {
             let e = check(bad, "ana.novak@fernhill.example").expect_err(bad);
-            assert_eq!(e.code, "weak_password");
-            assert!(e.message.contains(why), "{bad}: {}", e.message);
+            assert_eq!(e.code(), "weak_password");
+            assert!(e.to_string().contains(why), "{bad}: {e}");
         }
     }
 }

@@ -191,6 +191,15 @@ async fn export_is_the_customers_alone_and_erasure_leaves_only_the_audit_line() 
     for trace in ANA_TRACES {
         assert!(!tickets.to_string().contains(trace), "{trace:?} left in the tickets: {tickets}");
     }
+    // The managers' audit says a customer of the site was erased, by whom and how much; never who.
+    let (_, audit) = json_of(max.get("/v1/agent/admin/audit").await).await;
+    let lines: Vec<&Value> =
+        audit.as_array().expect("audit").iter().filter(|a| a["action"] == "customer_erased").collect();
+    assert_eq!(lines.len(), 1, "{audit}");
+    assert_eq!((lines[0]["by"].as_str(), lines[0]["target"].as_str()), (Some("max@t"), Some("site:demo")));
+    for trace in ANA_TRACES {
+        assert!(!audit.to_string().contains(trace), "{trace:?} in the admin audit: {audit}");
+    }
     // Bob is untouched.
     let (_, bob_export) = export(&max, json!({"site_key": "demo", "user_id": "u-bob"})).await;
     assert!(bob_export.to_string().contains("Bob's own words"), "{bob_export}");

@@ -5,7 +5,9 @@
 //! and purge exactly the same.
 
 use super::gaps::HandoffGap;
-use super::{AuditRow, ConversationRow, Database, DbResult, EventRow, MessageRow, OutboxRow, TicketRow};
+use super::{
+    AdminAuditRow, AuditRow, ConversationRow, Database, DbResult, EventRow, MessageRow, OutboxRow, TicketRow,
+};
 use handoff_protocol::v1::Customer;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -246,6 +248,8 @@ pub struct Erasure {
     pub mail: Vec<i64>,
     /// The audit lines: that an erasure happened, by whom and when, never what.
     pub audit: Vec<AuditRow>,
+    /// The same for the managers' administrative audit (site and counts, never who).
+    pub admin: Option<AdminAuditRow>,
 }
 
 /// A conversation's stored events and audit trail, read for its erasure.
@@ -289,6 +293,7 @@ pub fn erasure(records: &CustomerRecords, trails: &[Trail], audit: Vec<AuditRow>
         tickets: records.tickets.iter().map(|t| t.id).collect(),
         mail: records.mail.iter().map(|m| m.id).collect(),
         audit,
+        admin: None,
     }
 }
 

@@ -4,11 +4,10 @@
 use super::{rfc3339, Desk};
 use crate::coordination::Ephemeral;
 use crate::db::{AdminAuditRow, AgentRow, SessionRow};
-use crate::error::{ApiError, ApiResult};
+use crate::desk::error::{DeskError, DeskResult};
 use crate::login_backoff::account_key;
 use crate::passwords;
 use crate::secret;
-use axum::http::StatusCode;
 use handoff_protocol::admin::{PasswordChange, SessionInfo};
 
 /// Characters of a session's token hash that name it: enough to tell sessions apart, and the
@@ -27,26 +26,25 @@ impl Desk {
         agent: &AgentRow,
         session: &SessionRow,
         req: PasswordChange,
-    ) -> ApiResult<()> {
+    ) -> DeskResult<()> {
         let account = account_key(&agent.email);
-        self.login_attempts.begin(&account, self.now_ms()).await.map_err(|secs| ApiError {
-            retry_after: Some(secs),
-            ..ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
+        self.login_attempts.begin(&account, self.now_ms()).await.map_err(|secs| {
+            DeskError::limited(
                 "login_backoff",
                 format!("too many wrong passwords for this account; retry in {secs} s"),
+                secs,
             )
         })?;
         let (current, hash) = (req.current.clone(), agent.password_hash.clone());
         let ok = tokio::task::spawn_blocking(move || secret::verify_password(&current, &hash))
             .await
-            .map_err(|e| ApiError::internal(format!("password check failed: {e}")))?;
+            .map_err(|e| DeskError::internal(format!("password check failed: {e}")))?;
         if !ok {
-            return Err(ApiError::forbidden("wrong_password", "the current password is not right"));
+            return Err(DeskError::refused("wrong_password", "the current password is not right"));
         }
         self.login_attempts.succeeded(&account).await;
         if req.new == req.current {
-            return Err(ApiError::unprocessable(
+            return Err(DeskError::invalid(
                 "same_password",
                 "the new password must differ from the current one",
             ));
@@ -55,8 +53,8 @@ impl Desk {
         let new = req.new;
         let hash = tokio::task::spawn_blocking(move || secret::hash_password(&new))
             .await
-            .map_err(|e| ApiError::internal(format!("password hashing failed: {e}")))?
-            .map_err(|e| ApiError::internal(format!("password hashing failed: {e}")))?;
+            .map_err(|e| DeskError::internal(format!("password hashing failed: {e}")))?
+            .map_err(|e| DeskError::internal(format!("password hashing failed: {e}")))?;
         let audit = AdminAuditRow {
             id: 0,
             at: self.now_ms(),
@@ -79,7 +77,7 @@ impl Desk {
         &self,
         agent: &AgentRow,
         current: Option<&SessionRow>,
-    ) -> ApiResult<Vec<SessionInfo>> {
+    ) -> DeskResult<Vec<SessionInfo>> {
         let now = self.now_ms();
         Ok(self
             .db
@@ -98,22 +96,22 @@ impl Desk {
 
     /// Ends one session of `agent` (its streams at once, on every instance); `404` if the agent
     /// has no session by that id.
-    pub async fn end_session(&self, agent: &AgentRow, id: &str) -> ApiResult<()> {
+    pub async fn end_session(&self, agent: &AgentRow, id: &str) -> DeskResult<()> {
         let sessions = self.db.sessions_of(agent.id).await?;
         let s = sessions
             .into_iter()
             .find(|s| id.chars().count() == SESSION_ID_CHARS && session_id(s) == id)
-            .ok_or_else(|| ApiError::not_found("session"))?;
+            .ok_or_else(|| DeskError::unknown("session"))?;
         self.logout(&s).await
     }
 
     /// A manager's view of another agent's sessions (`403`/`404` as for any change to them).
-    pub async fn sessions_of_agent(&self, actor: &AgentRow, id: i64) -> ApiResult<Vec<SessionInfo>> {
+    pub async fn sessions_of_agent(&self, actor: &AgentRow, id: i64) -> DeskResult<Vec<SessionInfo>> {
         let target = self.admin_target(actor, id).await?;
         self.sessions_of(&target, None).await
     }
 
-    pub async fn end_session_of_agent(&self, actor: &AgentRow, id: i64, session: &str) -> ApiResult<()> {
+    pub async fn end_session_of_agent(&self, actor: &AgentRow, id: i64, session: &str) -> DeskResult<()> {
         let target = self.admin_target(actor, id).await?;
         self.end_session(&target, session).await
     }

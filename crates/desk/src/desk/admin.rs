@@ -9,7 +9,7 @@
 use super::supervisor::is_supervisor;
 use super::{rfc3339, Change, Desk};
 use crate::db::{AdminAuditRow, AgentRow, DbError};
-use crate::error::{ApiError, ApiResult};
+use crate::desk::error::{DeskError, DeskResult};
 use crate::limits::{plausible_email, MAX_EMAIL};
 use crate::passwords;
 use crate::secret;
@@ -21,8 +21,8 @@ use serde_json::json;
 /// Chats at once for a new agent when the manager gives no capacity.
 const DEFAULT_CAPACITY: u32 = 3;
 
-fn not_your_team() -> ApiError {
-    ApiError::forbidden(
+fn not_your_team() -> DeskError {
+    DeskError::refused(
         "not_your_team",
         "managers administer their sites' agents, supervisors agents below them in their own departments",
     )
@@ -53,14 +53,14 @@ fn may_administer(actor: &AgentRow, target: &AgentRow, site: &LoadedSite) -> boo
 
 impl Desk {
     /// The site whose rules a new agent is checked against: the first the actor supervises.
-    fn admin_site(&self, actor: &AgentRow) -> ApiResult<&LoadedSite> {
+    fn admin_site(&self, actor: &AgentRow) -> DeskResult<&LoadedSite> {
         self.sites
             .iter()
             .find(|s| is_supervisor(actor, s))
-            .ok_or_else(|| ApiError::forbidden("not_supervisor", "only supervisors and managers can do this"))
+            .ok_or_else(|| DeskError::refused("not_supervisor", "only supervisors and managers can do this"))
     }
 
-    fn check_may(&self, actor: &AgentRow, target: &AgentRow) -> ApiResult<()> {
+    fn check_may(&self, actor: &AgentRow, target: &AgentRow) -> DeskResult<()> {
         self.admin_site(actor)?;
         if self.sites.iter().any(|s| may_administer(actor, target, s)) {
             Ok(())
@@ -70,20 +70,20 @@ impl Desk {
     }
 
     /// Name, tier and departments as the site knows them (422 otherwise).
-    fn check_fields(site: &LoadedSite, a: &AgentRow) -> ApiResult<()> {
+    fn check_fields(site: &LoadedSite, a: &AgentRow) -> DeskResult<()> {
         if a.name.trim().is_empty() {
-            return Err(ApiError::unprocessable("missing_field", "name must not be empty"));
+            return Err(DeskError::invalid("missing_field", "name must not be empty"));
         }
         let first = site.tier_level(&site.content.settings.handoff.first_tier).unwrap_or(1);
         if site.tier_level(&a.tier).is_none_or(|l| l < first) {
             let people = site.tiers.get(first..).unwrap_or_default().join(", ");
-            return Err(ApiError::unprocessable("unknown_tier", format!("tier must be one of {people}")));
+            return Err(DeskError::invalid("unknown_tier", format!("tier must be one of {people}")));
         }
         if a.departments.is_empty() {
-            return Err(ApiError::unprocessable("missing_field", "departments must name at least one"));
+            return Err(DeskError::invalid("missing_field", "departments must name at least one"));
         }
         if let Some(d) = a.departments.iter().find(|d| !site.has_department(d)) {
-            return Err(ApiError::unprocessable(
+            return Err(DeskError::invalid(
                 "unknown_department",
                 format!("department {d:?} is not the site's"),
             ));
@@ -111,7 +111,7 @@ impl Desk {
     }
 
     /// `GET /v1/agent/admin/agents`: the agents the actor administers (and themselves), by name.
-    pub async fn admin_agents(&self, actor: &AgentRow) -> ApiResult<Vec<AgentInfo>> {
+    pub async fn admin_agents(&self, actor: &AgentRow) -> DeskResult<Vec<AgentInfo>> {
         self.admin_site(actor)?;
         let mut out = Vec::new();
         for a in self.db.agents().await? {
@@ -125,11 +125,11 @@ impl Desk {
 
     /// `POST /v1/agent/admin/agents`: the new agent, with the password the desk made up when
     /// none was given (shown this once).
-    pub async fn create_agent(&self, actor: &AgentRow, req: NewAgent) -> ApiResult<AgentCreated> {
+    pub async fn create_agent(&self, actor: &AgentRow, req: NewAgent) -> DeskResult<AgentCreated> {
         let site = self.admin_site(actor)?;
         let email = req.email.trim().to_lowercase();
         if email.chars().count() > MAX_EMAIL || !plausible_email(&email) {
-            return Err(ApiError::unprocessable("invalid_email", "email is not an e-mail address"));
+            return Err(DeskError::invalid("invalid_email", "email is not an e-mail address"));
         }
         let (password, shown) = match req.password {
             Some(p) => {
@@ -162,13 +162,13 @@ impl Desk {
         // argon2 is deliberately slow: keep it off the async workers.
         row.password_hash = tokio::task::spawn_blocking(move || secret::hash_password(&password))
             .await
-            .map_err(|e| ApiError::internal(format!("password hashing failed: {e}")))?
-            .map_err(|e| ApiError::internal(format!("password hashing failed: {e}")))?;
+            .map_err(|e| DeskError::internal(format!("password hashing failed: {e}")))?
+            .map_err(|e| DeskError::internal(format!("password hashing failed: {e}")))?;
         let audit = self.audit_row(actor, "agent_created", &row, None, Some(public(&row)));
         let id = match self.db.create_agent(&row, &audit).await {
             Ok(id) => id,
             Err(DbError::Duplicate(_)) => {
-                return Err(ApiError::conflict(
+                return Err(DeskError::conflict(
                     "agent_exists",
                     format!("an agent signs in as {email} already"),
                 ))
@@ -179,16 +179,16 @@ impl Desk {
         Ok(AgentCreated { agent, password: shown })
     }
 
-    pub(super) async fn admin_target(&self, actor: &AgentRow, id: i64) -> ApiResult<AgentRow> {
+    pub(super) async fn admin_target(&self, actor: &AgentRow, id: i64) -> DeskResult<AgentRow> {
         self.admin_site(actor)?;
-        let a = self.db.agent(id).await?.ok_or_else(|| ApiError::not_found("agent"))?;
+        let a = self.db.agent(id).await?.ok_or_else(|| DeskError::unknown("agent"))?;
         self.check_may(actor, &a)?;
         Ok(a)
     }
 
     /// `PUT /v1/agent/admin/agents/{id}`: name, tier, departments, capacity; effective at once
     /// (waiting work is dispatched again: a raised capacity or a new department takes it).
-    pub async fn update_agent(&self, actor: &AgentRow, id: i64, req: AgentUpdate) -> ApiResult<AgentInfo> {
+    pub async fn update_agent(&self, actor: &AgentRow, id: i64, req: AgentUpdate) -> DeskResult<AgentInfo> {
         let old = self.admin_target(actor, id).await?;
         let mut new = old.clone();
         if let Some(n) = req.name {
@@ -196,7 +196,7 @@ impl Desk {
         }
         if let Some(t) = req.tier {
             if id == actor.id && t != old.tier {
-                return Err(ApiError::conflict("own_tier", "another manager changes your tier"));
+                return Err(DeskError::conflict("own_tier", "another manager changes your tier"));
             }
             new.tier = t;
         }
@@ -215,7 +215,7 @@ impl Desk {
         // Routing reads tiers, departments and capacities: the desk lock.
         let _w = self.write().await?;
         if !self.db.update_agent(&new, &audit, &mut Vec::new()).await? {
-            return Err(ApiError::not_found("agent"));
+            return Err(DeskError::unknown("agent"));
         }
         self.dispatch().await?;
         self.agent_info(&new).await
@@ -224,9 +224,9 @@ impl Desk {
     /// `POST /v1/agent/admin/agents/{id}/deactivate` and `.../activate`. Deactivating ends the
     /// agent's sessions and streams at once and returns their chats to the queue; the same
     /// request again changes nothing.
-    pub async fn set_agent_active(&self, actor: &AgentRow, id: i64, active: bool) -> ApiResult<AgentInfo> {
+    pub async fn set_agent_active(&self, actor: &AgentRow, id: i64, active: bool) -> DeskResult<AgentInfo> {
         if id == actor.id && !active {
-            return Err(ApiError::conflict("own_account", "another manager deactivates your account"));
+            return Err(DeskError::conflict("own_account", "another manager deactivates your account"));
         }
         let old = self.admin_target(actor, id).await?;
         if old.active == active {
@@ -242,7 +242,7 @@ impl Desk {
         let _w = self.write().await?;
         let mut ended = Vec::new();
         if !self.db.update_agent(&new, &audit, &mut ended).await? {
-            return Err(ApiError::not_found("agent"));
+            return Err(DeskError::unknown("agent"));
         }
         for token_hash in ended {
             self.ephemeral(crate::coordination::Ephemeral::SessionEnded { agent: id, token_hash }).await;
@@ -265,14 +265,22 @@ impl Desk {
 
     /// `GET /v1/agent/admin/audit`: the latest changes to agents the actor administers, or made
     /// by them, newest first.
-    pub async fn admin_changes(&self, actor: &AgentRow) -> ApiResult<Vec<AdminChange>> {
+    pub async fn admin_changes(&self, actor: &AgentRow) -> DeskResult<Vec<AdminChange>> {
         self.admin_site(actor)?;
         let agents = self.db.agents().await?;
         let email_of =
             |id: i64| agents.iter().find(|a| a.id == id).map(|a| a.email.clone()).unwrap_or_default();
+        // Changes to an agent the actor administers; changes to a site's settings and its
+        // erasures for the site's supervisors and managers.
         let visible = |target: &str| {
-            let email = target.strip_prefix("agent:").unwrap_or(target);
-            agents.iter().any(|a| a.email == email && self.sites.iter().any(|s| may_administer(actor, a, s)))
+            if let Some(email) = target.strip_prefix("agent:") {
+                return agents
+                    .iter()
+                    .any(|a| a.email == email && self.sites.iter().any(|s| may_administer(actor, a, s)));
+            }
+            let site = target.strip_prefix("site:").or_else(|| target.strip_prefix("canned:")).unwrap_or("");
+            let key = site.split('/').next().unwrap_or("");
+            self.sites.get(key).is_some_and(|s| is_supervisor(actor, s))
         };
         Ok(self
             .db

@@ -2,12 +2,11 @@
 
 use super::{summary, wire_message, Change, Desk};
 use crate::db::{AgentRow, ConversationRow, SessionRow, TicketRow};
-use crate::error::{ApiError, ApiResult};
+use crate::desk::error::{DeskError, DeskResult};
 use crate::login_backoff::account_key;
 use crate::metrics::Metrics;
 use crate::secret;
 use crate::sites::LoadedSite;
-use axum::http::StatusCode;
 use handoff_protocol::v1::{
     AgentInfo, AgentPreferences, ConversationDetail, ConversationStatus, ConversationSummary, CustomerEvent,
     Message, Presence, Ticket,
@@ -21,9 +20,9 @@ pub struct NewSession {
 }
 
 /// Its length is bounded with the body (crate::limits); an empty one would match nothing useful.
-fn check_client_id(c: &str) -> ApiResult<()> {
+fn check_client_id(c: &str) -> DeskResult<()> {
     if c.trim().is_empty() {
-        return Err(ApiError::unprocessable("missing_field", "client_id must not be empty when sent"));
+        return Err(DeskError::invalid("missing_field", "client_id must not be empty when sent"));
     }
     Ok(())
 }
@@ -49,16 +48,15 @@ pub(super) fn can_see(agent: &AgentRow, site: &LoadedSite, conv: &ConversationRo
 }
 
 impl Desk {
-    pub async fn login(&self, email: &str, password: &str) -> ApiResult<NewSession> {
-        let bad = || ApiError::unauthorized("bad_credentials", "unknown email or wrong password");
+    pub async fn login(&self, email: &str, password: &str) -> DeskResult<NewSession> {
+        let bad = || DeskError::unauthenticated("bad_credentials", "unknown email or wrong password");
         // Before the password is looked at: during a backoff the right one is refused too.
         let account = account_key(email);
-        self.login_attempts.begin(&account, self.now_ms()).await.map_err(|secs| ApiError {
-            retry_after: Some(secs),
-            ..ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
+        self.login_attempts.begin(&account, self.now_ms()).await.map_err(|secs| {
+            DeskError::limited(
                 "login_backoff",
                 format!("too many failed logins for this account; retry in {secs} s"),
+                secs,
             )
         })?;
         let agent = self.db.agent_by_email(email).await?;
@@ -72,14 +70,14 @@ impl Desk {
         // argon2 is deliberately slow: keep it off the async workers.
         let ok = tokio::task::spawn_blocking(move || secret::verify_password(&pw, &hash))
             .await
-            .map_err(|e| ApiError::internal(format!("password check failed: {e}")))?;
+            .map_err(|e| DeskError::internal(format!("password check failed: {e}")))?;
         let agent = match agent {
             Some(a) if ok => a,
             _ => return Err(bad()),
         };
         // Only with the right password: the answer says no more than a wrong one to others.
         if !agent.active {
-            return Err(ApiError::forbidden(
+            return Err(DeskError::refused(
                 "account_deactivated",
                 "this account was deactivated by a manager",
             ));
@@ -105,8 +103,9 @@ impl Desk {
         &self,
         token: &str,
         csrf: Option<Option<&str>>,
-    ) -> ApiResult<(AgentRow, SessionRow)> {
-        let no = || ApiError::unauthorized("no_session", "log in first (session cookie missing or expired)");
+    ) -> DeskResult<(AgentRow, SessionRow)> {
+        let no =
+            || DeskError::unauthenticated("no_session", "log in first (session cookie missing or expired)");
         let s = self.db.session(&secret::hash_token(token)).await?.ok_or_else(no)?;
         if s.expires_at <= self.now_ms() {
             self.db.delete_session(&s.token_hash).await?;
@@ -115,7 +114,7 @@ impl Desk {
         if let Some(csrf) = csrf {
             let ok = csrf.is_some_and(|c| secret::same(&secret::hash_token(c), &s.csrf_hash));
             if !ok {
-                return Err(ApiError::forbidden("csrf", "missing or wrong X-CSRF-Token header"));
+                return Err(DeskError::refused("csrf", "missing or wrong X-CSRF-Token header"));
             }
         }
         // A deactivated agent's sessions are deleted with the deactivation; this covers a request
@@ -126,7 +125,7 @@ impl Desk {
 
     /// Ends the session and its open event streams at once; an agent left without a session
     /// goes offline, so routing stops giving them work nobody would see.
-    pub async fn logout(&self, session: &SessionRow) -> ApiResult<()> {
+    pub async fn logout(&self, session: &SessionRow) -> DeskResult<()> {
         self.db.delete_session(&session.token_hash).await?;
         self.ephemeral(crate::coordination::Ephemeral::SessionEnded {
             agent: session.agent_id,
@@ -137,14 +136,14 @@ impl Desk {
     }
 
     /// After sessions ended (logout, expiry, removal): agents without one are set offline.
-    pub async fn sessions_ended(&self) -> ApiResult<()> {
+    pub async fn sessions_ended(&self) -> DeskResult<()> {
         // Presence is what routing reads: the desk lock.
         let _w = self.write().await?;
         self.db.offline_without_session(self.now_ms()).await?;
         Ok(())
     }
 
-    pub async fn agent_info(&self, agent: &AgentRow) -> ApiResult<AgentInfo> {
+    pub async fn agent_info(&self, agent: &AgentRow) -> DeskResult<AgentInfo> {
         let active = self.db.active_counts().await?.get(&agent.id).copied().unwrap_or(0);
         Ok(AgentInfo {
             id: agent.id,
@@ -162,7 +161,7 @@ impl Desk {
     }
 
     /// The agent's own settings (`PUT /v1/agent/preferences`); the agent as it is now.
-    pub async fn set_preferences(&self, agent: &AgentRow, p: AgentPreferences) -> ApiResult<AgentInfo> {
+    pub async fn set_preferences(&self, agent: &AgentRow, p: AgentPreferences) -> DeskResult<AgentInfo> {
         self.db.set_ticket_mail(agent.id, p.ticket_mail).await?;
         self.agent_info(&AgentRow { ticket_mail: p.ticket_mail, ..agent.clone() }).await
     }
@@ -180,21 +179,21 @@ impl Desk {
         agent: &AgentRow,
         presence: Presence,
         capacity: Option<u32>,
-    ) -> ApiResult<AgentInfo> {
+    ) -> DeskResult<AgentInfo> {
         let capacity = capacity.unwrap_or(agent.capacity);
         if capacity > 100 {
-            return Err(ApiError::unprocessable("invalid_capacity", "capacity must be 0 to 100"));
+            return Err(DeskError::invalid("invalid_capacity", "capacity must be 0 to 100"));
         }
         let _w = self.write().await?;
         self.db.set_presence(agent.id, presence.as_str(), capacity).await?;
         // Coming online or raising capacity can serve waiting customers right away.
         self.dispatch().await?;
-        let agent = self.db.agent(agent.id).await?.ok_or_else(|| ApiError::not_found("agent"))?;
+        let agent = self.db.agent(agent.id).await?.ok_or_else(|| DeskError::unknown("agent"))?;
         self.agent_info(&agent).await
     }
 
     /// Queued conversations this agent could take (department and tier), in service order.
-    pub async fn queue(&self, agent: &AgentRow) -> ApiResult<Vec<ConversationSummary>> {
+    pub async fn queue(&self, agent: &AgentRow) -> DeskResult<Vec<ConversationSummary>> {
         let queued = self.db.conversations_with_status(ConversationStatus::Queued).await?;
         let mut out: Vec<_> = queued
             .iter()
@@ -210,7 +209,7 @@ impl Desk {
 
     /// The agent's own conversations, each with when it came to them (for "with you for"). One
     /// audit read per conversation: an agent has at most their capacity of them.
-    pub async fn my_conversations(&self, agent: &AgentRow) -> ApiResult<Vec<ConversationSummary>> {
+    pub async fn my_conversations(&self, agent: &AgentRow) -> DeskResult<Vec<ConversationSummary>> {
         let mut out = Vec::new();
         for conv in self.db.conversations_of_agent(agent.id).await? {
             let mut s = summary(&conv);
@@ -229,11 +228,11 @@ impl Desk {
         &self,
         agent: &AgentRow,
         id: &str,
-    ) -> ApiResult<(ConversationRow, &LoadedSite)> {
-        let conv = self.db.conversation(id).await?.ok_or_else(|| ApiError::not_found("conversation"))?;
+    ) -> DeskResult<(ConversationRow, &LoadedSite)> {
+        let conv = self.db.conversation(id).await?.ok_or_else(|| DeskError::unknown("conversation"))?;
         let site = self.site(&conv.site_key)?;
         if !can_see(agent, site, &conv) {
-            return Err(ApiError::forbidden(
+            return Err(DeskError::refused(
                 "not_your_conversation",
                 "this conversation is outside your sites, departments or tier",
             ));
@@ -243,11 +242,11 @@ impl Desk {
 
     /// Loads a conversation this agent may write internal notes into: theirs, or any they can
     /// see when they supervise its site. Everyone else reads only, until they take it over.
-    async fn note_target(&self, agent: &AgentRow, id: &str) -> ApiResult<(ConversationRow, &LoadedSite)> {
+    async fn note_target(&self, agent: &AgentRow, id: &str) -> DeskResult<(ConversationRow, &LoadedSite)> {
         let (conv, site) = self.visible(agent, id).await?;
         let has_it = conv.status == ConversationStatus::Assigned && conv.agent_id == Some(agent.id);
         if !has_it && !super::supervisor::is_supervisor(agent, site) {
-            return Err(ApiError::forbidden(
+            return Err(DeskError::refused(
                 "read_only",
                 "only the agent who has this conversation, or a supervisor, writes notes into it",
             ));
@@ -256,16 +255,16 @@ impl Desk {
     }
 
     /// Loads a conversation assigned to this agent (for replies and moves).
-    async fn mine(&self, agent: &AgentRow, id: &str) -> ApiResult<(ConversationRow, &LoadedSite)> {
-        let conv = self.db.conversation(id).await?.ok_or_else(|| ApiError::not_found("conversation"))?;
+    async fn mine(&self, agent: &AgentRow, id: &str) -> DeskResult<(ConversationRow, &LoadedSite)> {
+        let conv = self.db.conversation(id).await?.ok_or_else(|| DeskError::unknown("conversation"))?;
         let site = self.site(&conv.site_key)?;
         if conv.status != ConversationStatus::Assigned || conv.agent_id != Some(agent.id) {
-            return Err(ApiError::conflict("not_assigned_to_you", "claim the conversation first"));
+            return Err(DeskError::conflict("not_assigned_to_you", "claim the conversation first"));
         }
         Ok((conv, site))
     }
 
-    pub async fn detail(&self, agent: &AgentRow, id: &str) -> ApiResult<ConversationDetail> {
+    pub async fn detail(&self, agent: &AgentRow, id: &str) -> DeskResult<ConversationDetail> {
         let (conv, _) = self.visible(agent, id).await?;
         let messages = self.db.messages(id).await?.iter().map(wire_message).collect();
         let audit = self.db.audit(id).await?.into_iter().map(super::wire_audit).collect();
@@ -274,18 +273,18 @@ impl Desk {
         Ok(ConversationDetail { summary: summary(&conv), handoff, messages, audit, customer })
     }
 
-    pub async fn claim(&self, agent: &AgentRow, id: &str) -> ApiResult<ConversationSummary> {
+    pub async fn claim(&self, agent: &AgentRow, id: &str) -> DeskResult<ConversationSummary> {
         let _w = self.write().await?;
         let (conv, site) = self.visible(agent, id).await?;
         if conv.status != ConversationStatus::Queued {
-            return Err(ApiError::conflict("not_queued", "only queued conversations can be claimed"));
+            return Err(DeskError::conflict("not_queued", "only queued conversations can be claimed"));
         }
         if !can_take(agent, site, &conv) {
-            return Err(ApiError::forbidden("not_capable", "outside your departments or tier"));
+            return Err(DeskError::refused("not_capable", "outside your departments or tier"));
         }
         let active = self.db.active_counts().await?.get(&agent.id).copied().unwrap_or(0);
         if active >= agent.capacity {
-            return Err(ApiError::conflict("at_capacity", "you are at your maximum of concurrent chats"));
+            return Err(DeskError::conflict("at_capacity", "you are at your maximum of concurrent chats"));
         }
         let mut ch = Change::new(site, conv, self.now_ms());
         ch.assign(agent, "claim");
@@ -304,7 +303,7 @@ impl Desk {
         text: &str,
         internal: bool,
         client_id: Option<&str>,
-    ) -> ApiResult<(Message, bool)> {
+    ) -> DeskResult<(Message, bool)> {
         self.check_text(text)?;
         if let Some(c) = client_id {
             check_client_id(c)?;
@@ -325,7 +324,7 @@ impl Desk {
                 if same {
                     return Ok((wire_message(&m), false));
                 }
-                return Err(ApiError::conflict(
+                return Err(DeskError::conflict(
                     "client_id_reused",
                     "this client_id was already used for a different message",
                 ));
@@ -359,13 +358,13 @@ impl Desk {
         Ok((wire_message(&m), true))
     }
 
-    pub(super) fn check_text(&self, text: &str) -> ApiResult<()> {
+    pub(super) fn check_text(&self, text: &str) -> DeskResult<()> {
         if text.trim().is_empty() {
-            return Err(ApiError::unprocessable("missing_field", "text must not be empty"));
+            return Err(DeskError::invalid("missing_field", "text must not be empty"));
         }
         let (n, max) = (text.chars().count(), self.config.limits.message_chars);
         if n > max {
-            return Err(ApiError::unprocessable(
+            return Err(DeskError::invalid(
                 "too_long",
                 format!("text has {n} characters; at most {max} are allowed"),
             ));
@@ -380,17 +379,14 @@ impl Desk {
         id: &str,
         department: &str,
         note: Option<&str>,
-    ) -> ApiResult<ConversationSummary> {
+    ) -> DeskResult<ConversationSummary> {
         let _w = self.write().await?;
         let (conv, site) = self.mine(agent, id).await?;
         if !site.has_department(department) {
-            return Err(ApiError::unprocessable(
-                "unknown_department",
-                format!("no department {department:?}"),
-            ));
+            return Err(DeskError::invalid("unknown_department", format!("no department {department:?}")));
         }
         if conv.department.as_deref() == Some(department) {
-            return Err(ApiError::conflict(
+            return Err(DeskError::conflict(
                 "same_department",
                 "the conversation is already in this department",
             ));
@@ -419,12 +415,12 @@ impl Desk {
     }
 
     /// Hierarchical escalation: to the next tier up, with the agent's note (kept internal).
-    pub async fn escalate(&self, agent: &AgentRow, id: &str, note: &str) -> ApiResult<ConversationSummary> {
+    pub async fn escalate(&self, agent: &AgentRow, id: &str, note: &str) -> DeskResult<ConversationSummary> {
         let _w = self.write().await?;
         let (conv, site) = self.mine(agent, id).await?;
         let from = conv.tier.clone().unwrap_or_default();
         let Some(to) = crate::sla::next_tier(&site.tiers, &from).map(str::to_string) else {
-            return Err(ApiError::conflict("top_tier", "already at the top of the escalation path"));
+            return Err(DeskError::conflict("top_tier", "already at the top of the escalation path"));
         };
         let mut ch = Change::new(site, conv, self.now_ms());
         if !note.trim().is_empty() {
@@ -449,7 +445,7 @@ impl Desk {
         Ok(summary(&conv))
     }
 
-    pub async fn resolve(&self, agent: &AgentRow, id: &str) -> ApiResult<ConversationSummary> {
+    pub async fn resolve(&self, agent: &AgentRow, id: &str) -> DeskResult<ConversationSummary> {
         let _w = self.write().await?;
         let (conv, site) = self.mine(agent, id).await?;
         let mut ch = Change::new(site, conv, self.now_ms());
@@ -471,7 +467,7 @@ impl Desk {
     }
 
     /// Back to the bot: the person is done, the customer can go on self-service.
-    pub async fn hand_back(&self, agent: &AgentRow, id: &str, note: &str) -> ApiResult<ConversationSummary> {
+    pub async fn hand_back(&self, agent: &AgentRow, id: &str, note: &str) -> DeskResult<ConversationSummary> {
         let _w = self.write().await?;
         let (conv, site) = self.mine(agent, id).await?;
         let mut ch = Change::new(site, conv, self.now_ms());
@@ -481,7 +477,7 @@ impl Desk {
         Ok(summary(&conv))
     }
 
-    pub async fn agent_typing(&self, agent: &AgentRow, id: &str, typing: bool) -> ApiResult<()> {
+    pub async fn agent_typing(&self, agent: &AgentRow, id: &str, typing: bool) -> DeskResult<()> {
         let (conv, _) = self.mine(agent, id).await?;
         let event = CustomerEvent::Typing { author: handoff_protocol::v1::Author::Agent, typing };
         self.ephemeral(crate::coordination::Ephemeral::CustomerTyping { conversation: conv.id, event }).await;
@@ -491,7 +487,7 @@ impl Desk {
     /// The tickets this agent may see: those of conversations they could open (see
     /// [`Desk::ticket_visible`]), newest first, with their conversation's department and
     /// language.
-    pub async fn tickets(&self, agent: &AgentRow) -> ApiResult<Vec<Ticket>> {
+    pub async fn tickets(&self, agent: &AgentRow) -> DeskResult<Vec<Ticket>> {
         let mut out = Vec::new();
         for t in self.db.tickets().await? {
             if let Some(conv) = self.visible_ticket(agent, &t).await? {
@@ -508,7 +504,7 @@ impl Desk {
 
     /// A ticket follows its conversation's visibility (department, tier, site); one without a
     /// conversation only the supervisors of its site see.
-    pub(super) async fn ticket_visible(&self, agent: &AgentRow, t: &TicketRow) -> ApiResult<bool> {
+    pub(super) async fn ticket_visible(&self, agent: &AgentRow, t: &TicketRow) -> DeskResult<bool> {
         Ok(self.visible_ticket(agent, t).await?.is_some())
     }
 
@@ -517,7 +513,7 @@ impl Desk {
         &self,
         agent: &AgentRow,
         t: &TicketRow,
-    ) -> ApiResult<Option<Option<ConversationRow>>> {
+    ) -> DeskResult<Option<Option<ConversationRow>>> {
         let Some(site) = self.sites.get(&t.site_key).filter(|s| s.served_by(agent)) else {
             return Ok(None);
         };

@@ -2,7 +2,7 @@
 
 use super::{candidates, Change, Desk};
 use crate::db::{AuditRow, ConversationRow, MessageRow, TicketRow};
-use crate::error::{ApiError, ApiResult};
+use crate::desk::error::{DeskError, DeskResult};
 use crate::identity;
 use crate::limits::{plausible_email, MAX_EMAIL, MAX_SHORT, MAX_URL};
 use crate::metrics::Metrics;
@@ -15,10 +15,10 @@ use handoff_protocol::v1::{
     HandoffState, Identify, PostMessage, Rating, StartConversation, Ticket, TicketRequest,
 };
 
-fn too_long(field: &str, value: &str, max: usize) -> ApiResult<()> {
+fn too_long(field: &str, value: &str, max: usize) -> DeskResult<()> {
     let n = value.chars().count();
     if n > max {
-        return Err(ApiError::unprocessable(
+        return Err(DeskError::invalid(
             "too_long",
             format!("{field} has {n} characters; at most {max} are allowed"),
         ));
@@ -30,10 +30,10 @@ fn too_long(field: &str, value: &str, max: usize) -> ApiResult<()> {
 /// many characters (a UUID has 36, the widget's key 32).
 const MIN_CLIENT_KEY: usize = 16;
 
-fn check_client_key(k: &str) -> ApiResult<&str> {
+fn check_client_key(k: &str) -> DeskResult<&str> {
     let n = k.chars().count();
     if !(MIN_CLIENT_KEY..=MAX_SHORT).contains(&n) || k.chars().any(char::is_control) {
-        return Err(ApiError::unprocessable(
+        return Err(DeskError::invalid(
             "invalid_client_key",
             format!(
                 "client_key must be {MIN_CLIENT_KEY} to {MAX_SHORT} printable characters, fresh and random \
@@ -44,9 +44,9 @@ fn check_client_key(k: &str) -> ApiResult<&str> {
     Ok(k)
 }
 
-fn required(field: &str, value: &str) -> ApiResult<()> {
+fn required(field: &str, value: &str) -> DeskResult<()> {
     if value.trim().is_empty() {
-        return Err(ApiError::unprocessable("missing_field", format!("{field} must not be empty")));
+        return Err(DeskError::invalid("missing_field", format!("{field} must not be empty")));
     }
     Ok(())
 }
@@ -58,19 +58,19 @@ pub struct Caller<'a> {
 }
 
 /// The conversation token the caller sent (401 before anything is read without one).
-fn customer_token<'a>(caller: &Caller<'a>) -> ApiResult<&'a str> {
+fn customer_token<'a>(caller: &Caller<'a>) -> DeskResult<&'a str> {
     caller.token.ok_or_else(missing_token)
 }
 
 /// A customer request without its conversation token (also the routes' `CustomerAuth` answer).
-pub fn missing_token() -> ApiError {
-    ApiError::unauthorized("missing_token", "send the conversation token as `Authorization: Bearer`")
+pub fn missing_token() -> DeskError {
+    DeskError::unauthenticated("missing_token", "send the conversation token as `Authorization: Bearer`")
 }
 
 impl Desk {
-    fn check_origin(&self, site: &LoadedSite, origin: Option<&str>) -> ApiResult<()> {
+    fn check_origin(&self, site: &LoadedSite, origin: Option<&str>) -> DeskResult<()> {
         match origin {
-            Some(o) if !site.origin_allowed(o) => Err(ApiError::forbidden(
+            Some(o) if !site.origin_allowed(o) => Err(DeskError::refused(
                 "origin_not_allowed",
                 format!("origin {o:?} is not allowed for this site"),
             )),
@@ -83,32 +83,35 @@ impl Desk {
         &self,
         id: &str,
         caller: &Caller<'_>,
-    ) -> ApiResult<(ConversationRow, &LoadedSite)> {
+    ) -> DeskResult<(ConversationRow, &LoadedSite)> {
         let token = customer_token(caller)?;
-        let conv = self.db.conversation(id).await?.ok_or_else(|| ApiError::not_found("conversation"))?;
+        let conv = self.db.conversation(id).await?.ok_or_else(|| DeskError::unknown("conversation"))?;
         let site = self.open_for(&conv, token, caller)?;
         Ok((conv, site))
     }
 
     /// The site of `conv` if `token` is its own and the caller's origin is allowed.
-    fn open_for(&self, conv: &ConversationRow, token: &str, caller: &Caller<'_>) -> ApiResult<&LoadedSite> {
+    fn open_for(&self, conv: &ConversationRow, token: &str, caller: &Caller<'_>) -> DeskResult<&LoadedSite> {
         if !secret::same(&secret::hash_token(token), &conv.token_hash) {
-            return Err(ApiError::forbidden("bad_token", "this token does not open this conversation"));
+            return Err(DeskError::refused("bad_token", "this token does not open this conversation"));
         }
         let site = self.site(&conv.site_key)?;
         self.check_origin(site, caller.origin)?;
         Ok(site)
     }
 
-    pub async fn check_conversation_rate(&self, id: &str) -> ApiResult<()> {
-        self.conversation_limiter.check(id).await.map_err(ApiError::too_many)
+    pub async fn check_conversation_rate(&self, id: &str) -> DeskResult<()> {
+        self.conversation_limiter
+            .check(id)
+            .await
+            .map_err(|secs| DeskError::limited("rate_limited", "too many requests; retry later", secs))
     }
 
     /// `POST /v1/sites/{key}/identify`: what the desk would make of this identity, so that the
     /// embedding page learns at once when its signature is wrong. Nothing is stored: the widget
     /// sends the identity again with the conversation it starts, and it is checked again there.
-    pub fn identify(&self, key: &str, req: Identify, origin: Option<&str>) -> ApiResult<Customer> {
-        let site = self.sites.get(key).ok_or_else(|| ApiError::not_found("site"))?;
+    pub fn identify(&self, key: &str, req: Identify, origin: Option<&str>) -> DeskResult<Customer> {
+        let site = self.sites.get(key).ok_or_else(|| DeskError::unknown("site"))?;
         self.check_origin(site, origin)?;
         identity::verify(req, site.config.identity_secret.as_deref())
     }
@@ -119,13 +122,13 @@ impl Desk {
         &self,
         req: StartConversation,
         origin: Option<&str>,
-    ) -> ApiResult<(ConversationStarted, bool)> {
+    ) -> DeskResult<(ConversationStarted, bool)> {
         let site = self.sites.get(&req.site_key).ok_or_else(|| {
-            ApiError::unprocessable("unknown_site", format!("no site with key {:?}", req.site_key))
+            DeskError::invalid("unknown_site", format!("no site with key {:?}", req.site_key))
         })?;
         self.check_origin(site, origin)?;
         if !site.content.settings.site.locales.contains(&req.locale) {
-            return Err(ApiError::unprocessable(
+            return Err(DeskError::invalid(
                 "unknown_locale",
                 format!(
                     "locale {:?} is not one of {}",
@@ -187,7 +190,7 @@ impl Desk {
                 Err(crate::db::DbError::Duplicate(_)) => {
                     let started = self.started_with_key(k, h).await?;
                     return started.map(|s| (s, false)).ok_or_else(|| {
-                        ApiError::internal("a conversation key was taken but its conversation is gone")
+                        DeskError::internal("a conversation key was taken but its conversation is gone")
                     });
                 }
                 Err(e) => return Err(e.into()),
@@ -198,11 +201,11 @@ impl Desk {
     }
 
     /// The conversation a start with this key already made, with its token derived again.
-    async fn started_with_key(&self, key: &str, key_hash: &str) -> ApiResult<Option<ConversationStarted>> {
+    async fn started_with_key(&self, key: &str, key_hash: &str) -> DeskResult<Option<ConversationStarted>> {
         let Some(conv) = self.db.conversation_by_key(key_hash).await? else { return Ok(None) };
         let token = secret::derived_token(key, &format!("{}\n{}", conv.site_key, conv.id));
         if !secret::same(&secret::hash_token(&token), &conv.token_hash) {
-            return Err(ApiError::internal("the conversation key does not derive its token"));
+            return Err(DeskError::internal("the conversation key does not derive its token"));
         }
         Ok(Some(ConversationStarted { conversation_id: conv.id, token, status: conv.status }))
     }
@@ -214,7 +217,7 @@ impl Desk {
         id: &str,
         caller: &Caller<'_>,
         req: PostMessage,
-    ) -> ApiResult<(MessageRow, bool)> {
+    ) -> DeskResult<(MessageRow, bool)> {
         required("client_id", &req.client_id)?;
         too_long("client_id", &req.client_id, MAX_SHORT)?;
         required("text", &req.text)?;
@@ -229,20 +232,20 @@ impl Desk {
             .db
             .conversation_and_client_message(id, &req.client_id)
             .await?
-            .ok_or_else(|| ApiError::not_found("conversation"))?;
+            .ok_or_else(|| DeskError::unknown("conversation"))?;
         let site = self.open_for(&conv, token, caller)?;
         if let Some(m) = stored {
             // Only the customer's own message: client ids of agent messages share the space.
             if m.author == "customer" && m.text == req.text {
                 return Ok((m, false));
             }
-            return Err(ApiError::conflict(
+            return Err(DeskError::conflict(
                 "client_id_reused",
                 "this client_id was already used for a different text",
             ));
         }
         if conv.status == ConversationStatus::Resolved {
-            return Err(ApiError::conflict("conversation_closed", "the conversation is resolved"));
+            return Err(DeskError::conflict("conversation_closed", "the conversation is resolved"));
         }
         let mut ch = Change::new(site, conv, self.now_ms());
         let m = ch.message("customer", None, &req.text, Some(req.client_id), false);
@@ -258,29 +261,29 @@ impl Desk {
         Ok((m, true))
     }
 
-    pub fn validate_handoff(&self, site: &LoadedSite, req: &HandoffRequest) -> ApiResult<()> {
+    pub fn validate_handoff(&self, site: &LoadedSite, req: &HandoffRequest) -> DeskResult<()> {
         let s = &site.content.settings;
         if !site.has_department(&req.department) {
             let all: Vec<_> = s.departments.iter().map(|d| d.id.as_str()).collect();
-            return Err(ApiError::unprocessable(
+            return Err(DeskError::invalid(
                 "unknown_department",
                 format!("department {:?} is not one of {}", req.department, all.join(", ")),
             ));
         }
         if site.tier_level(&req.tier).is_none() {
-            return Err(ApiError::unprocessable(
+            return Err(DeskError::invalid(
                 "unknown_tier",
                 format!("tier {:?} is not one of {}", req.tier, site.tiers.join(", ")),
             ));
         }
         if !s.site.priorities.contains(&req.priority) {
-            return Err(ApiError::unprocessable(
+            return Err(DeskError::invalid(
                 "unknown_priority",
                 format!("priority {:?} is not one of {}", req.priority, s.site.priorities.join(", ")),
             ));
         }
         if !s.site.locales.contains(&req.locale) {
-            return Err(ApiError::unprocessable(
+            return Err(DeskError::invalid(
                 "unknown_locale",
                 format!("locale {:?} is not served", req.locale),
             ));
@@ -298,7 +301,7 @@ impl Desk {
         id: &str,
         caller: &Caller<'_>,
         req: HandoffRequest,
-    ) -> ApiResult<HandoffState> {
+    ) -> DeskResult<HandoffState> {
         // Routing: reads every agent's load and the queue, assigns or queues.
         let w = self.write().await?;
         let (conv, site) = self.customer_conversation(id, caller).await?;
@@ -308,7 +311,7 @@ impl Desk {
                 return self.state(&conv).await;
             }
             ConversationStatus::Resolved => {
-                return Err(ApiError::conflict("conversation_closed", "the conversation is resolved"));
+                return Err(DeskError::conflict("conversation_closed", "the conversation is resolved"));
             }
             ConversationStatus::Bot | ConversationStatus::Offline => {}
         }
@@ -388,13 +391,13 @@ impl Desk {
         self.apply(ch).await?;
         self.dispatch().await?;
         drop(w);
-        let conv = self.db.conversation(id).await?.ok_or_else(|| ApiError::not_found("conversation"))?;
+        let conv = self.db.conversation(id).await?.ok_or_else(|| DeskError::unknown("conversation"))?;
         self.state(&conv).await
     }
 
     /// The waiting customer gives up: out of the queue (or the offline state), back to the bot.
     /// Idempotent: already with the bot answers the current state.
-    pub async fn cancel(&self, id: &str, caller: &Caller<'_>) -> ApiResult<HandoffState> {
+    pub async fn cancel(&self, id: &str, caller: &Caller<'_>) -> DeskResult<HandoffState> {
         // Leaving the queue moves the ones behind: routing.
         let w = self.write().await?;
         let (conv, site) = self.customer_conversation(id, caller).await?;
@@ -404,13 +407,13 @@ impl Desk {
                 return self.state(&conv).await;
             }
             ConversationStatus::Assigned => {
-                return Err(ApiError::conflict(
+                return Err(DeskError::conflict(
                     "already_assigned",
                     "a person has taken the conversation; it can no longer be cancelled",
                 ));
             }
             ConversationStatus::Resolved => {
-                return Err(ApiError::conflict("conversation_closed", "the conversation is resolved"));
+                return Err(DeskError::conflict("conversation_closed", "the conversation is resolved"));
             }
             ConversationStatus::Queued | ConversationStatus::Offline => {}
         }
@@ -429,9 +432,9 @@ impl Desk {
         self.state(&conv).await
     }
 
-    pub async fn rate(&self, id: &str, caller: &Caller<'_>, req: Rating) -> ApiResult<()> {
+    pub async fn rate(&self, id: &str, caller: &Caller<'_>, req: Rating) -> DeskResult<()> {
         if !(1..=5).contains(&req.score) {
-            return Err(ApiError::unprocessable("invalid_score", "score must be 1 to 5"));
+            return Err(DeskError::invalid("invalid_score", "score must be 1 to 5"));
         }
         if let Some(c) = &req.comment {
             too_long("comment", c, self.config.limits.message_chars)?;
@@ -440,7 +443,7 @@ impl Desk {
         let _w = self.write_conversation(id).await?;
         let (conv, site) = self.customer_conversation(id, caller).await?;
         if conv.status != ConversationStatus::Resolved {
-            return Err(ApiError::conflict(
+            return Err(DeskError::conflict(
                 "not_resolved",
                 "a conversation can be rated once it is resolved",
             ));
@@ -449,7 +452,7 @@ impl Desk {
             if conv.rating == Some(i64::from(req.score)) && conv.rating_comment == req.comment {
                 return Ok(()); // a retry of the same rating
             }
-            return Err(ApiError::conflict("already_rated", "this conversation was already rated"));
+            return Err(DeskError::conflict("already_rated", "this conversation was already rated"));
         }
         let mut ch = Change::new(site, conv, self.now_ms());
         ch.conv.rating = Some(i64::from(req.score));
@@ -467,13 +470,13 @@ impl Desk {
         id: &str,
         caller: &Caller<'_>,
         req: TicketRequest,
-    ) -> ApiResult<(Ticket, bool)> {
+    ) -> DeskResult<(Ticket, bool)> {
         required("name", &req.name)?;
         too_long("name", &req.name, MAX_SHORT)?;
         required("email", &req.email)?;
         too_long("email", &req.email, MAX_EMAIL)?;
         if !plausible_email(req.email.trim()) {
-            return Err(ApiError::unprocessable("invalid_email", "email is not an e-mail address"));
+            return Err(DeskError::invalid("invalid_email", "email is not an e-mail address"));
         }
         required("message", &req.message)?;
         too_long("message", &req.message, self.config.limits.message_chars)?;
@@ -489,10 +492,10 @@ impl Desk {
             if same {
                 return Ok((wire_ticket(t), false));
             }
-            return Err(ApiError::conflict("ticket_exists", "this conversation already has a ticket"));
+            return Err(DeskError::conflict("ticket_exists", "this conversation already has a ticket"));
         }
         if conv.status != ConversationStatus::Offline {
-            return Err(ApiError::conflict(
+            return Err(DeskError::conflict(
                 "not_offline",
                 "tickets are for conversations nobody could take (handoff answered offline)",
             ));
@@ -577,7 +580,7 @@ pub fn answer_expected_by(site: &LoadedSite, now_ms: i64) -> Option<i64> {
 
 impl Desk {
     /// Ephemeral: shown to the agent, never stored.
-    pub async fn customer_typing(&self, id: &str, caller: &Caller<'_>, typing: bool) -> ApiResult<()> {
+    pub async fn customer_typing(&self, id: &str, caller: &Caller<'_>, typing: bool) -> DeskResult<()> {
         let (conv, _) = self.customer_conversation(id, caller).await?;
         // Only to the agent: the customer's own stream does not echo it back.
         if let (ConversationStatus::Assigned, Some(agent)) = (conv.status, conv.agent_id) {

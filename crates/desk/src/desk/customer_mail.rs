@@ -4,7 +4,7 @@
 use super::customer::Caller;
 use super::Desk;
 use crate::db::{AgentRow, ConversationRow, OutboxRow, TicketRow};
-use crate::error::{ApiError, ApiResult};
+use crate::desk::error::{DeskError, DeskResult};
 use crate::limits::plausible_email;
 use crate::mail::{ticket_notice, transcript};
 use crate::metrics::Metrics;
@@ -36,17 +36,17 @@ impl Desk {
         id: &str,
         caller: &Caller<'_>,
         req: TranscriptRequest,
-    ) -> ApiResult<TranscriptQueued> {
+    ) -> DeskResult<TranscriptQueued> {
         // Checked for size and shape by its `Bounded` impl (crate::limits).
         let typed = req.email.map(|e| e.trim().to_string()).filter(|e| !e.is_empty());
         let Some(smtp) = self.config.smtp.as_ref() else {
-            return Err(ApiError::conflict("mail_not_configured", "this desk sends no e-mail"));
+            return Err(DeskError::conflict("mail_not_configured", "this desk sends no e-mail"));
         };
         // The conversation's lock: the count of copies and the new one are one step.
         let _w = self.write_conversation(id).await?;
         let (conv, site) = self.customer_conversation(id, caller).await?;
         let Some(to) = typed.or_else(|| verified_email(&conv)) else {
-            return Err(ApiError::unprocessable(
+            return Err(DeskError::invalid(
                 "missing_field",
                 "email must be given (no verified e-mail known)",
             ));
@@ -54,7 +54,7 @@ impl Desk {
         let handoff: Option<HandoffRequest> =
             conv.handoff_json.as_deref().and_then(|j| serde_json::from_str(j).ok());
         let Some(handoff) = handoff else {
-            return Err(ApiError::conflict(
+            return Err(DeskError::conflict(
                 "not_handed_off",
                 "a copy is for a conversation handed to the team",
             ));
@@ -64,7 +64,7 @@ impl Desk {
         let earlier = self.db.mail_of_conversation(&conv.id, "transcript").await?;
         let again = earlier.iter().any(|m| m.message_id.contains(&key));
         if !again && earlier.len() >= MAX_TRANSCRIPTS {
-            return Err(ApiError::conflict(
+            return Err(DeskError::conflict(
                 "transcript_limit",
                 format!("at most {MAX_TRANSCRIPTS} copies of a conversation are sent"),
             ));
@@ -93,7 +93,7 @@ impl Desk {
         conv: &ConversationRow,
         t: &TicketRow,
         now: i64,
-    ) -> ApiResult<Vec<OutboxRow>> {
+    ) -> DeskResult<Vec<OutboxRow>> {
         let (Some(smtp), Some(dept)) = (self.config.smtp.as_ref(), conv.department.as_deref()) else {
             return Ok(Vec::new());
         };

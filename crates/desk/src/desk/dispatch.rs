@@ -4,7 +4,7 @@
 //! stays queued learns its new position.
 
 use super::{candidates, Change, Desk};
-use crate::error::ApiResult;
+use crate::desk::error::DeskResult;
 use crate::routing;
 use handoff_protocol::v1::{AgentEvent, ConversationStatus, CustomerEvent};
 use std::cmp::Reverse;
@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 impl Desk {
     /// Call with the write lock held.
-    pub(crate) async fn dispatch(&self) -> ApiResult<()> {
+    pub(crate) async fn dispatch(&self) -> DeskResult<()> {
         let mut queued = self.db.conversations_with_status(ConversationStatus::Queued).await?;
         if queued.is_empty() {
             return Ok(());

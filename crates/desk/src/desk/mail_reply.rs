@@ -4,7 +4,7 @@
 //! `crate::mail::inbound::classify` took for a reply.
 
 use super::{Change, Desk};
-use crate::error::ApiResult;
+use crate::desk::error::DeskResult;
 use crate::mail::inbound::Reply;
 use crate::metrics::Metrics;
 use handoff_protocol::v1::{AgentEvent, ConversationStatus};
@@ -68,7 +68,7 @@ impl Desk {
     /// online and free, else back in its department's queue (dispatched at once, so an online
     /// agent gets it assigned and the others see `queue.new`); while an agent still has it, a
     /// `message` notice to that agent. One commit for the message and the state change.
-    pub async fn mail_reply(&self, r: &Reply) -> ApiResult<ReplyOutcome> {
+    pub async fn mail_reply(&self, r: &Reply) -> DeskResult<ReplyOutcome> {
         let Some(ticket) = self.db.ticket_by_reply_token(&r.token).await? else {
             return Ok(ReplyOutcome::UnknownToken);
         };
@@ -131,7 +131,7 @@ impl Desk {
         ch: &Change<'_>,
         agent: &crate::db::AgentRow,
         m: &crate::db::MessageRow,
-    ) -> ApiResult<Option<crate::db::OutboxRow>> {
+    ) -> DeskResult<Option<crate::db::OutboxRow>> {
         let Some(smtp) = &self.config.smtp else { return Ok(None) };
         // The ticket first: most conversations have none, and then no message is read.
         let Some(ticket) = self.db.ticket_of_conversation(&ch.conv.id).await? else { return Ok(None) };
@@ -157,7 +157,7 @@ impl Desk {
 
     /// The agent who answered this conversation's ticket (its last `ticket_answer` audit entry),
     /// when they are online, free and still capable of the conversation's department and tier.
-    async fn answering_agent(&self, ch: &Change<'_>) -> ApiResult<Option<crate::db::AgentRow>> {
+    async fn answering_agent(&self, ch: &Change<'_>) -> DeskResult<Option<crate::db::AgentRow>> {
         let audit = self.db.audit(&ch.conv.id).await?;
         let Some(id) = audit.iter().rev().find(|a| a.kind == "ticket_answer").and_then(|a| a.agent_id) else {
             return Ok(None);

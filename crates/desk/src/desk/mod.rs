@@ -15,6 +15,7 @@ mod change;
 mod customer;
 mod customer_mail;
 mod dispatch;
+pub mod error;
 #[cfg(test)]
 mod group_tests;
 mod mail_reply;
@@ -33,7 +34,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::coordination::{Coordination, Ephemeral, Fanout, LockGuard, Locks};
 use crate::db::{AgentRow, AuditRow, Commit, ConversationRow, Database, MessageRow};
-use crate::error::{ApiError, ApiResult};
+use crate::desk::error::{DeskError, DeskResult};
 use crate::hub::Hub;
 use crate::login_backoff::LoginAttempts;
 use crate::metrics::Metrics;
@@ -247,25 +248,25 @@ impl Desk {
 
     /// The exclusive desk lock, for anything that reads or changes queue positions, agent loads
     /// or presence (handoff, claim, moves, resolve, presence, the sweeper, dispatch).
-    pub(crate) async fn write(&self) -> ApiResult<LockGuard> {
+    pub(crate) async fn write(&self) -> DeskResult<LockGuard> {
         Ok(self.locks.exclusive().await?)
     }
 
     /// The lock for a change to this conversation's own messages and events only, which reads
     /// nothing other conversations' changes write (see each caller for why it qualifies).
-    pub(crate) async fn write_conversation(&self, id: &str) -> ApiResult<LockGuard> {
+    pub(crate) async fn write_conversation(&self, id: &str) -> DeskResult<LockGuard> {
         Ok(self.locks.conversation(id).await?)
     }
 
     /// The desk lock for a scheduled job only one instance runs at a time; `None`: another
     /// instance runs it now.
-    pub(crate) async fn write_scheduled(&self, job: &str) -> ApiResult<Option<LockGuard>> {
+    pub(crate) async fn write_scheduled(&self, job: &str) -> DeskResult<Option<LockGuard>> {
         Ok(self.locks.scheduled(job).await?)
     }
 
     /// The lock of a job only one instance runs at a time, without the desk lock
     /// ([`crate::coordination::Locks::singleton`]).
-    pub(crate) async fn singleton(&self, job: &str) -> ApiResult<Option<LockGuard>> {
+    pub(crate) async fn singleton(&self, job: &str) -> DeskResult<Option<LockGuard>> {
         Ok(self.locks.singleton(job).await?)
     }
 
@@ -294,16 +295,19 @@ impl Desk {
         self.shutdown.subscribe()
     }
 
-    pub fn site(&self, key: &str) -> ApiResult<&LoadedSite> {
-        self.sites.get(key).ok_or_else(|| ApiError::not_found("site"))
+    pub fn site(&self, key: &str) -> DeskResult<&LoadedSite> {
+        self.sites.get(key).ok_or_else(|| DeskError::unknown("site"))
     }
 
-    pub async fn check_ip(&self, ip: std::net::IpAddr) -> ApiResult<()> {
-        self.ip_limiter.check(&ip.to_string()).await.map_err(ApiError::too_many)
+    pub async fn check_ip(&self, ip: std::net::IpAddr) -> DeskResult<()> {
+        self.ip_limiter
+            .check(&ip.to_string())
+            .await
+            .map_err(|secs| DeskError::limited("rate_limited", "too many requests; retry later", secs))
     }
 
     /// Commits a change, then wakes the conversation's streams and notifies agents.
-    pub(crate) async fn apply(&self, ch: Change<'_>) -> ApiResult<ConversationRow> {
+    pub(crate) async fn apply(&self, ch: Change<'_>) -> DeskResult<ConversationRow> {
         let commit = ch.finish();
         self.db.commit(&commit).await?;
         announce(&self.hub, &commit);
@@ -313,7 +317,7 @@ impl Desk {
     /// Group commit: commits a change without waiting for the disk. The caller releases the write
     /// lock, then calls [`Desk::publish`], which waits until the change is durable before anything
     /// is acknowledged or announced; changes committed meanwhile share one fsync.
-    pub(crate) async fn apply_unsynced(&self, ch: Change<'_>) -> ApiResult<Unsynced> {
+    pub(crate) async fn apply_unsynced(&self, ch: Change<'_>) -> DeskResult<Unsynced> {
         let commit = ch.finish();
         self.db.commit_unsynced(&commit).await?;
         Ok(Unsynced { commit: Some(commit), db: self.db.clone(), hub: self.hub.clone() })
@@ -321,15 +325,15 @@ impl Desk {
 
     /// Waits until the change is durable, then announces it. If the sync fails the request
     /// answers 500 and the dropped [`Unsynced`] retries the sync and the announcement.
-    pub(crate) async fn publish(&self, mut u: Unsynced) -> ApiResult<ConversationRow> {
+    pub(crate) async fn publish(&self, mut u: Unsynced) -> DeskResult<ConversationRow> {
         self.db.sync().await?;
-        let commit = u.commit.take().ok_or_else(|| ApiError::internal("change announced twice"))?;
+        let commit = u.commit.take().ok_or_else(|| DeskError::internal("change announced twice"))?;
         announce(&self.hub, &commit);
         Ok(commit.conversation)
     }
 
     /// The customer-facing state; queue position and wait estimate while queued.
-    pub async fn state(&self, c: &ConversationRow) -> ApiResult<HandoffState> {
+    pub async fn state(&self, c: &ConversationRow) -> DeskResult<HandoffState> {
         let mut s = HandoffState {
             conversation_id: c.id.clone(),
             status: c.status,
@@ -365,7 +369,7 @@ impl Desk {
         site: &LoadedSite,
         c: &ConversationRow,
         position: u32,
-    ) -> ApiResult<u64> {
+    ) -> DeskResult<u64> {
         let agents = self.db.agents().await?;
         let loads = self.db.active_counts().await?;
         let cands = candidates(&agents, &loads, site);

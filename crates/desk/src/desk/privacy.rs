@@ -6,8 +6,8 @@
 use super::supervisor::{is_manager, is_supervisor};
 use super::{rfc3339, wire_message, Desk};
 use crate::db::privacy::{self, CustomerRecords, Purged, Retention, Subject};
-use crate::db::{AgentRow, AuditRow};
-use crate::error::{ApiError, ApiResult};
+use crate::db::{AdminAuditRow, AgentRow, AuditRow};
+use crate::desk::error::{DeskError, DeskResult};
 use crate::sites::LoadedSite;
 use handoff_protocol::privacy::{
     CustomerExport, ErasureReport, ExportedConversation, ExportedMail, ExportedTicket, PrivacyRequest,
@@ -22,7 +22,7 @@ const RETENTION_EVERY_MS: i64 = 10 * 60 * 1000;
 pub const ERASURE_KIND: &str = "erasure";
 
 /// The one selector of the request, trimmed: exactly one must be given.
-fn subject(req: &PrivacyRequest) -> ApiResult<Subject> {
+fn subject(req: &PrivacyRequest) -> DeskResult<Subject> {
     let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(String::from);
     let mut found: Vec<Subject> = [
         given(&req.user_id).map(Subject::UserId),
@@ -34,11 +34,11 @@ fn subject(req: &PrivacyRequest) -> ApiResult<Subject> {
     .collect();
     match (found.pop(), found.is_empty()) {
         (Some(s), true) => Ok(s),
-        (None, _) => Err(ApiError::unprocessable(
+        (None, _) => Err(DeskError::invalid(
             "missing_selector",
             "name the customer by one of user_id, visitor_id or email",
         )),
-        (Some(_), false) => Err(ApiError::unprocessable(
+        (Some(_), false) => Err(DeskError::invalid(
             "ambiguous_selector",
             "name the customer by only one of user_id, visitor_id or email",
         )),
@@ -100,19 +100,19 @@ fn export(site: &LoadedSite, records: CustomerRecords, now: i64) -> CustomerExpo
 impl Desk {
     /// The site and subject of a privacy request, if the agent may make it: a supervisor or
     /// manager of the site (the site must exist: 422, like the insights).
-    fn privacy_scope(&self, agent: &AgentRow, req: &PrivacyRequest) -> ApiResult<(&LoadedSite, Subject)> {
+    fn privacy_scope(&self, agent: &AgentRow, req: &PrivacyRequest) -> DeskResult<(&LoadedSite, Subject)> {
         let site = self.sites.get(&req.site_key).ok_or_else(|| {
-            ApiError::unprocessable("unknown_site", format!("no site with key {:?}", req.site_key))
+            DeskError::invalid("unknown_site", format!("no site with key {:?}", req.site_key))
         })?;
         if !is_supervisor(agent, site) {
-            return Err(ApiError::forbidden("not_supervisor", "only supervisors and managers can do this"));
+            return Err(DeskError::refused("not_supervisor", "only supervisors and managers can do this"));
         }
         Ok((site, subject(req)?))
     }
 
     /// A manager may act for any customer of the site; a supervisor only for one whose
     /// conversations are all in the supervisor's departments (or in none yet).
-    fn check_departments(&self, agent: &AgentRow, site: &LoadedSite, r: &CustomerRecords) -> ApiResult<()> {
+    fn check_departments(&self, agent: &AgentRow, site: &LoadedSite, r: &CustomerRecords) -> DeskResult<()> {
         if is_manager(agent, site) {
             return Ok(());
         }
@@ -121,7 +121,7 @@ impl Desk {
             .iter()
             .any(|(c, _)| c.department.as_ref().is_some_and(|d| !agent.departments.contains(d)));
         if outside {
-            return Err(ApiError::forbidden(
+            return Err(DeskError::refused(
                 "outside_departments",
                 "this customer has conversations outside your departments; ask a manager",
             ));
@@ -130,7 +130,11 @@ impl Desk {
     }
 
     /// Everything stored about one customer of a site.
-    pub async fn export_customer(&self, agent: &AgentRow, req: &PrivacyRequest) -> ApiResult<CustomerExport> {
+    pub async fn export_customer(
+        &self,
+        agent: &AgentRow,
+        req: &PrivacyRequest,
+    ) -> DeskResult<CustomerExport> {
         let (site, who) = self.privacy_scope(agent, req)?;
         let records = privacy::collect(&*self.db, &site.key, &who).await?;
         self.check_departments(agent, site, &records)?;
@@ -140,7 +144,7 @@ impl Desk {
     /// Erases one customer of a site: their texts and personal fields go, the rows and the
     /// figures insights count stay, and audit lines record who erased when on which site.
     /// Asking again finds nothing more to erase (idempotent) and records the request again.
-    pub async fn erase_customer(&self, agent: &AgentRow, req: &PrivacyRequest) -> ApiResult<ErasureReport> {
+    pub async fn erase_customer(&self, agent: &AgentRow, req: &PrivacyRequest) -> DeskResult<ErasureReport> {
         let (site, who) = self.privacy_scope(agent, req)?;
         // The desk lock: no change to any conversation (in any instance) runs meanwhile, so none
         // writes back a text read before the erasure.
@@ -173,7 +177,24 @@ impl Desk {
         let mut audit: Vec<AuditRow> =
             records.conversations.iter().map(|(c, _)| line(c.id.clone())).collect();
         audit.push(line(String::new()));
-        let erasure = privacy::erasure(&records, &trails, audit);
+        let mut erasure = privacy::erasure(&records, &trails, audit);
+        // The managers' audit lists it with the other administrative changes: the site and how
+        // much was erased, never whom or what.
+        let counts = serde_json::json!({
+            "conversations": records.conversations.len(),
+            "messages": records.message_count(),
+            "tickets": records.tickets.len(),
+            "mail": records.mail.len(),
+        });
+        erasure.admin = Some(AdminAuditRow {
+            id: 0,
+            at: now,
+            actor_id: agent.id,
+            action: "customer_erased".into(),
+            target: format!("site:{}", site.key),
+            old_value: None,
+            new_value: Some(counts.to_string()),
+        });
         self.db.erase(&erasure).await?;
         tracing::info!(site = %site.key, agent = agent.id, conversations = records.conversations.len(), "customer erased");
         Ok(ErasureReport {
@@ -190,7 +211,7 @@ impl Desk {
     /// Purges, on every site with a retention period, what was closed before `now` minus that
     /// period. Once per deadline across instances: it runs under the scheduled-job lock (an
     /// instance that finds another purging skips), and a second purge finds nothing left.
-    pub async fn purge_expired(&self, now: i64) -> ApiResult<Purged> {
+    pub async fn purge_expired(&self, now: i64) -> DeskResult<Purged> {
         let Some(_w) = self.write_scheduled("retention").await? else { return Ok(Purged::default()) };
         let mut total = Purged::default();
         for site in self.sites.iter() {
@@ -207,7 +228,7 @@ impl Desk {
     }
 
     /// [`Desk::purge_expired`] at most every [`RETENTION_EVERY_MS`] (the sweeper calls it).
-    pub async fn retention_tick(&self) -> ApiResult<()> {
+    pub async fn retention_tick(&self) -> DeskResult<()> {
         // Most desks keep everything: then there is no lock to take and nothing to look for.
         if self.sites.iter().all(|s| s.config.retention.is_none()) {
             return Ok(());
@@ -245,9 +266,9 @@ mod tests {
     fn exactly_one_selector() {
         assert_eq!(subject(&req(Some(" u-1 "), None, None)).ok(), Some(Subject::UserId("u-1".into())));
         assert_eq!(subject(&req(None, Some("  "), Some("a@b.c"))).ok(), Some(Subject::Email("a@b.c".into())));
-        assert_eq!(subject(&req(None, None, None)).err().map(|e| e.code), Some("missing_selector"));
+        assert_eq!(subject(&req(None, None, None)).err().map(|e| e.code()), Some("missing_selector"));
         assert_eq!(
-            subject(&req(Some("u"), Some("v"), None)).err().map(|e| e.code),
+            subject(&req(Some("u"), Some("v"), None)).err().map(|e| e.code()),
             Some("ambiguous_selector")
         );
     }

@@ -6,7 +6,7 @@
 use super::supervisor::{is_manager, is_supervisor};
 use super::Desk;
 use crate::db::{AdminAuditRow, AgentRow, SettingRow};
-use crate::error::{ApiError, ApiResult};
+use crate::desk::error::{DeskError, DeskResult};
 use crate::hours::BusinessHours;
 use crate::site_settings::{canned_key, check_canned, check_sla, InForce, MAX_CANNED};
 use crate::sites::LoadedSite;
@@ -31,12 +31,12 @@ struct Edit {
     new: Option<String>,
 }
 
-fn json<T: serde::Serialize>(v: &T) -> ApiResult<String> {
-    serde_json::to_string(v).map_err(|e| ApiError::internal(e.to_string()))
+fn json<T: serde::Serialize>(v: &T) -> DeskResult<String> {
+    serde_json::to_string(v).map_err(|e| DeskError::internal(e.to_string()))
 }
 
-fn not_manager() -> ApiError {
-    ApiError::forbidden("not_manager", "only the site's managers change business hours and SLA targets")
+fn not_manager() -> DeskError {
+    DeskError::refused("not_manager", "only the site's managers change business hours and SLA targets")
 }
 
 /// The sections of `site` saved in `rows`.
@@ -50,7 +50,7 @@ fn saved_of(site: &str, rows: &[SettingRow]) -> Vec<(SettingsSection, String)> {
 impl Desk {
     /// Reads every saved section and puts in force what changed (at start, after a save, and
     /// every [`SETTINGS_CHECK_EVERY_MS`] for what other instances saved).
-    pub async fn reload_settings(&self) -> ApiResult<()> {
+    pub async fn reload_settings(&self) -> DeskResult<()> {
         let rows = self.db.site_settings().await?;
         for site in self.sites.iter() {
             let saved = saved_of(&site.key, &rows);
@@ -65,7 +65,7 @@ impl Desk {
     }
 
     /// [`Desk::reload_settings`] at most every [`SETTINGS_CHECK_EVERY_MS`] (the sweeper calls it).
-    pub async fn settings_tick(&self) -> ApiResult<()> {
+    pub async fn settings_tick(&self) -> DeskResult<()> {
         let now = self.now_ms();
         if now - self.settings_checked_at.load(Ordering::Relaxed) < SETTINGS_CHECK_EVERY_MS {
             return Ok(());
@@ -76,12 +76,12 @@ impl Desk {
 
     /// The site, if the actor supervises or manages it (404 for a site the desk does not serve,
     /// 403 for one the actor does not supervise).
-    fn settings_site(&self, actor: &AgentRow, key: &str) -> ApiResult<&LoadedSite> {
-        let site = self.sites.get(key).ok_or_else(|| ApiError::not_found("site"))?;
+    fn settings_site(&self, actor: &AgentRow, key: &str) -> DeskResult<&LoadedSite> {
+        let site = self.sites.get(key).ok_or_else(|| DeskError::unknown("site"))?;
         if is_supervisor(actor, site) {
             Ok(site)
         } else {
-            Err(ApiError::forbidden(
+            Err(DeskError::refused(
                 "not_supervisor",
                 "only the site's supervisors and managers see its settings",
             ))
@@ -110,7 +110,7 @@ impl Desk {
     }
 
     /// `GET /v1/agent/admin/sites/{key}/settings`.
-    pub async fn site_settings(&self, actor: &AgentRow, key: &str) -> ApiResult<SiteSettings> {
+    pub async fn site_settings(&self, actor: &AgentRow, key: &str) -> DeskResult<SiteSettings> {
         let site = self.settings_site(actor, key)?;
         self.reload_settings().await?;
         Ok(Self::settings_view(actor, site))
@@ -123,8 +123,8 @@ impl Desk {
         actor: &AgentRow,
         site: &LoadedSite,
         section: SettingsSection,
-        edit: impl Fn(&InForce) -> ApiResult<Option<Edit>>,
-    ) -> ApiResult<SiteSettings> {
+        edit: impl Fn(&InForce) -> DeskResult<Option<Edit>>,
+    ) -> DeskResult<SiteSettings> {
         for _ in 0..SWAP_ATTEMPTS {
             self.reload_settings().await?;
             let current = site.settings();
@@ -155,17 +155,22 @@ impl Desk {
                 return Ok(Self::settings_view(actor, site));
             }
         }
-        Err(ApiError::conflict("settings_busy", "the settings changed several times meanwhile; try again"))
+        Err(DeskError::conflict("settings_busy", "the settings changed several times meanwhile; try again"))
     }
 
     /// `PUT /v1/agent/admin/sites/{key}/hours` (managers).
-    pub async fn save_hours(&self, actor: &AgentRow, key: &str, req: HoursUpdate) -> ApiResult<SiteSettings> {
+    pub async fn save_hours(
+        &self,
+        actor: &AgentRow,
+        key: &str,
+        req: HoursUpdate,
+    ) -> DeskResult<SiteSettings> {
         let site = self.settings_site(actor, key)?;
         if !is_manager(actor, site) {
             return Err(not_manager());
         }
         if let Some(spec) = &req.hours {
-            BusinessHours::from_spec(spec).map_err(|e| ApiError::unprocessable("invalid_hours", e))?;
+            BusinessHours::from_spec(spec).map_err(|e| DeskError::invalid("invalid_hours", e))?;
         }
         let body = json(&req.hours)?;
         self.save_section(actor, site, SettingsSection::Hours, |f| {
@@ -181,12 +186,12 @@ impl Desk {
     }
 
     /// `PUT /v1/agent/admin/sites/{key}/sla` (managers).
-    pub async fn save_sla(&self, actor: &AgentRow, key: &str, req: SlaUpdate) -> ApiResult<SiteSettings> {
+    pub async fn save_sla(&self, actor: &AgentRow, key: &str, req: SlaUpdate) -> DeskResult<SiteSettings> {
         let site = self.settings_site(actor, key)?;
         if !is_manager(actor, site) {
             return Err(not_manager());
         }
-        check_sla(&site.content, &req.targets).map_err(|e| ApiError::unprocessable("invalid_sla", e))?;
+        check_sla(&site.content, &req.targets).map_err(|e| DeskError::invalid("invalid_sla", e))?;
         let body = json(&req.targets)?;
         self.save_section(actor, site, SettingsSection::Sla, |f| {
             Ok(Some(Edit {
@@ -202,11 +207,11 @@ impl Desk {
 
     /// May the actor change canned responses of `department`? Managers every department,
     /// supervisors their own.
-    fn check_canned_rights(actor: &AgentRow, site: &LoadedSite, department: &str) -> ApiResult<()> {
+    fn check_canned_rights(actor: &AgentRow, site: &LoadedSite, department: &str) -> DeskResult<()> {
         if is_manager(actor, site) || actor.departments.iter().any(|d| d == department) {
             Ok(())
         } else {
-            Err(ApiError::forbidden(
+            Err(DeskError::refused(
                 "not_your_department",
                 "supervisors change the canned responses of their own departments only",
             ))
@@ -220,11 +225,11 @@ impl Desk {
         key: &str,
         (department, locale, id): (String, String, String),
         req: CannedText,
-    ) -> ApiResult<SiteSettings> {
+    ) -> DeskResult<SiteSettings> {
         let site = self.settings_site(actor, key)?;
         Self::check_canned_rights(actor, site, &department)?;
         let wanted = CannedResponse { id, department, locale, title: req.title, text: req.text };
-        check_canned(&site.content, &wanted).map_err(|e| ApiError::unprocessable("invalid_canned", e))?;
+        check_canned(&site.content, &wanted).map_err(|e| DeskError::invalid("invalid_canned", e))?;
         self.save_section(actor, site, SettingsSection::Canned, |f| {
             let same = |c: &CannedResponse| {
                 c.id == wanted.id && c.department == wanted.department && c.locale == wanted.locale
@@ -234,7 +239,7 @@ impl Desk {
                 return Ok(None);
             }
             if old.is_none() && f.canned.len() >= MAX_CANNED {
-                return Err(ApiError::unprocessable(
+                return Err(DeskError::invalid(
                     "too_many_canned",
                     format!("a site keeps at most {MAX_CANNED} canned responses"),
                 ));
@@ -259,13 +264,13 @@ impl Desk {
         actor: &AgentRow,
         key: &str,
         (department, locale, id): (String, String, String),
-    ) -> ApiResult<SiteSettings> {
+    ) -> DeskResult<SiteSettings> {
         let site = self.settings_site(actor, key)?;
         Self::check_canned_rights(actor, site, &department)?;
         self.save_section(actor, site, SettingsSection::Canned, |f| {
             let same = |c: &CannedResponse| c.id == id && c.department == department && c.locale == locale;
             let Some(old) = f.canned.iter().find(|c| same(c)) else {
-                return Err(ApiError::not_found("canned response"));
+                return Err(DeskError::unknown("canned response"));
             };
             let rest: Vec<CannedResponse> = f.canned.iter().filter(|c| !same(c)).cloned().collect();
             Ok(Some(Edit {
@@ -286,15 +291,15 @@ impl Desk {
         actor: &AgentRow,
         key: &str,
         section: &str,
-    ) -> ApiResult<SiteSettings> {
+    ) -> DeskResult<SiteSettings> {
         let site = self.settings_site(actor, key)?;
         let section =
-            SettingsSection::parse(section).ok_or_else(|| ApiError::not_found("settings section"))?;
+            SettingsSection::parse(section).ok_or_else(|| DeskError::unknown("settings section"))?;
         if !is_manager(actor, site) {
             return Err(not_manager());
         }
         let file = InForce::from_file(&site.config);
-        let as_json = |f: &InForce| -> ApiResult<String> {
+        let as_json = |f: &InForce| -> DeskResult<String> {
             match section {
                 SettingsSection::Hours => json(&f.hours_spec),
                 SettingsSection::Sla => json(&f.sla_targets(&site.content)),

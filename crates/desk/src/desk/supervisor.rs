@@ -5,7 +5,7 @@
 use super::agent_ops::{can_see, can_take};
 use super::{summary, Change, Desk};
 use crate::db::{AgentRow, AuditRow, ConversationRow};
-use crate::error::{ApiError, ApiResult};
+use crate::desk::error::{DeskError, DeskResult};
 use crate::insights::{self, Insights, InsightsError, InsightsParams, InsightsQuery};
 use crate::sites::LoadedSite;
 use handoff_protocol::v1::{
@@ -35,8 +35,8 @@ pub fn is_manager(agent: &AgentRow, site: &LoadedSite) -> bool {
     site.served_by(agent) && site.tiers.last().is_some_and(|top| *top == agent.tier)
 }
 
-fn not_supervisor() -> ApiError {
-    ApiError::forbidden("not_supervisor", "only supervisors and managers can do this")
+fn not_supervisor() -> DeskError {
+    DeskError::refused("not_supervisor", "only supervisors and managers can do this")
 }
 
 fn shares_department(agent: &AgentRow, department: Option<&str>) -> bool {
@@ -111,7 +111,7 @@ impl Desk {
     /// The same visitor's other conversations on this site that the agent could open, newest
     /// first. Only identities proven the same way link: a verified user id to the same verified
     /// user id, an unverified visitor id only to unverified ones (anyone can send any id unsigned).
-    pub async fn history(&self, agent: &AgentRow, id: &str) -> ApiResult<Vec<ConversationSummary>> {
+    pub async fn history(&self, agent: &AgentRow, id: &str) -> DeskResult<Vec<ConversationSummary>> {
         let (conv, site) = self.visible(agent, id).await?;
         let Some(visitor) = conv.visitor_id.as_deref() else { return Ok(vec![]) };
         let rows = self
@@ -126,7 +126,7 @@ impl Desk {
             .collect())
     }
 
-    fn supervisor_site(&self, agent: &AgentRow, site_key: Option<&str>) -> ApiResult<()> {
+    fn supervisor_site(&self, agent: &AgentRow, site_key: Option<&str>) -> DeskResult<()> {
         let ok = match site_key {
             Some(k) => self.sites.get(k).is_some_and(|s| is_supervisor(agent, s)),
             None => self.sites.iter().any(|s| is_supervisor(agent, s)),
@@ -140,18 +140,19 @@ impl Desk {
 
     /// The insights of one site for a supervisor or manager of it (`params.site`, else the first
     /// site by key the agent supervises).
-    pub async fn insights(&self, agent: &AgentRow, params: &InsightsParams) -> ApiResult<Insights> {
+    pub async fn insights(&self, agent: &AgentRow, params: &InsightsParams) -> DeskResult<Insights> {
         let q = self.insights_query(agent, params)?;
         self.compute_insights(&q).await
     }
 
     /// Checks the agent may see the site's insights and parses the query.
-    pub fn insights_query(&self, agent: &AgentRow, params: &InsightsParams) -> ApiResult<InsightsQuery> {
+    pub fn insights_query(&self, agent: &AgentRow, params: &InsightsParams) -> DeskResult<InsightsQuery> {
         let site = match params.site() {
             Some(k) => {
-                let site = self.sites.get(k).ok_or_else(|| {
-                    ApiError::unprocessable("unknown_site", format!("no site with key {k:?}"))
-                })?;
+                let site = self
+                    .sites
+                    .get(k)
+                    .ok_or_else(|| DeskError::invalid("unknown_site", format!("no site with key {k:?}")))?;
                 self.supervisor_site(agent, Some(k))?;
                 site
             }
@@ -168,17 +169,17 @@ impl Desk {
         params.query(site, self.now_ms())
     }
 
-    pub async fn compute_insights(&self, q: &InsightsQuery) -> ApiResult<Insights> {
+    pub async fn compute_insights(&self, q: &InsightsQuery) -> DeskResult<Insights> {
         insights::compute(&*self.db, q).await.map_err(|e| match e {
-            InsightsError::Db(e) => ApiError::from(e),
-            InsightsError::EmptyPeriod => ApiError::unprocessable("empty_period", e.to_string()),
-            InsightsError::TooManyBuckets => ApiError::unprocessable("too_many_buckets", e.to_string()),
-            InsightsError::Compute(m) => ApiError::internal(m),
+            InsightsError::Db(e) => DeskError::from(e),
+            InsightsError::EmptyPeriod => DeskError::invalid("empty_period", e.to_string()),
+            InsightsError::TooManyBuckets => DeskError::invalid("too_many_buckets", e.to_string()),
+            InsightsError::Compute(m) => DeskError::internal(m),
         })
     }
 
     /// What a supervisor watches: their departments on the sites they supervise.
-    pub async fn overview(&self, sup: &AgentRow) -> ApiResult<SupervisorOverview> {
+    pub async fn overview(&self, sup: &AgentRow) -> DeskResult<SupervisorOverview> {
         self.supervisor_site(sup, None)?;
         let supervised = |key: &str| self.sites.get(key).is_some_and(|s| is_supervisor(sup, s));
         let mine =
@@ -237,34 +238,35 @@ impl Desk {
         id: &str,
         target: i64,
         note: Option<&str>,
-    ) -> ApiResult<ConversationSummary> {
+    ) -> DeskResult<ConversationSummary> {
         let _w = self.write().await?;
-        let conv = self.db.conversation(id).await?.ok_or_else(|| ApiError::not_found("conversation"))?;
+        let conv = self.db.conversation(id).await?.ok_or_else(|| DeskError::unknown("conversation"))?;
         let site = self.site(&conv.site_key)?;
         self.supervisor_site(sup, Some(&conv.site_key))?;
         if !shares_department(sup, conv.department.as_deref()) {
-            return Err(ApiError::forbidden("not_your_conversation", "outside your departments"));
+            return Err(DeskError::refused("not_your_conversation", "outside your departments"));
         }
         if !open(&conv) {
-            return Err(ApiError::conflict(
+            return Err(DeskError::conflict(
                 "not_open",
                 "only queued or assigned conversations can be reassigned",
             ));
         }
-        let to =
-            self.db.agent(target).await?.ok_or_else(|| {
-                ApiError::unprocessable("unknown_agent", format!("no agent with id {target}"))
-            })?;
+        let to = self
+            .db
+            .agent(target)
+            .await?
+            .ok_or_else(|| DeskError::invalid("unknown_agent", format!("no agent with id {target}")))?;
         if conv.agent_id == Some(to.id) {
-            return Err(ApiError::conflict("already_assigned", "the conversation is already theirs"));
+            return Err(DeskError::conflict("already_assigned", "the conversation is already theirs"));
         }
         if !can_take(&to, site, &conv) {
-            return Err(ApiError::forbidden("not_capable", "that agent's departments or tier do not fit"));
+            return Err(DeskError::refused("not_capable", "that agent's departments or tier do not fit"));
         }
         let active = self.db.active_counts().await?.get(&to.id).copied().unwrap_or(0);
         if active >= to.capacity && to.id != sup.id {
             // A supervisor may take over beyond their own capacity; others are protected.
-            return Err(ApiError::conflict("at_capacity", "that agent is at their maximum of chats"));
+            return Err(DeskError::conflict("at_capacity", "that agent is at their maximum of chats"));
         }
         let mut ch = Change::new(site, conv, self.now_ms());
         if let Some(n) = note.filter(|n| !n.trim().is_empty()) {
@@ -296,7 +298,7 @@ impl Desk {
 
     /// Mails to customers of the sites the agent supervises that are failing or given up,
     /// newest first: what a supervisor should look at (a wrong address, a mail server down).
-    pub async fn failing_mail(&self, sup: &AgentRow) -> ApiResult<Vec<handoff_protocol::v1::FailedMail>> {
+    pub async fn failing_mail(&self, sup: &AgentRow) -> DeskResult<Vec<handoff_protocol::v1::FailedMail>> {
         self.supervisor_site(sup, None)?;
         let rows = self.db.failing_mail(200).await?;
         Ok(rows
@@ -322,11 +324,11 @@ impl Desk {
     /// Stores the answer to an offline ticket and marks it answered, with the mail that
     /// carries it to the customer queued in the same transaction (when `[smtp]` is set). A
     /// second answer is `409 already_answered`.
-    pub async fn answer_ticket(&self, agent: &AgentRow, id: i64, text: &str) -> ApiResult<Ticket> {
+    pub async fn answer_ticket(&self, agent: &AgentRow, id: i64, text: &str) -> DeskResult<Ticket> {
         self.check_text(text)?;
-        let t = self.db.ticket(id).await?.ok_or_else(|| ApiError::not_found("ticket"))?;
+        let t = self.db.ticket(id).await?.ok_or_else(|| DeskError::unknown("ticket"))?;
         if !self.ticket_visible(agent, &t).await? {
-            return Err(ApiError::forbidden(
+            return Err(DeskError::refused(
                 "not_your_ticket",
                 "this ticket is outside your sites, departments or tier",
             ));
@@ -367,10 +369,10 @@ impl Desk {
             // A retry of this agent's own answer (its first answer was lost) gets the ticket.
             let retry = t.answer.as_deref() == Some(text) && t.answered_by.as_deref() == Some(&agent.name);
             if !retry {
-                return Err(ApiError::conflict("already_answered", "this ticket has an answer already"));
+                return Err(DeskError::conflict("already_answered", "this ticket has an answer already"));
             }
         }
-        let t = self.db.ticket(id).await?.ok_or_else(|| ApiError::not_found("ticket"))?;
+        let t = self.db.ticket(id).await?.ok_or_else(|| DeskError::unknown("ticket"))?;
         Ok(super::customer::wire_ticket(t))
     }
 }

@@ -2,7 +2,7 @@
 //! have passed: a restarted desk picks up exactly where the old one stopped.
 
 use super::{Change, Desk};
-use crate::error::ApiResult;
+use crate::desk::error::DeskResult;
 use crate::metrics::Metrics;
 use crate::sla;
 use handoff_protocol::v1::{ConversationStatus, CustomerEvent};
@@ -47,7 +47,7 @@ impl Desk {
     /// deadlines under it, so a second instance sweeping after the first sees them moved (or
     /// cleared) and does not act again; and only one instance sweeps at a time, the others skip
     /// their tick without waiting ([`crate::coordination::Locks::scheduled`]).
-    pub async fn sweep(&self) -> ApiResult<()> {
+    pub async fn sweep(&self) -> DeskResult<()> {
         let Some(_w) = self.write_scheduled("sla_sweeper").await? else { return Ok(()) };
         let now = self.now_ms();
         for conv in self.db.due_conversations(now).await? {
@@ -110,7 +110,7 @@ impl Desk {
 
     /// Bounds the agent notice log (at most once a minute): a console that was away longer than
     /// the retention reloads its lists (`resync`) instead of replaying.
-    async fn prune_notices(&self, now: i64) -> ApiResult<()> {
+    async fn prune_notices(&self, now: i64) -> DeskResult<()> {
         let last = self.notices_pruned_at.load(std::sync::atomic::Ordering::Relaxed);
         if now - last < PRUNE_EVERY_MS {
             return Ok(());

@@ -2,7 +2,7 @@
 //! the site's known filter values. The route checks who may ask (`Desk::insights`).
 
 use super::{bucket_count, Bucket, Filter, InsightsError, InsightsQuery, HANDOFF_REASONS, MAX_BUCKETS};
-use crate::error::ApiError;
+use crate::desk::error::DeskError;
 use crate::sites::LoadedSite;
 use chrono::{DateTime, NaiveDate};
 use serde::Deserialize;
@@ -41,7 +41,7 @@ impl InsightsParams {
     }
 
     /// The query for `site` at `now` (ms): `to` defaults to now, `from` to 30 days before `to`.
-    pub fn query(&self, site: &LoadedSite, now: i64) -> Result<InsightsQuery, ApiError> {
+    pub fn query(&self, site: &LoadedSite, now: i64) -> Result<InsightsQuery, DeskError> {
         let to = given(&self.to).map(|t| parse_time(t, true)).transpose()?.unwrap_or(now);
         let from = given(&self.from)
             .map(|f| parse_time(f, false))
@@ -50,7 +50,7 @@ impl InsightsParams {
         let bucket = match given(&self.bucket) {
             None => Bucket::Day,
             Some(b) => Bucket::parse(b).ok_or_else(|| {
-                ApiError::unprocessable("invalid_bucket", format!("bucket {b:?} is not one of day, week"))
+                DeskError::invalid("invalid_bucket", format!("bucket {b:?} is not one of day, week"))
             })?,
         };
         check_period(bucket, from, to)?;
@@ -63,25 +63,25 @@ impl InsightsParams {
         };
         if let Some(d) = filter.department.as_deref().filter(|d| !site.has_department(d)) {
             let all: Vec<_> = s.departments.iter().map(|d| d.id.as_str()).collect();
-            return Err(ApiError::unprocessable(
+            return Err(DeskError::invalid(
                 "unknown_department",
                 format!("department {d:?} is not one of {}", all.join(", ")),
             ));
         }
         if let Some(t) = filter.tier.as_deref().filter(|t| site.tier_level(t).is_none()) {
-            return Err(ApiError::unprocessable(
+            return Err(DeskError::invalid(
                 "unknown_tier",
                 format!("tier {t:?} is not one of {}", site.tiers.join(", ")),
             ));
         }
         if let Some(l) = filter.locale.as_deref().filter(|l| !s.site.locales.iter().any(|x| x == l)) {
-            return Err(ApiError::unprocessable(
+            return Err(DeskError::invalid(
                 "unknown_locale",
                 format!("locale {l:?} is not one of {}", s.site.locales.join(", ")),
             ));
         }
         if let Some(r) = filter.reason.as_deref().filter(|r| !HANDOFF_REASONS.contains(r)) {
-            return Err(ApiError::unprocessable(
+            return Err(DeskError::invalid(
                 "unknown_reason",
                 format!("reason {r:?} is not one of {}", HANDOFF_REASONS.join(", ")),
             ));
@@ -100,19 +100,19 @@ impl InsightsParams {
 /// The period must end after it starts and hold at most [`MAX_BUCKETS`] buckets. Pure
 /// arithmetic, checked while the query is parsed: nothing is loaded or allocated for a period
 /// that will be refused.
-pub fn check_period(bucket: Bucket, from: i64, to: i64) -> Result<(), ApiError> {
+pub fn check_period(bucket: Bucket, from: i64, to: i64) -> Result<(), DeskError> {
     if to <= from {
-        return Err(ApiError::unprocessable("empty_period", InsightsError::EmptyPeriod.to_string()));
+        return Err(DeskError::invalid("empty_period", InsightsError::EmptyPeriod.to_string()));
     }
     if bucket_count(bucket, from, to) > MAX_BUCKETS as u64 {
-        return Err(ApiError::unprocessable("too_many_buckets", InsightsError::TooManyBuckets.to_string()));
+        return Err(DeskError::invalid("too_many_buckets", InsightsError::TooManyBuckets.to_string()));
     }
     Ok(())
 }
 
 /// RFC 3339 (any offset), or a `YYYY-MM-DD` UTC date: its midnight as a start, the next
 /// midnight as an end (`to=2026-11-30` includes that day).
-pub fn parse_time(s: &str, end: bool) -> Result<i64, ApiError> {
+pub fn parse_time(s: &str, end: bool) -> Result<i64, DeskError> {
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Ok(t.timestamp_millis());
     }
@@ -122,7 +122,7 @@ pub fn parse_time(s: &str, end: bool) -> Result<i64, ApiError> {
             return Ok(if end { ms + DAY_MS } else { ms });
         }
     }
-    Err(ApiError::unprocessable(
+    Err(DeskError::invalid(
         "invalid_date",
         format!("{s:?} is neither an RFC 3339 time nor a YYYY-MM-DD date"),
     ))
@@ -134,7 +134,7 @@ mod tests {
 
     #[test]
     fn periods_are_bounded_by_arithmetic() {
-        let code = |b, f, t| check_period(b, f, t).map_err(|e| e.code).err();
+        let code = |b, f, t| check_period(b, f, t).map_err(|e| e.code()).err();
         assert_eq!(code(Bucket::Day, 0, 1000 * DAY_MS), None, "exactly 1,000 days");
         assert_eq!(code(Bucket::Day, 0, 1000 * DAY_MS + 1), Some("too_many_buckets"));
         assert_eq!(code(Bucket::Week, 0, 6000 * DAY_MS), None, "about 857 weeks");
@@ -155,7 +155,7 @@ mod tests {
         assert_eq!(parse_time("2020-01-01T01:00:00+01:00", true).ok(), Some(1_577_836_800_000));
         assert_eq!(parse_time("2020-01-01T00:00:00.250Z", false).ok(), Some(1_577_836_800_250));
         for bad in ["2020-13-01", "yesterday", "2020-01-01T00:00:00", "1577836800000"] {
-            assert_eq!(parse_time(bad, false).map_err(|e| e.code).err(), Some("invalid_date"), "{bad}");
+            assert_eq!(parse_time(bad, false).map_err(|e| e.code()).err(), Some("invalid_date"), "{bad}");
         }
     }
 }

@@ -40,7 +40,7 @@ pub enum MailError {
     #[error("IMAP: no answer within {0:?}")]
     Timeout(std::time::Duration),
     #[error(transparent)]
-    Api(#[from] crate::error::ApiError),
+    Desk(#[from] crate::desk::error::DeskError),
 }
 
 /// What became of a fetched mail: the `outcome` label of `handoff_mail_inbound_total`. The

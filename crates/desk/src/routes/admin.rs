@@ -64,7 +64,8 @@ pub async fn password(
     auth: AgentAuth,
     JsonBody(req): JsonBody<PasswordChange>,
 ) -> ApiResult<StatusCode> {
-    desk.change_password(&auth.agent, &auth.session, req).await.map(|()| StatusCode::NO_CONTENT)
+    desk.change_password(&auth.agent, &auth.session, req).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// `GET /v1/agent/sessions`: the agent's own, the current one marked.
@@ -77,7 +78,8 @@ pub async fn end_session(
     auth: AgentAuth,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
-    desk.end_session(&auth.agent, &id).await.map(|()| StatusCode::NO_CONTENT)
+    desk.end_session(&auth.agent, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 pub async fn agent_sessions(
@@ -93,5 +95,6 @@ pub async fn end_agent_session(
     auth: AgentAuth,
     Path((id, session)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    desk.end_session_of_agent(&auth.agent, agent_id(&id)?, &session).await.map(|()| StatusCode::NO_CONTENT)
+    desk.end_session_of_agent(&auth.agent, agent_id(&id)?, &session).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -94,7 +94,8 @@ pub async fn typing(
     c: CustomerAuth,
     JsonBody(req): JsonBody<Typing>,
 ) -> ApiResult<StatusCode> {
-    desk.customer_typing(&c.id, &c.caller(), req.typing).await.map(|()| StatusCode::NO_CONTENT)
+    desk.customer_typing(&c.id, &c.caller(), req.typing).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 pub async fn rating(
@@ -102,7 +103,8 @@ pub async fn rating(
     c: CustomerAuth,
     JsonBody(req): JsonBody<Rating>,
 ) -> ApiResult<StatusCode> {
-    desk.rate(&c.id, &c.caller(), req).await.map(|()| StatusCode::NO_CONTENT)
+    desk.rate(&c.id, &c.caller(), req).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 pub async fn transcript(

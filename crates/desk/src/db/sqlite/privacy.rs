@@ -141,6 +141,9 @@ impl PrivacyStore for Sqlite {
         for a in &e.audit {
             insert_audit(&mut *tx, a).await?;
         }
+        if let Some(a) = &e.admin {
+            super::admin::insert_admin_audit(&mut tx, a).await?;
+        }
         tx.commit().await?;
         Ok(())
     }
