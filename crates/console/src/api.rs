@@ -3,6 +3,7 @@
 //! sessionStorage so a reload of the tab keeps working).
 
 use crate::browser;
+use handoff_protocol::settings::SiteSettings;
 use handoff_protocol::v1::*;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -204,4 +205,85 @@ pub async fn sites() -> Result<Vec<SiteSummary>, ApiError> {
 /// `GET /v1/agent/insights?{query}` (supervisors and managers): the computed figures.
 pub async fn insights(query: &str) -> Result<crate::insights::Insights, ApiError> {
     call("GET", &format!("/v1/agent/insights?{query}"), None).await
+}
+
+/// The sessions of an agent this manager or supervisor administers.
+pub async fn agent_sessions(id: i64) -> Result<Vec<handoff_protocol::admin::SessionInfo>, ApiError> {
+    call("GET", &format!("/v1/agent/admin/agents/{id}/sessions"), None).await
+}
+
+/// Ends one session of an administered agent (their streams end at once).
+pub async fn end_agent_session(id: i64, session: &str) -> Result<(), ApiError> {
+    let session = crate::settings::segment(session);
+    send("DELETE", &format!("/v1/agent/admin/agents/{id}/sessions/{session}"), None).await.map(|_| ())
+}
+
+/// Everything stored about one customer of a site (data protection, issue 20).
+pub async fn privacy_export(
+    r: &handoff_protocol::privacy::PrivacyRequest,
+) -> Result<handoff_protocol::privacy::CustomerExport, ApiError> {
+    call("POST", "/v1/agent/privacy/export", json(r)).await
+}
+
+/// Erases one customer of a site: texts and personal fields go, the figures stay.
+pub async fn privacy_erase(
+    r: &handoff_protocol::privacy::PrivacyRequest,
+) -> Result<handoff_protocol::privacy::ErasureReport, ApiError> {
+    call("POST", "/v1/agent/privacy/erase", json(r)).await
+}
+
+fn site_path(site: &str, rest: &str) -> String {
+    format!("/v1/agent/admin/sites/{}/{rest}", crate::settings::segment(site))
+}
+
+/// A site's settings in force, where each section comes from and what the caller may change.
+pub async fn site_settings(site: &str) -> Result<SiteSettings, ApiError> {
+    call("GET", &site_path(site, "settings"), None).await
+}
+
+pub async fn save_hours(
+    site: &str,
+    u: &handoff_protocol::settings::HoursUpdate,
+) -> Result<SiteSettings, ApiError> {
+    call("PUT", &site_path(site, "hours"), json(u)).await
+}
+
+pub async fn save_sla(
+    site: &str,
+    u: &handoff_protocol::settings::SlaUpdate,
+) -> Result<SiteSettings, ApiError> {
+    call("PUT", &site_path(site, "sla"), json(u)).await
+}
+
+fn canned_path(site: &str, department: &str, locale: &str, id: &str) -> String {
+    use crate::settings::segment;
+    site_path(site, &format!("canned/{}/{}/{}", segment(department), segment(locale), segment(id)))
+}
+
+/// Creates or replaces one canned response.
+pub async fn save_canned(
+    site: &str,
+    department: &str,
+    locale: &str,
+    id: &str,
+    body: &handoff_protocol::settings::CannedText,
+) -> Result<SiteSettings, ApiError> {
+    call("PUT", &canned_path(site, department, locale, id), json(body)).await
+}
+
+pub async fn delete_canned(
+    site: &str,
+    department: &str,
+    locale: &str,
+    id: &str,
+) -> Result<SiteSettings, ApiError> {
+    call("DELETE", &canned_path(site, department, locale, id), None).await
+}
+
+/// Back to the config file for one section.
+pub async fn revert_settings(
+    site: &str,
+    section: handoff_protocol::settings::SettingsSection,
+) -> Result<SiteSettings, ApiError> {
+    call("DELETE", &site_path(site, &format!("settings/{}", section.as_str())), None).await
 }

@@ -22,6 +22,11 @@ pub enum Screen {
     Team,
     /// The agent's own password and sessions.
     Account,
+    /// Export or erase one customer's data (supervisors and managers, issue 20).
+    Privacy,
+    /// A site's hours, SLA targets and canned responses (managers; supervisors read them and
+    /// change their departments' canned responses).
+    Settings,
 }
 
 /// Everything the screens show. `Copy`: every field is a signal handle.
@@ -147,10 +152,23 @@ pub fn reload(c: Ctx) {
         if let Some(id) = c.open_id.get_untracked() {
             load_detail(c, id);
         }
+        load_canned(c);
         match c.screen.get_untracked() {
             Screen::Supervisor => load_overview(c),
             Screen::Tickets => load_tickets(c),
-            Screen::Work | Screen::Insights | Screen::Embed | Screen::Team | Screen::Account => {}
+            _ => {}
+        }
+    });
+}
+
+/// The canned responses, fetched again with the lists: a manager may have changed them in
+/// Settings (issue 20), and they apply without a restart or a new sign-in.
+pub fn load_canned(c: Ctx) {
+    spawn_local(async move {
+        if let Ok(list) = api::canned().await {
+            if c.canned.with_untracked(|old| *old != list) {
+                c.canned.set(list);
+            }
         }
     });
 }
@@ -188,6 +206,7 @@ pub fn open(c: Ctx, id: String) {
     c.open_id.set(Some(id.clone()));
     c.unseen.set(0);
     load_detail(c, id);
+    load_canned(c);
     request_animation_frame(|| browser::focus("conversation-title"));
 }
 
@@ -260,9 +279,6 @@ pub fn signed_in(c: Ctx) {
     spawn_local(async move {
         if let Ok(list) = api::sites().await {
             c.sites.set(list);
-        }
-        if let Ok(list) = api::canned().await {
-            c.canned.set(list);
         }
     });
     crate::components::events::connect(c);

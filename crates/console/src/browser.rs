@@ -152,3 +152,17 @@ pub fn copy_text(text: &str) -> bool {
         _ => false,
     }
 }
+
+/// An object URL for `text` as a file of type `mime` (a download link's `href`); revoke it with
+/// [`revoke_url`] once it is no longer offered.
+pub fn blob_url(text: &str, mime: &str) -> Option<String> {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts).ok()?;
+    web_sys::Url::create_object_url_with_blob(&blob).ok()
+}
+
+pub fn revoke_url(url: &str) {
+    let _ = web_sys::Url::revoke_object_url(url);
+}

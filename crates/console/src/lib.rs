@@ -4,7 +4,7 @@
 //! session cookie + `X-CSRF-Token`) and the agent event stream. Screens switch with signals
 //! (no router). Everything a customer typed is inserted as text nodes, never as HTML.
 //!
-//! The pure logic ([`sla`], [`queue`], [`time`], [`backoff`], [`i18n`], [`detail`], [`timeline`], [`ticket_filter`]) compiles natively and
+//! The pure logic ([`sla`], [`queue`], [`time`], [`backoff`], [`i18n`], [`detail`], [`timeline`], [`ticket_filter`], [`privacy`], [`settings`]) compiles natively and
 //! is unit-tested with `cargo test -p handoff-console`; the UI ([`app`], `components`, `api`)
 //! is wasm-only, so the workspace's native test step never builds Leptos for the host.
 
@@ -12,7 +12,9 @@ pub mod backoff;
 pub mod detail;
 pub mod i18n;
 pub mod insights;
+pub mod privacy;
 pub mod queue;
+pub mod settings;
 pub mod sla;
 pub mod ticket_filter;
 pub mod time;

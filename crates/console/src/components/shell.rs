@@ -5,7 +5,9 @@ use super::account::AccountView;
 use super::conversation::Conversation;
 use super::embed_info::EmbedView;
 use super::insights::InsightsView;
+use super::privacy::PrivacyView;
 use super::queue_list::QueueList;
+use super::settings::SettingsView;
 use super::supervisor::SupervisorView;
 use super::team::TeamView;
 use super::tickets::Tickets;
@@ -104,6 +106,8 @@ pub fn Shell() -> impl IntoView {
             Screen::Embed => view! { <main id="main" class="pane wide" tabindex="-1"><EmbedView/></main> }.into_any(),
             Screen::Team => view! { <main id="main" class="pane wide" tabindex="-1"><TeamView/></main> }.into_any(),
             Screen::Account => view! { <main id="main" class="pane wide" tabindex="-1"><AccountView/></main> }.into_any(),
+            Screen::Privacy => view! { <main id="main" class="pane wide" tabindex="-1"><PrivacyView/></main> }.into_any(),
+            Screen::Settings => view! { <main id="main" class="pane wide" tabindex="-1"><SettingsView/></main> }.into_any(),
         }}
         <footer class="shortcuts">
             <button type="button" class="link" aria-keyshortcuts="?" on:click=move |_| {

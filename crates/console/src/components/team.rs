@@ -6,7 +6,7 @@
 use crate::api;
 use crate::app::{ctx, Ctx};
 use crate::i18n::{fill, Key};
-use handoff_protocol::admin::{AgentUpdate, NewAgent};
+use handoff_protocol::admin::{AgentUpdate, NewAgent, SessionInfo};
 use handoff_protocol::v1::{AgentInfo, NamedItem};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -24,6 +24,75 @@ fn load(c: Ctx, agents: RwSignal<Vec<AgentInfo>>) {
     });
 }
 
+/// A desk time (RFC 3339, UTC) to the minute, said to be UTC.
+fn when(at: &str) -> String {
+    let short = at.get(..16).unwrap_or(at).replace('T', " ");
+    if at.ends_with('Z') {
+        format!("{short} UTC")
+    } else {
+        short
+    }
+}
+
+/// The sessions of one agent, each of which the manager can end (a lost laptop, a shared
+/// computer): listed under the agent's row while open.
+#[component]
+fn AgentSessions(id: i64, name: String) -> impl IntoView {
+    let c = ctx();
+    let list = RwSignal::new(None::<Vec<SessionInfo>>);
+    let problem = RwSignal::new(None::<String>);
+    let load = move || {
+        spawn_local(async move {
+            match api::agent_sessions(id).await {
+                Ok(l) => list.set(Some(l)),
+                Err(e) if e.status == 401 => c.fail(e),
+                Err(e) => problem.set(Some(e.message)),
+            }
+        });
+    };
+    load();
+    let end = move |session: String| {
+        spawn_local(async move {
+            match api::end_agent_session(id, &session).await {
+                Ok(()) => load(),
+                Err(e) if e.status == 401 => c.fail(e),
+                Err(e) => problem.set(Some(e.message)),
+            }
+        });
+    };
+    let heading = format!("sessions-{id}-h");
+    view! {
+        <div class="agent-sessions" role="region" aria-labelledby=heading.clone()>
+            <h2 id=heading.clone() class="small">{move || fill(c.t(Key::SessionsOf), &[("name", &name)])}</h2>
+            {move || match list.get() {
+                None => view! { <p class="loading">{move || c.t(Key::Loading)}</p> }.into_any(),
+                Some(l) if l.is_empty() => view! { <p class="empty">{move || c.t(Key::NoSessions)}</p> }.into_any(),
+                Some(l) => view! {
+                    <ul class="sessions">
+                        {l.into_iter().map(|s| {
+                            let (from, until) = (when(&s.created_at), when(&s.expires_at));
+                            let label = from.clone();
+                            let sid = s.id.clone();
+                            view! {
+                                <li>
+                                    <span>{move || fill(c.t(Key::SessionSpan), &[("from", &from), ("until", &until)])}</span>
+                                    " "
+                                    <button type="button" class="secondary"
+                                        aria-label=move || fill(c.t(Key::ActionOn), &[("action", c.t(Key::EndOne)), ("what", &label)])
+                                        on:click=move |_| end(sid.clone())>
+                                        {move || c.t(Key::EndOne)}
+                                    </button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+            }}
+            <p class="error" role="alert">{move || problem.get()}</p>
+        </div>
+    }
+}
+
 #[component]
 pub fn TeamView() -> impl IntoView {
     let c = ctx();
@@ -38,6 +107,8 @@ pub fn TeamView() -> impl IntoView {
     // Who was just added, and the password the desk made up for them (shown this once).
     let created = RwSignal::new(None::<(String, Option<String>)>);
     let problem = RwSignal::new(None::<String>);
+    // The agent whose sessions are listed under their row.
+    let sessions_of = RwSignal::new(None::<i64>);
     let site = move || c.sites.with(|s| s.first().cloned());
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -136,6 +207,9 @@ pub fn TeamView() -> impl IntoView {
         let who = a.name.clone();
         let id = a.id;
         let target = a.clone();
+        let sessions_name = a.name.clone();
+        let open = move || sessions_of.get() == Some(id);
+        let sessions_label = fill(c.t(Key::SessionsOf), &[("name", &who)]);
         view! {
             <tr class=if a.deactivated { "deactivated" } else { "" }>
                 <th scope="row">{a.name.clone()}</th>
@@ -150,7 +224,12 @@ pub fn TeamView() -> impl IntoView {
                 </td>
                 <td><span class=format!("dot presence-{}", a.presence.as_str())>{a.presence.as_str()}</span></td>
                 <td>{c.t(status)}</td>
-                <td>
+                <td><div class="row">
+                    <button type="button" class="secondary" aria-expanded=move || open().to_string()
+                        aria-controls=format!("sessions-{id}") aria-label=sessions_label
+                        on:click=move |_| sessions_of.update(|s| *s = if *s == Some(id) { None } else { Some(id) })>
+                        {c.t(Key::AgentSessions)}
+                    </button>
                     <Show when=move || !me>
                         <button type="button" class="secondary"
                             aria-label=fill(c.t(Key::ActionFor), &[("action", c.t(action)), ("name", &who)])
@@ -160,6 +239,13 @@ pub fn TeamView() -> impl IntoView {
                             }>
                             {c.t(action)}
                         </button>
+                    </Show>
+                </div></td>
+            </tr>
+            <tr id=format!("sessions-{id}") class="sessions-row" hidden=move || !open()>
+                <td colspan="8">
+                    <Show when=open>
+                        <AgentSessions id=id name=sessions_name.clone()/>
                     </Show>
                 </td>
             </tr>

@@ -35,7 +35,7 @@ pub fn Topbar() -> impl IntoView {
                     match screen {
                         Screen::Supervisor => load_overview(c),
                         Screen::Tickets => load_tickets(c),
-                        Screen::Work | Screen::Insights | Screen::Embed | Screen::Team | Screen::Account => {}
+                        _ => {}
                     }
                 }>
                 {move || c.t(key)}
@@ -90,6 +90,8 @@ pub fn Topbar() -> impl IntoView {
                     <Show when=move || c.is_supervisor()>{tab(Screen::Insights, Key::Insights)}</Show>
                     <Show when=move || c.is_supervisor()>{tab(Screen::Embed, Key::EmbedTab)}</Show>
                     <Show when=move || c.is_supervisor()>{tab(Screen::Team, Key::TeamTab)}</Show>
+                    <Show when=move || c.is_supervisor()>{tab(Screen::Privacy, Key::PrivacyTab)}</Show>
+                    <Show when=move || c.is_supervisor()>{tab(Screen::Settings, Key::SettingsTab)}</Show>
                     {tab(Screen::Tickets, Key::Tickets)}
                     {tab(Screen::Account, Key::MyAccount)}
                 </nav>
