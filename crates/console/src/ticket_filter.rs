@@ -2,7 +2,7 @@
 //! (name, address, message, transcript, answer), case- and accent-insensitive enough for names
 //! typed without their diacritics ("novakova" finds "Nováková").
 
-use handoff_protocol::v1::Ticket;
+use handoff_protocol::v1::{Ticket, TicketStatus};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Status {
@@ -25,8 +25,8 @@ impl Status {
 pub fn shows(t: &Ticket, status: Status, query: &str) -> bool {
     let status_ok = match status {
         Status::All => true,
-        Status::Open => t.status != "answered",
-        Status::Answered => t.status == "answered",
+        Status::Open => t.status != TicketStatus::Answered,
+        Status::Answered => t.status == TicketStatus::Answered,
     };
     let q = fold(query.trim());
     status_ok

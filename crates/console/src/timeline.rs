@@ -4,7 +4,7 @@
 //! in the middle.
 
 use crate::time::parse_ms;
-use handoff_protocol::v1::{Author, ConversationDetail};
+use handoff_protocol::v1::{AuditKind, Author, ConversationDetail};
 use handoff_protocol::Role;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,7 +25,7 @@ pub struct Line {
 
 /// The conversation's lines in reading order.
 pub fn lines(d: &ConversationDetail) -> Vec<Line> {
-    let handed_at = d.audit.iter().find(|a| a.kind == "handoff").and_then(|a| parse_ms(&a.at));
+    let handed_at = d.audit.iter().find(|a| a.kind == AuditKind::Handoff).and_then(|a| parse_ms(&a.at));
     // Lines a client also stored as messages before handing off are shown once, as messages.
     let stored_before = |author: &Author, text: &str| {
         handed_at.is_some_and(|h| {

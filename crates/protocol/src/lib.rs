@@ -7,6 +7,7 @@
 
 pub mod admin;
 pub mod insights;
+pub mod kinds;
 pub mod lite;
 pub mod privacy;
 pub mod settings;

@@ -4,6 +4,7 @@
 //! bodies reject unknown fields so that a typo in a client is an error, not silently ignored
 //! data. `docs/protocol.md` is the prose reference; the desk serves the OpenAPI document.
 
+pub use crate::kinds::{AuditKind, LostReason, TicketStatus};
 use crate::{Handoff, HandoffReason, IntentHit, TranscriptEntry};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -293,9 +294,8 @@ pub struct Ticket {
     pub message: String,
     pub transcript: Vec<TranscriptEntry>,
     pub created_at: String,
-    /// `open` or `answered`.
-    #[serde(default = "open")]
-    pub status: String,
+    #[serde(default)]
+    pub status: TicketStatus,
     /// The agent's stored answer (sending it by email is outside the desk).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answer: Option<String>,
@@ -315,10 +315,6 @@ pub struct Ticket {
     pub department: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
-}
-
-fn open() -> String {
-    "open".into()
 }
 
 // ---------------------------------------------------------------- events
@@ -385,9 +381,9 @@ pub enum AgentEvent {
     /// A customer wrote in one of this agent's conversations.
     #[serde(rename = "message")]
     Message { conversation_id: String, message: Message },
-    /// This agent lost a conversation (`first_response_timeout`, `escalated`, `transferred`).
+    /// This agent lost a conversation.
     #[serde(rename = "assignment.lost")]
-    AssignmentLost { conversation_id: String, reason: String },
+    AssignmentLost { conversation_id: String, reason: LostReason },
     #[serde(rename = "typing")]
     Typing { conversation_id: String, typing: bool },
 }
@@ -526,9 +522,7 @@ pub struct ConversationDetail {
 /// One row of the escalation audit trail.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditEntry {
-    /// `handoff`, `queued`, `assignment`, `assignment_lost`, `transfer`, `escalation`,
-    /// `sla_breach`, `hand_back`, `resolution`, `offline`.
-    pub kind: String,
+    pub kind: AuditKind,
     pub reason: String,
     pub from_department: Option<String>,
     pub to_department: Option<String>,

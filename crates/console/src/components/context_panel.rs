@@ -104,7 +104,7 @@ pub fn ContextPanel() -> impl IntoView {
                         (_, _, Some(f), Some(t)) if f != t => format!(" {f} → {t}"),
                         _ => String::new(),
                     };
-                    view! { <li><time>{crate::time::hh_mm(&a.at)}</time>" "<strong>{a.kind.clone()}</strong>{mv}" — "{a.reason.clone()}</li> }
+                    view! { <li><time>{crate::time::hh_mm(&a.at)}</time>" "<strong>{a.kind.as_str()}</strong>{mv}" — "{a.reason.clone()}</li> }
                 }).collect_view()}
             </ol>
         </aside>

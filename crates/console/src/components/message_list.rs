@@ -6,7 +6,7 @@ use crate::app::{ctx, Ctx};
 use crate::i18n::{self, fill, Key};
 use crate::time::hh_mm;
 use crate::timeline::{self, Line};
-use handoff_protocol::v1::Author;
+use handoff_protocol::v1::{AuditKind, Author};
 use leptos::prelude::*;
 
 fn author(c: Ctx, l: &Line) -> String {
@@ -53,7 +53,7 @@ pub fn MessageList() -> impl IntoView {
     let handed = Memo::new(move |_| {
         c.detail.with(|d| {
             let d = d.as_ref()?;
-            let a = d.audit.iter().find(|a| a.kind == "handoff")?;
+            let a = d.audit.iter().find(|a| a.kind == AuditKind::Handoff)?;
             let reason = d
                 .handoff
                 .as_ref()

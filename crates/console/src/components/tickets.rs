@@ -5,7 +5,7 @@ use crate::api;
 use crate::app::{ctx, load_tickets, Ctx};
 use crate::i18n::{fill, Key};
 use crate::ticket_filter::{self, Status};
-use handoff_protocol::v1::Ticket;
+use handoff_protocol::v1::{Ticket, TicketStatus};
 use handoff_protocol::Role;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -32,7 +32,7 @@ fn ticket(c: Ctx, t: Ticket) -> impl IntoView {
         });
     };
     let answered = t.answer.clone();
-    let (status, status_class) = if t.status == "answered" {
+    let (status, status_class) = if t.status == TicketStatus::Answered {
         (Key::TicketAnswered, "status answered")
     } else {
         (Key::TicketOpen, "status open")

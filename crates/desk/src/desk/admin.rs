@@ -15,6 +15,7 @@ use crate::passwords;
 use crate::secret;
 use crate::sites::LoadedSite;
 use handoff_protocol::admin::{AdminChange, AgentCreated, AgentUpdate, NewAgent};
+use handoff_protocol::kinds::{AuditKind, LostReason};
 use handoff_protocol::v1::{AgentInfo, ConversationStatus};
 use serde_json::json;
 
@@ -254,8 +255,8 @@ impl Desk {
                 }
                 let site = self.site(&conv.site_key)?;
                 let mut ch = Change::new(site, conv, self.now_ms());
-                ch.audit("assignment_lost", "deactivated", Some(id));
-                ch.requeue(Some(&old), "deactivated");
+                ch.audit(AuditKind::AssignmentLost, "deactivated", Some(id));
+                ch.requeue(Some(&old), LostReason::Deactivated);
                 self.apply(ch).await?;
             }
             self.dispatch().await?;

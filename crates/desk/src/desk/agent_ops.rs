@@ -7,6 +7,7 @@ use crate::login_backoff::account_key;
 use crate::metrics::Metrics;
 use crate::secret;
 use crate::sites::LoadedSite;
+use handoff_protocol::kinds::{AuditKind, LostReason};
 use handoff_protocol::v1::{
     AgentInfo, AgentPreferences, ConversationDetail, ConversationStatus, ConversationSummary, CustomerEvent,
     Message, Presence, Ticket,
@@ -267,7 +268,7 @@ impl Desk {
     pub async fn detail(&self, agent: &AgentRow, id: &str) -> DeskResult<ConversationDetail> {
         let (conv, _) = self.visible(agent, id).await?;
         let messages = self.db.messages(id).await?.iter().map(wire_message).collect();
-        let audit = self.db.audit(id).await?.into_iter().map(super::wire_audit).collect();
+        let audit = self.db.audit(id).await?.into_iter().filter_map(super::wire_audit).collect();
         let handoff = conv.handoff_json.as_deref().and_then(|j| serde_json::from_str(j).ok());
         let customer = conv.customer_json.as_deref().and_then(|j| serde_json::from_str(j).ok());
         Ok(ConversationDetail { summary: summary(&conv), handoff, messages, audit, customer })
@@ -398,13 +399,13 @@ impl Desk {
             self.check_text(n)?;
             ch.message("agent", Some(agent), n, None, true);
         }
-        ch.requeue(Some(agent), "transferred");
+        ch.requeue(Some(agent), LostReason::Transferred);
         ch.conv.department = Some(department.to_string());
         ch.event(&CustomerEvent::Transferred {
             from_department: from.clone(),
             to_department: department.to_string(),
         });
-        ch.audit_move("transfer", reason, Some(from), ch.conv.tier.clone());
+        ch.audit_move(AuditKind::Transfer, reason, Some(from), ch.conv.tier.clone());
         if let Some(a) = ch.audit_last_mut() {
             a.agent_id = Some(agent.id);
         }
@@ -427,11 +428,11 @@ impl Desk {
             self.check_text(note)?;
             ch.message("agent", Some(agent), note, None, true);
         }
-        ch.requeue(Some(agent), "escalated");
+        ch.requeue(Some(agent), LostReason::Escalated);
         ch.conv.tier = Some(to.clone());
         ch.event(&CustomerEvent::Escalated { from_tier: from.clone(), to_tier: to, reason: "manual".into() });
         ch.audit_move(
-            "escalation",
+            AuditKind::Escalation,
             if note.trim().is_empty() { "manual" } else { note },
             ch.conv.department.clone(),
             Some(from),
@@ -459,7 +460,7 @@ impl Desk {
             reason: None,
         });
         ch.event(&CustomerEvent::Resolved {});
-        ch.audit("resolution", "resolved", Some(agent.id));
+        ch.audit(AuditKind::Resolution, "resolved", Some(agent.id));
         let conv = self.apply(ch).await?;
         // The freed capacity can serve the queue.
         self.dispatch().await?;

@@ -3,6 +3,7 @@
 use super::wire_message;
 use crate::db::{AgentRow, AuditRow, Commit, ConversationRow, EventRow, MessageRow, NoticeRow, OutboxRow};
 use crate::sites::LoadedSite;
+use handoff_protocol::kinds::{AuditKind, LostReason};
 use handoff_protocol::v1::{AgentEvent, ConversationStatus, CustomerEvent};
 
 pub struct Change<'s> {
@@ -45,11 +46,11 @@ impl<'s> Change<'s> {
     }
 
     /// Records a step of the escalation path with its reason.
-    pub fn audit(&mut self, kind: &str, reason: &str, agent_id: Option<i64>) {
+    pub fn audit(&mut self, kind: AuditKind, reason: &str, agent_id: Option<i64>) {
         self.audit.push(AuditRow {
             conversation_id: self.conv.id.clone(),
             site_key: self.conv.site_key.clone(),
-            kind: kind.to_string(),
+            kind: kind.as_str().to_string(),
             reason: reason.to_string(),
             from_department: None,
             to_department: self.conv.department.clone(),
@@ -63,7 +64,7 @@ impl<'s> Change<'s> {
     /// Like [`Change::audit`] for a move from one department/tier to another.
     pub fn audit_move(
         &mut self,
-        kind: &str,
+        kind: AuditKind,
         reason: &str,
         from_department: Option<String>,
         from_tier: Option<String>,
@@ -127,7 +128,7 @@ impl<'s> Change<'s> {
             reason: None,
         });
         self.event(&CustomerEvent::AgentJoined { agent_name: agent.name.clone() });
-        self.audit("assignment", reason, Some(agent.id));
+        self.audit(AuditKind::Assignment, reason, Some(agent.id));
         self.notify(agent.id, AgentEvent::Assigned { conversation_id: self.conv.id.clone() });
     }
 
@@ -155,20 +156,17 @@ impl<'s> Change<'s> {
             estimated_wait_secs: None,
             reason: event_reason.map(str::to_string),
         });
-        self.audit("hand_back", audit_reason, agent.map(|a| a.id));
+        self.audit(AuditKind::HandBack, audit_reason, agent.map(|a| a.id));
     }
 
     /// Takes the conversation from its agent and puts it back in the queue, with a fresh
     /// first-response clock for whoever takes it next.
-    pub fn requeue(&mut self, agent: Option<&AgentRow>, reason: &str) {
+    pub fn requeue(&mut self, agent: Option<&AgentRow>, reason: LostReason) {
         if let Some(id) = self.conv.agent_id.take() {
             if let Some(a) = agent {
                 self.event(&CustomerEvent::AgentLeft { agent_name: a.name.clone() });
             }
-            self.notify(
-                id,
-                AgentEvent::AssignmentLost { conversation_id: self.conv.id.clone(), reason: reason.into() },
-            );
+            self.notify(id, AgentEvent::AssignmentLost { conversation_id: self.conv.id.clone(), reason });
         }
         self.conv.status = ConversationStatus::Queued;
         self.conv.queued_at = Some(self.now);

@@ -10,6 +10,7 @@ use crate::routing;
 use crate::secret;
 use crate::sites::LoadedSite;
 use chrono::Utc;
+use handoff_protocol::kinds::{AuditKind, LostReason, TicketStatus};
 use handoff_protocol::v1::{
     AgentEvent, ConversationStarted, ConversationStatus, Customer, CustomerEvent, HandoffRequest,
     HandoffState, Identify, PostMessage, Rating, StartConversation, Ticket, TicketRequest,
@@ -332,7 +333,7 @@ impl Desk {
         }
         ch.conv.handoff_json = serde_json::to_string(&req).ok();
         ch.conv.offline_reason = None;
-        ch.audit("handoff", req.reason.as_str(), None);
+        ch.audit(AuditKind::Handoff, req.reason.as_str(), None);
         Metrics::inc(&self.metrics.handoffs);
 
         let offline = if !site
@@ -378,16 +379,16 @@ impl Desk {
                 estimated_wait_secs: None,
                 reason: Some(reason.into()),
             });
-            ch.audit("offline", reason, None);
+            ch.audit(AuditKind::Offline, reason, None);
             Metrics::inc(&self.metrics.offline);
             let conv = self.apply(ch).await?;
             return self.state(&conv).await;
         }
         let sla = crate::sla::deadlines(ch.now, &site.sla(&priority));
-        ch.requeue(None, "handoff");
+        ch.requeue(None, LostReason::Handoff);
         ch.conv.first_response_due = Some(sla.first_response);
         ch.conv.resolution_due = Some(sla.resolution);
-        ch.audit("queued", req.reason.as_str(), None);
+        ch.audit(AuditKind::Queued, req.reason.as_str(), None);
         self.apply(ch).await?;
         self.dispatch().await?;
         drop(w);
@@ -457,7 +458,7 @@ impl Desk {
         let mut ch = Change::new(site, conv, self.now_ms());
         ch.conv.rating = Some(i64::from(req.score));
         ch.conv.rating_comment = req.comment;
-        ch.audit("rating", &req.score.to_string(), ch.conv.agent_id);
+        ch.audit(AuditKind::Rating, &req.score.to_string(), ch.conv.agent_id);
         self.apply(ch).await?;
         Ok(())
     }
@@ -558,7 +559,7 @@ pub fn wire_ticket(t: TicketRow) -> Ticket {
         message: t.message,
         transcript: serde_json::from_str(&t.transcript_json).unwrap_or_default(),
         created_at: super::rfc3339(t.created_at),
-        status: if t.answer.is_some() { "answered" } else { "open" }.into(),
+        status: if t.answer.is_some() { TicketStatus::Answered } else { TicketStatus::Open },
         answer: t.answer,
         answered_by: t.answered_by,
         answered_at: t.answered_at.map(super::rfc3339),

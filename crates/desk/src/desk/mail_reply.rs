@@ -7,6 +7,7 @@ use super::{Change, Desk};
 use crate::desk::error::DeskResult;
 use crate::mail::inbound::Reply;
 use crate::metrics::Metrics;
+use handoff_protocol::kinds::{AuditKind, LostReason};
 use handoff_protocol::v1::{AgentEvent, ConversationStatus};
 use sha2::{Digest, Sha256};
 
@@ -103,10 +104,10 @@ impl Desk {
                 // Offline (the ticket's usual state), resolved or back with the bot: the
                 // team's again. Its department and tier are the handoff's.
                 ch.conv.offline_reason = None;
-                ch.requeue(None, "mail_reply");
+                ch.requeue(None, LostReason::MailReply);
                 let policy = site.sla(ch.conv.priority.as_deref().unwrap_or(""));
                 ch.conv.resolution_due = Some(crate::sla::after(ch.now, policy.resolution));
-                ch.audit("queued", "mail_reply", None);
+                ch.audit(AuditKind::Queued, "mail_reply", None);
                 // The agent who answered the ticket knows the case: theirs if they are online
                 // and free to take it; otherwise whoever dispatch finds in the department.
                 if let Some(agent) = self.answering_agent(&ch).await? {

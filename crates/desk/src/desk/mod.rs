@@ -149,10 +149,15 @@ pub fn wire_message(m: &MessageRow) -> Message {
     }
 }
 
-/// An audit row as agents see it.
-pub fn wire_audit(a: AuditRow) -> handoff_protocol::v1::AuditEntry {
-    handoff_protocol::v1::AuditEntry {
-        kind: a.kind,
+/// An audit row as agents see it; `None` (logged) for a kind this desk does not know, which
+/// only a newer desk on the same database writes.
+pub fn wire_audit(a: AuditRow) -> Option<handoff_protocol::v1::AuditEntry> {
+    let Some(kind) = handoff_protocol::v1::AuditKind::parse(&a.kind) else {
+        tracing::warn!(kind = %a.kind, conversation = %a.conversation_id, "audit row of an unknown kind left out");
+        return None;
+    };
+    Some(handoff_protocol::v1::AuditEntry {
+        kind,
         reason: a.reason,
         from_department: a.from_department,
         to_department: a.to_department,
@@ -160,7 +165,7 @@ pub fn wire_audit(a: AuditRow) -> handoff_protocol::v1::AuditEntry {
         to_tier: a.to_tier,
         agent_id: a.agent_id,
         at: rfc3339(a.at),
-    }
+    })
 }
 
 pub fn summary(c: &ConversationRow) -> ConversationSummary {

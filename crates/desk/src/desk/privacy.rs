@@ -19,7 +19,7 @@ use std::sync::atomic::Ordering;
 const RETENTION_EVERY_MS: i64 = 10 * 60 * 1000;
 
 /// The audit kind of an erasure (its reason says only that a customer was erased).
-pub const ERASURE_KIND: &str = "erasure";
+pub const ERASURE_KIND: &str = handoff_protocol::kinds::AuditKind::Erasure.as_str();
 
 /// The one selector of the request, trimmed: exactly one must be given.
 fn subject(req: &PrivacyRequest) -> DeskResult<Subject> {

@@ -11,6 +11,7 @@
 use super::Change;
 use crate::db::{AgentRow, AuditRow, ConversationRow, Database, DbError, TicketRow};
 use crate::sites::LoadedSite;
+use handoff_protocol::kinds::{AuditKind, LostReason};
 use handoff_protocol::v1::{ConversationStatus, CustomerEvent, HandoffRequest};
 use handoff_protocol::{HandoffReason, Role, TranscriptEntry};
 use std::time::{Duration, Instant};
@@ -380,7 +381,7 @@ async fn one(
     ch.conv.priority = Some(priority.clone());
     ch.conv.reason = Some(reason.as_str().to_string());
     ch.conv.handoff_json = serde_json::to_string(&req).ok();
-    ch.audit("handoff", reason.as_str(), None);
+    ch.audit(AuditKind::Handoff, reason.as_str(), None);
     if rng.chance(7) {
         let why = if rng.chance(60) { "outside_hours" } else { "no_agent_online" };
         ch.conv.status = ConversationStatus::Offline;
@@ -391,7 +392,7 @@ async fn one(
             estimated_wait_secs: None,
             reason: Some(why.into()),
         });
-        ch.audit("offline", why, None);
+        ch.audit(AuditKind::Offline, why, None);
         let ticket = rng.chance(60).then(|| {
             t += rng.span(MIN, 5 * MIN);
             t
@@ -433,10 +434,10 @@ async fn one(
     }
     let sla = site.sla(&priority);
     let deadlines = crate::sla::deadlines(t, &sla);
-    ch.requeue(None, "handoff");
+    ch.requeue(None, LostReason::Handoff);
     ch.conv.first_response_due = Some(deadlines.first_response);
     ch.conv.resolution_due = Some(deadlines.resolution);
-    ch.audit("queued", reason.as_str(), None);
+    ch.audit(AuditKind::Queued, reason.as_str(), None);
 
     let Some(mut agent) = staff.for_department(&first_tier, &department, rng) else {
         return commit(db, ch).await;
@@ -449,9 +450,9 @@ async fn one(
         ch.assign(&agent, "auto");
         t = ch.conv.first_response_due.unwrap_or(t + first_response).max(t + 1_000);
         ch.now = t;
-        ch.audit("sla_breach", "first_response", ch.conv.agent_id);
-        ch.audit("assignment_lost", "first_response_timeout", ch.conv.agent_id);
-        ch.requeue(Some(&agent), "first_response_timeout");
+        ch.audit(AuditKind::SlaBreach, "first_response", ch.conv.agent_id);
+        ch.audit(AuditKind::AssignmentLost, "first_response_timeout", ch.conv.agent_id);
+        ch.requeue(Some(&agent), LostReason::FirstResponseTimeout);
         escalate(&mut ch, "sla_first_response", None, &first_tier, "supervisor");
         agent = match staff.for_department("supervisor", &department, rng) {
             Some(a) => a,
@@ -471,7 +472,7 @@ async fn one(
         t += rng.span(2 * MIN, 15 * MIN);
         ch.now = t;
         ch.message("agent", Some(&agent), note, None, true);
-        ch.requeue(Some(&agent), "escalated");
+        ch.requeue(Some(&agent), LostReason::Escalated);
         escalate(&mut ch, note, Some(agent.id), "agent", "supervisor");
         if let Some(sup) = staff.for_department("supervisor", &department, rng) {
             t += rng.span(MIN, 10 * MIN);
@@ -482,7 +483,7 @@ async fn one(
         if rng.chance(20) {
             t += rng.span(5 * MIN, 20 * MIN);
             ch.now = t;
-            ch.requeue(Some(&agent), "escalated");
+            ch.requeue(Some(&agent), LostReason::Escalated);
             escalate(&mut ch, "over my limit", Some(agent.id), "supervisor", "manager");
             if let Some(m) = staff.for_department("manager", &department, rng) {
                 t += rng.span(MIN, 10 * MIN);
@@ -501,13 +502,13 @@ async fn one(
                 t += rng.span(2 * MIN, 10 * MIN);
                 ch.now = t;
                 ch.message("agent", Some(&agent), note, None, true);
-                ch.requeue(Some(&agent), "transferred");
+                ch.requeue(Some(&agent), LostReason::Transferred);
                 ch.conv.department = Some(to.into());
                 ch.event(&CustomerEvent::Transferred {
                     from_department: department.clone(),
                     to_department: to.into(),
                 });
-                ch.audit_move("transfer", note, Some(department.clone()), ch.conv.tier.clone());
+                ch.audit_move(AuditKind::Transfer, note, Some(department.clone()), ch.conv.tier.clone());
                 if let Some(a) = ch.audit_last_mut() {
                     a.agent_id = Some(agent.id);
                 }
@@ -527,7 +528,7 @@ async fn one(
     t += work;
     if let Some(due) = resolution_due.filter(|d| *d < t) {
         ch.now = due;
-        ch.audit("sla_breach", "resolution", ch.conv.agent_id);
+        ch.audit(AuditKind::SlaBreach, "resolution", ch.conv.agent_id);
     }
     ch.now = t;
     if rng.chance(4) {
@@ -543,7 +544,7 @@ async fn one(
         estimated_wait_secs: None,
         reason: None,
     });
-    ch.audit("resolution", "resolved", Some(agent.id));
+    ch.audit(AuditKind::Resolution, "resolved", Some(agent.id));
     // 45% rate it; slow or escalated ones lower.
     if rng.chance(45) {
         t += rng.span(10_000, 2 * MIN);
@@ -555,7 +556,7 @@ async fn one(
             let list = if score >= 4 { lang.good } else { lang.bad };
             ch.conv.rating_comment = Some(rng.pick(list).to_string());
         }
-        ch.audit("rating", &score.to_string(), ch.conv.agent_id);
+        ch.audit(AuditKind::Rating, &score.to_string(), ch.conv.agent_id);
     }
     commit(db, ch).await
 }
@@ -567,7 +568,7 @@ fn escalate(ch: &mut Change<'_>, reason: &str, by: Option<i64>, from: &str, to: 
         to_tier: to.into(),
         reason: if by.is_some() { "manual".into() } else { reason.into() },
     });
-    ch.audit_move("escalation", reason, ch.conv.department.clone(), Some(from.into()));
+    ch.audit_move(AuditKind::Escalation, reason, ch.conv.department.clone(), Some(from.into()));
     if let (Some(id), Some(a)) = (by, ch.audit_last_mut()) {
         a.agent_id = Some(id);
     }

@@ -8,6 +8,7 @@ use crate::db::{AgentRow, AuditRow, ConversationRow};
 use crate::desk::error::{DeskError, DeskResult};
 use crate::insights::{self, Insights, InsightsError, InsightsParams, InsightsQuery};
 use crate::sites::LoadedSite;
+use handoff_protocol::kinds::LostReason;
 use handoff_protocol::v1::{
     AgentEvent, CannedResponse, ConversationStatus, ConversationSummary, CustomerEvent, NamedItem,
     RecentEscalation, SiteEmbed, SiteSummary, SupervisorOverview, Ticket,
@@ -219,7 +220,7 @@ impl Desk {
             if !shares_department(sup, dep.as_deref()) && !shares_department(sup, conv_dep.as_deref()) {
                 continue;
             }
-            escalations.push(recent(a, conv_dep));
+            escalations.extend(recent(a, conv_dep));
         }
         Ok(SupervisorOverview {
             agents,
@@ -279,7 +280,10 @@ impl Desk {
             }
             ch.notify(
                 prev,
-                AgentEvent::AssignmentLost { conversation_id: id.to_string(), reason: "reassigned".into() },
+                AgentEvent::AssignmentLost {
+                    conversation_id: id.to_string(),
+                    reason: LostReason::Reassigned,
+                },
             );
         }
         ch.assign(&to, if to.id == sup.id { "takeover" } else { "reassign" });
@@ -377,11 +381,11 @@ impl Desk {
     }
 }
 
-fn recent(a: AuditRow, department: Option<String>) -> RecentEscalation {
-    RecentEscalation {
+fn recent(a: AuditRow, department: Option<String>) -> Option<RecentEscalation> {
+    Some(RecentEscalation {
         conversation_id: a.conversation_id.clone(),
         site_key: a.site_key.clone(),
         department,
-        entry: super::wire_audit(a),
-    }
+        entry: super::wire_audit(a)?,
+    })
 }

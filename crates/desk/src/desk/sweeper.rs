@@ -5,6 +5,7 @@ use super::{Change, Desk};
 use crate::desk::error::DeskResult;
 use crate::metrics::Metrics;
 use crate::sla;
+use handoff_protocol::kinds::{AuditKind, LostReason};
 use handoff_protocol::v1::{ConversationStatus, CustomerEvent};
 use std::sync::Arc;
 use std::time::Duration;
@@ -62,19 +63,20 @@ impl Desk {
             let policy = site.sla(conv.priority.as_deref().unwrap_or(""));
             let mut ch = Change::new(site, conv, self.now_ms());
             if b.first_response {
-                ch.audit("sla_breach", "first_response", ch.conv.agent_id);
+                ch.audit(AuditKind::SlaBreach, "first_response", ch.conv.agent_id);
                 Metrics::inc(&self.metrics.sla_breaches);
             }
             if b.resolution {
-                ch.audit("sla_breach", "resolution", ch.conv.agent_id);
+                ch.audit(AuditKind::SlaBreach, "resolution", ch.conv.agent_id);
                 Metrics::inc(&self.metrics.sla_breaches);
             }
             let reason = if b.first_response { "sla_first_response" } else { "sla_resolution" };
             // An agent who never replied loses the conversation; one who did keeps it unless it
             // now needs a higher tier.
             if ch.conv.status == ConversationStatus::Assigned && (b.first_response || next.is_some()) {
-                let lost = if b.first_response { "first_response_timeout" } else { "escalated" };
-                ch.audit("assignment_lost", lost, ch.conv.agent_id);
+                let lost =
+                    if b.first_response { LostReason::FirstResponseTimeout } else { LostReason::Escalated };
+                ch.audit(AuditKind::AssignmentLost, lost.as_str(), ch.conv.agent_id);
                 ch.requeue(agent.as_ref(), lost);
             }
             if let Some(to) = &next {
@@ -84,7 +86,12 @@ impl Desk {
                     to_tier: to.clone(),
                     reason: reason.into(),
                 });
-                ch.audit_move("escalation", reason, ch.conv.department.clone(), Some(current.clone()));
+                ch.audit_move(
+                    AuditKind::Escalation,
+                    reason,
+                    ch.conv.department.clone(),
+                    Some(current.clone()),
+                );
                 Metrics::inc(&self.metrics.escalations);
                 ch.conv.queue_position = None;
             }
