@@ -11,7 +11,7 @@ use crate::bidi;
 use crate::config::Limits;
 use crate::error::{ApiError, ApiResult};
 use handoff_protocol::admin::{AgentUpdate, NewAgent, PasswordChange};
-use handoff_protocol::settings::{CannedText, HoursSpec, HoursUpdate, SlaTarget, SlaUpdate};
+use handoff_protocol::settings::{CannedText, HoursSpec, HoursUpdate, RetentionUpdate, SlaTarget, SlaUpdate};
 use handoff_protocol::v1::{
     AgentPreferences, AgentText, Attribute, CancelHandoff, HandoffRequest, Identify, Login, Note,
     PostMessage, Rating, Reassign, SetPresence, StartConversation, TicketRequest, TranscriptRequest,
@@ -425,6 +425,14 @@ impl Bounded for SlaUpdate {
         for SlaTarget { priority, first_response_secs: _, resolution_secs: _ } in targets.iter() {
             short("targets[].priority", priority, MAX_SHORT)?;
         }
+        Ok(())
+    }
+}
+
+impl Bounded for RetentionUpdate {
+    fn bound(&mut self, _: &Limits) -> ApiResult<()> {
+        // The range is the settings' rule (`crate::site_settings::check_retention`).
+        let RetentionUpdate { retention_days: _ } = self;
         Ok(())
     }
 }

@@ -33,6 +33,8 @@ pub struct InForce {
     pub hours_spec: Option<HoursSpec>,
     pub sla: BTreeMap<String, SlaPolicy>,
     pub canned: Vec<CannedResponse>,
+    /// How long resolved conversations and answered tickets are kept (`None`: until erased).
+    pub retention: Option<Duration>,
     pub sources: SettingsSources,
     /// The saved bodies this was built from, per section (what a compare-and-swap expects).
     pub saved: BTreeMap<SettingsSection, String>,
@@ -46,10 +48,12 @@ impl InForce {
             hours_spec: config.hours_spec.clone(),
             sla: config.sla.clone(),
             canned: config.canned.clone(),
+            retention: config.retention,
             sources: SettingsSources {
                 hours: SettingSource::File,
                 sla: SettingSource::File,
                 canned: SettingSource::File,
+                retention: SettingSource::File,
             },
             saved: BTreeMap::new(),
         }
@@ -86,6 +90,14 @@ impl InForce {
                         f.sources.sla = SettingSource::Console;
                     })
                 }
+                SettingsSection::Retention => {
+                    serde_json::from_str::<Option<u32>>(body).map_err(|e| e.to_string()).and_then(|days| {
+                        check_retention(days)?;
+                        f.retention = days.map(retention_of);
+                        f.sources.retention = SettingSource::Console;
+                        Ok(())
+                    })
+                }
                 SettingsSection::Canned => {
                     serde_json::from_str::<Vec<CannedResponse>>(body).map_err(|e| e.to_string()).map(|all| {
                         let (kept, dropped): (Vec<_>, Vec<_>) =
@@ -112,6 +124,11 @@ impl InForce {
         f
     }
 
+    /// The retention period in whole days, as managers set it.
+    pub fn retention_days(&self) -> Option<u32> {
+        self.retention.map(|d| u32::try_from(d.as_secs() / DAY_SECS).unwrap_or(u32::MAX))
+    }
+
     pub fn sla(&self, priority: &str) -> SlaPolicy {
         self.sla.get(priority).copied().unwrap_or(DEFAULT_SLA)
     }
@@ -132,6 +149,25 @@ impl InForce {
                 }
             })
             .collect()
+    }
+}
+
+const DAY_SECS: u64 = 24 * 3600;
+
+/// At most ten years: a longer period is a typing mistake (leave it unset to keep everything).
+pub const MAX_RETENTION_DAYS: u32 = 3_650;
+
+fn retention_of(days: u32) -> Duration {
+    Duration::from_secs(u64::from(days) * DAY_SECS)
+}
+
+/// A retention period a manager sends: 1 to [`MAX_RETENTION_DAYS`] days, or none.
+pub fn check_retention(days: Option<u32>) -> Result<(), String> {
+    match days {
+        Some(d) if !(1..=MAX_RETENTION_DAYS).contains(&d) => Err(format!(
+            "retention_days: {d} is not between 1 and {MAX_RETENTION_DAYS} (null keeps everything)"
+        )),
+        _ => Ok(()),
     }
 }
 

@@ -38,7 +38,8 @@ async fn a_holiday_added_today_sends_the_next_handoff_to_a_ticket_without_a_rest
     let (s, v) = body(max.get(SETTINGS).await).await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["hours"], Value::Null, "the test config has no hours: open around the clock");
-    assert_eq!(v["sources"], json!({"hours": "file", "sla": "file", "canned": "file"}));
+    assert_eq!(v["sources"], json!({"hours": "file", "sla": "file", "canned": "file", "retention": "file"}));
+    assert_eq!(v["retention_days"], Value::Null, "kept until erased");
     assert_eq!(v["may"]["hours_and_sla"], true);
     assert_eq!(t.customer().await.handoff("orders", "normal").await["status"], "assigned");
 
@@ -139,7 +140,10 @@ text = "Hello from the file"
     t.restart("", site).await;
     let max = Agent::login(&t.client, &t.base, "max@t", PASSWORD).await;
     let (_, v) = body(max.get(SETTINGS).await).await;
-    assert_eq!(v["sources"], json!({"hours": "file", "sla": "console", "canned": "console"}));
+    assert_eq!(
+        v["sources"],
+        json!({"hours": "file", "sla": "console", "canned": "console", "retention": "file"})
+    );
     assert_eq!(v["canned"][0]["text"], "Hello from the console");
     assert_eq!(v["hours"]["days"]["mon"], json!(["00:00-24:00"]));
     t.stop().await;
@@ -207,6 +211,7 @@ async fn who_may_change_what() {
         (sue.put("/v1/agent/admin/sites/demo/hours", hours.clone()).await, "not_manager"),
         (sue.put("/v1/agent/admin/sites/demo/sla", sla.clone()).await, "not_manager"),
         (sue.delete("/v1/agent/admin/sites/demo/settings/canned").await, "not_manager"),
+        (sue.put("/v1/agent/admin/sites/demo/retention", json!({"retention_days": 30})).await, "not_manager"),
         (
             sue.put("/v1/agent/admin/sites/demo/canned/orders/en/hi", canned.clone()).await,
             "not_your_department",
@@ -288,6 +293,10 @@ async fn bad_settings_are_refused_with_the_field_named_and_nothing_changes() {
             "invalid_sla",
             "twice",
         ),
+        ("retention", json!({"retention_days": 0}), "invalid_retention", "retention_days"),
+        ("retention", json!({"retention_days": 3651}), "invalid_retention", "retention_days"),
+        ("retention", json!({"retention_days": -1}), "invalid_body", "retention_days"),
+        ("retention", json!({}), "invalid_body", "retention_days"),
         ("canned/kitchen/en/hi", json!({"title": "t", "text": "x"}), "invalid_canned", "kitchen"),
         ("canned/orders/fr/hi", json!({"title": "t", "text": "x"}), "invalid_canned", "fr"),
         ("canned/orders/en/Hi%20there", json!({"title": "t", "text": "x"}), "invalid_canned", "id"),
@@ -304,5 +313,42 @@ async fn bad_settings_are_refused_with_the_field_named_and_nothing_changes() {
     assert_eq!(before, after, "nothing changed");
     let (_, audit) = body(max.get("/v1/agent/admin/audit").await).await;
     assert_eq!(audit, json!([]));
+    t.stop().await;
+}
+
+/// A retention period set in the console purges on the desk's own clock, like the file's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retention_period_set_in_the_console_purges_on_the_desks_clock() {
+    let clock = std::sync::Arc::new(handoff_desk::clock::SetClock::now());
+    let t = spawn_with_clock("", "", clock.clone()).await;
+    let max = t.online_agent("max@t", "Max", "manager", &["orders"], 3).await;
+    let ana = t.online_agent("ana@t", "Ana", "agent", &["orders"], 3).await;
+    let (s, v) =
+        body(max.put("/v1/agent/admin/sites/demo/retention", json!({"retention_days": 30})).await).await;
+    assert_eq!(
+        (s, &v["retention_days"], &v["sources"]["retention"]),
+        (200, &json!(30), &json!("console")),
+        "{v}"
+    );
+    let c = t.customer().await;
+    assert_eq!(c.handoff("orders", "normal").await["status"], "assigned");
+    assert_eq!(ana.on(&c.id, "resolve", json!({})).await.status(), 200);
+    let exists = || {
+        let db = t.desk.db.clone();
+        let id = c.id.clone();
+        async move { db.conversation(&id).await.expect("read").is_some() }
+    };
+    clock.advance(std::time::Duration::from_secs(31 * 24 * 3600));
+    eventually(WAIT, || async { (!exists().await).then_some(()) }).await;
+    // Back to the file (no retention): kept for ever again, and the audit has both changes.
+    // (A month on the desk's clock: Max's session expired meanwhile.)
+    assert_eq!(max.get(SETTINGS).await.status(), 401);
+    let max = t.agent("max@t").await;
+    let (s, v) = body(max.delete("/v1/agent/admin/sites/demo/settings/retention").await).await;
+    assert_eq!((s, &v["retention_days"]), (200, &Value::Null));
+    let (_, audit) = body(max.get("/v1/agent/admin/audit").await).await;
+    let actions: Vec<&str> =
+        audit.as_array().expect("audit").iter().filter_map(|a| a["action"].as_str()).collect();
+    assert_eq!(actions, ["settings_reverted", "retention_changed"], "{audit}");
     t.stop().await;
 }

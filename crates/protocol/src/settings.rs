@@ -17,6 +17,9 @@ pub struct SiteSettings {
     pub sla: Vec<SlaTarget>,
     /// Every canned response of the site (all departments and locales).
     pub canned: Vec<CannedResponse>,
+    /// Days resolved conversations and answered tickets are kept after their last change;
+    /// `None`: kept until erased (docs/privacy.md).
+    pub retention_days: Option<u32>,
     /// Where each section comes from.
     pub sources: SettingsSources,
     /// What the caller may change.
@@ -64,12 +67,14 @@ pub struct SettingsSources {
     pub hours: SettingSource,
     pub sla: SettingSource,
     pub canned: SettingSource,
+    pub retention: SettingSource,
 }
 
 /// What the caller may change: managers everything, supervisors the canned responses of their
 /// own departments.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SettingsRights {
+    /// Business hours, SLA targets and the retention period (managers).
     pub hours_and_sla: bool,
     pub canned_departments: Vec<String>,
 }
@@ -91,6 +96,15 @@ pub struct SlaUpdate {
     pub targets: Vec<SlaTarget>,
 }
 
+/// `PUT /v1/agent/admin/sites/{key}/retention`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetentionUpdate {
+    /// 1 to 3,650 days; `null`: keep until erased. Required, like the hours.
+    #[serde(deserialize_with = "Option::deserialize")]
+    pub retention_days: Option<u32>,
+}
+
 /// `PUT /v1/agent/admin/sites/{key}/canned/{department}/{locale}/{id}`: creates or replaces.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -107,17 +121,19 @@ pub enum SettingsSection {
     Hours,
     Sla,
     Canned,
+    Retention,
 }
 
 impl SettingsSection {
-    pub const ALL: [SettingsSection; 3] =
-        [SettingsSection::Hours, SettingsSection::Sla, SettingsSection::Canned];
+    pub const ALL: [SettingsSection; 4] =
+        [SettingsSection::Hours, SettingsSection::Sla, SettingsSection::Canned, SettingsSection::Retention];
 
     pub fn as_str(self) -> &'static str {
         match self {
             SettingsSection::Hours => "hours",
             SettingsSection::Sla => "sla",
             SettingsSection::Canned => "canned",
+            SettingsSection::Retention => "retention",
         }
     }
 

@@ -215,7 +215,7 @@ impl Desk {
         let Some(_w) = self.write_scheduled("retention").await? else { return Ok(Purged::default()) };
         let mut total = Purged::default();
         for site in self.sites.iter() {
-            let Some(keep) = site.config.retention else { continue };
+            let Some(keep) = site.settings().retention else { continue };
             let before = now.saturating_sub(i64::try_from(keep.as_millis()).unwrap_or(i64::MAX));
             let p = self.db.purge(&Retention { site_key: site.key.clone(), before }).await?;
             if p != Purged::default() {
@@ -230,7 +230,7 @@ impl Desk {
     /// [`Desk::purge_expired`] at most every [`RETENTION_EVERY_MS`] (the sweeper calls it).
     pub async fn retention_tick(&self) -> DeskResult<()> {
         // Most desks keep everything: then there is no lock to take and nothing to look for.
-        if self.sites.iter().all(|s| s.config.retention.is_none()) {
+        if self.sites.iter().all(|s| s.settings().retention.is_none()) {
             return Ok(());
         }
         let now = self.now_ms();

@@ -8,10 +8,10 @@ use super::Desk;
 use crate::db::{AdminAuditRow, AgentRow, SettingRow};
 use crate::desk::error::{DeskError, DeskResult};
 use crate::hours::BusinessHours;
-use crate::site_settings::{canned_key, check_canned, check_sla, InForce, MAX_CANNED};
+use crate::site_settings::{canned_key, check_canned, check_retention, check_sla, InForce, MAX_CANNED};
 use crate::sites::LoadedSite;
 use handoff_protocol::settings::{
-    CannedText, HoursUpdate, SettingsRights, SettingsSection, SiteSettings, SlaUpdate,
+    CannedText, HoursUpdate, RetentionUpdate, SettingsRights, SettingsSection, SiteSettings, SlaUpdate,
 };
 use handoff_protocol::v1::CannedResponse;
 use std::sync::atomic::Ordering;
@@ -104,6 +104,7 @@ impl Desk {
             hours: f.hours_spec.clone(),
             sla: f.sla_targets(&site.content),
             canned: f.canned.clone(),
+            retention_days: f.retention_days(),
             sources: f.sources.clone(),
             may: SettingsRights { hours_and_sla: manager, canned_departments },
         }
@@ -199,6 +200,31 @@ impl Desk {
                 action: "sla_changed",
                 target: format!("site:{}", site.key),
                 old: Some(json(&f.sla_targets(&site.content))?),
+                new: Some(body.clone()),
+            }))
+        })
+        .await
+    }
+
+    /// `PUT /v1/agent/admin/sites/{key}/retention` (managers).
+    pub async fn save_retention(
+        &self,
+        actor: &AgentRow,
+        key: &str,
+        req: RetentionUpdate,
+    ) -> DeskResult<SiteSettings> {
+        let site = self.settings_site(actor, key)?;
+        if !is_manager(actor, site) {
+            return Err(not_manager());
+        }
+        check_retention(req.retention_days).map_err(|e| DeskError::invalid("invalid_retention", e))?;
+        let body = json(&req.retention_days)?;
+        self.save_section(actor, site, SettingsSection::Retention, |f| {
+            Ok(Some(Edit {
+                body: Some(body.clone()),
+                action: "retention_changed",
+                target: format!("site:{}", site.key),
+                old: Some(json(&f.retention_days())?),
                 new: Some(body.clone()),
             }))
         })
@@ -304,6 +330,7 @@ impl Desk {
                 SettingsSection::Hours => json(&f.hours_spec),
                 SettingsSection::Sla => json(&f.sla_targets(&site.content)),
                 SettingsSection::Canned => json(&f.canned),
+                SettingsSection::Retention => json(&f.retention_days()),
             }
         };
         let new = as_json(&file)?;

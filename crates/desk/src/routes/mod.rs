@@ -52,6 +52,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("DELETE", "/v1/agent/admin/sites/{key}/settings/{section}"),
     ("PUT", "/v1/agent/admin/sites/{key}/hours"),
     ("PUT", "/v1/agent/admin/sites/{key}/sla"),
+    ("PUT", "/v1/agent/admin/sites/{key}/retention"),
     ("PUT", "/v1/agent/admin/sites/{key}/canned/{department}/{locale}/{id}"),
     ("DELETE", "/v1/agent/admin/sites/{key}/canned/{department}/{locale}/{id}"),
     ("PUT", "/v1/agent/password"),
@@ -126,6 +127,7 @@ pub fn router(desk: Arc<Desk>) -> Router {
         .route("/v1/agent/admin/sites/{key}/settings/{section}", delete(settings::revert))
         .route("/v1/agent/admin/sites/{key}/hours", put(settings::hours))
         .route("/v1/agent/admin/sites/{key}/sla", put(settings::sla))
+        .route("/v1/agent/admin/sites/{key}/retention", put(settings::retention))
         .route(
             "/v1/agent/admin/sites/{key}/canned/{department}/{locale}/{id}",
             put(settings::save_canned).delete(settings::delete_canned),

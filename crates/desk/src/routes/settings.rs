@@ -9,7 +9,7 @@ use crate::routes::agent::AgentAuth;
 use axum::extract::{Path, State};
 use axum::response::IntoResponse;
 use axum::Json;
-use handoff_protocol::settings::{CannedText, HoursUpdate, SlaUpdate};
+use handoff_protocol::settings::{CannedText, HoursUpdate, RetentionUpdate, SlaUpdate};
 use std::sync::Arc;
 
 /// `{key}/canned/{department}/{locale}/{id}`.
@@ -64,4 +64,13 @@ pub async fn revert(
     Path((key, section)): Path<(String, String)>,
 ) -> ApiResult<impl IntoResponse> {
     Ok(Json(desk.revert_settings(&auth.agent, &key, &section).await?))
+}
+
+pub async fn retention(
+    State(desk): State<Arc<Desk>>,
+    auth: AgentAuth,
+    Path(key): Path<String>,
+    JsonBody(req): JsonBody<RetentionUpdate>,
+) -> ApiResult<impl IntoResponse> {
+    Ok(Json(desk.save_retention(&auth.agent, &key, req).await?))
 }
