@@ -1,22 +1,25 @@
 // Settings without a restart (issue 20): a holiday a manager adds today in the console turns the
 // next handoff into an offline ticket, and "Revert to file" opens again at once; a canned
-// response a manager edits appears in an agent's console that was already open. Every test puts
-// the site's settings back to the config file afterwards (other specs share the desk).
+// response a manager edits appears in an agent's console that was already open; the retention
+// period is set in days and goes back to the file's. Every test puts the site's settings back to
+// the config file afterwards (other specs share the desk).
 // Real Chromium, real desk (playwright.config.js).
 const { test, expect } = require('@playwright/test');
 const AxeBuilder = require('@axe-core/playwright').default;
 const path = require('path');
 const { handoff, signIn, audit, clearDesk, agentSession } = require('./helpers');
 
-const shot = async (page, name) => {
+/** The whole page, or only `part` (a locator) when given. */
+const shot = async (page, name, part) => {
   if (process.env.SCREENSHOTS) {
-    await page.screenshot({ path: path.join(__dirname, '..', '..', 'docs', 'screenshots', `console-${name}.png`), fullPage: true });
+    const file = path.join(__dirname, '..', '..', 'docs', 'screenshots', `console-${name}.png`);
+    await (part ? part.screenshot({ path: file }) : page.screenshot({ path: file, fullPage: true }));
   }
 };
 
 test.afterEach(async () => {
   const max = await agentSession('max@fernhill.example');
-  for (const section of ['hours', 'sla', 'canned']) {
+  for (const section of ['hours', 'sla', 'canned', 'retention']) {
     await max.call('DELETE', `/v1/agent/admin/sites/demo/settings/${section}`).catch(() => {});
   }
   await clearDesk();
@@ -41,7 +44,7 @@ test('a holiday added today makes the next handoff an offline ticket at once; ba
   await hours.getByLabel('Open around the clock').uncheck();
   // Still the whole day on every weekday until someone edits a day.
   await expect(hours.getByLabel('Time zone (e.g. Europe/Berlin)')).toHaveValue('UTC');
-  await expect(hours.getByLabel('Wednesday')).toHaveValue('00:00-23:59');
+  await expect(hours.getByLabel('Wednesday')).toHaveValue('00:00-24:00');
   await hours.getByLabel('Holiday date').fill(todayUtc());
   await hours.getByRole('button', { name: 'Add', exact: true }).click();
   await expect(hours.locator('.holidays time')).toHaveText([todayUtc()]);
@@ -139,6 +142,68 @@ test('a canned response edited by a manager appears in an agent console that was
   await expect(canned.locator('.badge')).toHaveText('from the config file');
   await expect(canned.locator(`form.canned-item[data-key="orders/en/late-${stamp}"]`)).toHaveCount(0);
   await expect(greet.getByLabel('Title')).toHaveValue('Greeting');
+});
+
+test('the retention period is set in days, checked in the console, and goes back to the file', async ({ page }) => {
+  const max = await agentSession('max@fernhill.example');
+  // e2e/desk.toml sets no retention_days: kept until erased.
+  const file = await max.get('/v1/agent/admin/sites/demo/settings');
+  expect(file.retention_days).toBeNull();
+  expect(file.sources.retention).toBe('file');
+
+  await signIn(page, 'max@fernhill.example');
+  await page.getByRole('button', { name: 'Settings' }).click();
+  // Found by its id: the heading changes with the language below.
+  const retention = page.locator('section.settings-part[aria-labelledby="retention-h"]');
+  await expect(retention.getByRole('heading', { name: 'Retention period' })).toBeVisible();
+  await expect(retention.locator('.badge')).toHaveText('from the config file');
+  await expect(retention.getByText('Every ten minutes the desk deletes for good')).toBeVisible();
+  const keep = retention.getByLabel('Keep until erased');
+  const days = retention.getByLabel('Delete resolved conversations and answered tickets after');
+  await expect(keep).toBeChecked();
+  await expect(days).toBeDisabled();
+
+  // No period proposed: one must be typed, from 1 to 3650 days.
+  await keep.uncheck();
+  await expect(days).toBeEnabled();
+  await expect(retention.getByText('Changes not saved yet.')).toBeVisible();
+  await retention.getByRole('button', { name: 'Save retention period' }).click();
+  await expect(retention.locator('#retention-status')).toHaveText('Enter a number of days from 1 to 3650.');
+  await expect(retention.locator('#retention-status')).toHaveClass(/error/);
+  await days.fill('0');
+  await retention.getByRole('button', { name: 'Save retention period' }).click();
+  await expect(retention.locator('#retention-status')).toHaveText('Enter a number of days from 1 to 3650.');
+  expect((await max.get('/v1/agent/admin/sites/demo/settings')).retention_days).toBeNull();
+
+  await days.fill('30');
+  await retention.getByRole('button', { name: 'Save retention period' }).click();
+  await expect(retention.locator('#retention-status')).toHaveText('Saved.');
+  await expect(retention.locator('.badge')).toHaveText('changed in the console');
+  await expect(retention.getByText('Changes not saved yet.')).toHaveCount(0);
+  const saved = await max.get('/v1/agent/admin/sites/demo/settings');
+  expect(saved.retention_days).toBe(30);
+  expect(saved.sources.retention).toBe('console');
+  expect(await audit(page, AxeBuilder, 'settings-retention')).toEqual([]);
+
+  // In German, as it is now (afresh: the outcome above stays in the words it was said in).
+  await page.locator('#language').selectOption('de');
+  await page.reload();
+  await page.getByRole('button', { name: 'Einstellungen' }).click();
+  await expect(retention.getByRole('heading', { name: 'Aufbewahrungsfrist' })).toBeVisible();
+  await expect(retention.locator('.badge')).toHaveText('in der Konsole geändert');
+  await expect(retention.getByLabel('Erledigte Gespräche und beantwortete Anfragen nach')).toHaveValue('30');
+  await shot(page, 'settings-retention', retention);
+  await page.locator('#language').selectOption('en');
+
+  // Back to the file: kept until erased again.
+  await retention.getByRole('button', { name: 'Revert to file: Retention period' }).click();
+  await expect(retention.locator('#retention-revert-status')).toHaveText('Back to the config file.');
+  await expect(retention.locator('.badge')).toHaveText('from the config file');
+  await expect(keep).toBeChecked();
+  await expect(days).toBeDisabled();
+  const back = await max.get('/v1/agent/admin/sites/demo/settings');
+  expect(back.retention_days).toBe(file.retention_days);
+  expect(back.sources.retention).toBe('file');
 });
 
 test('Settings in German and Bulgarian; a supervisor may change only canned responses', async ({ page }) => {

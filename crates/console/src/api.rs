@@ -255,6 +255,14 @@ pub async fn save_sla(
     call("PUT", &site_path(site, "sla"), json(u)).await
 }
 
+/// The retention period (`None`: keep until erased).
+pub async fn save_retention(
+    site: &str,
+    u: &handoff_protocol::settings::RetentionUpdate,
+) -> Result<SiteSettings, ApiError> {
+    call("PUT", &site_path(site, "retention"), json(u)).await
+}
+
 fn canned_path(site: &str, department: &str, locale: &str, id: &str) -> String {
     use crate::settings::segment;
     site_path(site, &format!("canned/{}/{}/{}", segment(department), segment(locale), segment(id)))

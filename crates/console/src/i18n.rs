@@ -359,6 +359,13 @@ keys! {
     /// "{priority}" is filled in.
     BadMinutes => ["{priority}: enter a number of minutes above 0.", "{priority}: geben Sie eine Minutenzahl über 0 an.", "{priority}: zadejte počet minut větší než 0.", "{priority}: въведете брой минути над 0.", "{priority}: indique um número de minutos acima de 0.", "{priority}: maglagay ng bilang ng minuto na higit sa 0."],
     SaveSla => ["Save SLA targets", "SLA-Ziele speichern", "Uložit cíle SLA", "Запази SLA целите", "Guardar metas de SLA", "I-save ang mga target ng SLA"],
+    RetentionTitle => ["Retention period", "Aufbewahrungsfrist", "Doba uchování", "Срок на съхранение", "Prazo de conservação", "Tagal ng pagtatago"],
+    KeepUntilErased => ["Keep until erased", "Bis zur Löschung aufbewahren", "Uchovávat až do vymazání", "Пази до изтриване", "Guardar até ser apagado", "Itago hanggang burahin"],
+    /// "{days}" is where the number field goes: the text before it labels the field.
+    RetentionAfter => ["Delete resolved conversations and answered tickets after {days} days", "Erledigte Gespräche und beantwortete Anfragen nach {days} Tagen löschen", "Mazat vyřešené konverzace a zodpovězené požadavky po {days} dnech", "Изтривай приключените разговори и отговорените заявки след {days} дни", "Eliminar conversas resolvidas e pedidos respondidos após {days} dias", "Burahin ang mga nalutas na usapan at nasagot na ticket pagkalipas ng {days} araw"],
+    RetentionHint => ["Every ten minutes the desk deletes for good each resolved conversation and answered ticket whose last change is older than this period, with its messages and e-mails; waiting and open work always stays.", "Alle zehn Minuten löscht der Desk jedes erledigte Gespräch und jede beantwortete Anfrage, deren letzte Änderung älter als diese Frist ist, endgültig samt Nachrichten und E-Mails; Wartendes und Offenes bleibt immer.", "Desk každých deset minut natrvalo smaže každou vyřešenou konverzaci a zodpovězený požadavek, jejichž poslední změna je starší než tato doba, i se zprávami a e-maily; čekající a otevřená práce zůstává vždy.", "На всеки десет минути системата изтрива завинаги всеки приключен разговор и отговорена заявка, чиято последна промяна е по-стара от този срок, заедно със съобщенията и имейлите им; чакащата и отворената работа винаги остава.", "A cada dez minutos, o sistema apaga de vez cada conversa resolvida e cada pedido respondido cuja última alteração seja mais antiga do que este prazo, com as suas mensagens e e-mails; o que está em espera ou aberto fica sempre.", "Tuwing sampung minuto, permanenteng binubura ng desk ang bawat nalutas na usapan at nasagot na ticket na mas luma ang huling pagbabago kaysa sa tagal na ito, kasama ang mga mensahe at email nito; laging naiiwan ang naghihintay at bukas pa."],
+    SaveRetention => ["Save retention period", "Aufbewahrungsfrist speichern", "Uložit dobu uchování", "Запази срока на съхранение", "Guardar prazo de conservação", "I-save ang tagal ng pagtatago"],
+    BadRetention => ["Enter a number of days from 1 to 3650.", "Geben Sie eine Anzahl Tage von 1 bis 3650 an.", "Zadejte počet dní od 1 do 3650.", "Въведете брой дни от 1 до 3650.", "Indique um número de dias de 1 a 3650.", "Maglagay ng bilang ng araw mula 1 hanggang 3650."],
     AllDepartments => ["All departments", "Alle Abteilungen", "Všechna oddělení", "Всички отдели", "Todos os departamentos", "Lahat ng departamento"],
     AllLanguages => ["All languages", "Alle Sprachen", "Všechny jazyky", "Всички езици", "Todos os idiomas", "Lahat ng wika"],
     Title => ["Title", "Titel", "Název", "Заглавие", "Título", "Pamagat"],
@@ -479,6 +486,15 @@ mod tests {
             let same = Key::ALL.iter().filter(|k| t(l, **k) == t("en", **k)).count();
             let max = if *l == "tl" { Key::ALL.len() / 3 } else { Key::ALL.len() / 6 };
             assert!(same <= max, "{l}: {same} of {} keys are English", Key::ALL.len());
+        }
+    }
+
+    #[test]
+    fn the_retention_field_sits_inside_its_sentence_after_a_label() {
+        // Settings puts the number field where "{days}" is; the words before it label it.
+        for l in LOCALES {
+            let (before, _) = t(l, Key::RetentionAfter).split_once("{days}").expect(l);
+            assert!(!before.trim().is_empty(), "{l}: nothing labels the field");
         }
     }
 

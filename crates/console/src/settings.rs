@@ -1,9 +1,10 @@
 //! A site's settings as the Settings screen edits them (issue 20): business hours and holidays
-//! as text fields, SLA targets in minutes, canned responses grouped by department and locale.
+//! as text fields, SLA targets in minutes, canned responses grouped by department and locale,
+//! the retention period in days.
 //! The forms turn into the desk's update bodies here; the desk checks everything again (a bad
 //! span, an unknown time zone) and answers a 422 naming the field.
 
-use handoff_protocol::settings::{HoursSpec, HoursUpdate, SlaTarget, SlaUpdate};
+use handoff_protocol::settings::{HoursSpec, HoursUpdate, RetentionUpdate, SlaTarget, SlaUpdate};
 use handoff_protocol::v1::CannedResponse;
 use std::collections::BTreeMap;
 
@@ -12,7 +13,7 @@ pub const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"
 
 /// What a day holds when "open around the clock" is switched off: still the whole day, so that
 /// switching it off changes nothing until the manager edits a day.
-pub const WHOLE_DAY: &str = "00:00-23:59";
+pub const WHOLE_DAY: &str = "00:00-24:00";
 
 /// Why a form cannot be sent yet (the screen words it in the agent's language).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +32,8 @@ pub enum Problem {
     CannedId,
     /// A canned response needs a title and a text.
     CannedEmpty,
+    /// The retention period is not a whole number of days in [`RETENTION_DAYS`].
+    RetentionDays,
 }
 
 /// The hours form: a time zone, one text per weekday (`09:00-17:00, 18:00-20:00`, empty:
@@ -129,9 +132,10 @@ fn hh_mm(s: &str) -> bool {
         && s[3..].parse::<u32>().is_ok_and(|m| m < 60)
 }
 
-/// `HH:MM-HH:MM` in shape (whether the desk takes it is the desk's rule).
+/// `HH:MM-HH:MM` in shape, the end `24:00` allowed (whether the desk takes it is the desk's
+/// rule).
 fn span_shape(s: &str) -> bool {
-    s.split_once('-').is_some_and(|(a, b)| hh_mm(a) && hh_mm(b))
+    s.split_once('-').is_some_and(|(a, b)| hh_mm(a) && (hh_mm(b) || b == "24:00"))
 }
 
 /// `YYYY-MM-DD` with a month 01-12 and a day 01-31.
@@ -196,6 +200,35 @@ pub fn sla_update(rows: &[SlaRow]) -> Result<SlaUpdate, Problem> {
         targets.push(SlaTarget { priority: r.priority.clone(), first_response_secs, resolution_secs });
     }
     Ok(SlaUpdate { targets })
+}
+
+/// The retention periods the desk takes (`invalid_retention` outside): a day to ten years.
+pub const RETENTION_DAYS: std::ops::RangeInclusive<u32> = 1..=3650;
+
+/// The retention form: kept until erased, or deleted after a number of days.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RetentionForm {
+    pub forever: bool,
+    /// The days as typed; empty while kept until erased (the manager chooses a period, none is
+    /// proposed).
+    pub days: String,
+}
+
+impl RetentionForm {
+    pub fn from_days(days: Option<u32>) -> RetentionForm {
+        RetentionForm { forever: days.is_none(), days: days.map(|d| d.to_string()).unwrap_or_default() }
+    }
+
+    /// The body of `PUT .../retention`, or why the days cannot be sent.
+    pub fn to_update(&self) -> Result<RetentionUpdate, Problem> {
+        if self.forever {
+            return Ok(RetentionUpdate { retention_days: None });
+        }
+        match self.days.trim().parse::<u32>() {
+            Ok(d) if RETENTION_DAYS.contains(&d) => Ok(RetentionUpdate { retention_days: Some(d) }),
+            _ => Err(Problem::RetentionDays),
+        }
+    }
 }
 
 /// Canned responses grouped by department (in the site's order) and locale (in the site's
@@ -308,6 +341,11 @@ mod tests {
         f.days[2] = "09:00 - 17:00; 18:00-20:00,".into();
         let h = f.to_update().expect("ok").hours.expect("hours");
         assert_eq!(h.days["wed"], vec!["09:00-17:00", "18:00-20:00"]);
+        f.days[2] = "18:00-24:00".into();
+        assert_eq!(
+            f.to_update().expect("a span may end at midnight").hours.expect("hours").days["wed"],
+            vec!["18:00-24:00"]
+        );
         f.days[2] = "24:00-25:00".into();
         assert!(matches!(f.to_update(), Err(Problem::Span { day: 2, .. })));
         f.days[2] = String::new();
@@ -350,6 +388,35 @@ mod tests {
         assert!(sla_update(&rows).is_err());
         assert_eq!(minutes(90.0), "1.5");
         assert_eq!(minutes(300.0), "5");
+    }
+
+    #[test]
+    fn retention_is_null_or_days_from_1_to_3650() {
+        let mut f = RetentionForm::from_days(None);
+        assert_eq!(f, RetentionForm { forever: true, days: String::new() });
+        assert_eq!(f.to_update(), Ok(RetentionUpdate { retention_days: None }));
+        // Switching "keep until erased" off proposes no period: one must be typed.
+        f.forever = false;
+        assert_eq!(f.to_update(), Err(Problem::RetentionDays));
+        for ok in ["1", " 30 ", "3650"] {
+            f.days = ok.into();
+            assert_eq!(
+                f.to_update(),
+                Ok(RetentionUpdate { retention_days: Some(ok.trim().parse().unwrap()) })
+            );
+        }
+        for bad in ["0", "3651", "-5", "30.5", "2,5", "a year", "99999999999"] {
+            f.days = bad.into();
+            assert_eq!(f.to_update(), Err(Problem::RetentionDays), "{bad}");
+        }
+        let f = RetentionForm::from_days(Some(365));
+        assert_eq!(f, RetentionForm { forever: false, days: "365".into() });
+        assert_eq!(f.to_update(), Ok(RetentionUpdate { retention_days: Some(365) }));
+        // A bad number is no problem while everything is kept.
+        assert_eq!(
+            RetentionForm { forever: true, days: "0".into() }.to_update(),
+            Ok(RetentionUpdate { retention_days: None })
+        );
     }
 
     #[test]

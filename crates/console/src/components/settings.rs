@@ -1,13 +1,13 @@
-//! A site's settings (issue 20): business hours and holidays, SLA targets per priority and
-//! canned responses per department and locale, changed without a restart. Managers change
-//! everything; supervisors see it all and change the canned responses of their own departments
+//! A site's settings (issue 20): business hours and holidays, SLA targets per priority, the
+//! retention period and canned responses per department and locale, changed without a restart.
+//! Managers change everything; supervisors see it all and change the canned responses of their own departments
 //! (`may` in the desk's answer). Each section says whether it comes from the config file or was
 //! changed here, and one changed here can go back to the file.
 
 use crate::api::{self, ApiError};
 use crate::app::{ctx, Ctx};
 use crate::i18n::{self, fill, Key};
-use crate::settings::{self as logic, HoursForm, Problem, SlaRow, WEEKDAYS};
+use crate::settings::{self as logic, HoursForm, Problem, RetentionForm, SlaRow, WEEKDAYS};
 use handoff_protocol::settings::{CannedText, SettingSource, SettingsSection, SiteSettings};
 use handoff_protocol::v1::CannedResponse;
 use leptos::prelude::*;
@@ -30,15 +30,17 @@ fn problem_text(c: Ctx, p: &Problem) -> String {
         Problem::Minutes { priority, .. } => fill(c.t(Key::BadMinutes), &[("priority", priority)]),
         Problem::CannedId => c.t(Key::BadCannedId).to_string(),
         Problem::CannedEmpty => c.t(Key::CannedEmpty).to_string(),
+        Problem::RetentionDays => c.t(Key::BadRetention).to_string(),
     }
 }
 
-/// The desk's refusal: its two rights codes in the agent's language, the rest (a 422 names the
-/// field) as the desk words it.
+/// The desk's refusal: its two rights codes and a period out of range in the agent's language,
+/// the rest (a 422 names the field) as the desk words it.
 fn refusal(c: Ctx, e: &ApiError) -> String {
     match e.code.as_str() {
         "not_manager" => c.t(Key::ManagersOnly).to_string(),
         "not_your_department" => c.t(Key::YourDepartmentsOnly).to_string(),
+        "invalid_retention" => c.t(Key::BadRetention).to_string(),
         _ => e.message.clone(),
     }
 }
@@ -67,6 +69,7 @@ struct State {
     settings: RwSignal<Option<SiteSettings>>,
     hours: RwSignal<HoursForm>,
     sla: RwSignal<Vec<SlaRow>>,
+    retention: RwSignal<RetentionForm>,
 }
 
 impl State {
@@ -77,6 +80,7 @@ impl State {
             match section {
                 SettingsSection::Hours => self.hours.set(HoursForm::from_spec(s.hours.as_ref())),
                 SettingsSection::Sla => self.sla.set(s.sla.iter().map(SlaRow::new).collect()),
+                SettingsSection::Retention => self.retention.set(RetentionForm::from_days(s.retention_days)),
                 // Canned rows are keyed by their content: changed ones render afresh.
                 SettingsSection::Canned => {}
             }
@@ -97,6 +101,7 @@ impl State {
                 SettingsSection::Hours => s.sources.hours,
                 SettingsSection::Sla => s.sources.sla,
                 SettingsSection::Canned => s.sources.canned,
+                SettingsSection::Retention => s.sources.retention,
             })
         })
     }
@@ -140,6 +145,7 @@ pub fn SettingsView() -> impl IntoView {
         settings: RwSignal::new(None),
         hours: RwSignal::new(HoursForm::default()),
         sla: RwSignal::new(vec![]),
+        retention: RwSignal::new(RetentionForm::default()),
     };
     let failed = RwSignal::new(None::<String>);
     Effect::new(move |_| {
@@ -180,6 +186,7 @@ pub fn SettingsView() -> impl IntoView {
                 fallback=move || view! { <p class="loading">{move || failed.with(Option::is_none).then(|| c.t(Key::Loading))}</p> }>
                 <HoursSection st=st/>
                 <SlaSection st=st/>
+                <RetentionSection st=st/>
                 <CannedSection st=st/>
             </Show>
         </section>
@@ -195,6 +202,7 @@ fn section_head(st: State, section: SettingsSection, title: Key, may_revert: Sig
         SettingsSection::Hours => &[SettingsSection::Hours],
         SettingsSection::Sla => &[SettingsSection::Sla],
         SettingsSection::Canned => &[SettingsSection::Canned],
+        SettingsSection::Retention => &[SettingsSection::Retention],
     };
     let revert = move |_| {
         let site = st.site.get_untracked();
@@ -385,6 +393,72 @@ fn SlaSection(st: State) -> impl IntoView {
                     </table>
                     <button type="submit" class="primary">{move || c.t(Key::SaveSla)}</button>
                     {outcome_view(out, "sla-status".into())}
+                </fieldset>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn RetentionSection(st: State) -> impl IntoView {
+    let c = st.c;
+    let form = st.retention;
+    let out: Outcome = RwSignal::new(None);
+    let may = Signal::derive(move || st.may_hours());
+    let dirty = move || {
+        st.settings.with(|s| s.as_ref().map(|s| RetentionForm::from_days(s.retention_days)))
+            != Some(form.get())
+    };
+    // The number field sits where "{days}" is in the sentence; the words before it label it.
+    let around = move |after: bool| {
+        let t = c.t(Key::RetentionAfter);
+        let (a, b) = t.split_once("{days}").unwrap_or((t, ""));
+        if after {
+            b.trim()
+        } else {
+            a.trim()
+        }
+    };
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match form.with_untracked(RetentionForm::to_update) {
+            Ok(u) => {
+                let site = st.site.get_untracked();
+                st.save(out, &[SettingsSection::Retention], Key::Saved, async move {
+                    api::save_retention(&site, &u).await
+                });
+            }
+            Err(p) => out.set(Some(Err(problem_text(c, &p)))),
+        }
+    };
+    view! {
+        <section class="settings-part" aria-labelledby="retention-h">
+            {section_head(st, SettingsSection::Retention, Key::RetentionTitle, may)}
+            <Show when=move || !may.get()><p class="hint">{move || c.t(Key::ManagersOnly)}</p></Show>
+            // The console says why in the agent's language (the browser's own bubble would not).
+            <form class="retention" novalidate on:submit=save>
+                <fieldset class="plain" disabled=move || !may.get()>
+                    <legend class="sr-only">{move || c.t(Key::RetentionTitle)}</legend>
+                    <span class="field-inline check">
+                        <input type="checkbox" id="retention-forever" prop:checked=move || form.with(|f| f.forever)
+                            on:change=move |e| { let on = event_target_checked(&e); form.update(|f| f.forever = on) } />
+                        <label for="retention-forever">{move || c.t(Key::KeepUntilErased)}</label>
+                    </span>
+                    <div class="row">
+                        <label for="retention-days">{move || around(false)}</label>
+                        <input id="retention-days" type="number" class="days" min="1" max="3650" step="1"
+                            inputmode="numeric" aria-describedby="retention-unit retention-hint"
+                            disabled=move || form.with(|f| f.forever)
+                            prop:value=move || form.with(|f| f.days.clone())
+                            on:input=move |e| { let v = event_target_value(&e); form.update(|f| f.days = v) } />
+                        <span id="retention-unit">{move || around(true)}</span>
+                    </div>
+                    <p id="retention-hint" class="hint">{move || c.t(Key::RetentionHint)}</p>
+                    <div class="row">
+                        <button type="submit" class="primary">{move || c.t(Key::SaveRetention)}</button>
+                        <Show when=dirty><span class="unsaved">{move || c.t(Key::Unsaved)}</span></Show>
+                    </div>
+                    {outcome_view(out, "retention-status".into())}
                 </fieldset>
             </form>
         </section>
