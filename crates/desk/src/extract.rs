@@ -8,6 +8,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
+use axum_extra::extract::cookie::Cookie;
 use serde::de::DeserializeOwned;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -173,13 +174,55 @@ pub fn origin(headers: &HeaderMap) -> Option<&str> {
     (!own).then_some(origin)
 }
 
+/// The value of the cookie `name` in the request's `Cookie` headers, parsed by the `cookie`
+/// crate (through axum-extra), borrowed from the header; pairs it cannot read are skipped. When
+/// the name comes twice, the first one counts: a browser lists the cookie with the longest path
+/// first (RFC 6265, 5.4), ours on `/v1/agent`, before one a sibling subdomain could have set on
+/// `/`. That is why this is not `CookieJar::from_headers`, where the last one wins (and every
+/// cookie is copied; see docs/benchmarks.md, "Stop 29").
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .and_then(|c| c.value_raw())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cookie;
+    use axum::http::{header, HeaderMap, HeaderValue};
+
+    fn headers(values: &[&str]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for v in values {
+            h.append(header::COOKIE, HeaderValue::from_str(v).expect("ascii"));
+        }
+        h
+    }
+
+    #[test]
+    fn the_named_cookie_is_found_in_every_header() {
+        let h = headers(&["theme=dark; handoff_session=abc=1", "other=2"]);
+        assert_eq!(cookie(&h, "handoff_session"), Some("abc=1"), "the value runs to the `;`");
+        assert_eq!(cookie(&h, "other"), Some("2"), "a second Cookie header");
+        assert_eq!(cookie(&h, "handoff"), None, "names match whole");
+        assert_eq!(cookie(&headers(&["a=; handoff_session=x"]), "a"), Some(""));
+    }
+
+    #[test]
+    fn the_first_of_two_same_named_cookies_counts() {
+        let h = headers(&["handoff_session=ours; handoff_session=tossed"]);
+        assert_eq!(cookie(&h, "handoff_session"), Some("ours"));
+    }
+
+    #[test]
+    fn unreadable_pairs_are_skipped() {
+        let h = headers(&["garbage; =nameless;  handoff_session=tok ;"]);
+        assert_eq!(cookie(&h, "handoff_session"), Some("tok"));
+        assert_eq!(cookie(&HeaderMap::new(), "handoff_session"), None);
+    }
 }

@@ -1,11 +1,12 @@
 //! CSV export of the insights tables: RFC 4180 (CRLF line ends, a header row, fields with a
-//! comma, a quote, CR or LF quoted, quotes doubled) with spreadsheet formula injection
-//! neutralised: a cell starting with `=`, `+`, `-`, `@`, a tab or CR gets a leading `'`, unless
-//! it is a plain number (a negative change stays a number). Conversation ids are random
-//! base64url and one in 64 starts with `-`: those get the `'` too (a spreadsheet would otherwise
-//! read them as a formula); strip a leading `'` to match them.
+//! comma, a quote, CR or LF quoted, quotes doubled), written by the `csv` crate's `Writer`, with
+//! spreadsheet formula injection neutralised: a cell starting with `=`, `+`, `-`, `@`, a tab or
+//! CR gets a leading `'`, unless it is a plain number (a negative change stays a number).
+//! Conversation ids are random base64url and one in 64 starts with `-`: those get the `'` too (a
+//! spreadsheet would otherwise read them as a formula); strip a leading `'` to match them.
 
 use super::{Durations, Edge, Headline, Insights, SlaRow};
+use std::borrow::Cow;
 use std::fmt::Display;
 
 /// Every table, in the order the docs list them.
@@ -23,30 +24,76 @@ pub const TABLES: &[&str] = &[
     "articles_before_handoff",
 ];
 
-/// One cell, escaped.
-pub fn cell(v: &str) -> String {
+/// Writing a table failed. Not expected in practice: the output is memory and every row has
+/// its header's number of cells; a mistake there is a bug, answered as a 500.
+#[derive(Debug, thiserror::Error)]
+pub enum CsvError {
+    #[error("writing CSV: {0}")]
+    Write(#[from] ::csv::Error),
+    #[error("finishing CSV: {0}")]
+    Finish(#[from] std::io::Error),
+    #[error("CSV output is not UTF-8: {0}")]
+    Utf8(#[from] std::string::FromUtf8Error),
+}
+
+/// The writer every table uses: CRLF, quotes only around a field that needs them (a comma, a
+/// quote, CR or LF), quotes inside doubled; every row as long as the header.
+fn writer() -> ::csv::Writer<Vec<u8>> {
+    ::csv::WriterBuilder::new()
+        .terminator(::csv::Terminator::CRLF)
+        .quote_style(::csv::QuoteStyle::Necessary)
+        .from_writer(Vec::new())
+}
+
+fn finish(w: ::csv::Writer<Vec<u8>>) -> Result<String, CsvError> {
+    let bytes = w.into_inner().map_err(|e| CsvError::Finish(e.into_error()))?;
+    Ok(String::from_utf8(bytes)?)
+}
+
+/// A value a spreadsheet would run as a formula gets a leading `'` (see the module docs).
+fn neutralise(v: &str) -> Cow<'_, str> {
     let risky = v.starts_with(['=', '+', '-', '@', '\t', '\r']) && v.parse::<f64>().is_err();
-    let v = if risky { format!("'{v}") } else { v.to_string() };
-    if v.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", v.replace('"', "\"\""))
+    if risky {
+        Cow::Owned(format!("'{v}"))
     } else {
-        v
+        Cow::Borrowed(v)
     }
 }
 
-struct Csv(String);
+/// One cell as it appears in a row: neutralised, then quoted by the same writer as the tables.
+pub fn cell(v: &str) -> String {
+    let v = neutralise(v);
+    // The writer quotes a record of one empty field (`""`, so the line is not blank); in a row
+    // with others an empty cell stays empty, and that is what a cell is here.
+    if v.is_empty() {
+        return String::new();
+    }
+    // The writer closes a quoted field only at the end of the record: write one and cut its CRLF.
+    // In memory and with one field per record this cannot fail; were it to, the neutralised
+    // text unquoted is the nearest answer.
+    let mut w = writer();
+    match w.write_record([v.as_bytes()]).map_err(CsvError::from).and_then(|()| finish(w)) {
+        Ok(line) => line.strip_suffix("\r\n").map(str::to_string).unwrap_or(line),
+        Err(_) => v.into_owned(),
+    }
+}
+
+struct Csv(::csv::Writer<Vec<u8>>);
 
 impl Csv {
-    fn new(header: &[&str]) -> Csv {
-        let mut c = Csv(String::new());
-        c.row(header.iter().map(|h| h.to_string()));
-        c
+    fn new(header: &[&str]) -> Result<Csv, CsvError> {
+        let mut c = Csv(writer());
+        c.row(header.iter().map(|h| h.to_string()))?;
+        Ok(c)
     }
 
-    fn row(&mut self, cells: impl IntoIterator<Item = String>) {
-        let line: Vec<String> = cells.into_iter().map(|c| cell(&c)).collect();
-        self.0.push_str(&line.join(","));
-        self.0.push_str("\r\n");
+    fn row(&mut self, cells: impl IntoIterator<Item = String>) -> Result<(), CsvError> {
+        for c in cells {
+            self.0.write_field(neutralise(&c).as_bytes())?;
+        }
+        // An empty record ends the row: the CRLF (and the check that it has the header's length).
+        self.0.write_record(None::<&[u8]>)?;
+        Ok(())
     }
 }
 
@@ -59,11 +106,11 @@ fn opt(v: Option<impl Display>) -> String {
 }
 
 /// The table `name` of `i` as CSV, or `None` for an unknown name (see [`TABLES`]).
-pub fn table(i: &Insights, name: &str) -> Option<String> {
+pub fn table(i: &Insights, name: &str) -> Result<Option<String>, CsvError> {
     let out = match name {
         "containment" => {
             let k = &i.containment;
-            let mut c = Csv::new(&["figure", "value"]);
+            let mut c = Csv::new(&["figure", "value"])?;
             for (f, v) in [
                 ("started", s(k.started)),
                 ("handed_off", s(k.handed_off)),
@@ -74,41 +121,42 @@ pub fn table(i: &Insights, name: &str) -> Option<String> {
                 ("offline", s(k.offline)),
                 ("handed_back", s(k.handed_back)),
             ] {
-                c.row([f.to_string(), v]);
+                c.row([f.to_string(), v])?;
             }
             c
         }
         "reasons" => {
-            let mut c = Csv::new(&["reason", "handoffs"]);
+            let mut c = Csv::new(&["reason", "handoffs"])?;
             for (r, n) in &i.containment.handoffs_by_reason {
-                c.row([r.clone(), s(n)]);
+                c.row([r.clone(), s(n)])?;
             }
             c
         }
         "flow" => {
-            let mut c = Csv::new(&["kind", "from", "to", "reason", "count"]);
-            let mut edges = |kind: &str, list: &[Edge]| {
+            let mut c = Csv::new(&["kind", "from", "to", "reason", "count"])?;
+            let mut edges = |kind: &str, list: &[Edge]| -> Result<(), CsvError> {
                 for e in list {
                     for (r, n) in &e.reasons {
-                        c.row([kind.to_string(), e.from.clone(), e.to.clone(), r.clone(), s(n)]);
+                        c.row([kind.to_string(), e.from.clone(), e.to.clone(), r.clone(), s(n)])?;
                     }
                 }
+                Ok(())
             };
-            edges("tier", &i.flow.tiers);
-            edges("department", &i.flow.departments);
+            edges("tier", &i.flow.tiers)?;
+            edges("department", &i.flow.departments)?;
             c
         }
         "speed" => {
-            let mut c = Csv::new(&["measure", "count", "median_ms", "p90_ms"]);
+            let mut c = Csv::new(&["measure", "count", "median_ms", "p90_ms"])?;
             let sp = &i.speed;
             let mut d = |name: &str, d: &Durations| {
-                c.row([name.to_string(), s(d.count), opt(d.median_ms), opt(d.p90_ms)]);
+                c.row([name.to_string(), s(d.count), opt(d.median_ms), opt(d.p90_ms)])
             };
-            d("first_reply", &sp.first_reply);
-            d("resolution", &sp.resolution);
-            d("queue_wait", &sp.queue_wait);
-            d("requeue_wait", &sp.requeue_wait);
-            c.row(["without_reply".to_string(), s(sp.without_reply), String::new(), String::new()]);
+            d("first_reply", &sp.first_reply)?;
+            d("resolution", &sp.resolution)?;
+            d("queue_wait", &sp.queue_wait)?;
+            d("requeue_wait", &sp.requeue_wait)?;
+            c.row(["without_reply".to_string(), s(sp.without_reply), String::new(), String::new()])?;
             c
         }
         "sla" => {
@@ -120,7 +168,7 @@ pub fn table(i: &Insights, name: &str) -> Option<String> {
                 "first_response_breaches",
                 "resolution_breaches",
                 "attainment",
-            ]);
+            ])?;
             let mut r = |group: &str, r: &SlaRow| {
                 c.row([
                     group.to_string(),
@@ -130,31 +178,31 @@ pub fn table(i: &Insights, name: &str) -> Option<String> {
                     s(r.first_response_breaches),
                     s(r.resolution_breaches),
                     opt(r.attainment),
-                ]);
+                ])
             };
-            r("total", &i.speed.sla.total);
-            i.speed.sla.by_priority.iter().for_each(|x| r("priority", x));
-            i.speed.sla.by_department.iter().for_each(|x| r("department", x));
+            r("total", &i.speed.sla.total)?;
+            i.speed.sla.by_priority.iter().try_for_each(|x| r("priority", x))?;
+            i.speed.sla.by_department.iter().try_for_each(|x| r("department", x))?;
             c
         }
         "ratings" => {
-            let mut c = Csv::new(&["score", "count"]);
+            let mut c = Csv::new(&["score", "count"])?;
             for (n, count) in i.quality.distribution.iter().enumerate() {
-                c.row([s(n + 1), s(count)]);
+                c.row([s(n + 1), s(count)])?;
             }
             c
         }
         "comments" => {
-            let mut c = Csv::new(&["conversation_id", "score", "comment", "at"]);
+            let mut c = Csv::new(&["conversation_id", "score", "comment", "at"])?;
             for m in &i.quality.comments {
-                c.row([m.conversation_id.clone(), s(m.score), m.comment.clone(), m.at.clone()]);
+                c.row([m.conversation_id.clone(), s(m.score), m.comment.clone(), m.at.clone()])?;
             }
             c
         }
         "articles" => {
-            let mut c = Csv::new(&["article", "unhelpful"]);
+            let mut c = Csv::new(&["article", "unhelpful"])?;
             for a in &i.quality.unhelpful_articles {
-                c.row([a.article.clone(), s(a.count)]);
+                c.row([a.article.clone(), s(a.count)])?;
             }
             c
         }
@@ -175,7 +223,7 @@ pub fn table(i: &Insights, name: &str) -> Option<String> {
                 "queue_wait_median_ms",
                 "ratings",
                 "rating_average",
-            ]);
+            ])?;
             for p in &i.trends.points {
                 let h: &Headline = &p.figures;
                 c.row([
@@ -194,28 +242,28 @@ pub fn table(i: &Insights, name: &str) -> Option<String> {
                     opt(h.queue_wait_median_ms),
                     s(h.ratings),
                     opt(h.rating_average),
-                ]);
+                ])?;
             }
             c
         }
         "gaps" => {
-            let mut c = Csv::new(&["locale", "label", "messages", "handoffs", "examples"]);
+            let mut c = Csv::new(&["locale", "label", "messages", "handoffs", "examples"])?;
             for g in &i.gaps {
                 let examples: Vec<&str> = g.examples.iter().map(|e| e.conversation_id.as_str()).collect();
-                c.row([g.locale.clone(), g.label.clone(), s(g.messages), s(g.handoffs), examples.join(" ")]);
+                c.row([g.locale.clone(), g.label.clone(), s(g.messages), s(g.handoffs), examples.join(" ")])?;
             }
             c
         }
         "articles_before_handoff" => {
-            let mut c = Csv::new(&["article", "handoffs"]);
+            let mut c = Csv::new(&["article", "handoffs"])?;
             for a in &i.articles_before_handoff {
-                c.row([a.article.clone(), s(a.count)]);
+                c.row([a.article.clone(), s(a.count)])?;
             }
             c
         }
-        _ => return None,
+        _ => return Ok(None),
     };
-    Some(out.0)
+    finish(out.0).map(Some)
 }
 
 /// `insights-<table>-<site>-<from>-<to>.csv`, with the UTC dates of the period's ends (`to` is
@@ -232,7 +280,7 @@ pub fn filename(i: &Insights, table: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::cell;
+    use super::{cell, finish, Csv};
 
     #[test]
     fn quoting_and_injection() {
@@ -250,5 +298,15 @@ mod tests {
         assert_eq!(cell("@cmd"), "'@cmd");
         assert_eq!(cell("=1,2"), "\"'=1,2\"");
         assert_eq!(cell(""), "");
+    }
+
+    #[test]
+    fn rows_end_in_crlf_and_are_as_long_as_the_header() {
+        let mut c = Csv::new(&["a", "b", "c"]).expect("header");
+        c.row(["=1,2".to_string(), String::new(), "say \"hi\"".to_string()]).expect("row");
+        c.row([String::new(), String::new(), String::new()]).expect("empty cells");
+        assert_eq!(finish(c.0).expect("utf-8"), "a,b,c\r\n\"'=1,2\",,\"say \"\"hi\"\"\"\r\n,,\r\n");
+        let mut c = Csv::new(&["a", "b"]).expect("header");
+        assert!(c.row(["1".to_string()]).is_err(), "a short row is a bug, not a quiet shift");
     }
 }

@@ -11,6 +11,7 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use axum_extra::extract::cookie::{Cookie, SameSite};
 use handoff_protocol::privacy::PrivacyRequest;
 use handoff_protocol::v1::{
     AgentPreferences, AgentText, LoggedIn, Login, Note, Reassign, SetPresence, Transfer, Typing,
@@ -39,12 +40,19 @@ impl FromRequestParts<Arc<Desk>> for AgentAuth {
     }
 }
 
-fn session_cookie(desk: &Desk, value: &str, max_age: u64) -> ApiResult<HeaderValue> {
-    let secure = if desk.config.secure_cookies { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}={value}; Path=/v1/agent; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
-    ))
-    .map_err(|e| ApiError::internal(format!("cookie: {e}")))
+/// The session cookie's `Set-Cookie`: only for the agent API, out of reach of scripts and of
+/// cross-site requests, `max_age` seconds (0 ends it), `Secure` when the desk is served over
+/// HTTPS (`secure_cookies`).
+fn session_cookie(value: &str, max_age: u64, secure: bool) -> ApiResult<HeaderValue> {
+    let cookie = Cookie::build((SESSION_COOKIE, value))
+        .path("/v1/agent")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .max_age(time::Duration::seconds(i64::try_from(max_age).unwrap_or(i64::MAX)))
+        .secure(secure)
+        .build();
+    // Display, not `encoded()`: tokens are base64url, written as they are (as before the crate).
+    HeaderValue::from_str(&cookie.to_string()).map_err(|e| ApiError::internal(format!("cookie: {e}")))
 }
 
 pub async fn login(
@@ -56,15 +64,17 @@ pub async fn login(
     let s = desk.login(&req.email, &req.password).await?;
     let info = desk.agent_info(&s.agent).await?;
     let mut res = Json(LoggedIn { agent: info, csrf_token: s.csrf_token }).into_response();
-    res.headers_mut()
-        .insert(header::SET_COOKIE, session_cookie(&desk, &s.token, desk.config.session_ttl.as_secs())?);
+    res.headers_mut().insert(
+        header::SET_COOKIE,
+        session_cookie(&s.token, desk.config.session_ttl.as_secs(), desk.config.secure_cookies)?,
+    );
     Ok(res)
 }
 
 pub async fn logout(State(desk): State<Arc<Desk>>, auth: AgentAuth) -> ApiResult<Response> {
     desk.logout(&auth.session).await?;
     let mut res = StatusCode::NO_CONTENT.into_response();
-    res.headers_mut().insert(header::SET_COOKIE, session_cookie(&desk, "", 0)?);
+    res.headers_mut().insert(header::SET_COOKIE, session_cookie("", 0, desk.config.secure_cookies)?);
     Ok(res)
 }
 
@@ -289,7 +299,8 @@ pub async fn insights_csv(
         ));
     }
     let figures = desk.compute_insights(&query).await?;
-    let body = csv::table(&figures, &table).unwrap_or_default();
+    let body =
+        csv::table(&figures, &table).map_err(|e| ApiError::internal(e.to_string()))?.unwrap_or_default();
     let disposition =
         HeaderValue::from_str(&format!("attachment; filename=\"{}\"", csv::filename(&figures, &table)))
             .map_err(|e| ApiError::internal(format!("header: {e}")))?;
@@ -315,4 +326,30 @@ pub async fn privacy_erase(
     JsonBody(req): JsonBody<PrivacyRequest>,
 ) -> ApiResult<impl IntoResponse> {
     Ok(Json(desk.erase_customer(&auth.agent, &req).await?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::session_cookie;
+
+    fn attributes(v: &str) -> Vec<String> {
+        let mut a: Vec<String> = v.split(';').map(|p| p.trim().to_string()).collect();
+        a.sort();
+        a
+    }
+
+    #[test]
+    fn the_session_cookie_keeps_every_attribute() {
+        let v = session_cookie("tok-en_1", 43_200, false).expect("cookie");
+        assert_eq!(
+            attributes(v.to_str().expect("ascii")),
+            ["HttpOnly", "Max-Age=43200", "Path=/v1/agent", "SameSite=Strict", "handoff_session=tok-en_1"]
+        );
+        let v = session_cookie("", 0, true).expect("cookie");
+        assert_eq!(
+            attributes(v.to_str().expect("ascii")),
+            ["HttpOnly", "Max-Age=0", "Path=/v1/agent", "SameSite=Strict", "Secure", "handoff_session="]
+        );
+        assert!(session_cookie("a\nb", 1, false).is_err(), "a value no header can carry");
+    }
 }
