@@ -57,9 +57,32 @@ pub fn hh_mm(rfc3339: &str) -> String {
     rfc3339.get(11..16).unwrap_or("").to_string()
 }
 
+/// A desk time (RFC 3339, UTC) to the minute: `2026-12-07 09:30`.
+pub fn minute(at: &str) -> String {
+    at.get(..16).unwrap_or("").replace('T', " ")
+}
+
+/// [`minute`], said to be UTC where it is (`2026-12-07 09:30 UTC`): for lists whose times a
+/// manager compares with the world outside (sessions, exports).
+pub fn minute_utc(at: &str) -> String {
+    let short = minute(at);
+    if at.ends_with('Z') {
+        format!("{short} UTC")
+    } else {
+        short
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn minutes_for_people() {
+        assert_eq!(minute("2026-12-07T09:30:12.345Z"), "2026-12-07 09:30");
+        assert_eq!(minute_utc("2026-12-07T09:30:12Z"), "2026-12-07 09:30 UTC");
+        assert_eq!(minute("bad"), "");
+    }
 
     #[test]
     fn parses_the_desks_timestamps() {

@@ -28,10 +28,6 @@ pub fn password_problem(c: Ctx, e: &api::ApiError) -> String {
     }
 }
 
-fn when(at: &str) -> String {
-    at.get(..16).unwrap_or("").replace('T', " ")
-}
-
 #[component]
 pub fn AccountView() -> impl IntoView {
     let c = ctx();
@@ -92,7 +88,7 @@ pub fn AccountView() -> impl IntoView {
                     let id = s.id.clone();
                     view! {
                         <li>
-                            <span>{when(&s.created_at)}</span>
+                            <span>{crate::time::minute(&s.created_at)}</span>
                             {if s.current {
                                 view! { <strong>" "{c.t(Key::ThisSession)}</strong> }.into_any()
                             } else {

@@ -34,16 +34,6 @@ fn problem(c: Ctx, e: &api::ApiError) -> String {
     }
 }
 
-/// A desk time (RFC 3339, UTC) to the minute, said to be UTC.
-fn when(at: &str) -> String {
-    let short = at.get(..16).unwrap_or(at).replace('T', " ");
-    if at.ends_with('Z') {
-        format!("{short} UTC")
-    } else {
-        short
-    }
-}
-
 fn counts(c: Ctx, s: Summary) -> impl IntoView {
     view! {
         <dl class="facts counts">
@@ -214,7 +204,7 @@ pub fn PrivacyView() -> impl IntoView {
                         tickets: r.tickets as usize,
                         mail: r.mail as usize,
                     };
-                    let at = when(&r.erased_at);
+                    let at = crate::time::minute_utc(&r.erased_at);
                     view! {
                         <div class="card erased">
                             <h2>{move || c.t(Key::ErasedTitle)}</h2>

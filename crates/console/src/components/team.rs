@@ -24,16 +24,6 @@ fn load(c: Ctx, agents: RwSignal<Vec<AgentInfo>>) {
     });
 }
 
-/// A desk time (RFC 3339, UTC) to the minute, said to be UTC.
-fn when(at: &str) -> String {
-    let short = at.get(..16).unwrap_or(at).replace('T', " ");
-    if at.ends_with('Z') {
-        format!("{short} UTC")
-    } else {
-        short
-    }
-}
-
 /// The sessions of one agent, each of which the manager can end (a lost laptop, a shared
 /// computer): listed under the agent's row while open.
 #[component]
@@ -70,7 +60,7 @@ fn AgentSessions(id: i64, name: String) -> impl IntoView {
                 Some(l) => view! {
                     <ul class="sessions">
                         {l.into_iter().map(|s| {
-                            let (from, until) = (when(&s.created_at), when(&s.expires_at));
+                            let (from, until) = (crate::time::minute_utc(&s.created_at), crate::time::minute_utc(&s.expires_at));
                             let label = from.clone();
                             let sid = s.id.clone();
                             view! {

@@ -10,10 +10,6 @@ use handoff_protocol::Role;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-fn when(at: &str) -> String {
-    at.get(..16).unwrap_or("").replace('T', " ")
-}
-
 fn ticket(c: Ctx, t: Ticket) -> impl IntoView {
     let answer = RwSignal::new(String::new());
     let id = t.id;
@@ -48,9 +44,9 @@ fn ticket(c: Ctx, t: Ticket) -> impl IntoView {
                 {t.locale.clone().map(|l| view! {
                     <div><dt>{c.t(Key::Locale)}</dt><dd>{crate::i18n::customer_language(&l)}</dd></div>
                 })}
-                <div><dt>{c.t(Key::Received)}</dt><dd><time datetime=t.created_at.clone()>{when(&t.created_at)}</time></dd></div>
+                <div><dt>{c.t(Key::Received)}</dt><dd><time datetime=t.created_at.clone()>{crate::time::minute(&t.created_at)}</time></dd></div>
                 {t.answer_expected_by.clone().filter(|_| answered.is_none()).map(|by| view! {
-                    <div><dt>{c.t(Key::Promised)}</dt><dd><time datetime=by.clone()>{when(&by)}</time></dd></div>
+                    <div><dt>{c.t(Key::Promised)}</dt><dd><time datetime=by.clone()>{crate::time::minute(&by)}</time></dd></div>
                 })}
             </dl>
             <h3 class="label">{c.t(Key::TheirMessage)}</h3>
