@@ -1,6 +1,7 @@
 //! `cargo xtask bench`: criterion benchmarks of the bot, the last measured bundle sizes, then the
 //! insights over 100,000 conversations and the bounded loopback load test of the desk.
-//! `cargo xtask bench desk` / `insights` / `embed` run only that one.
+//! `cargo xtask bench desk` / `insights` / `embed` / `swaps` run only that one (`swaps`: the
+//! desk's crate swaps against the hand-written code they replaced, issue 16).
 //! `cargo xtask bench desk --postgres [--instances N]` and `bench insights --postgres` run the
 //! same measurements on PostgreSQL (issue 15): a fresh database on the server the tests use
 //! (crate::postgres), dropped afterwards.
@@ -49,6 +50,7 @@ pub fn bench(extra: &[String]) -> Result<()> {
         Some("desk") => return desk_load(&engine_flags(rest, true)?),
         Some("insights") => return insights(&engine_flags(rest, false)?),
         Some("embed") => return crate::embed_bench::embed(),
+        Some("swaps") => return swaps(),
         _ => {}
     }
     run("bench", cmd::cargo().args(["bench", "-p", "handoff-bot"]).args(extra))?;
@@ -65,6 +67,7 @@ pub fn bench(extra: &[String]) -> Result<()> {
         let sqlite = Engine { postgres: false, instances: 1 };
         insights(&sqlite)?;
         desk_load(&sqlite)?;
+        swaps()?;
     }
     println!("Record the figures in docs/benchmarks.md (criterion reports: target/criterion/).");
     Ok(())
@@ -88,6 +91,13 @@ fn desk_load(engine: &Engine) -> Result<()> {
             cmd.env("LOAD_DATABASE_URL", url).env("LOAD_INSTANCES", engine.instances.to_string()),
         )
     })
+}
+
+/// The rate limiter and the session cookie on the desk's request path, each next to the
+/// hand-written code it replaced (crates/desk/benches/swaps.rs).
+fn swaps() -> Result<()> {
+    println!("\nRate limiter and session cookie, crate against the hand-written code (release build):");
+    run("swaps", cmd::cargo().args(["bench", "-p", "handoff-desk", "--bench", "swaps"]))
 }
 
 /// Escalation insights over 100,000 generated conversations (crates/desk/benches/insights.rs);
