@@ -11,6 +11,7 @@
 mod account;
 mod admin;
 mod agent_ops;
+mod breach;
 mod change;
 mod customer;
 mod customer_mail;

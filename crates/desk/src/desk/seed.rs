@@ -450,10 +450,8 @@ async fn one(
         ch.assign(&agent, "auto");
         t = ch.conv.first_response_due.unwrap_or(t + first_response).max(t + 1_000);
         ch.now = t;
-        ch.audit(AuditKind::SlaBreach, "first_response", ch.conv.agent_id);
-        ch.audit(AuditKind::AssignmentLost, "first_response_timeout", ch.conv.agent_id);
-        ch.requeue(Some(&agent), LostReason::FirstResponseTimeout);
-        escalate(&mut ch, "sla_first_response", None, &first_tier, "supervisor");
+        // What the sweeper does at that deadline, by the same code.
+        ch.sla_breached(crate::sla::Breaches { first_response: true, resolution: false }, Some(&agent));
         agent = match staff.for_department("supervisor", &department, rng) {
             Some(a) => a,
             None => return commit(db, ch).await,

@@ -5,8 +5,7 @@ use super::{Change, Desk};
 use crate::desk::error::DeskResult;
 use crate::metrics::Metrics;
 use crate::sla;
-use handoff_protocol::kinds::{AuditKind, LostReason};
-use handoff_protocol::v1::{ConversationStatus, CustomerEvent};
+use handoff_protocol::v1::ConversationStatus;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -58,52 +57,13 @@ impl Desk {
                 Some(id) if conv.status == ConversationStatus::Assigned => self.db.agent(id).await?,
                 _ => None,
             };
-            let current = conv.tier.clone().unwrap_or_default();
-            let next = sla::next_tier(&site.tiers, &current).map(str::to_string);
-            let policy = site.sla(conv.priority.as_deref().unwrap_or(""));
-            let mut ch = Change::new(site, conv, self.now_ms());
-            if b.first_response {
-                ch.audit(AuditKind::SlaBreach, "first_response", ch.conv.agent_id);
+            let mut ch = Change::new(site, conv, now);
+            let done = ch.sla_breached(b, agent.as_ref());
+            for _ in 0..done.breaches {
                 Metrics::inc(&self.metrics.sla_breaches);
             }
-            if b.resolution {
-                ch.audit(AuditKind::SlaBreach, "resolution", ch.conv.agent_id);
-                Metrics::inc(&self.metrics.sla_breaches);
-            }
-            let reason = if b.first_response { "sla_first_response" } else { "sla_resolution" };
-            // An agent who never replied loses the conversation; one who did keeps it unless it
-            // now needs a higher tier.
-            if ch.conv.status == ConversationStatus::Assigned && (b.first_response || next.is_some()) {
-                let lost =
-                    if b.first_response { LostReason::FirstResponseTimeout } else { LostReason::Escalated };
-                ch.audit(AuditKind::AssignmentLost, lost.as_str(), ch.conv.agent_id);
-                ch.requeue(agent.as_ref(), lost);
-            }
-            if let Some(to) = &next {
-                ch.conv.tier = Some(to.clone());
-                ch.event(&CustomerEvent::Escalated {
-                    from_tier: current.clone(),
-                    to_tier: to.clone(),
-                    reason: reason.into(),
-                });
-                ch.audit_move(
-                    AuditKind::Escalation,
-                    reason,
-                    ch.conv.department.clone(),
-                    Some(current.clone()),
-                );
+            if done.escalated {
                 Metrics::inc(&self.metrics.escalations);
-                ch.conv.queue_position = None;
-            }
-            if ch.conv.status == ConversationStatus::Queued {
-                ch.conv.first_reply_at = None;
-                // At the top of the ladder there is nobody left to escalate to: stop the clock
-                // instead of recording the same breach on every sweep.
-                ch.conv.first_response_due =
-                    (next.is_some() || !b.first_response).then(|| sla::after(ch.now, policy.first_response));
-            }
-            if b.resolution {
-                ch.conv.resolution_due = next.as_ref().map(|_| sla::after(ch.now, policy.resolution));
             }
             self.apply(ch).await?;
         }
