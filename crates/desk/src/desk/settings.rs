@@ -88,6 +88,16 @@ impl Desk {
         }
     }
 
+    /// [`Desk::settings_site`], for what only the site's managers change.
+    fn managed_site(&self, actor: &AgentRow, key: &str) -> DeskResult<&LoadedSite> {
+        let site = self.settings_site(actor, key)?;
+        if is_manager(actor, site) {
+            Ok(site)
+        } else {
+            Err(not_manager())
+        }
+    }
+
     fn settings_view(actor: &AgentRow, site: &LoadedSite) -> SiteSettings {
         let f = site.settings();
         let manager = is_manager(actor, site);
@@ -166,10 +176,7 @@ impl Desk {
         key: &str,
         req: HoursUpdate,
     ) -> DeskResult<SiteSettings> {
-        let site = self.settings_site(actor, key)?;
-        if !is_manager(actor, site) {
-            return Err(not_manager());
-        }
+        let site = self.managed_site(actor, key)?;
         if let Some(spec) = &req.hours {
             BusinessHours::from_spec(spec).map_err(|e| DeskError::invalid("invalid_hours", e))?;
         }
@@ -188,10 +195,7 @@ impl Desk {
 
     /// `PUT /v1/agent/admin/sites/{key}/sla` (managers).
     pub async fn save_sla(&self, actor: &AgentRow, key: &str, req: SlaUpdate) -> DeskResult<SiteSettings> {
-        let site = self.settings_site(actor, key)?;
-        if !is_manager(actor, site) {
-            return Err(not_manager());
-        }
+        let site = self.managed_site(actor, key)?;
         check_sla(&site.content, &req.targets).map_err(|e| DeskError::invalid("invalid_sla", e))?;
         let body = json(&req.targets)?;
         self.save_section(actor, site, SettingsSection::Sla, |f| {
@@ -213,10 +217,7 @@ impl Desk {
         key: &str,
         req: RetentionUpdate,
     ) -> DeskResult<SiteSettings> {
-        let site = self.settings_site(actor, key)?;
-        if !is_manager(actor, site) {
-            return Err(not_manager());
-        }
+        let site = self.managed_site(actor, key)?;
         check_retention(req.retention_days).map_err(|e| DeskError::invalid("invalid_retention", e))?;
         let body = json(&req.retention_days)?;
         self.save_section(actor, site, SettingsSection::Retention, |f| {
