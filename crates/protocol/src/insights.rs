@@ -13,11 +13,14 @@ use std::collections::BTreeMap;
 /// Every figure of one site and period. The period `[from, to)` selects the conversations the
 /// site *started* in it, followed through their whole history.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct Insights {
     pub site_key: String,
     /// RFC 3339, UTC.
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub from: String,
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub to: String,
     pub filter: Filter,
     pub containment: Containment,
@@ -34,6 +37,7 @@ pub struct Insights {
 
 /// Narrows the conversations; every given field must match.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct Filter {
     /// The conversation was in this department at some point (any audit row names it).
@@ -53,6 +57,7 @@ pub struct Filter {
 
 /// Containment: what the bot and the portal resolved without a person.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct Containment {
     /// Conversations started in the period (after the filter).
@@ -78,6 +83,7 @@ pub struct Containment {
 
 /// One move `from -> to` with how often it happened and the reasons recorded at it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct Edge {
     pub from: String,
@@ -90,6 +96,7 @@ pub struct Edge {
 
 /// Escalation flow: moves up the ladder (hierarchical) and across departments (functional).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct EscalationFlow {
     /// Between tiers, sorted by `(from, to)`: every handoff is a move from the bot tier to the
@@ -110,6 +117,7 @@ pub struct EscalationFlow {
 /// Count, median and 90th percentile of a set of durations (milliseconds), nearest-rank: always
 /// one of the samples, never an interpolation.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct Durations {
     pub count: u64,
@@ -119,6 +127,7 @@ pub struct Durations {
 
 /// Speed: first human reply, resolution, queue waits, SLA attainment.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct Speed {
     /// First handoff -> first agent message to the customer (internal notes do not count), over
@@ -140,6 +149,7 @@ pub struct Speed {
 /// SLA attainment: a conversation has an SLA clock once a handoff queued it (audit row
 /// `queued`); it attains its SLA if no `sla_breach` row was ever recorded for it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct SlaFigures {
     pub total: SlaRow,
@@ -151,6 +161,7 @@ pub struct SlaFigures {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct SlaRow {
     /// The priority or department id (empty for the total).
@@ -169,6 +180,7 @@ pub struct SlaRow {
 
 /// Quality: the customers' ratings and the help articles that did not help.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct Quality {
     /// Rated conversations.
@@ -185,6 +197,7 @@ pub struct Quality {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct Comment {
     pub conversation_id: String,
@@ -195,6 +208,7 @@ pub struct Comment {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct ArticleCount {
     pub article: String,
@@ -203,6 +217,7 @@ pub struct ArticleCount {
 
 /// The size of a trend bucket.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Bucket {
     /// UTC calendar days.
@@ -229,6 +244,7 @@ impl Bucket {
 /// The figures a trend line shows, for one set of conversations (a bucket, the period, the
 /// period before).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct Headline {
     pub started: u64,
@@ -279,6 +295,7 @@ impl Headline {
 
 /// `current - previous` for every headline figure; `None` where either side is `None`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct HeadlineChange {
     pub started: i64,
@@ -298,6 +315,7 @@ pub struct HeadlineChange {
 
 /// One bucket of a trend line: the conversations started in it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct TrendPoint {
     /// RFC 3339, UTC; `[start, end)`, clipped to the period.
@@ -309,6 +327,7 @@ pub struct TrendPoint {
 
 /// Trends: the headline figures per UTC day or ISO week, and against the previous period.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct Trends {
     pub bucket: Bucket,
@@ -323,6 +342,7 @@ pub struct Trends {
 /// One topic the content does not cover: customer messages the bot could not match before a
 /// handoff, clustered per language.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct GapCluster {
     pub locale: String,
@@ -338,6 +358,7 @@ pub struct GapCluster {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct GapExample {
     pub conversation_id: String,

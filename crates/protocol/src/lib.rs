@@ -19,6 +19,7 @@ use std::collections::BTreeMap;
 
 /// Why the bot handed a conversation to a human. Recorded by name for escalation analytics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum HandoffReason {
     /// The customer asked for a person.
@@ -60,6 +61,7 @@ impl HandoffReason {
 
 /// Who wrote a transcript line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Customer,
@@ -70,6 +72,7 @@ pub enum Role {
 
 /// One line of the conversation as the customer saw it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TranscriptEntry {
     pub role: Role,
     pub text: String,
@@ -80,6 +83,7 @@ pub struct TranscriptEntry {
 
 /// An intent the bot recognised during the conversation, in order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IntentHit {
     pub intent: String,
     pub confidence: f32,
@@ -89,6 +93,7 @@ pub struct IntentHit {
 
 /// Everything an agent needs to take over without asking the customer to repeat themselves.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Handoff {
     pub reason: HandoffReason,
     /// A plain explanation for the agent (for `rule`, the rule's own note).

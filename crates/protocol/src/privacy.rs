@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 /// `POST /v1/agent/privacy/export` and `.../erase`: one customer of one site, named by exactly
 /// one of a verified user id, an (unverified) visitor id or an e-mail address.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PrivacyRequest {
     pub site_key: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21,9 +22,11 @@ pub struct PrivacyRequest {
 
 /// Everything stored about one customer of a site.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CustomerExport {
     pub site_key: String,
     /// RFC 3339, when the export was made.
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub exported_at: String,
     pub conversations: Vec<ExportedConversation>,
     pub tickets: Vec<ExportedTicket>,
@@ -31,6 +34,7 @@ pub struct CustomerExport {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExportedConversation {
     pub conversation_id: String,
     pub status: crate::v1::ConversationStatus,
@@ -50,6 +54,7 @@ pub struct ExportedConversation {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExportedTicket {
     pub id: i64,
     pub conversation_id: Option<String>,
@@ -65,6 +70,7 @@ pub struct ExportedTicket {
 
 /// A mail the desk queued or sent to the customer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExportedMail {
     pub id: i64,
     pub kind: String,
@@ -79,6 +85,7 @@ pub struct ExportedMail {
 
 /// What `POST /v1/agent/privacy/erase` did: counts only (the audit line says as much).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErasureReport {
     pub site_key: String,
     pub conversations: u64,
@@ -87,5 +94,6 @@ pub struct ErasureReport {
     pub mail: u64,
     /// The agent who asked.
     pub erased_by: i64,
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub erased_at: String,
 }

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 /// `GET /v1/agent/admin/sites/{key}/settings`: what is in force now.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SiteSettings {
     pub site: String,
     /// `None`: the team takes chats around the clock.
@@ -28,9 +29,11 @@ pub struct SiteSettings {
 
 /// Business hours as the config file writes them: a time zone, spans per weekday, holidays.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct HoursSpec {
     /// An IANA time zone, e.g. `Europe/Berlin`.
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub time_zone: String,
     /// `mon` .. `sun` -> spans `"HH:MM-HH:MM"` (an end at or before the start runs past
     /// midnight). A weekday not listed is closed.
@@ -38,22 +41,28 @@ pub struct HoursSpec {
     pub days: BTreeMap<String, Vec<String>>,
     /// Local dates `YYYY-MM-DD` on which no shift starts.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 400))]
     pub holidays: Vec<String>,
 }
 
 /// The targets of one priority.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SlaTarget {
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub priority: String,
     /// Seconds from handoff to an agent's first answer.
+    #[cfg_attr(feature = "openapi", schema(exclusive_minimum = 0, maximum = 31622400))]
     pub first_response_secs: f64,
     /// Seconds from handoff to resolution.
+    #[cfg_attr(feature = "openapi", schema(exclusive_minimum = 0, maximum = 31622400))]
     pub resolution_secs: f64,
 }
 
 /// Where a section in force comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SettingSource {
     /// The desk's config file (or the desk's default).
@@ -63,6 +72,7 @@ pub enum SettingSource {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SettingsSources {
     pub hours: SettingSource,
     pub sla: SettingSource,
@@ -73,6 +83,7 @@ pub struct SettingsSources {
 /// What the caller may change: managers everything, supervisors the canned responses of their
 /// own departments.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SettingsRights {
     /// Business hours, SLA targets and the retention period (managers).
     pub hours_and_sla: bool,
@@ -81,6 +92,7 @@ pub struct SettingsRights {
 
 /// `PUT /v1/agent/admin/sites/{key}/hours`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct HoursUpdate {
     /// `null`: open around the clock. Required: an empty body must not turn the hours off.
@@ -91,31 +103,39 @@ pub struct HoursUpdate {
 /// `PUT /v1/agent/admin/sites/{key}/sla`: the targets of the priorities listed; a priority not
 /// listed gets the desk's default (5 minutes to a first answer, 24 hours to resolution).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SlaUpdate {
+    #[cfg_attr(feature = "openapi", schema(max_items = 500))]
     pub targets: Vec<SlaTarget>,
 }
 
 /// `PUT /v1/agent/admin/sites/{key}/retention`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RetentionUpdate {
     /// 1 to 3,650 days; `null`: keep until erased. Required, like the hours.
     #[serde(deserialize_with = "Option::deserialize")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 3650))]
     pub retention_days: Option<u32>,
 }
 
 /// `PUT /v1/agent/admin/sites/{key}/canned/{department}/{locale}/{id}`: creates or replaces.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CannedText {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 120))]
     pub title: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 4000))]
     pub text: String,
 }
 
 /// The sections of [`SiteSettings`] a manager can revert to the config file
 /// (`DELETE /v1/agent/admin/sites/{key}/settings/{section}`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SettingsSection {
     Hours,

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 /// Every error the desk returns: a stable machine code and a human explanation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     pub error: String,
     pub message: String,
@@ -20,15 +21,18 @@ pub struct ErrorBody {
 
 /// `POST /v1/conversations`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StartConversation {
     pub site_key: String,
     pub locale: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2048))]
     pub page_url: Option<String>,
     /// Optional opaque id of the customer's browser or account (the site chooses; at most 200
     /// characters): agents see the earlier conversations with the same id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub visitor_id: Option<String>,
     /// Who the customer is, as the host page said with `Handoff('identify', ...)`; checked again
     /// by the desk exactly as [`Identify`] is.
@@ -39,6 +43,7 @@ pub struct StartConversation {
     /// the first request started, with the same token, instead of starting another. Keep it as
     /// secret as the token: it yields the token again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(min_length = 16, max_length = 200))]
     pub client_key: Option<String>,
 }
 
@@ -47,13 +52,17 @@ pub struct StartConversation {
 /// and the signature must be the lowercase hex HMAC-SHA256 of `user_id` with that secret, made
 /// by the site's server; otherwise the identity is accepted but marked not verified.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Identify {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub user_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 320))]
     pub email: Option<String>,
     /// The site's own facts about the customer (plan, order count, ...): at most 30.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -64,6 +73,7 @@ pub struct Identify {
 
 /// A custom attribute's value: text, a number or yes/no.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged)]
 pub enum Attribute {
     Flag(bool),
@@ -73,6 +83,7 @@ pub enum Attribute {
 
 /// The answer to [`Identify`], and the customer an agent sees in [`ConversationDetail`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Customer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
@@ -88,6 +99,7 @@ pub struct Customer {
 
 /// Answer to [`StartConversation`]. The token is shown once; the desk keeps only its hash.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConversationStarted {
     pub conversation_id: String,
     pub token: String,
@@ -96,6 +108,7 @@ pub struct ConversationStarted {
 
 /// Where a conversation stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ConversationStatus {
     /// Only the bot so far (or handed back to it).
@@ -130,14 +143,18 @@ impl ConversationStatus {
 /// `POST /v1/conversations/{id}/messages`. `client_id` makes retries safe: the same id returns
 /// the stored message instead of a duplicate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PostMessage {
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub client_id: String,
+    #[cfg_attr(feature = "openapi", schema(max_length = 4000))]
     pub text: String,
 }
 
 /// Who wrote a stored message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Author {
     Customer,
@@ -148,6 +165,7 @@ pub enum Author {
 
 /// A stored message as clients see it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Message {
     pub id: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -162,11 +180,13 @@ pub struct Message {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub internal: bool,
     /// RFC 3339, UTC.
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub created_at: String,
 }
 
 /// `POST /v1/conversations/{id}/handoff`: the bot's [`Handoff`] as the widget sends it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct HandoffRequest {
     pub reason: HandoffReason,
@@ -208,6 +228,7 @@ impl From<Handoff> for HandoffRequest {
 
 /// The current state of a conversation's handoff (answer to initiate and `GET` conversation).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HandoffState {
     pub conversation_id: String,
     pub status: ConversationStatus,
@@ -219,6 +240,7 @@ pub struct HandoffState {
     pub priority: Option<String>,
     /// 1-based place in the queue while queued.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub position: Option<u32>,
     /// Estimated wait in seconds while queued.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -235,6 +257,7 @@ pub struct HandoffState {
 
 /// `POST /v1/conversations/{id}/typing` and `POST /v1/agent/conversations/{id}/typing`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Typing {
     pub typing: bool,
@@ -242,35 +265,45 @@ pub struct Typing {
 
 /// `POST /v1/conversations/{id}/rating`, only after resolution.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Rating {
     /// 1 (bad) to 5 (great).
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
     pub score: u8,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 4000))]
     pub comment: Option<String>,
 }
 
 /// `POST /v1/conversations/{id}/transcript`: mail the customer a copy of the conversation.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TranscriptRequest {
     /// Where to send it. Absent: the e-mail of the customer's verified identity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 320))]
     pub email: Option<String>,
 }
 
 /// The answer to a transcript request (202): queued for this address.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TranscriptQueued {
     pub email: String,
 }
 
 /// `POST /v1/conversations/{id}/ticket`, when the handoff answered `offline`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TicketRequest {
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub name: String,
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub email: String,
+    #[cfg_attr(feature = "openapi", schema(max_length = 4000))]
     pub message: String,
     #[serde(default)]
     pub transcript: Vec<TranscriptEntry>,
@@ -279,11 +312,13 @@ pub struct TicketRequest {
 /// `POST /v1/conversations/{id}/cancel`: the waiting customer gives up and goes back to the bot.
 /// The body may be empty or `{}`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CancelHandoff {}
 
 /// A stored offline ticket.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Ticket {
     pub id: i64,
     pub site_key: String,
@@ -293,6 +328,7 @@ pub struct Ticket {
     pub email: String,
     pub message: String,
     pub transcript: Vec<TranscriptEntry>,
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub created_at: String,
     #[serde(default)]
     pub status: TicketStatus,
@@ -302,12 +338,14 @@ pub struct Ticket {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answered_by: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub answered_at: Option<String>,
     /// When the customer can expect an answer: the start of the site's next open business
     /// period after the ticket was left (or then, if it was open) plus the site's
     /// `ticket_answer_secs`. Fixed when the ticket is stored; absent on tickets stored before
     /// the desk knew it (and when the site has no opening within 14 days).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub answer_expected_by: Option<String>,
     /// The department and language of the ticket's conversation, when it has one (the agent's
     /// list shows them; the customer's answer to filing it does not carry them).
@@ -321,6 +359,7 @@ pub struct Ticket {
 
 /// The `data:` of a customer stream event; the SSE `event:` field carries [`CustomerEvent::kind`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type")]
 pub enum CustomerEvent {
     #[serde(rename = "message")]
@@ -370,6 +409,7 @@ impl CustomerEvent {
 /// Events on an agent's own stream. All but `typing` are stored notices with an SSE id, replayed
 /// after `Last-Event-ID` / `?after=` on a reconnect (docs/protocol.md).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type")]
 pub enum AgentEvent {
     /// New work waiting in a queue this agent can take.
@@ -404,6 +444,7 @@ impl AgentEvent {
 
 /// `POST /v1/agent/login`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Login {
     pub email: String,
@@ -412,6 +453,7 @@ pub struct Login {
 
 /// Answer to [`Login`]; the session itself travels in an HttpOnly cookie.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoggedIn {
     pub agent: AgentInfo,
     /// Send back in `X-CSRF-Token` on every mutating agent request.
@@ -419,6 +461,7 @@ pub struct LoggedIn {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Presence {
     Online,
@@ -441,6 +484,7 @@ impl Presence {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgentInfo {
     pub id: i64,
     pub email: String,
@@ -464,6 +508,7 @@ pub struct AgentInfo {
 
 /// `PUT /v1/agent/preferences`: the agent's own settings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AgentPreferences {
     pub ticket_mail: bool,
@@ -471,15 +516,18 @@ pub struct AgentPreferences {
 
 /// `PUT /v1/agent/presence`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SetPresence {
     pub presence: Presence,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 100))]
     pub capacity: Option<u32>,
 }
 
 /// One conversation in an agent's lists.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConversationSummary {
     pub conversation_id: String,
     pub site_key: String,
@@ -493,21 +541,26 @@ pub struct ConversationSummary {
     pub queued_at: Option<String>,
     /// The running SLA deadlines (RFC 3339), when a clock runs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub first_response_due: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub resolution_due: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_url: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub created_at: String,
     /// When the agent who has it got it (RFC 3339, the latest assignment); only in the agent's
     /// own list (`GET /v1/agent/conversations`), where the console shows "with you for".
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub assigned_at: Option<String>,
 }
 
 /// `GET /v1/agent/conversations/{id}`: everything needed to take over.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConversationDetail {
     pub summary: ConversationSummary,
     pub handoff: Option<HandoffRequest>,
@@ -521,6 +574,7 @@ pub struct ConversationDetail {
 
 /// One row of the escalation audit trail.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
     pub kind: AuditKind,
     pub reason: String,
@@ -529,22 +583,27 @@ pub struct AuditEntry {
     pub from_tier: Option<String>,
     pub to_tier: Option<String>,
     pub agent_id: Option<i64>,
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub at: String,
 }
 
 /// `POST /v1/agent/conversations/{id}/messages` (reply) and `/notes` (internal note).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AgentText {
+    #[cfg_attr(feature = "openapi", schema(max_length = 4000))]
     pub text: String,
     /// Optional, chosen by the console once per composed message (at most 200 characters): a
     /// retry with the same id and text returns the stored message instead of a second one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub client_id: Option<String>,
 }
 
 /// `POST /v1/agent/conversations/{id}/transfer`: functional escalation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Transfer {
     pub department: String,
@@ -554,6 +613,7 @@ pub struct Transfer {
 
 /// `POST /v1/agent/conversations/{id}/escalate` (hierarchical) and `/handback`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Note {
     #[serde(default)]
@@ -562,6 +622,7 @@ pub struct Note {
 
 /// `GET /v1/agent/canned`: a prepared answer of a department, in one locale.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CannedResponse {
     pub id: String,
     pub department: String,
@@ -572,6 +633,7 @@ pub struct CannedResponse {
 
 /// A department or tier of a site with its names per locale.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NamedItem {
     pub id: String,
     pub name: BTreeMap<String, String>,
@@ -579,6 +641,7 @@ pub struct NamedItem {
 
 /// `GET /v1/agent/sites`: what a console needs to know about each site it serves.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SiteSummary {
     pub key: String,
     pub name: String,
@@ -595,6 +658,7 @@ pub struct SiteSummary {
 
 /// The copy-paste snippet of a site and what governs it (docs/embedding.md).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SiteEmbed {
     /// `<script async src="https://desk/embed.js" data-site="key"></script>`
     pub snippet: String,
@@ -609,6 +673,7 @@ pub struct SiteEmbed {
 /// `POST /v1/agent/conversations/{id}/reassign`: a supervisor gives a conversation to an agent
 /// (their own id: take it over).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Reassign {
     pub agent_id: i64,
@@ -618,6 +683,7 @@ pub struct Reassign {
 
 /// One escalation-path step in the supervisor's list: an audit row and its conversation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecentEscalation {
     pub conversation_id: String,
     pub site_key: String,
@@ -629,6 +695,7 @@ pub struct RecentEscalation {
 /// `GET /v1/agent/supervisor/mail`: one mail to a customer that could not be delivered yet
 /// (`pending`, with the error of its last attempt) or was given up on (`failed`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FailedMail {
     pub id: i64,
     pub site_key: String,
@@ -647,13 +714,16 @@ pub struct FailedMail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_error: Option<String>,
     /// RFC 3339.
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub created_at: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub next_attempt_at: Option<String>,
 }
 
 /// `GET /v1/agent/supervisor/overview`: the supervisor's departments at a glance.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SupervisorOverview {
     /// Agents sharing a department with the supervisor, with presence and load.
     pub agents: Vec<AgentInfo>,
