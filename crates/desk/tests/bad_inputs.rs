@@ -146,6 +146,20 @@ async fn tokens_open_only_their_own_conversation() {
         .await
         .expect("get");
     assert_eq!(error_of(r).await.1["error"], "invalid_event_id");
+    // The header wins over `?after=`, but a malformed `after` beside it is still refused, and so
+    // is a negative id (found by Schemathesis: it was silently ignored).
+    for (header, after) in [("3", "9223372036854775808"), ("-1", "0"), ("0", "-5")] {
+        let r = t
+            .client
+            .get(format!("{}?after={after}", a.path("/events")))
+            .header("last-event-id", header)
+            .bearer_auth(&a.token)
+            .send()
+            .await
+            .expect("get");
+        let (status, body) = error_of(r).await;
+        assert_eq!((status, body["error"].as_str()), (400, Some("invalid_event_id")), "{header} / {after}");
+    }
     t.stop().await;
 }
 

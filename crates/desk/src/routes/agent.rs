@@ -55,6 +55,19 @@ fn session_cookie(value: &str, max_age: u64, secure: bool) -> ApiResult<HeaderVa
     HeaderValue::from_str(&cookie.to_string()).map_err(|e| ApiError::internal(format!("cookie: {e}")))
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/agent/login",
+    tag = "agent",
+    summary = "Log in; sets the HttpOnly session cookie",
+    request_body(content = handoff_protocol::v1::Login, description = "Limit 64 KiB."),
+    responses(
+        super::doc::BodyErrors,
+        (status = 200, description = "Logged in; `Set-Cookie: handoff_session=...; HttpOnly; SameSite=Strict`.", body = handoff_protocol::v1::LoggedIn),
+        (status = 401, description = "Missing token / session.", body = handoff_protocol::v1::ErrorBody),
+        (status = 429, description = "Too many requests from this address (`rate_limited`), or too many failed logins for this account (`login_backoff`: even the right password waits); `Retry-After` says how many seconds.", body = handoff_protocol::v1::ErrorBody),
+    ),
+)]
 pub async fn login(
     State(desk): State<Arc<Desk>>,
     ClientIp(ip): ClientIp,
@@ -71,6 +84,17 @@ pub async fn login(
     Ok(res)
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/agent/logout",
+    tag = "agent",
+    summary = "End the session",
+    security(("agentSession" = [], "csrf" = [])),
+    responses(
+        super::doc::AgentErrors,
+        (status = 204, description = "Logged out; cookie cleared."),
+    ),
+)]
 pub async fn logout(State(desk): State<Arc<Desk>>, auth: AgentAuth) -> ApiResult<Response> {
     desk.logout(&auth.session).await?;
     let mut res = StatusCode::NO_CONTENT.into_response();
@@ -78,10 +102,34 @@ pub async fn logout(State(desk): State<Arc<Desk>>, auth: AgentAuth) -> ApiResult
     Ok(res)
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/agent/me",
+    tag = "agent",
+    summary = "The logged-in agent",
+    security(("agentSession" = [])),
+    responses(
+        super::doc::AgentErrors,
+        (status = 200, description = "Agent", body = handoff_protocol::v1::AgentInfo),
+    ),
+)]
 pub async fn me(State(desk): State<Arc<Desk>>, auth: AgentAuth) -> ApiResult<impl IntoResponse> {
     Ok(Json(desk.agent_info(&auth.agent).await?))
 }
 
+#[utoipa::path(
+    put,
+    path = "/v1/agent/presence",
+    tag = "agent",
+    summary = "Set presence and capacity",
+    security(("agentSession" = [], "csrf" = [])),
+    request_body(content = handoff_protocol::v1::SetPresence, description = "Limit 64 KiB."),
+    responses(
+        super::doc::BodyErrors,
+        super::doc::AgentErrors,
+        (status = 200, description = "Updated.", body = handoff_protocol::v1::AgentInfo),
+    ),
+)]
 pub async fn presence(
     State(desk): State<Arc<Desk>>,
     auth: AgentAuth,
@@ -90,6 +138,20 @@ pub async fn presence(
     Ok(Json(desk.set_presence(&auth.agent, req.presence, req.capacity).await?))
 }
 
+#[utoipa::path(
+    put,
+    path = "/v1/agent/preferences",
+    tag = "agent",
+    summary = "Set the agent's own preferences",
+    description = "`ticket_mail`: e-mail me a ticket filed for one of my departments while nobody of it is online (off by default).",
+    security(("agentSession" = [], "csrf" = [])),
+    request_body(content = handoff_protocol::v1::AgentPreferences, description = "Limit 64 KiB."),
+    responses(
+        super::doc::BodyErrors,
+        super::doc::AgentErrors,
+        (status = 200, description = "Updated.", body = handoff_protocol::v1::AgentInfo),
+    ),
+)]
 pub async fn preferences(
     State(desk): State<Arc<Desk>>,
     auth: AgentAuth,
@@ -99,6 +161,21 @@ pub async fn preferences(
 }
 
 /// `?department=` and `?tier=` narrow the list to one queue.
+#[utoipa::path(
+    get,
+    path = "/v1/agent/queue",
+    tag = "agent",
+    summary = "Queued conversations this agent can take",
+    params(
+        ("department" = Option<String>, Query, description = "Only this department."),
+        ("tier" = Option<String>, Query, description = "Only this tier."),
+    ),
+    security(("agentSession" = [])),
+    responses(
+        super::doc::AgentErrors,
+        (status = 200, description = "In service order.", body = Vec<handoff_protocol::v1::ConversationSummary>),
+    ),
+)]
 pub async fn queue(
     State(desk): State<Arc<Desk>>,
     auth: AgentAuth,
@@ -114,10 +191,36 @@ pub async fn queue(
     Ok(Json(list))
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/agent/conversations",
+    tag = "agent",
+    summary = "Conversations assigned to this agent",
+    security(("agentSession" = [])),
+    responses(
+        super::doc::AgentErrors,
+        (status = 200, description = "List", body = Vec<handoff_protocol::v1::ConversationSummary>),
+    ),
+)]
 pub async fn conversations(State(desk): State<Arc<Desk>>, auth: AgentAuth) -> ApiResult<impl IntoResponse> {
     Ok(Json(desk.my_conversations(&auth.agent).await?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/agent/conversations/{id}",
+    tag = "agent",
+    summary = "Everything about one conversation (handoff, messages with notes, audit)",
+    params(
+        ("id" = String, Path),
+    ),
+    security(("agentSession" = [])),
+    responses(
+        super::doc::AgentErrors,
+        (status = 200, description = "Detail", body = handoff_protocol::v1::ConversationDetail),
+        (status = 404, description = "Unknown conversation.", body = handoff_protocol::v1::ErrorBody),
+    ),
+)]
 pub async fn detail(
     State(desk): State<Arc<Desk>>,
     auth: AgentAuth,
@@ -126,6 +229,24 @@ pub async fn detail(
     Ok(Json(desk.detail(&auth.agent, &id).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/agent/conversations/{id}/claim",
+    tag = "agent",
+    summary = "Take a queued conversation",
+    params(
+        ("id" = String, Path),
+    ),
+    security(("agentSession" = [], "csrf" = [])),
+    responses(
+        super::doc::AgentErrors,
+        (status = 200, description = "Done.", body = handoff_protocol::v1::ConversationSummary),
+        (status = 400, description = "Malformed JSON (`invalid_json`) or bad parameter.", body = handoff_protocol::v1::ErrorBody),
+        (status = 404, description = "Unknown conversation.", body = handoff_protocol::v1::ErrorBody),
+        (status = 409, description = "Conflict with the current state.", body = handoff_protocol::v1::ErrorBody),
+        (status = 422, description = "Unknown field, wrong type, missing field, or a value the site does not know.", body = handoff_protocol::v1::ErrorBody),
+    ),
+)]
 pub async fn claim(
     State(desk): State<Arc<Desk>>,
     auth: AgentAuth,
@@ -134,6 +255,24 @@ pub async fn claim(
     Ok(Json(desk.claim(&auth.agent, &id).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/agent/conversations/{id}/messages",
+    tag = "agent",
+    summary = "Reply to the customer",
+    params(
+        ("id" = String, Path),
+    ),
+    security(("agentSession" = [], "csrf" = [])),
+    request_body(content = handoff_protocol::v1::AgentText, description = "Limit 64 KiB."),
+    responses(
+        super::doc::BodyErrors,
+        super::doc::AgentErrors,
+        (status = 201, description = "Done.", body = handoff_protocol::v1::Message),
+        (status = 404, description = "Unknown conversation.", body = handoff_protocol::v1::ErrorBody),
+        (status = 409, description = "Conflict with the current state.", body = handoff_protocol::v1::ErrorBody),
+    ),
+)]
 pub async fn reply(
     State(desk): State<Arc<Desk>>,
     auth: AgentAuth,
@@ -144,6 +283,24 @@ pub async fn reply(
     Ok((if new { StatusCode::CREATED } else { StatusCode::OK }, Json(m)))
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/agent/conversations/{id}/notes",
+    tag = "agent",
+    summary = "Internal note (never sent to the customer)",
+    params(
+        ("id" = String, Path),
+    ),
+    security(("agentSession" = [], "csrf" = [])),
+    request_body(content = handoff_protocol::v1::AgentText, description = "Limit 64 KiB."),
+    responses(
+        super::doc::BodyErrors,
+        super::doc::AgentErrors,
+        (status = 201, description = "Done.", body = handoff_protocol::v1::Message),
+        (status = 404, description = "Unknown conversation.", body = handoff_protocol::v1::ErrorBody),
+        (status = 409, description = "Conflict with the current state.", body = handoff_protocol::v1::ErrorBody),
+    ),
+)]
 pub async fn note(
     State(desk): State<Arc<Desk>>,
     auth: AgentAuth,
@@ -154,6 +311,24 @@ pub async fn note(
     Ok((if new { StatusCode::CREATED } else { StatusCode::OK }, Json(m)))
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/agent/conversations/{id}/transfer",
+    tag = "agent",
+    summary = "Transfer to another department (functional escalation)",
+    params(
+        ("id" = String, Path),
+    ),
+    security(("agentSession" = [], "csrf" = [])),
+    request_body(content = handoff_protocol::v1::Transfer, description = "Limit 64 KiB."),
+    responses(
+        super::doc::BodyErrors,
+        super::doc::AgentErrors,
+        (status = 200, description = "Done.", body = handoff_protocol::v1::ConversationSummary),
+        (status = 404, description = "Unknown conversation.", body = handoff_protocol::v1::ErrorBody),
+        (status = 409, description = "Conflict with the current state.", body = handoff_protocol::v1::ErrorBody),
+    ),
+)]
 pub async fn transfer(
     State(desk): State<Arc<Desk>>,
     auth: AgentAuth,
@@ -163,6 +338,24 @@ pub async fn transfer(
     Ok(Json(desk.transfer(&auth.agent, &id, &req.department, req.note.as_deref()).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/agent/conversations/{id}/escalate",
+    tag = "agent",
+    summary = "Escalate to the next tier (hierarchical)",
+    params(
+        ("id" = String, Path),
+    ),
+    security(("agentSession" = [], "csrf" = [])),
+    request_body(content = handoff_protocol::v1::Note, description = "Limit 64 KiB."),
+    responses(
+        super::doc::BodyErrors,
+        super::doc::AgentErrors,
+        (status = 200, description = "Done.", body = handoff_protocol::v1::ConversationSummary),
+        (status = 404, description = "Unknown conversation.", body = handoff_protocol::v1::ErrorBody),
+        (status = 409, description = "Conflict with the current state.", body = handoff_protocol::v1::ErrorBody),
+    ),
+)]
 pub async fn escalate(
     State(desk): State<Arc<Desk>>,
     auth: AgentAuth,
@@ -172,6 +365,24 @@ pub async fn escalate(
     Ok(Json(desk.escalate(&auth.agent, &id, &req.note).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/agent/conversations/{id}/resolve",
+    tag = "agent",
+    summary = "Resolve",
+    params(
+        ("id" = String, Path),
+    ),
+    security(("agentSession" = [], "csrf" = [])),
+    responses(
+        super::doc::AgentErrors,
+        (status = 200, description = "Done.", body = handoff_protocol::v1::ConversationSummary),
+        (status = 400, description = "Malformed JSON (`invalid_json`) or bad parameter.", body = handoff_protocol::v1::ErrorBody),
+        (status = 404, description = "Unknown conversation.", body = handoff_protocol::v1::ErrorBody),
+        (status = 409, description = "Conflict with the current state.", body = handoff_protocol::v1::ErrorBody),
+        (status = 422, description = "Unknown field, wrong type, missing field, or a value the site does not know.", body = handoff_protocol::v1::ErrorBody),
+    ),
+)]
 pub async fn resolve(
     State(desk): State<Arc<Desk>>,
     auth: AgentAuth,
@@ -180,6 +391,24 @@ pub async fn resolve(
     Ok(Json(desk.resolve(&auth.agent, &id).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/agent/conversations/{id}/handback",
+    tag = "agent",
+    summary = "Hand back to the bot",
+    params(
+        ("id" = String, Path),
+    ),
+    security(("agentSession" = [], "csrf" = [])),
+    request_body(content = handoff_protocol::v1::Note, description = "Limit 64 KiB."),
+    responses(
+        super::doc::BodyErrors,
+        super::doc::AgentErrors,
+        (status = 200, description = "Done.", body = handoff_protocol::v1::ConversationSummary),
+        (status = 404, description = "Unknown conversation.", body = handoff_protocol::v1::ErrorBody),
+        (status = 409, description = "Conflict with the current state.", body = handoff_protocol::v1::ErrorBody),
+    ),
+)]
 pub async fn hand_back(
     State(desk): State<Arc<Desk>>,
     auth: AgentAuth,
@@ -189,6 +418,24 @@ pub async fn hand_back(
     Ok(Json(desk.hand_back(&auth.agent, &id, &req.note).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/agent/conversations/{id}/typing",
+    tag = "agent",
+    summary = "Agent typing indicator (ephemeral)",
+    params(
+        ("id" = String, Path),
+    ),
+    security(("agentSession" = [], "csrf" = [])),
+    request_body(content = handoff_protocol::v1::Typing, description = "Limit 64 KiB."),
+    responses(
+        super::doc::BodyErrors,
+        super::doc::AgentErrors,
+        (status = 204, description = "Done."),
+        (status = 404, description = "Unknown conversation.", body = handoff_protocol::v1::ErrorBody),
+        (status = 409, description = "Conflict with the current state.", body = handoff_protocol::v1::ErrorBody),
+    ),
+)]
 pub async fn typing(
     State(desk): State<Arc<Desk>>,
     auth: AgentAuth,
@@ -199,15 +446,56 @@ pub async fn typing(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/agent/tickets",
+    tag = "agent",
+    summary = "Offline tickets, newest first",
+    security(("agentSession" = [])),
+    responses(
+        super::doc::AgentErrors,
+        (status = 200, description = "List", body = Vec<handoff_protocol::v1::Ticket>),
+    ),
+)]
 pub async fn tickets(State(desk): State<Arc<Desk>>, auth: AgentAuth) -> ApiResult<impl IntoResponse> {
     Ok(Json(desk.tickets(&auth.agent).await?))
 }
 
 /// Supervisors: mails to customers that fail or were given up.
+#[utoipa::path(
+    get,
+    path = "/v1/agent/supervisor/mail",
+    tag = "supervisor",
+    summary = "Supervisor: mails to customers (ticket receipts, answers) that are failing or were given up, newest first",
+    security(("agentSession" = [])),
+    responses(
+        super::doc::AgentErrors,
+        (status = 200, description = "The mails, at most 200.", body = Vec<handoff_protocol::v1::FailedMail>),
+        (status = 403, description = "`not_supervisor`.", body = handoff_protocol::v1::ErrorBody),
+    ),
+)]
 pub async fn failing_mail(State(desk): State<Arc<Desk>>, auth: AgentAuth) -> ApiResult<impl IntoResponse> {
     Ok(Json(desk.failing_mail(&auth.agent).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/agent/tickets/{id}/answer",
+    tag = "agent",
+    summary = "Answer an offline ticket (stored; the ticket becomes `answered`)",
+    params(
+        ("id" = String, Path, description = "The ticket id (a number)."),
+    ),
+    security(("agentSession" = [], "csrf" = [])),
+    request_body(content = handoff_protocol::v1::AgentText, description = "Limit 64 KiB."),
+    responses(
+        super::doc::BodyErrors,
+        super::doc::AgentErrors,
+        (status = 200, description = "Done.", body = handoff_protocol::v1::Ticket),
+        (status = 404, description = "Unknown ticket.", body = handoff_protocol::v1::ErrorBody),
+        (status = 409, description = "`already_answered`.", body = handoff_protocol::v1::ErrorBody),
+    ),
+)]
 pub async fn answer_ticket(
     State(desk): State<Arc<Desk>>,
     auth: AgentAuth,
@@ -219,6 +507,20 @@ pub async fn answer_ticket(
 }
 
 /// `?locale=` narrows the list to one language.
+#[utoipa::path(
+    get,
+    path = "/v1/agent/canned",
+    tag = "agent",
+    summary = "Canned responses of the agent's departments",
+    params(
+        ("locale" = Option<String>, Query, description = "Only this locale."),
+    ),
+    security(("agentSession" = [])),
+    responses(
+        super::doc::AgentErrors,
+        (status = 200, description = "The list.", body = Vec<handoff_protocol::v1::CannedResponse>),
+    ),
+)]
 pub async fn canned(
     State(desk): State<Arc<Desk>>,
     auth: AgentAuth,
@@ -227,6 +529,21 @@ pub async fn canned(
     Ok(Json(desk.canned(&auth.agent, q.get("locale").map(String::as_str))))
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/agent/conversations/{id}/history",
+    tag = "agent",
+    summary = "Earlier conversations of the same visitor (by `visitor_id`), newest first",
+    params(
+        ("id" = String, Path),
+    ),
+    security(("agentSession" = [])),
+    responses(
+        super::doc::AgentErrors,
+        (status = 200, description = "The list (empty without a visitor id).", body = Vec<handoff_protocol::v1::ConversationSummary>),
+        (status = 404, description = "Unknown conversation.", body = handoff_protocol::v1::ErrorBody),
+    ),
+)]
 pub async fn history(
     State(desk): State<Arc<Desk>>,
     auth: AgentAuth,
@@ -235,6 +552,24 @@ pub async fn history(
     Ok(Json(desk.history(&auth.agent, &id).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/agent/conversations/{id}/reassign",
+    tag = "supervisor",
+    summary = "Supervisor: give the conversation to an agent (own id: take over)",
+    params(
+        ("id" = String, Path),
+    ),
+    security(("agentSession" = [], "csrf" = [])),
+    request_body(content = handoff_protocol::v1::Reassign, description = "Limit 64 KiB."),
+    responses(
+        super::doc::BodyErrors,
+        super::doc::AgentErrors,
+        (status = 200, description = "Done.", body = handoff_protocol::v1::ConversationSummary),
+        (status = 404, description = "Unknown conversation.", body = handoff_protocol::v1::ErrorBody),
+        (status = 409, description = "Conflict with the current state.", body = handoff_protocol::v1::ErrorBody),
+    ),
+)]
 pub async fn reassign(
     State(desk): State<Arc<Desk>>,
     auth: AgentAuth,
@@ -244,11 +579,34 @@ pub async fn reassign(
     Ok(Json(desk.reassign(&auth.agent, &id, req.agent_id, req.note.as_deref()).await?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/agent/supervisor/overview",
+    tag = "supervisor",
+    summary = "Supervisor: agents with presence and load, waiting and active conversations, SLA breaches, recent escalations",
+    security(("agentSession" = [])),
+    responses(
+        super::doc::AgentErrors,
+        (status = 200, description = "The overview.", body = handoff_protocol::v1::SupervisorOverview),
+        (status = 403, description = "`not_supervisor`.", body = handoff_protocol::v1::ErrorBody),
+    ),
+)]
 pub async fn overview(State(desk): State<Arc<Desk>>, auth: AgentAuth) -> ApiResult<impl IntoResponse> {
     Ok(Json(desk.overview(&auth.agent).await?))
 }
 
 /// Departments, tiers, priorities and locales of every site (names per locale).
+#[utoipa::path(
+    get,
+    path = "/v1/agent/sites",
+    tag = "agent",
+    summary = "Departments, tiers, priorities and locales of every site, with names per locale",
+    security(("agentSession" = [])),
+    responses(
+        super::doc::AgentErrors,
+        (status = 200, description = "The list.", body = Vec<handoff_protocol::v1::SiteSummary>),
+    ),
+)]
 pub async fn sites(
     State(desk): State<Arc<Desk>>,
     auth: AgentAuth,
@@ -276,6 +634,29 @@ fn base_from_request(headers: &HeaderMap) -> String {
 }
 
 /// The escalation insights of one site and period (supervisors and managers).
+#[utoipa::path(
+    get,
+    path = "/v1/agent/insights",
+    tag = "supervisor",
+    summary = r#"Escalation insights of one site and period: containment, escalation flow, speed and SLA, quality, trends (docs/protocol.md, "Insights (computed)")"#,
+    params(
+        ("site" = Option<String>, Query, description = "Site key; default: the first site (by key) the agent supervises."),
+        ("from" = Option<String>, Query, description = "Start of the period, inclusive: RFC 3339, or YYYY-MM-DD (its 00:00 UTC). Default: `to` minus 30 days."),
+        ("to" = Option<String>, Query, description = "End of the period, exclusive: RFC 3339, or YYYY-MM-DD (the next 00:00 UTC: the day is included). Default: now."),
+        ("bucket" = Option<handoff_protocol::insights::Bucket>, Query, description = "Trend buckets (UTC days or ISO weeks). Default: day."),
+        ("department" = Option<String>, Query, description = "Only conversations that were in this department."),
+        ("tier" = Option<String>, Query, description = "Only conversations that reached this tier."),
+        ("locale" = Option<String>, Query, description = "Only conversations in this locale."),
+        ("reason" = Option<handoff_protocol::HandoffReason>, Query, description = "Only conversations with a handoff of this reason."),
+    ),
+    security(("agentSession" = [])),
+    responses(
+        super::doc::AgentErrors,
+        (status = 200, description = "Every figure.", body = handoff_protocol::insights::Insights),
+        (status = 403, description = "`not_supervisor`: not above the site's first human tier.", body = handoff_protocol::v1::ErrorBody),
+        (status = 422, description = "`unknown_site`, `unknown_department`, `unknown_tier`, `unknown_locale`, `unknown_reason`, `invalid_bucket`, `invalid_date`, `empty_period` (`to` not after `from`), `too_many_buckets` (over 1,000).", body = handoff_protocol::v1::ErrorBody),
+    ),
+)]
 pub async fn insights(
     State(desk): State<Arc<Desk>>,
     auth: AgentAuth,
@@ -285,6 +666,30 @@ pub async fn insights(
 }
 
 /// One insights table as CSV (`?table=`, plus the same query as [`insights`]).
+#[utoipa::path(
+    get,
+    path = "/v1/agent/insights.csv",
+    tag = "supervisor",
+    summary = "One insights table as CSV (RFC 4180, header row, formula injection neutralised), as an attachment `insights-<table>-<site>-<from>-<to>.csv`",
+    params(
+        ("table" = String, Query, description = "Which table: containment, reasons, flow, speed, sla, ratings, comments, articles, trends, gaps or articles_before_handoff (`unknown_table` otherwise)."),
+        ("site" = Option<String>, Query, description = "Site key; default: the first site (by key) the agent supervises."),
+        ("from" = Option<String>, Query, description = "Start of the period, inclusive: RFC 3339, or YYYY-MM-DD (its 00:00 UTC). Default: `to` minus 30 days."),
+        ("to" = Option<String>, Query, description = "End of the period, exclusive: RFC 3339, or YYYY-MM-DD (the next 00:00 UTC: the day is included). Default: now."),
+        ("bucket" = Option<handoff_protocol::insights::Bucket>, Query, description = "Trend buckets (UTC days or ISO weeks). Default: day."),
+        ("department" = Option<String>, Query, description = "Only conversations that were in this department."),
+        ("tier" = Option<String>, Query, description = "Only conversations that reached this tier."),
+        ("locale" = Option<String>, Query, description = "Only conversations in this locale."),
+        ("reason" = Option<handoff_protocol::HandoffReason>, Query, description = "Only conversations with a handoff of this reason."),
+    ),
+    security(("agentSession" = [])),
+    responses(
+        super::doc::AgentErrors,
+        (status = 200, description = "The table.", body = String, content_type = "text/csv"),
+        (status = 403, description = "`not_supervisor`: not above the site's first human tier.", body = handoff_protocol::v1::ErrorBody),
+        (status = 422, description = "`unknown_site`, `unknown_department`, `unknown_tier`, `unknown_locale`, `unknown_reason`, `invalid_bucket`, `invalid_date`, `empty_period` (`to` not after `from`), `too_many_buckets` (over 1,000), `unknown_table` (the message lists the tables).", body = handoff_protocol::v1::ErrorBody),
+    ),
+)]
 pub async fn insights_csv(
     State(desk): State<Arc<Desk>>,
     auth: AgentAuth,
@@ -311,6 +716,21 @@ pub async fn insights_csv(
 }
 
 /// Everything stored about one customer of a site (supervisors and managers).
+#[utoipa::path(
+    post,
+    path = "/v1/agent/privacy/export",
+    tag = "supervisor",
+    summary = "Everything stored about one customer of a site, as JSON (docs/privacy.md)",
+    security(("agentSession" = [], "csrf" = [])),
+    request_body(content = handoff_protocol::privacy::PrivacyRequest, description = "Limit 64 KiB."),
+    responses(
+        super::doc::BodyErrors,
+        super::doc::AgentErrors,
+        (status = 200, description = "The customer's conversations with messages and handoff, tickets and mails (empty lists when nothing is stored).", body = handoff_protocol::privacy::CustomerExport),
+        (status = 403, description = "`not_supervisor`: not above the site's first human tier of this site; `outside_departments`: a supervisor (not a manager) and the customer has conversations in other departments; missing CSRF token.", body = handoff_protocol::v1::ErrorBody),
+        (status = 422, description = "`unknown_site`, `missing_selector` (none of user_id, visitor_id, email), `ambiguous_selector` (more than one), `too_long`.", body = handoff_protocol::v1::ErrorBody),
+    ),
+)]
 pub async fn privacy_export(
     State(desk): State<Arc<Desk>>,
     auth: AgentAuth,
@@ -320,6 +740,21 @@ pub async fn privacy_export(
 }
 
 /// Erases one customer of a site (supervisors and managers).
+#[utoipa::path(
+    post,
+    path = "/v1/agent/privacy/erase",
+    tag = "supervisor",
+    summary = "Erase one customer of a site: texts and personal fields removed, rows and insights figures kept, an audit line written (docs/privacy.md). Idempotent.",
+    security(("agentSession" = [], "csrf" = [])),
+    request_body(content = handoff_protocol::privacy::PrivacyRequest, description = "Limit 64 KiB."),
+    responses(
+        super::doc::BodyErrors,
+        super::doc::AgentErrors,
+        (status = 200, description = "How much was erased (counts only).", body = handoff_protocol::privacy::ErasureReport),
+        (status = 403, description = "`not_supervisor`: not above the site's first human tier of this site; `outside_departments`: a supervisor (not a manager) and the customer has conversations in other departments; missing CSRF token.", body = handoff_protocol::v1::ErrorBody),
+        (status = 422, description = "`unknown_site`, `missing_selector` (none of user_id, visitor_id, email), `ambiguous_selector` (more than one), `too_long`.", body = handoff_protocol::v1::ErrorBody),
+    ),
+)]
 pub async fn privacy_erase(
     State(desk): State<Arc<Desk>>,
     auth: AgentAuth,

@@ -42,6 +42,22 @@ struct Follow {
     buf: VecDeque<Event>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/agent/events",
+    tag = "agent",
+    summary = "This agent's event stream (SSE), resumable with Last-Event-ID or ?after=",
+    params(
+        ("Last-Event-ID" = Option<i64>, Header, nullable = false, minimum = 0, description = "Resume after this notice (the last event's `id:`); wins over `after` when both are sent."),
+        ("after" = Option<i64>, Query, minimum = 0, description = "The same as `Last-Event-ID`, for a new EventSource."),
+    ),
+    security(("agentSession" = [])),
+    responses(
+        super::doc::AgentErrors,
+        (status = 400, description = "`invalid_event_id`: `Last-Event-ID` or `after` is not a whole number.", body = handoff_protocol::v1::ErrorBody),
+        (status = 200, description = "Server-sent events; each notice's `data:` is an `AgentEvent` (schema `AgentEvent`). Stored notices carry an `id:`; a fresh stream starts with `ready` (the current id), a resume from before the retained log gets `resync`. Ends when the session ends.", body = super::doc::AgentEventFrame, content_type = "text/event-stream"),
+    ),
+)]
 pub async fn agent(
     State(desk): State<Arc<Desk>>,
     auth: AgentAuth,

@@ -34,14 +34,44 @@ fn script(body: &'static str, content_type: &'static str, headers: &HeaderMap) -
     ([(header::CONTENT_TYPE, ct), (header::ETAG, etag), (header::CACHE_CONTROL, cache)], body).into_response()
 }
 
+#[utoipa::path(
+    get,
+    path = "/embed.js",
+    tag = "embed",
+    summary = "The facade loader script (Cache-Control max-age=300, ETag)",
+    responses(
+        (status = 200, description = "the loader", body = String, content_type = "text/javascript"),
+        (status = 304, description = "not modified"),
+    ),
+)]
 pub async fn loader(headers: HeaderMap) -> Response {
     script(&embed::LOADER_JS, "text/javascript; charset=utf-8", &headers)
 }
 
+#[utoipa::path(
+    get,
+    path = "/embed/frame.js",
+    tag = "embed",
+    summary = "The widget frame's messaging helper",
+    responses(
+        (status = 200, description = "script", body = String, content_type = "text/javascript"),
+        (status = 304, description = "not modified"),
+    ),
+)]
 pub async fn frame_js(headers: HeaderMap) -> Response {
     script(&embed::FRAME_JS, "text/javascript; charset=utf-8", &headers)
 }
 
+#[utoipa::path(
+    get,
+    path = "/embed/frame.css",
+    tag = "embed",
+    summary = "The widget frame's styles",
+    responses(
+        (status = 200, description = "styles", body = String, content_type = "text/css"),
+        (status = 304, description = "not modified"),
+    ),
+)]
 pub async fn frame_css(headers: HeaderMap) -> Response {
     script(embed::FRAME_CSS, "text/css; charset=utf-8", &headers)
 }
@@ -56,6 +86,23 @@ fn refuse(origin: &str) -> ApiError {
 
 /// `POST /v1/sites/{key}/identify`: 200 with the customer as agents will see them, 403
 /// `identity_not_verified` when the site verifies identities and the signature is wrong.
+#[utoipa::path(
+    post,
+    path = "/v1/sites/{key}/identify",
+    tag = "embed",
+    summary = "Check the host page's identity of its customer (Handoff('identify')); nothing is stored",
+    params(
+        ("key" = String, Path, description = "the site key (site.toml)"),
+    ),
+    request_body(content = handoff_protocol::v1::Identify),
+    responses(
+        super::doc::BodyErrors,
+        (status = 200, description = "the customer as agents will see them", body = handoff_protocol::v1::Customer),
+        (status = 403, description = "identity_not_verified (wrong or missing signature) or origin_not_allowed", body = handoff_protocol::v1::ErrorBody),
+        (status = 404, description = "no such site", body = handoff_protocol::v1::ErrorBody),
+        (status = 422, description = "empty_identity, too_long, invalid_email, invalid_attribute, too_many_attributes", body = handoff_protocol::v1::ErrorBody),
+    ),
+)]
 pub async fn identify(
     State(desk): State<Arc<Desk>>,
     Path(key): Path<String>,
@@ -69,6 +116,20 @@ pub async fn identify(
 
 /// `GET /v1/sites/{key}/embed-check`: 204 when the calling page's `Origin` may embed the site
 /// (answered with CORS for that origin), 403 `origin_not_allowed` otherwise.
+#[utoipa::path(
+    get,
+    path = "/v1/sites/{key}/embed-check",
+    tag = "embed",
+    summary = "May the calling page (its Origin header) embed this site?",
+    params(
+        ("key" = String, Path, description = "the site key (site.toml)"),
+    ),
+    responses(
+        (status = 204, description = "allowed (CORS for that origin)"),
+        (status = 403, description = "Error", body = handoff_protocol::v1::ErrorBody),
+        (status = 404, description = "Error", body = handoff_protocol::v1::ErrorBody),
+    ),
+)]
 pub async fn check(State(desk): State<Arc<Desk>>, Path(key): Path<String>, headers: HeaderMap) -> Response {
     let site = match site(&desk, &key) {
         Ok(s) => s,
@@ -134,6 +195,23 @@ fn html(page: String, csp: String, headers: &HeaderMap) -> Response {
 
 /// `GET /widget/{key}?origin=...`: the widget page for the loader's iframe. The host origin must
 /// be one of the site's allowed origins; `frame-ancestors` makes the browser hold it to that.
+#[utoipa::path(
+    get,
+    path = "/widget/{key}",
+    tag = "embed",
+    summary = "The widget page for the loader's iframe (strict CSP, frame-ancestors = origin)",
+    params(
+        ("key" = String, Path, description = "the site key (site.toml)"),
+        ("origin" = Option<String>, Query, description = "the embedding page's origin; must be in allowed_origins"),
+        ("locale" = Option<String>, Query, description = "preferred locale"),
+        ("department" = Option<String>, Query, description = "preferred department"),
+    ),
+    responses(
+        (status = 200, description = "widget page", body = String, content_type = "text/html"),
+        (status = 403, description = "Error", body = handoff_protocol::v1::ErrorBody),
+        (status = 404, description = "Error", body = handoff_protocol::v1::ErrorBody),
+    ),
+)]
 pub async fn frame(
     State(desk): State<Arc<Desk>>,
     Path(key): Path<String>,
@@ -161,6 +239,20 @@ pub async fn frame(
 }
 
 /// `GET /help/{key}`: the same widget as a full-page help portal (never framed).
+#[utoipa::path(
+    get,
+    path = "/help/{key}",
+    tag = "embed",
+    summary = "The widget as a full-page help portal",
+    params(
+        ("key" = String, Path, description = "the site key (site.toml)"),
+        ("locale" = Option<String>, Query, description = "preferred locale"),
+    ),
+    responses(
+        (status = 200, description = "portal page", body = String, content_type = "text/html"),
+        (status = 404, description = "Error", body = handoff_protocol::v1::ErrorBody),
+    ),
+)]
 pub async fn portal(
     State(desk): State<Arc<Desk>>,
     Path(key): Path<String>,

@@ -4,6 +4,7 @@ mod admin;
 mod agent;
 mod agent_stream;
 mod customer;
+mod doc;
 mod edge;
 mod embed;
 mod ops;
@@ -13,163 +14,93 @@ mod stream;
 use crate::desk::Desk;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, Extensions, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Version};
-use axum::routing::{delete, get, post, put};
-use axum::Router;
+use axum::{Extension, Router};
 use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
+use utoipa::OpenApi;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
-/// Every route the router serves, as `(method, path)`. Tests check that each one is served and
-/// documented in the OpenAPI file, so this list, the router and the docs cannot drift apart.
-pub const ROUTES: &[(&str, &str)] = &[
-    ("POST", "/v1/conversations"),
-    ("GET", "/v1/conversations/{id}"),
-    ("POST", "/v1/conversations/{id}/messages"),
-    ("POST", "/v1/conversations/{id}/handoff"),
-    ("POST", "/v1/conversations/{id}/cancel"),
-    ("GET", "/v1/conversations/{id}/events"),
-    ("POST", "/v1/conversations/{id}/typing"),
-    ("POST", "/v1/conversations/{id}/rating"),
-    ("POST", "/v1/conversations/{id}/transcript"),
-    ("POST", "/v1/conversations/{id}/ticket"),
-    ("POST", "/v1/agent/login"),
-    ("POST", "/v1/agent/logout"),
-    ("GET", "/v1/agent/me"),
-    ("PUT", "/v1/agent/presence"),
-    ("PUT", "/v1/agent/preferences"),
-    ("GET", "/v1/agent/admin/agents"),
-    ("POST", "/v1/agent/admin/agents"),
-    ("PUT", "/v1/agent/admin/agents/{id}"),
-    ("POST", "/v1/agent/admin/agents/{id}/deactivate"),
-    ("POST", "/v1/agent/admin/agents/{id}/activate"),
-    ("GET", "/v1/agent/admin/audit"),
-    ("GET", "/v1/agent/admin/agents/{id}/sessions"),
-    ("DELETE", "/v1/agent/admin/agents/{id}/sessions/{session}"),
-    ("GET", "/v1/agent/admin/sites/{key}/settings"),
-    ("DELETE", "/v1/agent/admin/sites/{key}/settings/{section}"),
-    ("PUT", "/v1/agent/admin/sites/{key}/hours"),
-    ("PUT", "/v1/agent/admin/sites/{key}/sla"),
-    ("PUT", "/v1/agent/admin/sites/{key}/retention"),
-    ("PUT", "/v1/agent/admin/sites/{key}/canned/{department}/{locale}/{id}"),
-    ("DELETE", "/v1/agent/admin/sites/{key}/canned/{department}/{locale}/{id}"),
-    ("PUT", "/v1/agent/password"),
-    ("GET", "/v1/agent/sessions"),
-    ("DELETE", "/v1/agent/sessions/{id}"),
-    ("GET", "/v1/agent/queue"),
-    ("GET", "/v1/agent/conversations"),
-    ("GET", "/v1/agent/conversations/{id}"),
-    ("POST", "/v1/agent/conversations/{id}/claim"),
-    ("POST", "/v1/agent/conversations/{id}/messages"),
-    ("POST", "/v1/agent/conversations/{id}/notes"),
-    ("POST", "/v1/agent/conversations/{id}/transfer"),
-    ("POST", "/v1/agent/conversations/{id}/escalate"),
-    ("POST", "/v1/agent/conversations/{id}/resolve"),
-    ("POST", "/v1/agent/conversations/{id}/handback"),
-    ("POST", "/v1/agent/conversations/{id}/typing"),
-    ("GET", "/v1/agent/events"),
-    ("GET", "/v1/agent/tickets"),
-    ("POST", "/v1/agent/tickets/{id}/answer"),
-    ("GET", "/v1/agent/canned"),
-    ("GET", "/v1/agent/sites"),
-    ("GET", "/v1/agent/conversations/{id}/history"),
-    ("POST", "/v1/agent/conversations/{id}/reassign"),
-    ("GET", "/v1/agent/supervisor/overview"),
-    ("GET", "/v1/agent/supervisor/mail"),
-    ("GET", "/v1/agent/insights"),
-    ("GET", "/v1/agent/insights.csv"),
-    ("POST", "/v1/agent/privacy/export"),
-    ("POST", "/v1/agent/privacy/erase"),
-    ("GET", "/v1/sites/{key}/embed-check"),
-    ("POST", "/v1/sites/{key}/identify"),
-    ("GET", "/embed.js"),
-    ("GET", "/embed/frame.js"),
-    ("GET", "/embed/frame.css"),
-    ("GET", "/widget/{key}"),
-    ("GET", "/help/{key}"),
-    ("GET", "/v1/openapi.json"),
-    ("GET", "/healthz"),
-    ("GET", "/metrics"),
-];
-
-pub fn router(desk: Arc<Desk>) -> Router {
-    let limits = desk.config.limits.clone();
-    let big = DefaultBodyLimit::max(limits.transcript_bytes);
-    let customer = Router::new()
-        .route("/v1/conversations", post(customer::start))
-        .route("/v1/conversations/{id}", get(customer::state))
-        .route("/v1/conversations/{id}/messages", post(customer::message))
-        .route("/v1/conversations/{id}/handoff", post(customer::handoff).layer(big))
-        .route("/v1/conversations/{id}/cancel", post(customer::cancel))
-        .route("/v1/conversations/{id}/events", get(stream::customer))
-        .route("/v1/conversations/{id}/typing", post(customer::typing))
-        .route("/v1/conversations/{id}/rating", post(customer::rating))
-        .route("/v1/conversations/{id}/transcript", post(customer::transcript))
-        .route("/v1/conversations/{id}/ticket", post(customer::ticket).layer(big))
-        .route("/v1/sites/{key}/identify", post(embed::identify))
+/// The API, and the OpenAPI document generated from it: each handler carries its own
+/// description (`#[utoipa::path]`, with the wire types' schemas from crates/protocol), and
+/// `routes!` takes the path from that description, so a route cannot be served undocumented or
+/// documented at a path it is not served at.
+fn api(desk: &Arc<Desk>) -> OpenApiRouter<Arc<Desk>> {
+    let big = DefaultBodyLimit::max(desk.config.limits.transcript_bytes);
+    let customer = OpenApiRouter::new()
+        .routes(routes!(customer::start))
+        .routes(routes!(customer::state))
+        .routes(routes!(customer::message))
+        .routes(routes!(customer::handoff).layer(big))
+        .routes(routes!(customer::cancel))
+        .routes(routes!(stream::customer))
+        .routes(routes!(customer::typing))
+        .routes(routes!(customer::rating))
+        .routes(routes!(customer::transcript))
+        .routes(routes!(customer::ticket).layer(big))
+        .routes(routes!(embed::identify))
         .layer(cors(desk.clone()));
-    let agent = Router::new()
-        .route("/v1/agent/login", post(agent::login))
-        .route("/v1/agent/logout", post(agent::logout))
-        .route("/v1/agent/me", get(agent::me))
-        .route("/v1/agent/presence", put(agent::presence))
-        .route("/v1/agent/preferences", put(agent::preferences))
-        .route("/v1/agent/admin/agents", get(admin::agents).post(admin::create))
-        .route("/v1/agent/admin/agents/{id}", put(admin::update))
-        .route("/v1/agent/admin/agents/{id}/deactivate", post(admin::deactivate))
-        .route("/v1/agent/admin/agents/{id}/activate", post(admin::activate))
-        .route("/v1/agent/admin/audit", get(admin::audit))
-        .route("/v1/agent/admin/agents/{id}/sessions", get(admin::agent_sessions))
-        .route("/v1/agent/admin/agents/{id}/sessions/{session}", delete(admin::end_agent_session))
-        .route("/v1/agent/admin/sites/{key}/settings", get(settings::get))
-        .route("/v1/agent/admin/sites/{key}/settings/{section}", delete(settings::revert))
-        .route("/v1/agent/admin/sites/{key}/hours", put(settings::hours))
-        .route("/v1/agent/admin/sites/{key}/sla", put(settings::sla))
-        .route("/v1/agent/admin/sites/{key}/retention", put(settings::retention))
-        .route(
-            "/v1/agent/admin/sites/{key}/canned/{department}/{locale}/{id}",
-            put(settings::save_canned).delete(settings::delete_canned),
-        )
-        .route("/v1/agent/password", put(admin::password))
-        .route("/v1/agent/sessions", get(admin::sessions))
-        .route("/v1/agent/sessions/{id}", delete(admin::end_session))
-        .route("/v1/agent/queue", get(agent::queue))
-        .route("/v1/agent/conversations", get(agent::conversations))
-        .route("/v1/agent/conversations/{id}", get(agent::detail))
-        .route("/v1/agent/conversations/{id}/claim", post(agent::claim))
-        .route("/v1/agent/conversations/{id}/messages", post(agent::reply))
-        .route("/v1/agent/conversations/{id}/notes", post(agent::note))
-        .route("/v1/agent/conversations/{id}/transfer", post(agent::transfer))
-        .route("/v1/agent/conversations/{id}/escalate", post(agent::escalate))
-        .route("/v1/agent/conversations/{id}/resolve", post(agent::resolve))
-        .route("/v1/agent/conversations/{id}/handback", post(agent::hand_back))
-        .route("/v1/agent/conversations/{id}/typing", post(agent::typing))
-        .route("/v1/agent/events", get(agent_stream::agent))
-        .route("/v1/agent/tickets", get(agent::tickets))
-        .route("/v1/agent/tickets/{id}/answer", post(agent::answer_ticket))
-        .route("/v1/agent/canned", get(agent::canned))
-        .route("/v1/agent/sites", get(agent::sites))
-        .route("/v1/agent/conversations/{id}/history", get(agent::history))
-        .route("/v1/agent/conversations/{id}/reassign", post(agent::reassign))
-        .route("/v1/agent/supervisor/overview", get(agent::overview))
-        .route("/v1/agent/supervisor/mail", get(agent::failing_mail))
-        .route("/v1/agent/insights", get(agent::insights))
-        .route("/v1/agent/insights.csv", get(agent::insights_csv))
-        .route("/v1/agent/privacy/export", post(agent::privacy_export))
-        .route("/v1/agent/privacy/erase", post(agent::privacy_erase));
-    let ops = Router::new()
-        .route("/v1/openapi.json", get(ops::openapi))
-        .route("/healthz", get(ops::healthz))
-        .route("/metrics", get(ops::metrics));
-    let embedding = Router::new()
-        .route("/v1/sites/{key}/embed-check", get(embed::check))
-        .route("/embed.js", get(embed::loader))
-        .route("/embed/frame.js", get(embed::frame_js))
-        .route("/embed/frame.css", get(embed::frame_css))
-        .route("/widget/{key}", get(embed::frame))
-        .route("/help/{key}", get(embed::portal));
+    let agent = OpenApiRouter::new()
+        .routes(routes!(agent::login))
+        .routes(routes!(agent::logout))
+        .routes(routes!(agent::me))
+        .routes(routes!(agent::presence))
+        .routes(routes!(agent::preferences))
+        .routes(routes!(admin::agents, admin::create))
+        .routes(routes!(admin::update))
+        .routes(routes!(admin::deactivate))
+        .routes(routes!(admin::activate))
+        .routes(routes!(admin::audit))
+        .routes(routes!(admin::agent_sessions))
+        .routes(routes!(admin::end_agent_session))
+        .routes(routes!(settings::get))
+        .routes(routes!(settings::revert))
+        .routes(routes!(settings::hours))
+        .routes(routes!(settings::sla))
+        .routes(routes!(settings::retention))
+        .routes(routes!(settings::save_canned, settings::delete_canned))
+        .routes(routes!(admin::password))
+        .routes(routes!(admin::sessions))
+        .routes(routes!(admin::end_session))
+        .routes(routes!(agent::queue))
+        .routes(routes!(agent::conversations))
+        .routes(routes!(agent::detail))
+        .routes(routes!(agent::claim))
+        .routes(routes!(agent::reply))
+        .routes(routes!(agent::note))
+        .routes(routes!(agent::transfer))
+        .routes(routes!(agent::escalate))
+        .routes(routes!(agent::resolve))
+        .routes(routes!(agent::hand_back))
+        .routes(routes!(agent::typing))
+        .routes(routes!(agent_stream::agent))
+        .routes(routes!(agent::tickets))
+        .routes(routes!(agent::answer_ticket))
+        .routes(routes!(agent::canned))
+        .routes(routes!(agent::sites))
+        .routes(routes!(agent::history))
+        .routes(routes!(agent::reassign))
+        .routes(routes!(agent::overview))
+        .routes(routes!(agent::failing_mail))
+        .routes(routes!(agent::insights))
+        .routes(routes!(agent::insights_csv))
+        .routes(routes!(agent::privacy_export))
+        .routes(routes!(agent::privacy_erase));
+    let ops = OpenApiRouter::new()
+        .routes(routes!(ops::openapi))
+        .routes(routes!(ops::healthz))
+        .routes(routes!(ops::metrics));
+    let embedding = OpenApiRouter::new()
+        .routes(routes!(embed::check))
+        .routes(routes!(embed::loader))
+        .routes(routes!(embed::frame_js))
+        .routes(routes!(embed::frame_css))
+        .routes(routes!(embed::frame))
+        .routes(routes!(embed::portal));
     // Files (the loader, the widget page, the static bundle) get cache headers and compression;
     // the API and its event streams do not go through those layers: an SSE response must never
     // be compressed, and each open stream would carry their per-response state (10,000 of them
@@ -184,11 +115,13 @@ pub fn router(desk: Arc<Desk>) -> Router {
         .layer(axum::middleware::from_fn(immutable_assets))
         .layer(axum::middleware::from_fn_with_state(desk.clone(), edge::console_headers))
         .layer(CompressionLayer::new().br(true).gzip(true).compress_when(compressible));
-    customer
-        .merge(agent)
-        .merge(ops)
-        .merge(files)
-        .layer(DefaultBodyLimit::max(limits.body_bytes))
+    OpenApiRouter::with_openapi(doc::ApiDoc::openapi()).merge(customer).merge(agent).merge(ops).merge(files)
+}
+
+pub fn router(desk: Arc<Desk>) -> Router {
+    let (api, doc) = api(&desk).split_for_parts();
+    api.layer(Extension(ops::ApiDocument::new(&doc)))
+        .layer(DefaultBodyLimit::max(desk.config.limits.body_bytes))
         .layer(axum::middleware::from_fn_with_state(desk.clone(), edge::request_timeout))
         .layer(axum::middleware::from_fn(crate::limits::bounded_uri))
         .layer(

@@ -7,16 +7,45 @@ use crate::secret;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::IntoResponse;
+use axum::Extension;
 use handoff_protocol::v1::ConversationStatus;
 use std::sync::Arc;
 
-pub const OPENAPI: &str = include_str!("../../openapi.json");
+/// The OpenAPI document, serialised once when the router is built.
+#[derive(Clone)]
+pub struct ApiDocument(Arc<str>);
 
-pub async fn openapi() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "application/json")], OPENAPI)
+impl ApiDocument {
+    pub fn new(doc: &utoipa::openapi::OpenApi) -> Self {
+        // Serialising plain data into a string cannot fail; "{}" keeps the route answering if it did.
+        ApiDocument(doc.to_json().unwrap_or_else(|_| "{}".into()).into())
+    }
+}
+
+#[utoipa::path(
+    get,
+    path = "/v1/openapi.json",
+    tag = "ops",
+    summary = "This document",
+    responses(
+        (status = 200, description = "OpenAPI 3.1", body = serde_json::Value),
+    ),
+)]
+pub async fn openapi(Extension(ApiDocument(doc)): Extension<ApiDocument>) -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], doc.to_string())
 }
 
 /// 200 when the database answers, 503 otherwise (load balancers take the desk out).
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "ops",
+    summary = "Health (checks the database)",
+    responses(
+        (status = 200, description = "OK", body = serde_json::Value),
+        (status = 503, description = "Database unavailable", body = serde_json::Value),
+    ),
+)]
 pub async fn healthz(State(desk): State<Arc<Desk>>) -> impl IntoResponse {
     match desk.db.ping().await {
         Ok(()) => (StatusCode::OK, axum::Json(serde_json::json!({"status": "ok"}))),
@@ -33,6 +62,17 @@ pub async fn healthz(State(desk): State<Arc<Desk>>) -> impl IntoResponse {
 /// With `metrics_token` configured, only `Authorization: Bearer <token>` may read the metrics
 /// (they tell queue lengths and volumes); otherwise they are open, for a scraper on the same
 /// private network.
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    tag = "ops",
+    summary = "Prometheus metrics",
+    description = "With `metrics_token` configured, requires `Authorization: Bearer <metrics_token>`.",
+    responses(
+        (status = 200, description = "Text exposition format 0.0.4", body = String, content_type = "text/plain"),
+        (status = 401, description = "`metrics_token` is configured and the request lacks it (`metrics_token`).", body = handoff_protocol::v1::ErrorBody),
+    ),
+)]
 pub async fn metrics(
     State(desk): State<Arc<Desk>>,
     headers: HeaderMap,

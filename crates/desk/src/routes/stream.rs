@@ -36,16 +36,39 @@ impl Drop for Open {
 pub(super) const PAGE: i64 = 200;
 
 /// The client's last seen event id: `Last-Event-ID` (an EventSource reconnecting on its own) or
-/// `?after=` (a new EventSource that remembered it).
+/// `?after=` (a new EventSource that remembered it); the header wins when both are sent, but
+/// either one malformed is refused rather than silently ignored.
 pub(super) fn last_event_id(headers: &HeaderMap, q: &HashMap<String, String>) -> ApiResult<Option<i64>> {
-    match headers.get("last-event-id").and_then(|v| v.to_str().ok()).or(q.get("after").map(String::as_str)) {
-        None => Ok(None),
-        Some(s) => s.trim().parse::<i64>().map(Some).map_err(|_| {
-            ApiError::bad_request("invalid_event_id", format!("event id {s:?} is not a number"))
-        }),
-    }
+    let header = headers.get("last-event-id").map(|v| event_id(v.to_str().unwrap_or("?"))).transpose()?;
+    let query = q.get("after").map(|s| event_id(s)).transpose()?;
+    Ok(header.or(query))
 }
 
+/// A sequence number: a whole number from 0 up.
+fn event_id(s: &str) -> ApiResult<i64> {
+    s.trim().parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
+        ApiError::bad_request("invalid_event_id", format!("event id {s:?} is not a whole number"))
+    })
+}
+
+#[utoipa::path(
+    get,
+    path = "/v1/conversations/{id}/events",
+    tag = "customer",
+    summary = "Customer event stream (SSE)",
+    params(
+        ("id" = String, Path),
+        ("Last-Event-ID" = Option<i64>, Header, nullable = false, minimum = 0, description = "Resume after this sequence number (what the last event's `id:` said); wins over `after` when both are sent. Not a whole number from 0 up: 400 `invalid_event_id`."),
+        ("after" = Option<i64>, Query, minimum = 0, description = "The same as `Last-Event-ID`, for a new EventSource that remembered it (EventSource cannot set headers)."),
+    ),
+    // The token as a header, or in the query for EventSource, which cannot set headers.
+    security(("customerToken" = []), ("customerTokenQuery" = [])),
+    responses(
+        super::doc::CustomerErrors,
+        (status = 400, description = "`invalid_event_id`: `Last-Event-ID` or `after` is not a whole number; `invalid_path`.", body = handoff_protocol::v1::ErrorBody),
+        (status = 200, description = "Server-sent events: the stored events after the resume point, then live ones. Each `data:` is a `CustomerEvent` (schema `CustomerEvent`).", body = super::doc::CustomerEventFrame, content_type = "text/event-stream"),
+    ),
+)]
 pub async fn customer(
     State(desk): State<Arc<Desk>>,
     Path(id): Path<String>,
