@@ -174,7 +174,7 @@ pub async fn delete_canned(
     description = "The config file's section is in force again (managers). Audited as `settings_reverted`.",
     params(
         ("key" = String, Path, description = "The site's key."),
-        ("section" = handoff_protocol::settings::SettingsSection, Path),
+        ("section" = inline(handoff_protocol::settings::SettingsSection), Path),
     ),
     security(("agentSession" = [], "csrf" = [])),
     responses(
