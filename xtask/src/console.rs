@@ -95,20 +95,27 @@ pub fn prepare() -> Result<()> {
 /// dir, e2e/desk.toml (short SLAs, open around the clock) and pkg/ as its static files. Returns
 /// its guard (dropping it stops the desk) and its URL.
 pub fn e2e_desk() -> Result<(Desk, String)> {
+    let mut static_files = vec!["--static".into()];
+    static_files.push(crate::dist::pkg_dir().into_os_string());
+    spawn_desk("e2e-desk", "e2e/desk.toml", &static_files)
+}
+
+/// Builds the desk and starts it with `config` (relative to the repository), the demo seeded, a
+/// fresh data dir target/<name> and `extra` arguments; waits until it listens.
+pub fn spawn_desk(name: &str, config: &str, extra: &[std::ffi::OsString]) -> Result<(Desk, String)> {
     let root = cmd::root();
-    run("e2e: build the desk", cmd::cargo().args(["build", "-q", "-p", "handoff-desk"]))?;
-    let data = cmd::target_dir().join("e2e-desk");
+    run("build the desk", cmd::cargo().args(["build", "-q", "-p", "handoff-desk"]))?;
+    let data = cmd::target_dir().join(name);
     let _ = std::fs::remove_dir_all(&data);
     let bin = cmd::target_dir().join("debug/handoff-desk");
-    let log_path = cmd::target_dir().join("e2e-desk.log");
+    let log_path = cmd::target_dir().join(format!("{name}.log"));
     let log = std::fs::File::create(&log_path).with_context(|| format!("creating {}", log_path.display()))?;
     let mut child = Command::new(&bin)
         .current_dir(&root)
-        .args(["serve", "--config", "e2e/desk.toml", "--listen", "127.0.0.1:0", "--seed-demo"])
+        .args(["serve", "--config", config, "--listen", "127.0.0.1:0", "--seed-demo"])
         .arg("--data-dir")
         .arg(&data)
-        .arg("--static")
-        .arg(crate::dist::pkg_dir())
+        .args(extra)
         .stdout(Stdio::piped())
         .stderr(log)
         .spawn()
@@ -123,11 +130,11 @@ pub fn e2e_desk() -> Result<(Desk, String)> {
                     break url.trim().to_string();
                 }
             }
-            _ => bail!("step e2e failed: the desk exited before listening"),
+            _ => bail!("the desk exited before listening (log: {})", log_path.display()),
         }
     };
     // Keep draining the desk's stdout so it never blocks on a full pipe.
     std::thread::spawn(move || for _ in lines.by_ref() {});
-    println!("xtask: e2e desk on {url} (data in {}, log in {})", data.display(), log_path.display());
+    println!("xtask: desk on {url} (data in {}, log in {})", data.display(), log_path.display());
     Ok((desk, url))
 }

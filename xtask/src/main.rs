@@ -1,5 +1,6 @@
 //! `cargo xtask <command>`: Handoff's build orchestration (std + anyhow + brotli, no clap).
 
+mod api_fuzz;
 mod bench;
 mod cluster;
 mod cmd;
@@ -46,6 +47,9 @@ cargo xtask <command>
   postgres              only find or start PostgreSQL for the tests (as setup does), drop stale
                         test databases, print its admin URL (last line), for
                         HANDOFF_TEST_ENGINE=postgres cargo test -p handoff-desk --tests by hand
+  api-fuzz [RUN...]     Schemathesis against a live demo desk with every check, unauthenticated,
+                        as a customer, an agent, a supervisor and a manager (a step of `test`);
+                        RUN names some of those runs
   e2e [--nginx-postgres]
                         build the agent console, then only its Playwright tests;
                         --nginx-postgres: only the handoff journey (widget -> console reply ->
@@ -85,6 +89,7 @@ fn main() -> ExitCode {
             [flag] if flag == "--nginx-postgres" => console::build().and_then(|_| cluster::e2e()),
             _ => Err(anyhow::anyhow!("usage: cargo xtask e2e [--nginx-postgres]")),
         },
+        Some("api-fuzz") => tools::setup().and_then(|_| api_fuzz::api_fuzz_runs(rest)),
         Some("bench") => bench::bench(rest),
         Some("screenshot") => screenshot::screenshot(rest),
         Some("help" | "-h" | "--help") | None => {

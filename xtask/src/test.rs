@@ -12,6 +12,10 @@ const STEPS: &[Step] = &[
     ("lint (cargo clippy, warnings are errors; native, then the wasm crates for wasm32)", lint),
     ("native tests (cargo test --workspace --exclude handoff-widget)", native),
     ("desk on PostgreSQL (cargo test -p handoff-desk --tests, HANDOFF_TEST_ENGINE=postgres)", desk_postgres),
+    (
+        "API conformance: Schemathesis against a live desk, every check (unauthenticated, customer, agent, supervisor, manager)",
+        crate::api_fuzz::api_fuzz,
+    ),
     ("content check (handoff-bot check content/demo)", check),
     ("dialog tests (handoff-bot test content/demo)", dialogs),
     ("widget tests in headless Chromium (wasm-bindgen-test)", widget),

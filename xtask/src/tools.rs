@@ -38,6 +38,7 @@ pub fn setup() -> Result<()> {
     wasm_bindgen_cli()?;
     trunk()?;
     aiosmtpd()?;
+    schemathesis()?;
     crate::postgres::ensure_for_tests()?;
     DONE.store(true, Ordering::Relaxed);
     println!("xtask: setup complete");
@@ -61,6 +62,44 @@ fn installing(what: &str, why: &str) {
 /// PyPI by its package name; nothing happens when `python3` already imports it.
 pub const AIOSMTPD: &str = "aiosmtpd";
 
+/// The API fuzzer of `cargo xtask test` (api_fuzz.rs), from PyPI: the version its
+/// configuration was written for.
+pub const SCHEMATHESIS: &str = "schemathesis==4.32.5";
+
+/// Runs Schemathesis's command line (`st`) through python3, wherever pip put the script.
+pub const SCHEMATHESIS_CLI: &str =
+    "import sys; from schemathesis.cli import schemathesis; sys.argv[0] = 'st'; sys.exit(schemathesis())";
+
+fn schemathesis() -> Result<()> {
+    let version =
+        || output_of("python3", &["-c", "import importlib.metadata as m; print(m.version('schemathesis'))"]);
+    if let Some(v) = version().filter(|v| SCHEMATHESIS.ends_with(v.trim())) {
+        ok("schemathesis", v.trim());
+        return Ok(());
+    }
+    installing(SCHEMATHESIS, "the API conformance step's fuzzer is missing");
+    pip_install(SCHEMATHESIS)?;
+    match version() {
+        Some(v) => ok("schemathesis", v.trim()),
+        None => bail!("step setup failed: pip installed {SCHEMATHESIS} but python3 cannot import it"),
+    }
+    Ok(())
+}
+
+/// `pip install` for the user's python3; a Debian python3 refuses pip outside a virtual
+/// environment (PEP 668) unless told.
+fn pip_install(package: &str) -> Result<()> {
+    let pip = || {
+        let mut c = cmd::command("python3");
+        c.args(["-m", "pip", "install", "--quiet", package]);
+        c
+    };
+    if run("setup", &mut pip()).is_err() {
+        run("setup", pip().arg("--break-system-packages"))?;
+    }
+    Ok(())
+}
+
 fn aiosmtpd() -> Result<()> {
     let version = || output_of("python3", &["-c", "import aiosmtpd; print(aiosmtpd.__version__)"]);
     if let Some(v) = version() {
@@ -71,15 +110,7 @@ fn aiosmtpd() -> Result<()> {
         bail!("step setup failed: python3 missing (the mail tests run aiosmtpd); install python3 and pip");
     }
     installing(AIOSMTPD, "the mail tests' SMTP server is missing");
-    let pip = || {
-        let mut c = cmd::command("python3");
-        c.args(["-m", "pip", "install", "--quiet", AIOSMTPD]);
-        c
-    };
-    // A Debian python3 refuses pip outside a virtual environment (PEP 668) unless told.
-    if run("setup", &mut pip()).is_err() {
-        run("setup", pip().arg("--break-system-packages"))?;
-    }
+    pip_install(AIOSMTPD)?;
     match version() {
         Some(v) => ok("aiosmtpd", &format!("python3 module {v}")),
         None => bail!("step setup failed: pip installed {AIOSMTPD} but python3 cannot import it"),
