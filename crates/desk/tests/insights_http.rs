@@ -342,7 +342,8 @@ async fn per_site_metrics_are_the_stored_figures_and_survive_a_restart() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn content_gaps_cluster_the_unmatched_messages_of_handoffs() {
-    let d = spawn("", "").await;
+    let clock = std::sync::Arc::new(handoff_desk::clock::SetClock::now());
+    let d = spawn_with_clock("", "", clock.clone()).await;
     let sam = d.online_agent("sam@t", "Sam", "supervisor", &["orders"], 0).await;
     d.online_agent("ana@t", "Ana", "agent", &["orders"], 0).await;
     let mut ids = Vec::new();
@@ -359,7 +360,7 @@ async fn content_gaps_cluster_the_unmatched_messages_of_handoffs() {
     ];
     for (transcript, article) in lines {
         // Distinct start times: the gaps keep the order the conversations started in.
-        tokio::time::sleep(std::time::Duration::from_millis(3)).await;
+        clock.advance(std::time::Duration::from_millis(3));
         let c = d.customer().await;
         let mut body = handoff_body("orders", "normal");
         body["transcript"] = transcript
@@ -376,6 +377,8 @@ async fn content_gaps_cluster_the_unmatched_messages_of_handoffs() {
         assert_eq!(c.post("/handoff", body).await.status(), 200);
         ids.push(c.id);
     }
+    // The default period ends now, exclusive: a second later, the last handoff is inside it.
+    clock.advance(std::time::Duration::from_secs(1));
     let v = json_of(sam.get("/v1/agent/insights").await).await;
     assert_eq!(
         v["gaps"],
