@@ -423,23 +423,11 @@ impl Desk {
         let Some(to) = crate::sla::next_tier(&site.tiers, &from).map(str::to_string) else {
             return Err(DeskError::conflict("top_tier", "already at the top of the escalation path"));
         };
-        let mut ch = Change::new(site, conv, self.now_ms());
         if !note.trim().is_empty() {
             self.check_text(note)?;
-            ch.message("agent", Some(agent), note, None, true);
         }
-        ch.requeue(Some(agent), LostReason::Escalated);
-        ch.conv.tier = Some(to.clone());
-        ch.event(&CustomerEvent::Escalated { from_tier: from.clone(), to_tier: to, reason: "manual".into() });
-        ch.audit_move(
-            AuditKind::Escalation,
-            if note.trim().is_empty() { "manual" } else { note },
-            ch.conv.department.clone(),
-            Some(from),
-        );
-        if let Some(a) = ch.audit_last_mut() {
-            a.agent_id = Some(agent.id);
-        }
+        let mut ch = Change::new(site, conv, self.now_ms());
+        ch.escalate_manually(agent, &to, note);
         Metrics::inc(&self.metrics.escalations);
         let conv = self.apply(ch).await?;
         self.dispatch().await?;

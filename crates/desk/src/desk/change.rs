@@ -176,6 +176,30 @@ impl<'s> Change<'s> {
         self.conv.first_response_due = Some(crate::sla::after(self.now, sla.first_response));
     }
 
+    /// An agent sends the conversation one tier up (hierarchical escalation): their note, if
+    /// any, as an internal message, the conversation back in the queue of tier `to`, and the
+    /// event and the audit row that say so. The desk's escalate route and the demo seeder both
+    /// escalate through this.
+    pub fn escalate_manually(&mut self, agent: &AgentRow, to: &str, note: &str) {
+        let from = self.conv.tier.clone().unwrap_or_default();
+        let note = note.trim();
+        if !note.is_empty() {
+            self.message("agent", Some(agent), note, None, true);
+        }
+        self.requeue(Some(agent), LostReason::Escalated);
+        self.conv.tier = Some(to.to_string());
+        self.event(&CustomerEvent::Escalated {
+            from_tier: from.clone(),
+            to_tier: to.into(),
+            reason: "manual".into(),
+        });
+        let reason = if note.is_empty() { "manual" } else { note };
+        self.audit_move(AuditKind::Escalation, reason, self.conv.department.clone(), Some(from));
+        if let Some(a) = self.audit_last_mut() {
+            a.agent_id = Some(agent.id);
+        }
+    }
+
     /// The commit, with the agent notices stored in it: they reach the agents' streams from
     /// the stored log (after the fsync wakes them), so a console that reconnects gets them too.
     pub(super) fn finish(mut self) -> Commit {

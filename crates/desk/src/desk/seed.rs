@@ -469,9 +469,7 @@ async fn one(
         let note = *rng.pick(ESCALATION_NOTES);
         t += rng.span(2 * MIN, 15 * MIN);
         ch.now = t;
-        ch.message("agent", Some(&agent), note, None, true);
-        ch.requeue(Some(&agent), LostReason::Escalated);
-        escalate(&mut ch, note, Some(agent.id), "agent", "supervisor");
+        ch.escalate_manually(&agent, "supervisor", note);
         if let Some(sup) = staff.for_department("supervisor", &department, rng) {
             t += rng.span(MIN, 10 * MIN);
             ch.now = t;
@@ -481,8 +479,7 @@ async fn one(
         if rng.chance(20) {
             t += rng.span(5 * MIN, 20 * MIN);
             ch.now = t;
-            ch.requeue(Some(&agent), LostReason::Escalated);
-            escalate(&mut ch, "over my limit", Some(agent.id), "supervisor", "manager");
+            ch.escalate_manually(&agent, "manager", "over my limit");
             if let Some(m) = staff.for_department("manager", &department, rng) {
                 t += rng.span(MIN, 10 * MIN);
                 ch.now = t;
@@ -557,19 +554,6 @@ async fn one(
         ch.audit(AuditKind::Rating, &score.to_string(), ch.conv.agent_id);
     }
     commit(db, ch).await
-}
-
-fn escalate(ch: &mut Change<'_>, reason: &str, by: Option<i64>, from: &str, to: &str) {
-    ch.conv.tier = Some(to.into());
-    ch.event(&CustomerEvent::Escalated {
-        from_tier: from.into(),
-        to_tier: to.into(),
-        reason: if by.is_some() { "manual".into() } else { reason.into() },
-    });
-    ch.audit_move(AuditKind::Escalation, reason, ch.conv.department.clone(), Some(from.into()));
-    if let (Some(id), Some(a)) = (by, ch.audit_last_mut()) {
-        a.agent_id = Some(id);
-    }
 }
 
 async fn commit(db: &dyn Database, ch: Change<'_>) -> Result<(), SeedError> {
