@@ -7,7 +7,6 @@ use crate::login_backoff::account_key;
 use crate::metrics::Metrics;
 use crate::secret;
 use crate::sites::LoadedSite;
-use handoff_protocol::kinds::{AuditKind, LostReason};
 use handoff_protocol::v1::{
     AgentInfo, AgentPreferences, ConversationDetail, ConversationStatus, ConversationSummary, CustomerEvent,
     Message, Presence, Ticket,
@@ -392,23 +391,12 @@ impl Desk {
                 "the conversation is already in this department",
             ));
         }
-        let from = conv.department.clone().unwrap_or_default();
+        let note = note.unwrap_or("");
+        if !note.trim().is_empty() {
+            self.check_text(note)?;
+        }
         let mut ch = Change::new(site, conv, self.now_ms());
-        let reason = note.filter(|n| !n.trim().is_empty()).unwrap_or("manual");
-        if let Some(n) = note.filter(|n| !n.trim().is_empty()) {
-            self.check_text(n)?;
-            ch.message("agent", Some(agent), n, None, true);
-        }
-        ch.requeue(Some(agent), LostReason::Transferred);
-        ch.conv.department = Some(department.to_string());
-        ch.event(&CustomerEvent::Transferred {
-            from_department: from.clone(),
-            to_department: department.to_string(),
-        });
-        ch.audit_move(AuditKind::Transfer, reason, Some(from), ch.conv.tier.clone());
-        if let Some(a) = ch.audit_last_mut() {
-            a.agent_id = Some(agent.id);
-        }
+        ch.transfer_manually(agent, department, note);
         Metrics::inc(&self.metrics.transfers);
         let conv = self.apply(ch).await?;
         self.dispatch().await?;
@@ -438,17 +426,7 @@ impl Desk {
         let _w = self.write().await?;
         let (conv, site) = self.mine(agent, id).await?;
         let mut ch = Change::new(site, conv, self.now_ms());
-        ch.conv.status = ConversationStatus::Resolved;
-        ch.conv.first_response_due = None;
-        ch.conv.resolution_due = None;
-        ch.event(&CustomerEvent::HandoffStatus {
-            status: "completed".into(),
-            position: None,
-            estimated_wait_secs: None,
-            reason: None,
-        });
-        ch.event(&CustomerEvent::Resolved {});
-        ch.audit(AuditKind::Resolution, "resolved", Some(agent.id));
+        ch.resolve(agent);
         let conv = self.apply(ch).await?;
         // The freed capacity can serve the queue.
         self.dispatch().await?;

@@ -182,8 +182,7 @@ impl<'s> Change<'s> {
     /// escalate through this.
     pub fn escalate_manually(&mut self, agent: &AgentRow, to: &str, note: &str) {
         let from = self.conv.tier.clone().unwrap_or_default();
-        let note = note.trim();
-        if !note.is_empty() {
+        if !note.trim().is_empty() {
             self.message("agent", Some(agent), note, None, true);
         }
         self.requeue(Some(agent), LostReason::Escalated);
@@ -193,11 +192,47 @@ impl<'s> Change<'s> {
             to_tier: to.into(),
             reason: "manual".into(),
         });
-        let reason = if note.is_empty() { "manual" } else { note };
+        let reason = if note.trim().is_empty() { "manual" } else { note };
         self.audit_move(AuditKind::Escalation, reason, self.conv.department.clone(), Some(from));
         if let Some(a) = self.audit_last_mut() {
             a.agent_id = Some(agent.id);
         }
+    }
+
+    /// An agent sends the conversation sideways to `department` (functional escalation): their
+    /// note, if any, as an internal message, the conversation back in the queue there, and the
+    /// event and the audit row that say so. The transfer route and the demo seeder both use it.
+    pub fn transfer_manually(&mut self, agent: &AgentRow, department: &str, note: &str) {
+        let from = self.conv.department.clone().unwrap_or_default();
+        if !note.trim().is_empty() {
+            self.message("agent", Some(agent), note, None, true);
+        }
+        self.requeue(Some(agent), LostReason::Transferred);
+        self.conv.department = Some(department.to_string());
+        self.event(&CustomerEvent::Transferred {
+            from_department: from.clone(),
+            to_department: department.into(),
+        });
+        let reason = if note.trim().is_empty() { "manual" } else { note };
+        self.audit_move(AuditKind::Transfer, reason, Some(from), self.conv.tier.clone());
+        if let Some(a) = self.audit_last_mut() {
+            a.agent_id = Some(agent.id);
+        }
+    }
+
+    /// `agent` resolves the conversation: the SLA clocks stop and the customer is told.
+    pub fn resolve(&mut self, agent: &AgentRow) {
+        self.conv.status = ConversationStatus::Resolved;
+        self.conv.first_response_due = None;
+        self.conv.resolution_due = None;
+        self.event(&CustomerEvent::HandoffStatus {
+            status: "completed".into(),
+            position: None,
+            estimated_wait_secs: None,
+            reason: None,
+        });
+        self.event(&CustomerEvent::Resolved {});
+        self.audit(AuditKind::Resolution, "resolved", Some(agent.id));
     }
 
     /// The commit, with the agent notices stored in it: they reach the agents' streams from

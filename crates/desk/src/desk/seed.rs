@@ -496,17 +496,7 @@ async fn one(
                 let note = *rng.pick(TRANSFER_NOTES);
                 t += rng.span(2 * MIN, 10 * MIN);
                 ch.now = t;
-                ch.message("agent", Some(&agent), note, None, true);
-                ch.requeue(Some(&agent), LostReason::Transferred);
-                ch.conv.department = Some(to.into());
-                ch.event(&CustomerEvent::Transferred {
-                    from_department: department.clone(),
-                    to_department: to.into(),
-                });
-                ch.audit_move(AuditKind::Transfer, note, Some(department.clone()), ch.conv.tier.clone());
-                if let Some(a) = ch.audit_last_mut() {
-                    a.agent_id = Some(agent.id);
-                }
+                ch.transfer_manually(&agent, to, note);
                 t += rng.span(MIN, 12 * MIN);
                 ch.now = t;
                 ch.assign(&next, "auto");
@@ -530,16 +520,7 @@ async fn one(
         ch.return_to_bot(Some(&agent), None, "manual");
         return commit(db, ch).await;
     }
-    ch.conv.status = ConversationStatus::Resolved;
-    ch.conv.first_response_due = None;
-    ch.conv.resolution_due = None;
-    ch.event(&CustomerEvent::HandoffStatus {
-        status: "completed".into(),
-        position: None,
-        estimated_wait_secs: None,
-        reason: None,
-    });
-    ch.audit(AuditKind::Resolution, "resolved", Some(agent.id));
+    ch.resolve(&agent);
     // 45% rate it; slow or escalated ones lower.
     if rng.chance(45) {
         t += rng.span(10_000, 2 * MIN);
