@@ -460,7 +460,9 @@ async fn the_fetcher_recovers_when_dovecot_comes_back() {
         customer_texts(&d).iter().any(|t| t == "It arrived after all, thanks!").then_some(())
     })
     .await;
-    assert_eq!(inbound(&metrics(&w).await, "stored"), 1);
+    // The fetcher counts the mail once its commit is done, a moment after the message shows:
+    // wait for the count rather than read it at once (a CI run read 0 here).
+    eventually(MAIL_WAIT, || async { (inbound(&metrics(&w).await, "stored") == 1).then_some(()) }).await;
     w.t.stop().await;
 }
 
